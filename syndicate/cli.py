@@ -1,0 +1,264 @@
+"""The command line: parses arguments, calls the library, prints, picks the exit status.
+
+This is the only module that prints or exits. Commands of the contract in
+DESIGN.md that this version does not implement yet are listed with their help,
+and exit 2 with a one-line "not available yet".
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from syndicate import __version__
+from syndicate.config import CONFIG_ENV, Config, find_config, load_config
+from syndicate.errors import ConfigError, ExitStatus, NotAvailableError, SyndicateError
+from syndicate.findings import Finding, Severity, ValidationReport
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class Options:
+    config_path: str | None
+    verbose: int
+    quiet: bool
+
+    def config(self, required: bool = True) -> Config | None:
+        path = find_config(self.config_path)
+        if path is None:
+            if required:
+                raise ConfigError(
+                    "no syndicate.toml in this folder",
+                    f"pass --config PATH, set ${CONFIG_ENV}, or run from the site's folder",
+                )
+            return None
+        return load_config(path)
+
+
+def _not_available(command: str, issue: str) -> NoReturn:
+    raise NotAvailableError(f"{command} is not available yet in syndicate {__version__} (planned: {issue})")
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="syndicate")
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    help=f"The site's config file. Default: ${CONFIG_ENV}, else ./syndicate.toml.",
+)
+@click.option("-v", "--verbose", count=True, help="Say more (each file checked, summaries).")
+@click.option("-q", "--quiet", is_flag=True, help="Say only what is wrong.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) -> None:
+    """Validate, render and syndicate articles under their licence terms.
+
+    Articles are Markdown files with YAML front matter that records their
+    source, byline, copyright and licence. syndicate checks them, writes RSS and
+    Atom feeds, and pushes copies only where each licence allows.
+
+    \b
+    Examples:
+      syndicate validate                       # every article in the content folder
+      syndicate --config site/syndicate.toml validate site/content/new.md
+      syndicate validate --format json > findings.json
+      syndicate COMMAND --help                 # what a command does, with examples
+
+    Exit status: 0 ok; 1 an article is invalid or a delivery failed; 2 usage or
+    configuration error; 75 another run holds the lock.
+    """
+    ctx.obj = Options(config_path, verbose, quiet)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one finding a line; json: a list of finding objects.",
+)
+@click.pass_obj
+def validate(options: Options, paths: tuple[Path, ...], output_format: str) -> ExitStatus:
+    """Check articles: the front matter schema, attribution fields, endpoint names.
+
+    PATHS are article files or folders (searched for *.md and *.markdown);
+    default: the content folder of the config. Every problem in every file is
+    reported in one run, one line each:
+
+    \b
+      PATH:LINE: CODE message (hint: ...)
+
+    A draft (status: draft) may be incomplete: what a ready article must have
+    is a warning on a draft. Warnings do not fail the run.
+
+    \b
+    Examples:
+      syndicate validate
+      syndicate validate content/2026-11-turkey.md content/archive/
+      syndicate validate --format json | jq '.[] | select(.severity == "error")'
+
+    Exit status: 0 no errors; 1 at least one error; 2 bad usage or config.
+    """
+    from syndicate.validate import validate_paths
+
+    config = options.config(required=not paths)
+    report = validate_paths(list(paths), config)
+    if output_format == "json":
+        click.echo(json.dumps([f.to_dict() for f in report.findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            click.echo(_finding_line(finding))
+    if not options.quiet:
+        click.echo(_summary(report), err=True)
+    return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+
+
+def _finding_line(finding: Finding) -> str:
+    warning = "warning: " if finding.severity is Severity.WARNING else ""
+    hint = f" (hint: {finding.hint})" if finding.hint else ""
+    return f"{finding.path}:{finding.line}: {finding.code} {warning}{finding.message}{hint}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _summary(report: ValidationReport) -> str:
+    return (
+        f"{_plural(len(report.checked), 'article')} checked: "
+        f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
+    )
+
+
+@cli.command(name="import")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Where to write the articles. Default: the content folder."
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing article.")
+def import_(sources: tuple[str, ...], out: Path | None, force: bool) -> None:
+    """Turn scraped articles (text or Markdown files) into front-matter articles.
+
+    Nothing is guessed: what the text does not say stays empty and is reported,
+    and the article is written as a draft for an editor to complete.
+
+    \b
+    Example:
+      syndicate import scraped/globalresearch-s400.txt --out content/
+    """
+    _not_available("import", "issue 4")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), help="Where to write the feeds. Default: paths.feeds.")
+def feeds(out: Path | None) -> None:
+    """Write rss.xml and atom.xml of the articles the site's channel may carry.
+
+    \b
+    Example:
+      syndicate feeds --out public/feeds/
+    """
+    _not_available("feeds", "issue 5")
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def plan(output_format: str) -> None:
+    """Show what push would do per article and endpoint.
+
+    Each pair is create, update, delete, unchanged, skipped (draft, embargo) or
+    refused (with the licence reason and the permission contact).
+
+    \b
+    Example:
+      syndicate plan
+    """
+    _not_available("plan", "issue 6")
+
+
+@cli.command()
+@click.option("--endpoint", metavar="NAME", help="Push to this endpoint only.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+def push(endpoint: str | None, dry_run: bool) -> None:
+    """Deliver copies to the endpoints; record every outcome in the ledger.
+
+    \b
+    Examples:
+      syndicate push --dry-run
+      syndicate push --endpoint partner
+    """
+    _not_available("push", "issue 6")
+
+
+@cli.command()
+def run() -> None:
+    """The cron entry point: lock, validate, feeds, push, notify.
+
+    Silent on success unless -v; exits 75 at once when another run holds the lock.
+
+    \b
+    Example (crontab):
+      */10 * * * *  cd /srv/site && syndicate run
+    """
+    _not_available("run", "issue 7")
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def status(output_format: str) -> None:
+    """Show the ledger: each article x endpoint, remote URL, state, last error.
+
+    \b
+    Example:
+      syndicate status --format json
+    """
+    _not_available("status", "issue 7")
+
+
+@cli.command()
+@click.argument("license_id", required=False, metavar="[ID]")
+def licenses(license_id: str | None) -> None:
+    """List the known licence profiles and what each allows, or explain one.
+
+    \b
+    Examples:
+      syndicate licenses
+      syndicate licenses CC-BY-ND-4.0
+    """
+    _not_available("licenses", "issue 3")
+
+
+def _print_error(error: SyndicateError) -> None:
+    click.echo(f"syndicate: error: {error.message}", err=True)
+    for problem in getattr(error, "problems", ()):
+        click.echo(f"  {problem}", err=True)
+    if error.hint:
+        click.echo(f"  hint: {error.hint}", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point of the `syndicate` command."""
+    try:
+        status = cli.main(args=list(argv) if argv is not None else None, prog_name="syndicate", standalone_mode=False)
+    except click.exceptions.Exit as e:  # --help, --version
+        sys.exit(e.exit_code)
+    except click.ClickException as e:  # usage errors: bad option, missing argument
+        e.show()
+        sys.exit(ExitStatus.USAGE)
+    except click.Abort:
+        click.echo("syndicate: interrupted", err=True)
+        sys.exit(130)
+    except SyndicateError as e:
+        _print_error(e)
+        sys.exit(e.exit_status)
+    sys.exit(int(status) if isinstance(status, int) else ExitStatus.OK)

@@ -1,0 +1,149 @@
+"""syndicate.toml: found, parsed and validated once, into frozen dataclasses.
+
+Lookup order: `--config PATH`, else `$SYNDICATE_CONFIG`, else `./syndicate.toml`.
+Relative paths inside the file are relative to the file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from syndicate.errors import ConfigError
+from syndicate.schemas import schema_problems
+
+CONFIG_ENV = "SYNDICATE_CONFIG"
+CONFIG_NAME = "syndicate.toml"
+DEFAULT_PATHS = {"content": "content", "feeds": "feeds", "state": ".syndicate/state.db"}
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    url: str
+    channel: str
+    description: str = ""
+    language: str = ""
+    rights: str = ""
+
+
+@dataclass(frozen=True)
+class Paths:
+    content: Path
+    feeds: Path
+    state: Path
+    licenses: Path | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    type: str
+    channel: str
+    enabled: bool = True
+    #: the type-specific keys (path, url, *_env, status, ...), read-only
+    settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    site: Site
+    paths: Paths
+    endpoints: tuple[Endpoint, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def endpoint(self, name: str) -> Endpoint | None:
+        return next((e for e in self.endpoints if e.name == name), None)
+
+
+def find_config(explicit: str | None, environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The config file to use, or None when none was named and ./syndicate.toml does not exist."""
+    for named, origin in ((explicit, "--config"), (environ.get(CONFIG_ENV), f"${CONFIG_ENV}")):
+        if named:
+            path = Path(named)
+            if not path.is_file():
+                raise ConfigError(
+                    f"{path}: config file not found (named by {origin})",
+                    f"check the path, or create it: see examples/demo/{CONFIG_NAME}",
+                )
+            return path
+    default = Path(CONFIG_NAME)
+    return default if default.is_file() else None
+
+
+def load_config(path: Path) -> Config:
+    """Parse and validate `path`; every problem is reported at once in one ConfigError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(
+            f"{path}: cannot read the config file: {e.strerror}", "check the path and its permissions"
+        ) from e
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: the config file is not UTF-8", "save it as UTF-8") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(
+            f"{path}: TOML syntax: {e}",
+            "check quotes, brackets and '=' on that line; strings need double quotes",
+        ) from e
+    problems = [f"{p.message} (hint: {p.hint})" for p in schema_problems("config", data)]
+    problems += _duplicate_names(data)
+    if problems:
+        raise ConfigError(
+            f"{path}: {len(problems)} configuration problem{'s' if len(problems) > 1 else ''}",
+            "fix the keys named above; the schema is schemas/config.schema.json",
+            tuple(problems),
+        )
+    return _build(path, data)
+
+
+def _duplicate_names(data: dict[str, Any]) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for index, endpoint in enumerate(data.get("endpoints", [])):
+        name = endpoint.get("name") if isinstance(endpoint, dict) else None
+        if isinstance(name, str):
+            if name in seen:
+                problems.append(
+                    f"endpoints[{index}].name {name!r} is a duplicate (hint: each endpoint needs its own name)"
+                )
+            seen.add(name)
+    return problems
+
+
+def _build(path: Path, data: dict[str, Any]) -> Config:
+    root = path.resolve().parent
+    paths = {**DEFAULT_PATHS, **data.get("paths", {})}
+    licenses = paths.get("licenses")
+    endpoints = tuple(
+        Endpoint(
+            name=e["name"],
+            type=e["type"],
+            channel=e["channel"],
+            enabled=e.get("enabled", True),
+            settings=MappingProxyType({k: v for k, v in e.items() if k not in ("name", "type", "channel", "enabled")}),
+        )
+        for e in data.get("endpoints", [])
+    )
+    return Config(
+        path=path.resolve(),
+        site=Site(**data["site"]),
+        paths=Paths(
+            content=root / paths["content"],
+            feeds=root / paths["feeds"],
+            state=root / paths["state"],
+            licenses=root / licenses if licenses else None,
+        ),
+        endpoints=endpoints,
+    )

@@ -1,0 +1,98 @@
+"""Findings: one problem in one file, at one line, with a stable code and a hint.
+
+Codes are stable: scripts and editors may match on them. The table in
+README.md ("Finding codes") lists every code with what it means.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. `line` is 1-based; 0 means the file (or folder) as a whole."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str = ""
+    pointer: str = ""
+    severity: Severity = Severity.ERROR
+
+    def as_warning(self) -> Finding:
+        return Finding(self.path, self.line, self.code, self.message, self.hint, self.pointer, Severity.WARNING)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "pointer": self.pointer,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class ValidationReport:
+    """Everything one `validate` found, in the order the files were read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checked: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class Code:
+    """The stable finding codes (README.md, "Finding codes", explains each)."""
+
+    NOT_UTF8 = "not-utf8"
+    EMPTY_FILE = "empty-file"
+    UNREADABLE = "unreadable"
+    NO_FRONT_MATTER = "no-front-matter"
+    UNCLOSED_FRONT_MATTER = "unclosed-front-matter"
+    YAML_SYNTAX = "yaml-syntax"
+    YAML_TAG = "yaml-tag"
+    YAML_TOO_COMPLEX = "yaml-too-complex"
+    DUPLICATE_KEY = "duplicate-key"
+    NOT_A_MAPPING = "not-a-mapping"
+    NAIVE_DATETIME = "naive-datetime"
+    INVALID_DATE = "invalid-date"
+    MISSING_FIELD = "missing-field"
+    UNKNOWN_FIELD = "unknown-field"
+    WRONG_TYPE = "wrong-type"
+    INVALID_CHOICE = "invalid-choice"
+    INVALID_FORMAT = "invalid-format"
+    INVALID_VALUE = "invalid-value"
+    NO_ARTICLES = "no-articles"
+    NOT_FOUND = "not-found"
+    DUPLICATE_SLUG = "duplicate-slug"
+    UNKNOWN_ENDPOINT = "unknown-endpoint"

@@ -1,0 +1,300 @@
+"""Reading an article file: bytes to front matter (with the line of every key) and body.
+
+The YAML is composed before it is constructed, so that every key keeps its
+position, and so that tags, duplicate keys and alias bombs are found before any
+value is built. Only the plain YAML types are accepted; nothing is executed.
+Dates and datetimes become ISO 8601 strings, the form the schema checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from syndicate.findings import Code, Finding
+
+# libyaml's composer is about ten times faster than the pure-Python one.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")
+)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: front matter is a few dozen values; past these an input is hostile or broken
+MAX_NODES = 20_000
+MAX_DEPTH = 40
+_DELIMITER = re.compile(r"^---[ \t]*$")
+_CLOSERS = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+@dataclass
+class ParsedArticle:
+    """The outcome of reading one file; `data` is None when the front matter could not be read."""
+
+    path: str
+    data: dict[str, Any] | None = None
+    body: str = ""
+    body_line: int = 1
+    lines: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    #: pointers already reported here, so that the schema does not report them again
+    reported: set[str] = field(default_factory=set)
+
+    def line_of(self, pointer: str) -> int:
+        """The line of the key at `pointer`, else of its nearest ancestor, else the opening `---`."""
+        while pointer:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return 1
+
+    def add(self, code: str, message: str, hint: str, pointer: str = "", line: int | None = None) -> None:
+        self.findings.append(
+            Finding(self.path, self.line_of(pointer) if line is None else line, code, message, hint, pointer)
+        )
+        if pointer:
+            self.reported.add(pointer)
+
+
+def escape_pointer_part(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def parse_article_bytes(raw: bytes, path: str) -> ParsedArticle:
+    """Decode and parse one article file. Never raises on bad input: problems become findings."""
+    result = ParsedArticle(path)
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw.strip():
+        result.add(
+            Code.EMPTY_FILE,
+            "the file is empty",
+            "an article starts with '---', its front matter, '---', then the body",
+            line=0,
+        )
+        return result
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        result.add(
+            Code.NOT_UTF8,
+            f"byte 0x{raw[e.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8 (most editors: 'Save with encoding')",
+            line=line,
+        )
+        return result
+    return parse_article_text(text, path)
+
+
+def parse_article_text(text: str, path: str) -> ParsedArticle:
+    result = ParsedArticle(path)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines or not _DELIMITER.match(lines[0]):
+        result.add(
+            Code.NO_FRONT_MATTER,
+            "the file has no front matter",
+            "start the file with a line '---', then the YAML fields (title, slug, ...), then a line '---'",
+            line=1,
+        )
+        result.body = "\n".join(lines)
+        return result
+    close = next((i for i in range(1, len(lines)) if _CLOSERS.match(lines[i])), None)
+    if close is None:
+        result.add(
+            Code.UNCLOSED_FRONT_MATTER,
+            "the front matter opened on line 1 is never closed",
+            "end the front matter with a line '---' before the body",
+            line=1,
+        )
+        return result
+    result.body = "\n".join(lines[close + 1 :])
+    result.body_line = close + 2
+    _load_yaml("\n".join(lines[1:close]) + "\n", result, first_line=2)
+    return result
+
+
+def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
+    loader = _Loader(source)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            # an error found at the end of the text belongs to its last line
+            line = first_line + min(mark.line, source.count("\n") - 1) if mark else 1
+            problem = e.problem or "the YAML could not be read"
+            if e.context:
+                problem = f"{problem} ({e.context})"
+            result.add(Code.YAML_SYNTAX, f"YAML syntax: {problem}", _syntax_hint(problem), line=line)
+            return
+        except yaml.YAMLError as e:  # e.g. a reader error without a mark
+            result.add(Code.YAML_SYNTAX, f"YAML syntax: {e}", "check the front matter's YAML", line=1)
+            return
+        if node is None:
+            result.data = {}
+            return
+        walker = _NodeWalker(result, first_line, loader)
+        try:
+            walker.walk(node, "", 0)
+        except _TooComplex as e:
+            result.add(
+                Code.YAML_TOO_COMPLEX,
+                str(e),
+                "front matter is plain data: remove the aliases or the nesting",
+                line=e.line,
+            )
+            return
+        if walker.unsafe:
+            return
+        if not isinstance(node, yaml.MappingNode):
+            result.add(
+                Code.NOT_A_MAPPING,
+                "the front matter is not a mapping of fields",
+                "write one 'field: value' per line, e.g. 'title: ...'",
+                line=first_line + node.start_mark.line,
+            )
+            return
+        try:
+            data = loader.construct_document(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as e:  # the walker checked values; a last guard
+            result.add(
+                Code.YAML_SYNTAX, f"YAML value could not be read: {e}", "check the front matter's values", line=1
+            )
+            return
+    finally:
+        loader.dispose()
+    result.data = _normalise(data, "", result)
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent YAML with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a value that contains ': ' must be quoted"
+    return "check the indentation and quote values that contain ':', '#' or start with a special character"
+
+
+class _TooComplex(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _NodeWalker:
+    """Records the line of every key and item; reports tags, duplicate keys and alias bombs."""
+
+    def __init__(self, result: ParsedArticle, first_line: int, loader: yaml.SafeLoader) -> None:
+        self.result = result
+        self.loader = loader
+        self.first_line = first_line
+        self.count = 0
+        self.unsafe = False
+
+    def line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def walk(self, node: yaml.Node, pointer: str, depth: int) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooComplex(f"the front matter expands to more than {MAX_NODES} values (aliases?)", self.line(node))
+        if depth > MAX_DEPTH:
+            raise _TooComplex(f"the front matter is nested more than {MAX_DEPTH} levels deep", self.line(node))
+        if node.tag not in _CORE_TAGS:
+            self.unsafe = True
+            self.result.add(
+                Code.YAML_TAG,
+                f"YAML tag {node.tag!r} is not allowed",
+                "front matter holds plain text, numbers, dates, lists and mappings: remove the '!' tag",
+                pointer,
+                line=self.line(node),
+            )
+            return
+        if node.tag == _TIMESTAMP and isinstance(node, yaml.ScalarNode):
+            try:
+                self.loader.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError) as e:
+                self.unsafe = True
+                self.result.add(
+                    Code.INVALID_DATE,
+                    f"{node.value!r} is not a real date ({e})",
+                    "check the day and month",
+                    pointer,
+                    line=self.line(node),
+                )
+        elif isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.walk(key_node, pointer, depth + 1)  # reports its tags, if any
+                    continue
+                key = key_node.value
+                child = f"{pointer}/{escape_pointer_part(key)}"
+                if key in seen and key != "<<":
+                    self.result.add(
+                        Code.DUPLICATE_KEY,
+                        f"duplicate key {key!r}",
+                        "each field may appear once: remove or merge the repeated one",
+                        child,
+                        line=self.line(key_node),
+                    )
+                seen.add(key)
+                self.result.lines.setdefault(child, self.line(key_node))
+                self.walk(value_node, child, depth + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = f"{pointer}/{index}"
+                self.result.lines.setdefault(child, self.line(item))
+                self.walk(item, child, depth + 1)
+
+
+def _normalise(value: Any, pointer: str, result: ParsedArticle) -> Any:
+    """Turn YAML values into JSON values; report naive datetimes and impossible dates."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+                result.add(
+                    Code.WRONG_TYPE,
+                    f"key {key!r} is not text",
+                    "quote the key",
+                    f"{pointer}/{escape_pointer_part(key)}",
+                )
+            out[key] = _normalise(item, f"{pointer}/{escape_pointer_part(key)}", result)
+        return out
+    if isinstance(value, list):
+        return [_normalise(item, f"{pointer}/{i}", result) for i, item in enumerate(value)]
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            _report_naive(value.isoformat(), pointer, result)
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and (_ISO_DATE.match(value) or _ISO_DATETIME.match(value)):
+        _check_date_string(value, pointer, result)
+    return value
+
+
+def _check_date_string(value: str, pointer: str, result: ParsedArticle) -> None:
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        result.add(Code.INVALID_DATE, f"{value!r} is not a real date", "check the day and month", pointer)
+        return
+    if not _ISO_DATE.match(value) and parsed.tzinfo is None:
+        _report_naive(value, pointer, result)
+
+
+def _report_naive(value: str, pointer: str, result: ParsedArticle) -> None:
+    result.add(
+        Code.NAIVE_DATETIME,
+        f"datetime {value} has no time zone",
+        f"add the zone, e.g. {value}+00:00 for UTC, or give the date alone",
+        pointer,
+    )

@@ -1,0 +1,226 @@
+"""The JSON Schemas syndicate ships, and validators built from them.
+
+In a wheel the schemas sit inside the package (`syndicate/_schemas/`); in a
+source checkout or an editable install they are read from the repository's
+top-level `schemas/` folder, the one editors point their tools at.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from syndicate.errors import SchemaError
+from syndicate.findings import Code
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def schema_dir() -> Path:
+    packaged = _PACKAGE_DIR / "_schemas"
+    if packaged.is_dir():
+        return packaged
+    checkout = _PACKAGE_DIR.parent / "schemas"
+    if checkout.is_dir():
+        return checkout
+    raise SchemaError(
+        f"the schemas are missing from this installation (looked in {packaged} and {checkout})",
+        "reinstall syndicate: pip install --force-reinstall syndicate",
+    )
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """Load `schemas/<name>.schema.json`."""
+    path = schema_dir() / f"{name}.schema.json"
+    try:
+        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise SchemaError(f"cannot read schema {path}: {e}", "reinstall syndicate") from e
+    return schema
+
+
+@functools.cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name))
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One schema violation, in words an editor understands."""
+
+    code: str
+    pointer: str
+    message: str
+    hint: str
+    #: the JSON Schema keyword that failed (required, type, ...)
+    keyword: str
+
+
+_TYPE_WORDS = {
+    "object": "a mapping of fields",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def field_name(pointer: str) -> str:
+    """`/authors/0/name` -> `authors[0].name`: how the README and the hints name fields."""
+    out = ""
+    for part in pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "(front matter)"
+
+
+def _pointer(parts: Iterable[object]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _type_word(value: object) -> str:
+    if isinstance(value, bool):
+        return _TYPE_WORDS["boolean"]
+    if isinstance(value, int):
+        return _TYPE_WORDS["integer"]
+    if isinstance(value, float):
+        return _TYPE_WORDS["number"]
+    for name, pytype in (("string", str), ("array", list), ("object", dict)):
+        if isinstance(value, pytype):
+            return _TYPE_WORDS[name]
+    return _TYPE_WORDS["null"]
+
+
+def _known_properties(schema: dict[str, Any], instance: object) -> list[str]:
+    """Property names a (sub)schema allows, with those of the if/then branches that apply."""
+    names = list(schema.get("properties", {}))
+    for branch in schema.get("allOf", []):
+        condition = branch.get("if", {}).get("properties", {})
+        if isinstance(instance, dict) and all(
+            instance.get(key) == rule.get("const") for key, rule in condition.items()
+        ):
+            names += [n for n in branch.get("then", {}).get("properties", {}) if n not in names]
+    return names
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def schema_problems(name: str, instance: object) -> list[SchemaProblem]:
+    """Every violation of schema `name` by `instance`, in document order."""
+    problems: dict[tuple[str, str], SchemaProblem] = {}
+    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
+        for problem in _describe(error, load_schema(name)):
+            # if/then branches can report the same problem twice
+            problems.setdefault((problem.pointer, problem.message), problem)
+    return list(problems.values())
+
+
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """Merge a local `$ref` (#/$defs/...) into the schema that names it, for messages."""
+    ref = schema.get("$ref", "")
+    if not ref.startswith("#/$defs/"):
+        return schema
+    target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"), {})
+    return {**_resolve(target, root), **{k: v for k, v in schema.items() if k != "$ref"}}
+
+
+def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProblem]:
+    keyword = str(error.validator)
+    pointer = _pointer(error.absolute_path)
+    where = field_name(pointer)
+    schema = _resolve(error.schema, root) if isinstance(error.schema, dict) else {}
+    value = error.instance
+    rule: Any = error.validator_value  # the keyword's value in the schema
+    if keyword == "required":
+        missing = [key for key in rule if not (isinstance(value, dict) and key in value)]
+        return [
+            SchemaProblem(
+                Code.MISSING_FIELD,
+                f"{pointer}/{key}",
+                f"missing required field {field_name(f'{pointer}/{key}')!r}",
+                _add_hint(schema, key),
+                keyword,
+            )
+            for key in missing
+        ]
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        known = _known_properties(schema, value)
+        extras = [key for key in value if key not in known] if isinstance(value, dict) else []
+        return [
+            SchemaProblem(
+                Code.UNKNOWN_FIELD,
+                f"{pointer}/{key}",
+                f"unknown field {field_name(f'{pointer}/{key}')!r}",
+                _did_you_mean(key, known) + f"allowed here: {', '.join(known)}",
+                keyword,
+            )
+            for key in extras
+        ]
+    if keyword == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
+        return [
+            SchemaProblem(
+                Code.WRONG_TYPE,
+                pointer,
+                f"{where} must be {words}, not {_type_word(value)}",
+                schema.get("description") or f"write {where} as {words}",
+                keyword,
+            )
+        ]
+    if keyword in ("enum", "const"):
+        choices = [str(c) for c in (rule if keyword == "enum" else [rule])]
+        return [
+            SchemaProblem(
+                Code.INVALID_CHOICE,
+                pointer,
+                f"{where} is {value!r}, not one of: {', '.join(choices)}",
+                _did_you_mean(str(value), choices) + f"use one of: {', '.join(choices)}",
+                keyword,
+            )
+        ]
+    if keyword in ("pattern", "format"):
+        return [
+            SchemaProblem(
+                Code.INVALID_FORMAT,
+                pointer,
+                f"{where} {value!r} is not in the expected form",
+                schema.get("description") or f"it must match {error.validator_value}",
+                keyword,
+            )
+        ]
+    messages = {
+        "minItems": (f"{where} must not be empty", "add at least one item"),
+        "minLength": (f"{where} must not be empty", "give it a value, or remove the field"),
+        "uniqueItems": (f"{where} repeats an item", "list each item once"),
+        "minimum": (f"{where} {value!r} is too small", f"the smallest allowed is {error.validator_value}"),
+        "maximum": (f"{where} {value!r} is too large", f"the largest allowed is {error.validator_value}"),
+        "maxLength": (f"{where} is too long", f"at most {error.validator_value} characters"),
+    }
+    message, hint = messages.get(keyword, (f"{where}: {error.message}", schema.get("description", "")))
+    return [SchemaProblem(Code.INVALID_VALUE, pointer, message, hint, keyword)]
+
+
+def _add_hint(schema: dict[str, Any], key: str) -> str:
+    """`add 'source': where this copy was taken from`, from the schema's own description."""
+    properties = dict(schema.get("properties", {}))
+    for branch in schema.get("allOf", []):
+        properties.update(branch.get("then", {}).get("properties", {}))
+    description = str(properties.get(key, {}).get("description", "")).split(";")[0].rstrip(".")
+    if not description:
+        return f"add {key!r}"
+    return f"add {key!r}: {description[0].lower()}{description[1:]}"

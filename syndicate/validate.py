@@ -1,0 +1,136 @@
+"""`validate`: every article file checked against the schema and the site's config.
+
+Every problem in every file is collected into one ValidationReport; nothing
+here prints or exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from syndicate.config import Config
+from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
+from syndicate.front_matter import ParsedArticle, parse_article_bytes
+from syndicate.schemas import schema_problems
+
+ARTICLE_SUFFIXES = (".md", ".markdown")
+
+
+def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
+    """The article files named by `paths` (folders are searched for *.md and *.markdown).
+
+    Hidden files and folders (starting with '.') are skipped. A named file is
+    taken whatever its suffix; a missing path or a folder without articles is a finding.
+    """
+    files: dict[Path, None] = {}  # ordered and without repeats
+    findings: list[Finding] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in ARTICLE_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                findings.append(
+                    Finding(
+                        display_path(path),
+                        0,
+                        Code.NO_ARTICLES,
+                        "the folder has no articles (*.md, *.markdown)",
+                        "check the path, or paths.content in syndicate.toml",
+                    )
+                )
+            files.update(dict.fromkeys(found))
+        elif path.is_file():
+            files[path] = None
+        else:
+            findings.append(Finding(display_path(path), 0, Code.NOT_FOUND, "no such file or folder", "check the path"))
+    return list(files), findings
+
+
+def read_article(path: Path) -> ParsedArticle:
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        result = ParsedArticle(shown)
+        result.add(Code.UNREADABLE, f"cannot read the file: {e.strerror}", "check its permissions", line=0)
+        return result
+    return parse_article_bytes(raw, shown)
+
+
+def check_article(article: ParsedArticle, config: Config | None) -> None:
+    """Add the schema and config findings of one parsed article to it."""
+    data = article.data
+    if data is None:
+        return
+    for problem in schema_problems("article", data):
+        if _already_reported(problem.pointer, article.reported):
+            continue
+        article.add(problem.code, problem.message, problem.hint, problem.pointer)
+    if config is not None:
+        _check_endpoint_names(article, config)
+    if data.get("status") == "draft":
+        # a draft may be incomplete: what a ready article must have is a warning
+        article.findings = [f.as_warning() if f.code == Code.MISSING_FIELD else f for f in article.findings]
+
+
+def _already_reported(pointer: str, reported: set[str]) -> bool:
+    return any(pointer == p or pointer.startswith(p + "/") for p in reported)
+
+
+def _check_endpoint_names(article: ParsedArticle, config: Config) -> None:
+    names = article.data.get("endpoints") if article.data else None
+    if not isinstance(names, list):
+        return
+    known = [e.name for e in config.endpoints]
+    for index, name in enumerate(names):
+        if isinstance(name, str) and name not in known:
+            article.add(
+                Code.UNKNOWN_ENDPOINT,
+                f"endpoints[{index}] {name!r} is not an endpoint of {config.path.name}",
+                f"configured endpoints: {', '.join(known) or '(none)'}",
+                f"/endpoints/{index}",
+            )
+
+
+def validate_articles(articles: Iterable[ParsedArticle], config: Config | None) -> list[Finding]:
+    """Check each article and the set as a whole (slugs are unique); returns all findings."""
+    findings: list[Finding] = []
+    slugs: dict[str, str] = {}
+    for article in articles:
+        check_article(article, config)
+        slug = article.data.get("slug") if article.data else None
+        if isinstance(slug, str):
+            if slug in slugs:
+                article.add(
+                    Code.DUPLICATE_SLUG,
+                    f"slug {slug!r} is already used by {slugs[slug]}",
+                    "each article needs its own slug: copies are named after it",
+                    "/slug",
+                )
+            else:
+                slugs[slug] = article.path
+        findings.extend(article.findings)
+    return findings
+
+
+def validate_paths(paths: Sequence[Path], config: Config | None) -> ValidationReport:
+    """Validate the named files and folders (default: the config's content folder)."""
+    if not paths and config is not None:
+        paths = [config.paths.content]
+    files, findings = collect_article_files(paths)
+    report = ValidationReport(findings=findings, checked=files)
+    report.findings.extend(validate_articles((read_article(f) for f in files), config))
+    return report
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts

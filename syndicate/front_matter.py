@@ -133,7 +133,16 @@ def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
                 problem = f"{problem} ({e.context})"
             result.add(Code.YAML_SYNTAX, f"YAML syntax: {problem}", _syntax_hint(problem), line=line)
             return
-        except yaml.YAMLError as e:  # e.g. a reader error without a mark
+        except yaml.reader.ReaderError as e:  # a character YAML does not allow, e.g. NUL
+            line = first_line + source.count("\n", 0, e.position)
+            result.add(
+                Code.YAML_SYNTAX,
+                f"YAML syntax: character #x{e.character:04x} is not allowed",
+                "remove control characters from the front matter",
+                line=line,
+            )
+            return
+        except yaml.YAMLError as e:
             result.add(Code.YAML_SYNTAX, f"YAML syntax: {e}", "check the front matter's YAML", line=1)
             return
         if node is None:
@@ -231,7 +240,14 @@ class _NodeWalker:
             seen: set[str] = set()
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.walk(key_node, pointer, depth + 1)  # reports its tags, if any
+                    self.unsafe = True
+                    self.result.add(
+                        Code.WRONG_TYPE,
+                        "a key is a list or mapping",
+                        "keys are field names: write 'name: value'",
+                        pointer,
+                        line=self.line(key_node),
+                    )
                     continue
                 key = key_node.value
                 child = f"{pointer}/{escape_pointer_part(key)}"

@@ -171,14 +171,14 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
             for key in extras
         ]
     if keyword == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected = rule if isinstance(rule, list) else [rule]
         words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
         return [
             SchemaProblem(
                 Code.WRONG_TYPE,
                 pointer,
                 f"{where} must be {words}, not {_type_word(value)}",
-                schema.get("description") or f"write {where} as {words}",
+                _type_hint(expected, value, where),
                 keyword,
             )
         ]
@@ -213,6 +213,16 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
     }
     message, hint = messages.get(keyword, (f"{where}: {error.message}", schema.get("description", "")))
     return [SchemaProblem(Code.INVALID_VALUE, pointer, message, hint, keyword)]
+
+
+def _type_hint(expected: list[Any], value: object, where: str) -> str:
+    if "string" in expected:
+        return "put the value in quotes"
+    if "array" in expected and not isinstance(value, (dict, list)):
+        return f"make it a list: [{value}]"
+    if "integer" in expected and isinstance(value, str):
+        return "write the number without quotes"
+    return f"write {where} as {' or '.join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)}"
 
 
 def _add_hint(schema: dict[str, Any], key: str) -> str:

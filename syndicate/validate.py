@@ -115,7 +115,7 @@ def validate_articles(articles: Iterable[ParsedArticle], config: Config | None) 
                 )
             else:
                 slugs[slug] = article.path
-        findings.extend(article.findings)
+        findings.extend(sorted(article.findings, key=lambda f: f.line))
     return findings
 
 

@@ -1,0 +1,91 @@
+"""Unit tests of config loading: defaults, relative paths, and every kind of configuration error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from syndicate.config import find_config, load_config
+from syndicate.errors import ConfigError, ExitStatus
+from tests.conftest import DEMO
+
+SITE = '[site]\ntitle = "T"\nurl = "https://t.example.org/"\nchannel = "community-web"\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "syndicate.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> tuple[str, ...]:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert info.value.exit_status == ExitStatus.USAGE
+    return info.value.problems
+
+
+def test_demo_config_loads_into_frozen_dataclasses() -> None:
+    config = load_config(DEMO / "syndicate.toml")
+    assert config.site.channel == "community-web"
+    assert config.paths.content == DEMO.resolve() / "content"
+    assert config.paths.state == DEMO.resolve() / ".syndicate" / "state.db"
+    archive = config.endpoint("archive")
+    assert archive is not None
+    assert archive.type == "directory"
+    assert archive.settings["path"] == "out/archive"
+    with pytest.raises(AttributeError):
+        config.site.title = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        archive.settings["path"] = "elsewhere"  # type: ignore[index]
+
+
+def test_defaults_apply_when_paths_is_absent(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, SITE))
+    assert config.paths.content == tmp_path.resolve() / "content"
+    assert config.paths.feeds == tmp_path.resolve() / "feeds"
+    assert config.endpoints == ()
+
+
+def test_unknown_keys_are_named(tmp_path: Path) -> None:
+    found = problems(tmp_path, SITE + 'titel = "x"\n[paths]\ncontnet = "c"\n')
+    assert any("unknown field 'site.titel'" in p and "did you mean 'title'?" in p for p in found)
+    assert any("unknown field 'paths.contnet'" in p and "did you mean 'content'?" in p for p in found)
+
+
+def test_endpoint_type_specific_keys(tmp_path: Path) -> None:
+    endpoint = '[[endpoints]]\nname = "wp"\ntype = "wordpress"\nchannel = "community-web"\nurl = "http://127.0.0.1/"\n'
+    found = problems(tmp_path, SITE + endpoint + 'password = "hunter2"\npath = "x"\n')
+    assert any("missing required field 'endpoints[0].username_env'" in p for p in found)
+    assert any("unknown field 'endpoints[0].password'" in p and "'password_env'" in p for p in found)
+    assert any("unknown field 'endpoints[0].path'" in p for p in found)
+    assert not any("hunter2" in p for p in found)
+
+
+def test_missing_site_and_bad_channel(tmp_path: Path) -> None:
+    assert any("missing required field 'site'" in p for p in problems(tmp_path, "[paths]\n"))
+    found = problems(tmp_path, SITE.replace("community-web", "web"))
+    assert found == (
+        "site.channel is 'web', not one of: community-web, commercial-web, print, newsletter, social "
+        "(hint: use one of: community-web, commercial-web, print, newsletter, social)",
+    )
+
+
+def test_find_config_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env_config = write(tmp_path, SITE)
+    assert find_config(None, {}) == Path("syndicate.toml")
+    assert find_config(None, {"SYNDICATE_CONFIG": str(env_config)}) == env_config
+    assert find_config(str(DEMO / "syndicate.toml"), {"SYNDICATE_CONFIG": "nope"}) == DEMO / "syndicate.toml"
+    env_config.unlink()
+    assert find_config(None, {}) is None
+    with pytest.raises(ConfigError, match=r"named by \$SYNDICATE_CONFIG"):
+        find_config(None, {"SYNDICATE_CONFIG": "missing.toml"})
+
+
+def test_config_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "syndicate.toml"
+    path.write_bytes(b'[site]\ntitle = "\xff"\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(path)

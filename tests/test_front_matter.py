@@ -1,0 +1,98 @@
+"""Unit tests of the article file reader: positions, normalisation, and hostile bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicate.front_matter import MAX_DEPTH, parse_article_bytes
+
+ARTICLE = b"""---
+title: A title
+authors:
+  - name: One
+  - name: Two
+source:
+  name: Src
+  url: https://src.example.org/a
+published: 2024-06-07
+updated: 2024-06-08T10:00:00+02:00
+---
+# Heading
+
+Body.
+"""
+
+
+def codes(raw: bytes) -> list[tuple[int, str]]:
+    return [(f.line, f.code) for f in parse_article_bytes(raw, "a.md").findings]
+
+
+def test_keys_keep_their_lines_and_body_its_start() -> None:
+    parsed = parse_article_bytes(ARTICLE, "a.md")
+    assert parsed.findings == []
+    assert parsed.lines["/title"] == 2
+    assert parsed.lines["/authors/1"] == 5
+    assert parsed.lines["/source/url"] == 8
+    assert parsed.line_of("/source/url/deeper") == 8
+    assert parsed.line_of("/missing") == 1
+    assert parsed.body_line == 12
+    assert parsed.body.startswith("# Heading")
+
+
+def test_dates_become_iso_strings() -> None:
+    data = parse_article_bytes(ARTICLE, "a.md").data
+    assert data is not None
+    assert data["published"] == "2024-06-07"
+    assert data["updated"] == "2024-06-08T10:00:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (ARTICLE.replace(b"\n", b"\r\n"), []),
+        (ARTICLE.replace(b"\n", b"\r"), []),
+        (b"\xef\xbb\xbf" + ARTICLE, []),
+    ],
+    ids=["crlf", "cr", "bom"],
+)
+def test_line_endings_and_bom_are_accepted(raw: bytes, expected: list[tuple[int, str]]) -> None:
+    parsed = parse_article_bytes(raw, "a.md")
+    assert codes(raw) == expected
+    assert parsed.lines["/source/url"] == 8
+    assert parsed.body_line == 12
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"", [(0, "empty-file")]),
+        (b"---\ntitle: x\n---\n\xff\n", [(4, "not-utf8")]),
+        (b"---\ntitle: x\x00\n---\n", [(2, "yaml-syntax")]),
+        (b"---\ntitle: !custom x\n---\n", [(2, "yaml-tag")]),
+        (b"---\ntitle: !!binary aGVsbG8=\n---\n", [(2, "yaml-tag")]),
+        (b"---\nx: !!python/name:os.system\n---\n", [(2, "yaml-tag")]),
+        (b"---\ntitle: a\n---\n---\n", []),  # a second '---' in the body is body text
+        (b"---\n---\nbody\n", []),  # empty front matter: the schema will name what is missing
+        (b"---\nonly a string\n---\n", [(2, "not-a-mapping")]),
+        (b"---\ndate: 2024-13-01\n---\n", [(2, "invalid-date")]),
+        (b"---\nd: '2024-06-07T10:00'\n---\n", [(2, "naive-datetime")]),
+        (b"---\n? [a, b]\n: c\n---\n", [(2, "wrong-type")]),
+        (b"---\n1: one\n---\n", [(2, "wrong-type")]),
+    ],
+)
+def test_bad_input_gives_findings_not_exceptions(raw: bytes, expected: list[tuple[int, str]]) -> None:
+    assert codes(raw) == expected
+
+
+def test_deep_nesting_is_refused() -> None:
+    raw = b"---\nx: " + b"[" * (MAX_DEPTH + 5) + b"]" * (MAX_DEPTH + 5) + b"\n---\n"
+    assert codes(raw) == [(2, "yaml-too-complex")]
+
+
+def test_no_code_runs_from_yaml_tags(tmp_path: object) -> None:
+    raw = b'---\ntitle: !!python/object/apply:os.system ["echo pwned > /tmp/syndicate-test-pwned"]\n---\n'
+    parsed = parse_article_bytes(raw, "a.md")
+    assert parsed.data is None
+    import pathlib
+
+    assert not pathlib.Path("/tmp/syndicate-test-pwned").exists()

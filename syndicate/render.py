@@ -1,0 +1,293 @@
+"""Rendering a pushed copy: the sanitised body, the attribution block and schema.org JSON-LD.
+
+Every copy carries the article body (Markdown rendered by markdown-it-py, then
+sanitised by nh3), an attribution block that follows Creative Commons' TASL
+guidance (Title, Author, Source, Licence) and machine-readable rights as
+JSON-LD. Rendering is deterministic: the same input gives byte-identical HTML
+and so the same content hash, which is what the ledger compares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+
+from syndicate.licenses import LicenseProfile
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_SPACE = re.compile(r"\s+")
+#: how many trailing paragraphs may hold an existing attribution footer
+FOOTER_PARAGRAPHS = 3
+
+_TAGS = frozenset(
+    {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "em", "figcaption", "figure", "h1",
+     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small",
+     "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"}
+)  # fmt: skip
+#: removed together with their content; every other unknown element is unwrapped (its text kept)
+_DROP_WITH_CONTENT = frozenset(
+    {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math", "textarea", "select"}
+)
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan", "style"},
+    "td": {"colspan", "rowspan", "style"},
+}
+_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# markdown-it leaves a link with a refused URL as literal text ("[a](javascript:...)"); let every
+# link through instead so that nh3, the one place that decides, removes the href and keeps the text.
+_md.validateLink = lambda url: True  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True)
+class RenderedCopy:
+    body_html: str  #: the Markdown body rendered and sanitised
+    attribution_html: str  #: the attribution block; "" when the body already ends with an equivalent footer
+    json_ld: dict[str, Any]
+    html: str  #: body_html + attribution_html + the JSON-LD <script> element
+    content_hash: str  #: sha256 hex of `html`, what a ledger compares to detect changes
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not _HTTP_URL.match(value.strip()):
+        return None
+    return value
+
+
+def render_markdown(body: str) -> str:
+    """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML.
+
+    Kept: ordinary article markup. Removed: scripts, styles, frames, objects,
+    forms, event-handler and style attributes (except text-align in tables),
+    and every URL whose scheme is not http, https or mailto; images keep their
+    src only when it is an absolute http(s) URL. Links get rel="noopener noreferrer".
+    """
+    return nh3.clean(
+        _md.render(body),
+        tags=set(_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        attribute_filter=_filter_attribute,
+        filter_style_properties={"text-align"},
+        url_schemes=set(_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _text(value: Any) -> str | None:
+    """A non-blank string, stripped; anything else is treated as missing."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _section(front_matter: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = front_matter.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _http_url(value: Any) -> str | None:
+    url = _text(value)
+    return url if url is not None and _HTTP_URL.match(url) else None
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, dt.date):  # also datetimes, should front matter arrive unnormalised
+        return value.isoformat()
+    return _text(value)
+
+
+def _human_date(value: Any) -> str | None:
+    """An ISO date or datetime as "23 July 2017": the date part, English month names whatever the locale."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        text = _iso(value)
+        try:
+            value = dt.date.fromisoformat(text[:10]) if text else None
+        except ValueError:
+            return None
+    return None if value is None else f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _authors(front_matter: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    """(name, url) for each author with a name; a bare string counts as a name."""
+    raw = front_matter.get("authors")
+    found: list[tuple[str, str | None]] = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, Mapping) and _text(item.get("name")):
+            found.append((str(_text(item["name"])), _http_url(item.get("url"))))
+        elif _text(item):
+            found.append((str(_text(item)), None))
+    return found
+
+
+def _year(copyright_: Mapping[str, Any]) -> int | None:
+    year = copyright_.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    return int(year) if isinstance(year, str) and year.strip().isdigit() else None
+
+
+def _link(text: str, url: str | None, rel: str | None = None) -> str:
+    """Escaped text, hyperlinked only when `url` is an absolute http(s) URL."""
+    if _http_url(url) is None:
+        return escape(text, quote=False)
+    rel_attr = f' rel="{escape(rel)}"' if rel else ""
+    return f'<a href="{escape(str(url))}"{rel_attr}>{escape(text, quote=False)}</a>'
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _licence_link(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> tuple[str | None, str | None]:
+    """(what to call the licence, its URL): the profile's, else the front matter's id and url."""
+    licence = _section(front_matter, "license")
+    if profile is not None:
+        return profile.short_name, _http_url(profile.url) or _http_url(licence.get("url"))
+    return _text(licence.get("id")), _http_url(licence.get("url"))
+
+
+def attribution_block(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> str:
+    """The TASL attribution footer; empty when the front matter has nothing to attribute."""
+    lines: list[str] = []
+    title, authors = _text(front_matter.get("title")), _authors(front_matter)
+    byline = _join([_link(name, url) for name, url in authors]) if authors else ""
+    if title and byline:
+        lines.append(f"“{escape(title, quote=False)}” by {byline}.")
+    elif title or byline:
+        lines.append(f"“{escape(title, quote=False)}”." if title else f"By {byline}.")
+    for key, verb in (("original", "First published by"), ("source", "Republished from")):
+        part = _section(front_matter, key)
+        name, url = _text(part.get("name")) or _http_url(part.get("url")), part.get("url")
+        if name:
+            date = _human_date(part.get("published")) if key == "original" else None
+            lines.append(f"{verb} {_link(name, url)}" + (f" on {date}." if date else "."))
+    copyright_ = _section(front_matter, "copyright")
+    holder, year = _text(copyright_.get("holder")), _year(copyright_)
+    if holder:
+        lines.append(escape(f"© {year} {holder}." if year is not None else f"© {holder}.", quote=False))
+    licence_name, licence_url = _licence_link(front_matter, profile)
+    if licence_name:
+        lines.append(f"Licence: {_link(licence_name, licence_url, rel='license')}.")
+    if not lines:
+        return ""
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in lines)
+    return f'<footer class="syndicate-attribution">\n{paragraphs}</footer>\n'
+
+
+class _LinksAndText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hrefs.extend(value for name, value in attrs if tag == "a" and name == "href" and value)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _fold(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def has_equivalent_footer(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> bool:
+    """Whether the body already ends with an attribution footer equivalent to ours.
+
+    Conservative: the last 3 non-blank paragraphs of the Markdown body (text
+    split at blank lines), rendered and sanitised, must together
+      * contain a link whose href is exactly source.url (if the front matter
+        has no source.url, a footer is never equivalent),
+      * give a copyright notice: "©" or "copyright" and the holder's name
+        (no holder: never equivalent), and
+      * mention the licence: the profile's short name, name, id or url, or the
+        front matter's license.id or license.url (case and runs of whitespace
+        are ignored in names; a url may appear as a link or as text).
+    Anything less, a placeholder link such as [x](#) included, gets our block.
+    """
+    source_url = _http_url(_section(front_matter, "source").get("url"))
+    holder = _text(_section(front_matter, "copyright").get("holder"))
+    if source_url is None or holder is None:
+        return False
+    paragraphs = [p for p in _BLANK_LINES.split(body.replace("\r\n", "\n")) if p.strip()]
+    parser = _LinksAndText()
+    parser.feed(render_markdown("\n\n".join(paragraphs[-FOOTER_PARAGRAPHS:])))
+    parser.close()
+    text = _fold(" ".join(parser.text))
+    if source_url not in parser.hrefs and _md.normalizeLink(source_url) not in parser.hrefs:
+        return False
+    if _fold(holder) not in text or not ("©" in text or "copyright" in text):
+        return False
+    licence = _section(front_matter, "license")
+    names = [_text(licence.get("id"))]
+    urls = [_http_url(licence.get("url"))]
+    if profile is not None:
+        names += [profile.short_name, profile.name, profile.id]
+        urls.append(_http_url(profile.url))
+    if any(name and _fold(name) in text for name in names):
+        return True
+    return any(url and (url in parser.hrefs or _fold(url) in text) for url in urls)
+
+
+def json_ld(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> dict[str, Any]:
+    """schema.org NewsArticle metadata: who wrote it, where it came from, who holds it, under what licence."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle"}
+    source, original = _section(front_matter, "source"), _section(front_matter, "original")
+    copyright_ = _section(front_matter, "copyright")
+    candidates: dict[str, Any] = {
+        "headline": _text(front_matter.get("title")),
+        # no @type on authors: the front matter does not say person or organisation
+        "author": [{"name": n} | ({"url": u} if u else {}) for n, u in _authors(front_matter)] or None,
+        "datePublished": _iso(front_matter.get("published")),
+        "dateModified": _iso(front_matter.get("updated")),
+        "isBasedOn": _http_url(original.get("url")) or _http_url(source.get("url")),
+        "license": _http_url(profile.url) if profile is not None else None,
+        "copyrightHolder": {"name": h} if (h := _text(copyright_.get("holder"))) else None,
+        "copyrightYear": _year(copyright_),
+        "url": _http_url(front_matter.get("canonical_url")) or _http_url(source.get("url")),
+    }
+    data.update({key: value for key, value in candidates.items() if value is not None})
+    return data
+
+
+def json_ld_script(data: Mapping[str, Any]) -> str:
+    """The <script> element; "<" is written as \\u003c so no value can close it or open a comment."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return f'<script type="application/ld+json">{text}</script>\n'
+
+
+def render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
+    """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out."""
+    body_html = render_markdown(body)
+    if body_html and not body_html.endswith("\n"):
+        body_html += "\n"
+    attribution = "" if has_equivalent_footer(front_matter, body, profile) else attribution_block(front_matter, profile)
+    metadata = json_ld(front_matter, profile)
+    html = body_html + attribution + json_ld_script(metadata)
+    return RenderedCopy(
+        body_html=body_html,
+        attribution_html=attribution,
+        json_ld=metadata,
+        html=html,
+        content_hash=hashlib.sha256(html.encode("utf-8")).hexdigest(),
+    )

@@ -7,8 +7,10 @@ and exit 2 with a one-line "not available yet".
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +20,9 @@ import click
 
 from syndicate import __version__
 from syndicate.config import CONFIG_ENV, Config, find_config, load_config
-from syndicate.errors import ConfigError, ExitStatus, NotAvailableError, SyndicateError
+from syndicate.errors import ConfigError, ExitStatus, NotAvailableError, SyndicateError, UsageError
 from syndicate.findings import Finding, Severity, ValidationReport
+from syndicate.licenses import LicenseProfile
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -87,9 +90,14 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
     show_default=True,
     help="text: one finding a line; json: a list of finding objects.",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Under each licence refusal, print a ready-to-send permission request (JSON always has it).",
+)
 @click.pass_obj
-def validate(options: Options, paths: tuple[Path, ...], output_format: str) -> ExitStatus:
-    """Check articles: the front matter schema, attribution fields, endpoint names.
+def validate(options: Options, paths: tuple[Path, ...], output_format: str, explain: bool) -> ExitStatus:
+    """Check articles: schema, attribution, licence terms, and where each may go.
 
     PATHS are article files or folders (searched for *.md and *.markdown);
     default: the content folder of the config. Every problem in every file is
@@ -99,12 +107,16 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str) -> E
       PATH:LINE: CODE message (hint: ...)
 
     A draft (status: draft) may be incomplete: what a ready article must have
-    is a warning on a draft. Warnings do not fail the run.
+    is a warning on a draft. Warnings do not fail the run. An article that
+    names an endpoint its licence keeps it from, or that the site's own
+    channel may not carry, is an error (license-refused); --explain adds the
+    email asking the rights holder for permission.
 
     \b
     Examples:
       syndicate validate
       syndicate validate content/2026-11-turkey.md content/archive/
+      syndicate validate --explain content/2026-11-turkey.md
       syndicate validate --format json | jq '.[] | select(.severity == "error")'
 
     Exit status: 0 no errors; 1 at least one error; 2 bad usage or config.
@@ -118,6 +130,8 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str) -> E
     else:
         for finding in report.findings:
             click.echo(_finding_line(finding))
+            if explain and finding.permission_request:
+                click.echo("".join(f"    | {line}\n" for line in finding.permission_request.splitlines()), nl=False)
     if not options.quiet:
         click.echo(_summary(report), err=True)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
@@ -227,15 +241,55 @@ def status(output_format: str) -> None:
 
 @cli.command()
 @click.argument("license_id", required=False, metavar="[ID]")
-def licenses(license_id: str | None) -> None:
+@click.pass_obj
+def licenses(options: Options, license_id: str | None) -> ExitStatus:
     """List the known licence profiles and what each allows, or explain one.
+
+    Profiles ship for the Creative Commons 4.0 and 3.0 families (SPDX ids),
+    CC0, public domain, all rights reserved and the Global Research cross-post
+    terms; a site adds its own from the folder named by paths.licenses.
+    Channels: community-web, commercial-web, print, newsletter, social.
 
     \b
     Examples:
       syndicate licenses
       syndicate licenses CC-BY-ND-4.0
     """
-    _not_available("licenses", "issue 3")
+    from syndicate.licenses import load_registry
+
+    config = options.config(required=False)
+    registry = load_registry(config.paths.licenses if config else None)
+    if license_id is None:
+        width = max(len(p.id) for p in registry)
+        for profile in registry:
+            channels = ", ".join(sorted(profile.channels)) or "none without permission"
+            click.echo(f"{profile.id:<{width}}  {channels}")
+        return ExitStatus.OK
+    found = registry.get(license_id)
+    if found is None:
+        close = difflib.get_close_matches(license_id, [p.id for p in registry], n=1, cutoff=0.6)
+        raise UsageError(
+            f"no licence profile {license_id!r}",
+            (f"did you mean {close[0]!r}? " if close else "") + "`syndicate licenses` lists them",
+        )
+    click.echo(_explain_profile(found))
+    return ExitStatus.OK
+
+
+def _explain_profile(profile: LicenseProfile) -> str:
+    from syndicate.licenses import CHANNEL_WORDS, CHANNELS, CONDITION_WORDS
+
+    lines = [f"{profile.id}: {profile.name}"]
+    if profile.url:
+        lines.append(profile.url)
+    lines += ["", profile.summary, "", "Allowed without asking:"]
+    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c in profile.channels] or ["  nothing"]
+    lines.append("Needs permission from the rights holder:")
+    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c not in profile.channels] or ["  nothing"]
+    lines.append("Every copy must:")
+    lines += [f"  {c:<17} {CONDITION_WORDS[c]}" for c in sorted(profile.conditions)] or ["  (no conditions)"]
+    lines += ["", textwrap.fill(profile.terms, 78)]
+    return "\n".join(lines)
 
 
 def _print_error(error: SyndicateError) -> None:

@@ -6,6 +6,7 @@ README.md ("Finding codes") lists every code with what it means.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +28,11 @@ class Finding:
     hint: str = ""
     pointer: str = ""
     severity: Severity = Severity.ERROR
+    #: for a licence refusal: a ready-to-send email asking the rights holder
+    permission_request: str = ""
 
     def as_warning(self) -> Finding:
-        return Finding(self.path, self.line, self.code, self.message, self.hint, self.pointer, Severity.WARNING)
+        return dataclasses.replace(self, severity=Severity.WARNING)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,7 +43,7 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
             "hint": self.hint,
-        }
+        } | ({"permission_request": self.permission_request} if self.permission_request else {})
 
 
 @dataclass
@@ -96,3 +99,11 @@ class Code:
     NOT_FOUND = "not-found"
     DUPLICATE_SLUG = "duplicate-slug"
     UNKNOWN_ENDPOINT = "unknown-endpoint"
+    UNKNOWN_LICENSE = "unknown-license"
+    LICENSE_REFUSED = "license-refused"
+    PLACEHOLDER_LINK = "placeholder-link"
+    RELATIVE_LINK = "relative-link"
+    IMPLAUSIBLE_YEAR = "implausible-year"
+    MISSING_ORIGINAL = "missing-original"
+    MISSING_BODY_HASH = "missing-body-hash"
+    BODY_CHANGED = "body-changed"

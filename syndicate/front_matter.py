@@ -54,10 +54,11 @@ class ParsedArticle:
             pointer = pointer.rsplit("/", 1)[0]
         return 1
 
-    def add(self, code: str, message: str, hint: str, pointer: str = "", line: int | None = None) -> None:
-        self.findings.append(
-            Finding(self.path, self.line_of(pointer) if line is None else line, code, message, hint, pointer)
-        )
+    def add(
+        self, code: str, message: str, hint: str, pointer: str = "", line: int | None = None, request: str = ""
+    ) -> None:
+        where = self.line_of(pointer) if line is None else line
+        self.findings.append(Finding(self.path, where, code, message, hint, pointer, permission_request=request))
         if pointer:
             self.reported.add(pointer)
 

@@ -6,12 +6,17 @@ here prints or exits.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from syndicate.attribution import check_attribution, check_license_id
 from syndicate.config import Config
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
 from syndicate.front_matter import ParsedArticle, parse_article_bytes
+from syndicate.licenses import LicenseProfile, LicenseRegistry, load_registry
+from syndicate.rights import decide, permission_request
 from syndicate.schemas import schema_problems
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
@@ -63,8 +68,36 @@ def read_article(path: Path) -> ParsedArticle:
     return parse_article_bytes(raw, shown)
 
 
-def check_article(article: ParsedArticle, config: Config | None) -> None:
-    """Add the schema and config findings of one parsed article to it."""
+#: what a ready article must have or do: a warning on a draft, which may be incomplete
+DRAFT_LENIENT = frozenset(
+    {
+        Code.MISSING_FIELD,
+        Code.PLACEHOLDER_LINK,
+        Code.RELATIVE_LINK,
+        Code.MISSING_ORIGINAL,
+        Code.MISSING_BODY_HASH,
+        Code.BODY_CHANGED,
+        Code.LICENSE_REFUSED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What articles are checked against: the site's config, the licences, today's date."""
+
+    config: Config | None
+    registry: LicenseRegistry
+    today: dt.date
+
+    @classmethod
+    def for_config(cls, config: Config | None, today: dt.date | None = None) -> Checks:
+        registry = load_registry(config.paths.licenses if config else None)
+        return cls(config, registry, today or dt.datetime.now(dt.UTC).date())
+
+
+def check_article(article: ParsedArticle, checks: Checks) -> None:
+    """Add the schema, attribution and licence findings of one parsed article to it."""
     data = article.data
     if data is None:
         return
@@ -72,11 +105,45 @@ def check_article(article: ParsedArticle, config: Config | None) -> None:
         if _already_reported(problem.pointer, article.reported):
             continue
         article.add(problem.code, problem.message, problem.hint, problem.pointer)
-    if config is not None:
-        _check_endpoint_names(article, config)
+    if checks.config is not None:
+        _check_endpoint_names(article, checks.config)
+    profile = check_license_id(article, checks.registry)
+    check_attribution(article, profile, checks.today)
+    if profile is not None and checks.config is not None and data.get("status") != "retracted":
+        _check_channels(article, profile, checks)
     if data.get("status") == "draft":
-        # a draft may be incomplete: what a ready article must have is a warning
-        article.findings = [f.as_warning() if f.code == Code.MISSING_FIELD else f for f in article.findings]
+        article.findings = [f.as_warning() if f.code in DRAFT_LENIENT else f for f in article.findings]
+
+
+def _check_channels(article: ParsedArticle, profile: LicenseProfile, checks: Checks) -> None:
+    """The site must be allowed to carry the article, and so must each endpoint it names."""
+    assert checks.config is not None and article.data is not None
+    config, data = checks.config, article.data
+    site_decision = decide(data, profile, config.site.channel, None, checks.today)
+    if not site_decision.allowed:
+        where = f"the site {config.site.title} ({config.site.url})"
+        article.add(
+            Code.LICENSE_REFUSED,
+            f"the site's own channel may not carry it: {site_decision.reason}",
+            "get a grant for the site's channel (license.grants), or do not publish it here",
+            "/license/id",
+            request=permission_request(data, profile, site_decision, config.site, where),
+        )
+    names = data.get("endpoints")
+    for index, name in enumerate(names if isinstance(names, list) else []):
+        endpoint = config.endpoint(name) if isinstance(name, str) else None
+        if endpoint is None:
+            continue  # reported as unknown-endpoint
+        decision = decide(data, profile, endpoint.channel, endpoint.name, checks.today)
+        if not decision.allowed:
+            where = f"our endpoint {endpoint.name!r}"
+            article.add(
+                Code.LICENSE_REFUSED,
+                f"endpoint {endpoint.name!r} is named, but {decision.reason}",
+                "remove it from endpoints, or record a grant for its channel in license.grants",
+                f"/endpoints/{index}",
+                request=permission_request(data, profile, decision, config.site, where),
+            )
 
 
 def _already_reported(pointer: str, reported: set[str]) -> bool:
@@ -98,12 +165,12 @@ def _check_endpoint_names(article: ParsedArticle, config: Config) -> None:
             )
 
 
-def validate_articles(articles: Iterable[ParsedArticle], config: Config | None) -> list[Finding]:
+def validate_articles(articles: Iterable[ParsedArticle], checks: Checks) -> list[Finding]:
     """Check each article and the set as a whole (slugs are unique); returns all findings."""
     findings: list[Finding] = []
     slugs: dict[str, str] = {}
     for article in articles:
-        check_article(article, config)
+        check_article(article, checks)
         slug = article.data.get("slug") if article.data else None
         if isinstance(slug, str):
             if slug in slugs:
@@ -119,13 +186,14 @@ def validate_articles(articles: Iterable[ParsedArticle], config: Config | None) 
     return findings
 
 
-def validate_paths(paths: Sequence[Path], config: Config | None) -> ValidationReport:
+def validate_paths(paths: Sequence[Path], config: Config | None, today: dt.date | None = None) -> ValidationReport:
     """Validate the named files and folders (default: the config's content folder)."""
+    checks = Checks.for_config(config, today)
     if not paths and config is not None:
         paths = [config.paths.content]
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
-    report.findings.extend(validate_articles((read_article(f) for f in files), config))
+    report.findings.extend(validate_articles((read_article(f) for f in files), checks))
     return report
 
 

@@ -1,0 +1,207 @@
+"""Attribution rules: what every republished copy owes its source, as findings.
+
+Codes (stable): unknown-license, placeholder-link, relative-link,
+implausible-year, missing-original, missing-body-hash, body-changed.
+
+The no-derivatives check compares a hash of the body, recorded when the
+article was first taken in (`body_hash` in the front matter), with the body
+now. The body is normalised first so that only edits to the article's own
+text count (see `normalised_body`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from syndicate.findings import Code
+from syndicate.front_matter import ParsedArticle
+from syndicate.licenses import LicenseProfile, LicenseRegistry
+
+#: a trailing paragraph that starts with one of these is attribution, not the article's text
+FOOTER_OPENINGS = (
+    "the original source of this article is",
+    "this article first appeared",
+    "this article was first published",
+    "this article was originally published",
+    "originally published",
+    "first published",
+    "republished",
+    "copyright",
+    "©",
+    "(c)",
+    "licensed under",
+    "licence:",
+    "license:",
+    "this work is licensed",
+    "featured image",
+)
+#: phrases saying the source itself republished the article
+_REPUBLICATION = re.compile(
+    r"(the original source of this article is|originally (?:published|appeared)|first (?:appeared|published))"
+    r"(?P<rest>[^\n]*)",
+    re.IGNORECASE,
+)
+_WHITESPACE = re.compile(r"\s+")
+_markdown = MarkdownIt("commonmark")
+
+
+def normalised_body(body: str) -> str:
+    """The body as the no-derivatives hash sees it.
+
+    1. Unicode NFC; line endings to \\n.
+    2. Trailing paragraphs that are attribution (they start, ignoring case and
+       Markdown emphasis, with one of FOOTER_OPENINGS) and trailing thematic
+       breaks (---, ***) are dropped: fixing a footer is not a derivative.
+    3. Every run of whitespace becomes one space; leading and trailing space goes.
+    """
+    text = unicodedata.normalize("NFC", body).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    while paragraphs and _is_footer(paragraphs[-1]):
+        paragraphs.pop()
+    return _WHITESPACE.sub(" ", " ".join(paragraphs)).strip()
+
+
+def _is_footer(paragraph: str) -> bool:
+    plain = paragraph.lstrip("*_>#[ ").lower()
+    return re.fullmatch(r"([-*_]\s*){3,}", paragraph) is not None or plain.startswith(FOOTER_OPENINGS)
+
+
+def body_hash(body: str) -> str:
+    """`sha256:<hex>` of the normalised body: the value to record in `body_hash`."""
+    return "sha256:" + hashlib.sha256(normalised_body(body).encode("utf-8")).hexdigest()
+
+
+def check_license_id(article: ParsedArticle, registry: LicenseRegistry) -> LicenseProfile | None:
+    """The article's licence profile; an unknown id is a finding."""
+    data = article.data or {}
+    license_ = data.get("license")
+    license_id = license_.get("id") if isinstance(license_, dict) else None
+    if not isinstance(license_id, str):
+        return None  # the schema reports it
+    profile = registry.get(license_id)
+    if profile is None:
+        close = difflib.get_close_matches(license_id, [p.id for p in registry], n=1, cutoff=0.6)
+        article.add(
+            Code.UNKNOWN_LICENSE,
+            f"licence {license_id!r} is not a known licence profile",
+            (f"did you mean {close[0]!r}? " if close else "")
+            + "`syndicate licenses` lists them; a site adds its own in paths.licenses",
+            "/license/id",
+        )
+    return profile
+
+
+def check_attribution(article: ParsedArticle, profile: LicenseProfile | None, today: dt.date) -> None:
+    data = article.data or {}
+    _check_body_links(article)
+    _check_copyright_year(article, data, today)
+    _check_original(article, data)
+    if profile is not None and profile.requires("no-derivatives"):
+        _check_body_hash(article, data, profile)
+
+
+def _check_body_links(article: ParsedArticle) -> None:
+    lines = article.body.split("\n")
+    for block in _markdown.parse(article.body):
+        if block.type != "inline" or not block.children or block.map is None:
+            continue
+        for position, token in enumerate(block.children):
+            if token.type != "link_open":
+                continue
+            href = str(token.attrs.get("href", "")).strip()
+            if href.startswith(("http://", "https://", "mailto:")) or (href.startswith("#") and len(href) > 1):
+                continue
+            text = _link_text(block.children, position)
+            line = article.body_line + _line_in(lines, block.map, f"[{text}]({href}", href)
+            if href in ("", "#"):
+                article.add(
+                    Code.PLACEHOLDER_LINK,
+                    f"the link [{text}]({href}) points nowhere",
+                    "restore the real address of the page it named, or remove the link; never guess one",
+                    line=line,
+                )
+            else:
+                article.add(
+                    Code.RELATIVE_LINK,
+                    f"the link {href!r} is relative: it breaks on every other site",
+                    "write the absolute address, https://...",
+                    line=line,
+                )
+
+
+def _line_in(lines: list[str], block: list[int], written: str, href: str) -> int:
+    """The line, within a block, where the link is written; else the block's first line."""
+    start, end = block[0], min(block[1], len(lines))
+    for needle in (written, f"]({href}", f'href="{href}"'):
+        for index in range(start, end):
+            if needle in lines[index]:
+                return index
+    return start
+
+
+def _link_text(children: list[Any], opening: int) -> str:
+    text = []
+    for token in children[opening + 1 :]:
+        if token.type == "link_close":
+            break
+        text.append(token.content)
+    return "".join(text)
+
+
+def _check_copyright_year(article: ParsedArticle, data: dict[str, Any], today: dt.date) -> None:
+    copyright_ = data.get("copyright")
+    year = copyright_.get("year") if isinstance(copyright_, dict) else None
+    if "/copyright/year" in article.reported:
+        return  # the schema already said what is wrong with it
+    if isinstance(year, int) and not isinstance(year, bool) and not 1800 <= year <= today.year + 1:
+        article.add(
+            Code.IMPLAUSIBLE_YEAR,
+            f"copyright year {year} is implausible",
+            f"the year of first publication, between 1800 and {today.year + 1}",
+            "/copyright/year",
+        )
+
+
+def _check_original(article: ParsedArticle, data: dict[str, Any]) -> None:
+    """A body that says it first appeared elsewhere needs `original` (unless elsewhere is the source)."""
+    if "original" in data:
+        return
+    source = data.get("source")
+    source_name = str(source.get("name", "")).lower() if isinstance(source, dict) else ""
+    for number, line in enumerate(article.body.split("\n")):
+        match = _REPUBLICATION.search(line)
+        if match and not (source_name and source_name in match.group("rest").lower()):
+            article.add(
+                Code.MISSING_ORIGINAL,
+                f"the body says the article was first published elsewhere ({match.group(1)!r}), "
+                "but the front matter has no 'original'",
+                "add original: {name: ..., url: ..., published: ...} for the first publisher",
+                line=article.body_line + number,
+            )
+            return
+
+
+def _check_body_hash(article: ParsedArticle, data: dict[str, Any], profile: LicenseProfile) -> None:
+    actual = body_hash(article.body)
+    recorded = data.get("body_hash")
+    if recorded is None:
+        article.add(
+            Code.MISSING_BODY_HASH,
+            f"{profile.id} forbids derivatives, but no body_hash records the text as received",
+            f"once the body is verbatim as received, add: body_hash: {actual}",
+            "/license/id",
+        )
+    elif isinstance(recorded, str) and recorded != actual:
+        article.add(
+            Code.BODY_CHANGED,
+            f"the body has changed since it was recorded, and {profile.id} forbids derivatives",
+            "restore the text as received (footer and whitespace edits do not count), or get permission",
+            "/body_hash",
+        )

@@ -1,0 +1,59 @@
+"""The no-derivatives normalisation and the copyright-year rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from syndicate.attribution import body_hash, check_attribution, normalised_body
+from syndicate.front_matter import parse_article_text
+
+BODY = "First paragraph of the article.\n\nSecond paragraph, with a [link](https://a.example.org/).\n"
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        BODY.replace("\n\n", "\n\n\n\n"),
+        BODY.replace(" ", "  ").replace("\n", "\r\n"),
+        "  " + BODY + "\n\n",
+        BODY + "\n---\n\nThis article first appeared in [The Wire](https://wire.example.org/x).\n",
+        BODY + "\nCopyright © The Wire, 2024\n\n*Licensed under CC BY-ND 4.0.*\n",
+    ],
+    ids=["blank-lines", "spaces-and-crlf", "outer-space", "footer-added", "copyright-footer"],
+)
+def test_footer_and_whitespace_edits_do_not_change_the_hash(edited: str) -> None:
+    assert body_hash(edited) == body_hash(BODY)
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        BODY.replace("First", "The first"),
+        BODY.replace("https://a.example.org/", "https://b.example.org/"),
+        BODY + "\nA new closing paragraph the editor wrote.\n",
+        "Copyright © The Wire, 2024\n\n" + BODY,  # a notice at the top is not a footer
+    ],
+    ids=["word", "link", "added-paragraph", "leading-notice"],
+)
+def test_edits_to_the_text_change_the_hash(edited: str) -> None:
+    assert body_hash(edited) != body_hash(BODY)
+
+
+def test_unicode_is_compared_in_nfc() -> None:
+    assert body_hash("Caf\u00e9 society.") == body_hash("Cafe\u0301 society.")
+
+
+def test_normalised_body_is_one_line() -> None:
+    assert (
+        normalised_body(BODY)
+        == "First paragraph of the article. Second paragraph, with a [link](https://a.example.org/)."
+    )
+
+
+@pytest.mark.parametrize(("year", "flagged"), [(1799, True), (1800, False), (2027, False), (2028, True)])
+def test_copyright_year_must_be_plausible(year: int, flagged: bool) -> None:
+    article = parse_article_text(f"---\ncopyright: {{holder: H, year: {year}}}\n---\nBody\n", "a.md")
+    check_attribution(article, None, dt.date(2026, 11, 26))
+    assert [f.code for f in article.findings] == (["implausible-year"] if flagged else [])

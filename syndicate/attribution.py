@@ -12,7 +12,6 @@ text count (see `normalised_body`).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -23,6 +22,7 @@ from markdown_it import MarkdownIt
 from syndicate.findings import Code
 from syndicate.front_matter import ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry
+from syndicate.schemas import did_you_mean
 
 #: a trailing paragraph that starts with one of these is attribution, not the article's text
 FOOTER_OPENINGS = (
@@ -87,11 +87,10 @@ def check_license_id(article: ParsedArticle, registry: LicenseRegistry) -> Licen
         return None  # the schema reports it
     profile = registry.get(license_id)
     if profile is None:
-        close = difflib.get_close_matches(license_id, [p.id for p in registry], n=1, cutoff=0.6)
         article.add(
             Code.UNKNOWN_LICENSE,
             f"licence {license_id!r} is not a known licence profile",
-            (f"did you mean {close[0]!r}? " if close else "")
+            did_you_mean(license_id, (p.id for p in registry))
             + "`syndicate licenses` lists them; a site adds its own in paths.licenses",
             "/license/id",
         )

@@ -7,7 +7,6 @@ and exit 2 with a one-line "not available yet".
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 import textwrap
@@ -23,6 +22,7 @@ from syndicate.config import CONFIG_ENV, Config, find_config, load_config
 from syndicate.errors import ConfigError, ExitStatus, NotAvailableError, SyndicateError, UsageError
 from syndicate.findings import Finding, Severity, ValidationReport
 from syndicate.licenses import LicenseProfile
+from syndicate.schemas import did_you_mean
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -267,10 +267,9 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
         return ExitStatus.OK
     found = registry.get(license_id)
     if found is None:
-        close = difflib.get_close_matches(license_id, [p.id for p in registry], n=1, cutoff=0.6)
         raise UsageError(
             f"no licence profile {license_id!r}",
-            (f"did you mean {close[0]!r}? " if close else "") + "`syndicate licenses` lists them",
+            did_you_mean(license_id, (p.id for p in registry)) + "`syndicate licenses` lists them",
         )
     click.echo(_explain_profile(found))
     return ExitStatus.OK

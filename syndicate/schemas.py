@@ -113,7 +113,8 @@ def _known_properties(schema: dict[str, Any], instance: object) -> list[str]:
     return names
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`did you mean 'x'? ` for the closest choice, or "" (hints start with it)."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}? " if close else ""
 
@@ -165,7 +166,7 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
                 Code.UNKNOWN_FIELD,
                 f"{pointer}/{key}",
                 f"unknown field {field_name(f'{pointer}/{key}')!r}",
-                _did_you_mean(key, known) + f"allowed here: {', '.join(known)}",
+                did_you_mean(key, known) + f"allowed here: {', '.join(known)}",
                 keyword,
             )
             for key in extras
@@ -189,7 +190,7 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
                 Code.INVALID_CHOICE,
                 pointer,
                 f"{where} is {value!r}, not one of: {', '.join(choices)}",
-                _did_you_mean(str(value), choices) + f"use one of: {', '.join(choices)}",
+                did_you_mean(str(value), choices) + f"use one of: {', '.join(choices)}",
                 keyword,
             )
         ]

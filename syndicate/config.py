@@ -30,6 +30,16 @@ class Site:
     description: str = ""
     language: str = ""
     rights: str = ""
+    article_url: str = ""
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    #: where the feeds folder is served: self links and archive links start here
+    url: str
+    limit: int = 50
+    hubs: tuple[str, ...] = ()
+    tag_feeds: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,7 @@ class Config:
     path: Path
     site: Site
     paths: Paths
+    feeds: FeedSettings
     endpoints: tuple[Endpoint, ...] = ()
 
     @property
@@ -111,7 +122,8 @@ def load_config(path: Path) -> Config:
 def _duplicate_names(data: dict[str, Any]) -> list[str]:
     seen: set[str] = set()
     problems = []
-    for index, endpoint in enumerate(data.get("endpoints", [])):
+    endpoints = data.get("endpoints")
+    for index, endpoint in enumerate(endpoints if isinstance(endpoints, list) else []):
         name = endpoint.get("name") if isinstance(endpoint, dict) else None
         if isinstance(name, str):
             if name in seen:
@@ -136,9 +148,17 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
         )
         for e in data.get("endpoints", [])
     )
+    site = Site(**data["site"])
+    feeds = data.get("feeds", {})
     return Config(
         path=path.resolve(),
-        site=Site(**data["site"]),
+        site=site,
+        feeds=FeedSettings(
+            url=feeds.get("url", site.url.rstrip("/") + "/feeds/"),
+            limit=feeds.get("limit", 50),
+            hubs=tuple(feeds.get("hubs", ())),
+            tag_feeds=feeds.get("tag_feeds", True),
+        ),
         paths=Paths(
             content=root / paths["content"],
             feeds=root / paths["feeds"],

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from syndicate.findings import Code, Finding
+from syndicate.schemas import field_name
 
 # libyaml's composer is about ten times faster than the pure-Python one.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -24,6 +25,8 @@ _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")
 )
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+MAX_DIGITS = 100
 #: front matter is a few dozen values; past these an input is hostile or broken
 MAX_NODES = 20_000
 MAX_DEPTH = 40
@@ -225,7 +228,16 @@ class _NodeWalker:
                 line=self.line(node),
             )
             return
-        if node.tag == _TIMESTAMP and isinstance(node, yaml.ScalarNode):
+        if node.tag == _INT and isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_DIGITS:
+            self.unsafe = True
+            self.result.add(
+                Code.INVALID_VALUE,
+                f"a number of {len(node.value)} digits",
+                "no field takes a number this long: check the value",
+                pointer,
+                line=self.line(node),
+            )
+        elif node.tag == _TIMESTAMP and isinstance(node, yaml.ScalarNode):
             try:
                 self.loader.construct_yaml_timestamp(node)
             except (ValueError, OverflowError) as e:
@@ -302,7 +314,9 @@ def _check_date_string(value: str, pointer: str, result: ParsedArticle) -> None:
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        result.add(Code.INVALID_DATE, f"{value!r} is not a real date", "check the day and month", pointer)
+        result.add(
+            Code.INVALID_DATE, f"{field_name(pointer)} {value!r} is not a real date", "check the day and month", pointer
+        )
         return
     if not _ISO_DATE.match(value) and parsed.tzinfo is None:
         _report_naive(value, pointer, result)
@@ -311,7 +325,7 @@ def _check_date_string(value: str, pointer: str, result: ParsedArticle) -> None:
 def _report_naive(value: str, pointer: str, result: ParsedArticle) -> None:
     result.add(
         Code.NAIVE_DATETIME,
-        f"datetime {value} has no time zone",
+        f"{field_name(pointer)} {value} has no time zone",
         f"add the zone, e.g. {value}+00:00 for UTC, or give the date alone",
         pointer,
     )

@@ -46,7 +46,6 @@ class LicenseProfile:
     terms: str
     url: str | None = None
     spdx: bool = False
-    attribution_template: str | None = None
     version: str | None = None
     #: the file the profile was read from
     origin: Path | None = None
@@ -108,7 +107,6 @@ def load_profile(path: Path) -> LicenseProfile:
         terms=data["terms"],
         url=data.get("url"),
         spdx=data.get("spdx", False),
-        attribution_template=data.get("attribution_template"),
         version=data.get("version"),
         origin=path,
     )

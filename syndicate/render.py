@@ -22,6 +22,7 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
+from syndicate.article import join_names
 from syndicate.licenses import LicenseProfile
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -154,10 +155,6 @@ def _link(text: str, url: str | None, rel: str | None = None) -> str:
     return f'<a href="{escape(str(url))}"{rel_attr}>{escape(text, quote=False)}</a>'
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _licence_link(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> tuple[str | None, str | None]:
     """(what to call the licence, its URL): the profile's, else the front matter's id and url."""
     licence = _section(front_matter, "license")
@@ -170,7 +167,7 @@ def attribution_block(front_matter: Mapping[str, Any], profile: LicenseProfile |
     """The TASL attribution footer; empty when the front matter has nothing to attribute."""
     lines: list[str] = []
     title, authors = _text(front_matter.get("title")), _authors(front_matter)
-    byline = _join([_link(name, url) for name, url in authors]) if authors else ""
+    byline = join_names([_link(name, url) for name, url in authors]) if authors else ""
     if title and byline:
         lines.append(f"“{escape(title, quote=False)}” by {byline}.")
     elif title or byline:

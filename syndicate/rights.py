@@ -7,10 +7,11 @@ a refusal comes with a ready-to-send permission request.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from syndicate.article import join_names
 from syndicate.config import Site
 from syndicate.licenses import CHANNEL_WORDS, CONDITION_WORDS, LicenseProfile
 
@@ -29,7 +30,7 @@ class Grant:
     def covers(self, channel: str, endpoint: str | None, today: dt.date) -> bool:
         if channel not in self.channels:
             return False
-        if self.expires is not None and _day(self.expires) < today:
+        if self.expires is not None and parse_day(self.expires) < today:
             return False
         return self.endpoints is None or endpoint in self.endpoints
 
@@ -54,6 +55,9 @@ def grants_of(front_matter: Mapping[str, Any]) -> list[Grant]:
     for item in raw if isinstance(raw, list) else []:
         try:
             endpoints = item.get("endpoints")
+            parse_day(str(item["date"]))
+            if "expires" in item:
+                parse_day(str(item["expires"]))
             grants.append(
                 Grant(
                     channels=frozenset(item["channels"]),
@@ -91,15 +95,15 @@ def decide(
     if profile.allows(channel):
         reason = f"{profile.id} allows {channel} ({CHANNEL_WORDS[channel]})"
         return Decision(True, channel, target, profile.id, reason, contact)
-    for grant in grants_of(front_matter):
+    grants = grants_of(front_matter)
+    for grant in grants:
         if grant.covers(channel, target, today):
             reason = f"{channel} granted by {grant.granted_by} on {grant.date}"
             if grant.reference:
                 reason += f" ({grant.reference})"
             return Decision(True, channel, target, profile.id, reason, contact, grant)
     reason = f"{profile.id} does not allow {channel} ({CHANNEL_WORDS[channel]})"
-    expired = [g for g in grants_of(front_matter) if channel in g.channels and not g.covers(channel, target, today)]
-    if expired:
+    if any(channel in g.channels for g in grants):
         reason += "; the grant for it has expired or does not cover this endpoint"
     return Decision(False, channel, target, profile.id, reason + f"; ask {contact}", contact)
 
@@ -152,12 +156,6 @@ def _names(authors: object) -> str:
     return join_names([str(a["name"]) for a in items if isinstance(a, dict) and a.get("name")])
 
 
-def join_names(names: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _day(value: str) -> dt.date:
+def parse_day(value: str) -> dt.date:
+    """The date of an ISO date or datetime string; ValueError when it is neither."""
     return dt.date.fromisoformat(value[:10])

@@ -7,6 +7,7 @@ top-level `schemas/` folder, the one editors point their tools at.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import json
@@ -98,7 +99,9 @@ def _type_word(value: object) -> str:
     for name, pytype in (("string", str), ("array", list), ("object", dict)):
         if isinstance(value, pytype):
             return _TYPE_WORDS[name]
-    return _TYPE_WORDS["null"]
+    if value is None:
+        return _TYPE_WORDS["null"]
+    return "a date" if isinstance(value, (dt.date, dt.time)) else type(value).__name__
 
 
 def _known_properties(schema: dict[str, Any], instance: object) -> list[str]:
@@ -151,8 +154,8 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
         return [
             SchemaProblem(
                 Code.MISSING_FIELD,
-                f"{pointer}/{key}",
-                f"missing required field {field_name(f'{pointer}/{key}')!r}",
+                _pointer([*error.absolute_path, key]),
+                f"missing required field {field_name(_pointer([*error.absolute_path, key]))!r}",
                 _add_hint(schema, key),
                 keyword,
             )
@@ -164,8 +167,8 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
         return [
             SchemaProblem(
                 Code.UNKNOWN_FIELD,
-                f"{pointer}/{key}",
-                f"unknown field {field_name(f'{pointer}/{key}')!r}",
+                _pointer([*error.absolute_path, key]),
+                f"unknown field {field_name(_pointer([*error.absolute_path, key]))!r}",
                 did_you_mean(key, known) + f"allowed here: {', '.join(known)}",
                 keyword,
             )

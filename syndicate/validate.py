@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from syndicate.article import Article
 from syndicate.attribution import check_attribution, check_license_id
 from syndicate.config import Config
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
@@ -197,8 +198,31 @@ def validate_paths(paths: Sequence[Path], config: Config | None, today: dt.date 
     return report
 
 
-def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
-    counts = dict.fromkeys(Severity, 0)
-    for finding in findings:
-        counts[finding.severity] += 1
-    return counts
+@dataclass
+class SiteContent:
+    """Every article of a site, validated: the report, the articles that passed, and the drafts."""
+
+    report: ValidationReport
+    #: ready and retracted articles without errors
+    articles: list[Article]
+    #: slugs (or file names) of drafts, which are never published
+    drafts: list[str]
+    checks: Checks
+
+
+def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
+    """Read and validate the content folder; articles with errors are left out (and reported)."""
+    checks = Checks.for_config(config, today)
+    files, findings = collect_article_files([config.paths.content])
+    report = ValidationReport(findings=findings, checked=files)
+    parsed = [read_article(f) for f in files]
+    report.findings.extend(validate_articles(parsed, checks))
+    articles, drafts = [], []
+    for path, item in zip(files, parsed, strict=True):
+        if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):
+            continue
+        if item.data.get("status", "ready") == "draft":
+            drafts.append(str(item.data.get("slug", path.stem)))
+        else:
+            articles.append(Article.from_data(path, item.data, item.body))
+    return SiteContent(report, articles, drafts, checks)

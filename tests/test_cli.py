@@ -304,3 +304,38 @@ def test_installed_entry_point_runs_in_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "4 articles checked" in done.stderr
     assert str(REPO) not in done.stdout or "turkey" in done.stdout
+
+
+@pytest.mark.parametrize("expires", ["soon", "5", "'2026-02-30'"])
+def test_malformed_grant_dates_are_findings_not_crashes(run_cli: Any, site: Path, expires: str) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text().replace('channel = "community-web"', 'channel = "commercial-web"', 1))
+    article = site / "content" / "eastbrook-council-election-turnout-by-ward.md"
+    article.write_text(article.read_text().replace("      reference:", f"      expires: {expires}\n      reference:"))
+    result = run_cli("-q", "--config", str(config), "validate", str(article))
+    assert result.status == 1
+    assert "license.grants[0].expires" in result.out
+    assert "Traceback" not in result.err
+
+
+def test_config_endpoints_not_a_list(run_cli: Any, site: Path) -> None:
+    config = site / "syndicate.toml"
+    text = config.read_text()
+    config.write_text("endpoints = 5\n" + text[: text.index("[[endpoints]]")])
+    result = run_cli("--config", str(config), "validate")
+    assert result.status == 2
+    assert "endpoints must be a list, not a whole number" in result.err
+
+
+def test_keys_with_slash_and_tilde_keep_their_name_and_line(run_cli: Any, tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("---\ntitle: T\nslug: t\na/b~c: 1\n---\nBody\n")
+    result = run_cli("-q", "validate", str(article))
+    assert ":4: unknown-field unknown field 'a/b~c'" in result.out
+
+
+def test_huge_integer_is_a_finding_at_its_line(run_cli: Any, tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("---\ntitle: T\ncopyright: {holder: H, year: " + "9" * 5000 + "}\n---\nBody\n")
+    result = run_cli("-q", "validate", str(article))
+    assert ":3: invalid-value a number of 5000 digits" in result.out

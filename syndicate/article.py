@@ -1,0 +1,113 @@
+"""The Article: a validated front matter and body as typed, frozen values.
+
+Built only from articles that passed validation (`Article.from_data`), so the
+fields the schema requires are present; optional ones are None or empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    url: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publisher of the article: the source we took it from, or the original."""
+
+    name: str
+    url: str | None = None
+    published: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    path: Path
+    title: str
+    slug: str
+    authors: tuple[Author, ...]
+    published: dt.datetime
+    updated: dt.datetime
+    source: Publication
+    original: Publication | None
+    copyright_holder: str
+    copyright_year: int
+    license_id: str
+    #: the front matter as validated (JSON values), for what the typed fields do not carry
+    front_matter: Mapping[str, Any]
+    body: str
+    status: str = "ready"
+    summary: str = ""
+    subtitle: str = ""
+    canonical_url: str | None = None
+    tags: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    embargo_until: dt.datetime | None = None
+    endpoints: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_data(cls, path: Path, data: Mapping[str, Any], body: str) -> Article:
+        published = parse_timestamp(data["published"])
+        updated = parse_timestamp(data["updated"]) if "updated" in data else published
+        embargo = data.get("embargo_until")
+        endpoints = data.get("endpoints")
+        return cls(
+            path=path,
+            title=data["title"],
+            slug=data["slug"],
+            authors=tuple(Author(a["name"], a.get("url"), a.get("email")) for a in data["authors"]),
+            published=published,
+            updated=max(updated, published),
+            source=_publication(data["source"]),
+            original=_publication(data["original"]) if "original" in data else None,
+            copyright_holder=data["copyright"]["holder"],
+            copyright_year=data["copyright"]["year"],
+            license_id=data["license"]["id"],
+            front_matter=data,
+            body=body,
+            status=data.get("status", "ready"),
+            summary=data.get("summary", ""),
+            subtitle=data.get("subtitle", ""),
+            canonical_url=data.get("canonical_url"),
+            tags=tuple(data.get("tags", ())),
+            regions=tuple(data.get("regions", ())),
+            embargo_until=parse_timestamp(embargo) if embargo else None,
+            endpoints=tuple(endpoints) if endpoints is not None else None,
+        )
+
+    @property
+    def link(self) -> str | None:
+        """Where the article is read: its canonical URL, else the source's."""
+        return self.canonical_url or self.source.url
+
+    def embargoed(self, now: dt.datetime) -> bool:
+        return self.embargo_until is not None and self.embargo_until > now
+
+
+def join_names(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def parse_timestamp(value: str) -> dt.datetime:
+    """An ISO date or datetime (validated) as an aware datetime; a date is midnight UTC."""
+    if len(value) == 10:
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.UTC)
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _publication(data: Mapping[str, Any]) -> Publication:
+    published = data.get("published")
+    return Publication(data["name"], data.get("url"), parse_timestamp(published) if published else None)

@@ -20,7 +20,7 @@ import click
 from syndicate import __version__
 from syndicate.config import CONFIG_ENV, Config, find_config, load_config
 from syndicate.errors import ConfigError, ExitStatus, NotAvailableError, SyndicateError, UsageError
-from syndicate.findings import Finding, Severity, ValidationReport
+from syndicate.findings import Finding, Severity, ValidationReport, display_path
 from syndicate.licenses import LicenseProfile
 from syndicate.schemas import did_you_mean
 
@@ -143,8 +143,8 @@ def _finding_line(finding: Finding) -> str:
     return f"{finding.path}:{finding.line}: {finding.code} {warning}{finding.message}{hint}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def _summary(report: ValidationReport) -> str:
@@ -174,15 +174,53 @@ def import_(sources: tuple[str, ...], out: Path | None, force: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path), help="Where to write the feeds. Default: paths.feeds.")
-def feeds(out: Path | None) -> None:
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Where to write the feeds. Default: paths.feeds."
+)
+@click.pass_obj
+def feeds(options: Options, out: Path | None) -> ExitStatus:
     """Write rss.xml and atom.xml of the articles the site's channel may carry.
 
+    Ready articles that are not under embargo and whose licence (or a grant)
+    allows the site's channel, newest first, [feeds] limit of them (default
+    50) with full content, attribution and rights; older ones on RFC 5005
+    archive pages (archive/atom-N.xml), and a feed pair per tag
+    (tags/TAG/). A file is rewritten only when its content changes.
+    Articles with errors are left out and reported (exit 1).
+
     \b
-    Example:
+    Examples:
+      syndicate feeds
       syndicate feeds --out public/feeds/
     """
-    _not_available("feeds", "issue 5")
+    import datetime as dt
+
+    from syndicate.feeds import generate_feeds
+    from syndicate.validate import load_site
+    from syndicate.websub import notify_hubs
+
+    config = options.config()
+    assert config is not None
+    site = load_site(config)
+    for finding in site.report.errors:
+        click.echo(_finding_line(finding), err=True)
+    now = dt.datetime.now(dt.UTC)
+    result = generate_feeds(config, site.articles, site.checks, out or config.paths.feeds, now)
+    if options.verbose or (not options.quiet and result.changed):
+        for path in result.written:
+            click.echo(f"wrote {display_path(path)}", err=True)
+        for path in result.removed:
+            click.echo(f"removed {display_path(path)}", err=True)
+    if not options.quiet:
+        click.echo(
+            f"{_plural(result.entries, 'entry', 'entries')} in the feeds; "
+            f"{len(result.written)} written, {len(result.unchanged)} unchanged",
+            err=True,
+        )
+    failed_pings = [p for p in notify_hubs(config.feeds.hubs, result.changed_topics(config)) if not p.ok]
+    for ping in failed_pings:
+        click.echo(f"syndicate: hub {ping.hub} was not told about {ping.topic}: {ping.detail}", err=True)
+    return ExitStatus.OK if site.report.ok and not failed_pings else ExitStatus.FAILURE
 
 
 @cli.command()

@@ -1,0 +1,46 @@
+"""WebSub: tell the configured hubs that feeds changed (a "publish" ping).
+
+Only feeds whose bytes changed are announced, so a run that changed nothing
+notifies no hub. Each hub gets one POST per changed feed
+(hub.mode=publish, hub.url=FEED); any 2xx is success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import requests
+
+from syndicate import __version__
+
+USER_AGENT = f"syndicate/{__version__} (+https://pypi.org/project/syndicate/)"
+TIMEOUT = (5.0, 15.0)  # connect, read
+
+
+@dataclass(frozen=True)
+class HubPing:
+    hub: str
+    topic: str
+    ok: bool
+    detail: str
+
+
+def notify_hubs(hubs: Sequence[str], topics: Sequence[str], session: requests.Session | None = None) -> list[HubPing]:
+    """Announce each changed feed URL to each hub; failures are returned, never raised."""
+    pings: list[HubPing] = []
+    if not hubs or not topics:
+        return pings
+    http = session or requests.Session()
+    http.headers["User-Agent"] = USER_AGENT
+    for hub in hubs:
+        for topic in topics:
+            try:
+                response = http.post(hub, data={"hub.mode": "publish", "hub.url": topic}, timeout=TIMEOUT)
+            except requests.RequestException as e:
+                pings.append(HubPing(hub, topic, False, f"no answer: {type(e).__name__}"))
+                continue
+            ok = 200 <= response.status_code < 300
+            detail = f"HTTP {response.status_code}" + ("" if ok else f": {response.text[:200].strip()}")
+            pings.append(HubPing(hub, topic, ok, detail))
+    return pings

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -23,6 +23,9 @@ from syndicate.errors import ConfigError, ExitStatus, NotAvailableError, Syndica
 from syndicate.findings import Finding, Severity, ValidationReport, display_path
 from syndicate.licenses import LicenseProfile
 from syndicate.schemas import did_you_mean
+
+if TYPE_CHECKING:
+    from syndicate.plan import PlannedAction
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -224,32 +227,98 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
 
 
 @cli.command()
+@click.option("--endpoint", metavar="NAME", help="Plan for this endpoint only.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def plan(output_format: str) -> None:
-    """Show what push would do per article and endpoint.
+@click.pass_obj
+def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStatus:
+    """Show what push would do per article and endpoint, and why.
 
-    Each pair is create, update, delete, unchanged, skipped (draft, embargo) or
-    refused (with the licence reason and the permission contact).
+    Each pair is create, update (content or metadata changed), delete
+    (retracted, or no longer allowed), unchanged, refused (the licence's
+    reason and whom to ask) or skipped (draft, embargo). Nothing is sent.
 
     \b
-    Example:
+    Examples:
       syndicate plan
+      syndicate plan --endpoint partner --format json
     """
-    _not_available("plan", "issue 6")
+    actions, report = _plan(options, endpoint)
+    if output_format == "json":
+        click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
+    else:
+        click.echo(_plan_table(actions), nl=False)
+    for finding in report.errors:
+        click.echo(_finding_line(finding), err=True)
+    return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+
+
+def _plan(options: Options, endpoint: str | None) -> tuple[list[PlannedAction], ValidationReport]:
+    import datetime as dt
+
+    from syndicate.ledger import Ledger
+    from syndicate.plan import make_plan
+    from syndicate.validate import load_site
+
+    config = options.config()
+    assert config is not None
+    if endpoint is not None and config.endpoint(endpoint) is None:
+        names = ", ".join(e.name for e in config.endpoints) or "(none)"
+        raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
+    site = load_site(config)
+    with Ledger(config.paths.state) as ledger:
+        actions = make_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
+    return actions, site.report
+
+
+def _plan_table(actions: Sequence[PlannedAction]) -> str:
+    if not actions:
+        return ""
+    width = max(len(a.article) for a in actions)
+    ep_width = max(len(a.endpoint) for a in actions)
+    return "".join(f"{a.action:<9}  {a.article:<{width}}  {a.endpoint:<{ep_width}}  {a.reason}\n" for a in actions)
 
 
 @cli.command()
 @click.option("--endpoint", metavar="NAME", help="Push to this endpoint only.")
-@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
-def push(endpoint: str | None, dry_run: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing, record nothing.")
+@click.pass_obj
+def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     """Deliver copies to the endpoints; record every outcome in the ledger.
+
+    Creates, updates and deletes what plan shows, one ledger transaction
+    before and one after each delivery, so a rerun never duplicates a copy.
+    Transient failures are retried; credentials come from the environment
+    variables the endpoint names. Prints one line per delivery unless -q.
 
     \b
     Examples:
       syndicate push --dry-run
       syndicate push --endpoint partner
     """
-    _not_available("push", "issue 6")
+    import os
+
+    from syndicate.ledger import Ledger
+    from syndicate.publish import push as deliver
+
+    actions, report = _plan(options, endpoint)
+    for finding in report.errors:
+        click.echo(_finding_line(finding), err=True)
+    sending = [a for a in actions if a.sends or a.action == "refused"]
+    if dry_run:
+        click.echo(_plan_table([a for a in sending if a.sends]), nl=False)
+        return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+    config = options.config()
+    assert config is not None
+    with Ledger(config.paths.state) as ledger:
+        result = deliver(sending, config, ledger, os.environ)
+    for outcome in result.outcomes:
+        a = outcome.action
+        if outcome.ok and not options.quiet:
+            click.echo(f"{a.action}d {a.article} -> {a.endpoint}: {outcome.detail}")
+        elif not outcome.ok:
+            hint = f" (hint: {outcome.hint})" if outcome.hint else ""
+            click.echo(f"syndicate: {a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}", err=True)
+    return ExitStatus.OK if report.ok and not result.failures else ExitStatus.FAILURE
 
 
 @cli.command()

@@ -61,3 +61,16 @@ class SchemaError(SyndicateError):
 
 class NotAvailableError(UsageError):
     """A command of the contract that this version does not implement yet."""
+
+
+class DeliveryError(SyndicateError):
+    """A copy could not be delivered. Transient errors are retried; others fail the row."""
+
+    def __init__(self, message: str, hint: str = "", transient: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message, hint)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+class CredentialsError(DeliveryError):
+    """The endpoint refused our credentials (401/403): no retry helps."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from syndicate.article import Article
@@ -208,6 +208,8 @@ class SiteContent:
     #: slugs (or file names) of drafts, which are never published
     drafts: list[str]
     checks: Checks
+    #: slugs (or file names) of articles left out for their errors
+    invalid: list[str] = field(default_factory=list)
 
 
 def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
@@ -217,12 +219,14 @@ def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
     report = ValidationReport(findings=findings, checked=files)
     parsed = [read_article(f) for f in files]
     report.findings.extend(validate_articles(parsed, checks))
-    articles, drafts = [], []
+    articles, drafts, invalid = [], [], []
     for path, item in zip(files, parsed, strict=True):
         if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):
+            slug = item.data.get("slug") if item.data else None
+            invalid.append(slug if isinstance(slug, str) else path.stem)
             continue
         if item.data.get("status", "ready") == "draft":
             drafts.append(str(item.data.get("slug", path.stem)))
         else:
             articles.append(Article.from_data(path, item.data, item.body))
-    return SiteContent(report, articles, drafts, checks)
+    return SiteContent(report, articles, drafts, checks, invalid)

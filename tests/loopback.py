@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,8 +22,16 @@ class Received:
 class Recorder:
     url: str
     requests: list[Received] = field(default_factory=list)
-    #: the status the next requests get
+    #: the status requests get once `script` is used up
     status: int = 200
+    #: statuses for the next requests, in order (e.g. [500, 200])
+    script: list[int] = field(default_factory=list)
+    #: seconds to wait before answering
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def next_status(self) -> int:
+        return self.script.pop(0) if self.script else self.status
 
 
 @contextmanager
@@ -34,7 +43,11 @@ def recording_server() -> Iterator[Recorder]:
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
             recorder.requests.append(Received("POST", self.path, dict(self.headers), body))
-            self.send_response(recorder.status)
+            if recorder.delay:
+                time.sleep(recorder.delay)
+            self.send_response(recorder.next_status())
+            for name, value in recorder.headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

@@ -261,7 +261,7 @@ def test_toml_syntax_error_names_the_line(run_cli: Any, site: Path) -> None:
     assert "line 2" in result.err
 
 
-@pytest.mark.parametrize("command", ["import x.txt", "plan", "push", "run", "status"])
+@pytest.mark.parametrize("command", ["import x.txt", "run", "status"])
 def test_unbuilt_commands_exit_2_with_one_line(run_cli: Any, command: str) -> None:
     result = run_cli(*command.split())
     assert result.status == 2

@@ -1,0 +1,61 @@
+"""Endpoints: where copies go. Each type is a small module behind one interface.
+
+    create(copy, key) -> Remote       deliver a new copy
+    update(remote, copy, key) -> Remote
+    delete(remote, slug, key)         retraction, or no longer allowed
+    find(slug, key) -> Remote | None  look a copy up after a crash, before creating it again
+
+`key` is the idempotency key the ledger recorded before the call. Failures
+raise syndicate.errors.DeliveryError (transient or not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from syndicate.config import Endpoint as EndpointConfig
+    from syndicate.copies import Copy
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A copy at an endpoint: its id there and its address."""
+
+    id: str
+    url: str
+
+
+class Endpoint(Protocol):
+    name: str
+
+    def create(self, copy: Copy, key: str) -> Remote: ...
+
+    def update(self, remote: Remote, copy: Copy, key: str) -> Remote: ...
+
+    def delete(self, remote: Remote, slug: str, key: str) -> None: ...
+
+    def find(self, slug: str, key: str) -> Remote | None: ...
+
+    def close(self) -> None: ...
+
+
+def open_endpoint(config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> Endpoint:
+    """The endpoint client for one configured endpoint (imports only the type needed)."""
+    if config.type == "directory":
+        from syndicate.endpoints.directory import DirectoryEndpoint
+
+        return DirectoryEndpoint(config, root)
+    if config.type == "webhook":
+        from syndicate.endpoints.webhook import WebhookEndpoint
+
+        return WebhookEndpoint(config, environ)
+    from syndicate.errors import NotAvailableError
+
+    raise NotAvailableError(
+        f"endpoint {config.name!r}: the wordpress endpoint type is not available yet (planned: issue 6)"
+    )

@@ -1,0 +1,73 @@
+"""A webhook endpoint: each event POSTed as JSON, signed, with an Idempotency-Key.
+
+Body: {"event": "create" | "update" | "delete", "article": slug, "copy": {...}
+(html and metadata; absent on delete)}. Headers: `Idempotency-Key` (the same
+on a retry of the same delivery, so the receiver can drop repeats),
+`X-Syndicate-Event`, and `X-Syndicate-Signature: sha256=<hex>`, the
+HMAC-SHA256 of the body with the secret from the environment variable named
+by `secret_env`. Any 2xx is success; a JSON answer may give "id" and "url".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from syndicate.config import Endpoint as EndpointConfig
+from syndicate.copies import Copy
+from syndicate.endpoints import Remote
+from syndicate.endpoints.http import make_session, request
+from syndicate.errors import ConfigError
+
+
+class WebhookEndpoint:
+    def __init__(self, config: EndpointConfig, environ: Mapping[str, str]) -> None:
+        self.name = config.name
+        self.url = str(config.settings["url"])
+        self.secret: bytes | None = None
+        secret_env = config.settings.get("secret_env")
+        if secret_env:
+            value = environ.get(str(secret_env))
+            if not value:
+                raise ConfigError(
+                    f"endpoint {self.name!r}: the environment variable {secret_env} is not set",
+                    f"export {secret_env}=... (the webhook's signing secret) before pushing",
+                )
+            self.secret = value.encode()
+        self.session = make_session()
+
+    def _post(self, event: str, slug: str, key: str, copy: Copy | None) -> Remote:
+        payload: dict[str, Any] = {"event": event, "article": slug}
+        if copy is not None:
+            payload["copy"] = {**copy.metadata(), "html": copy.html, "content_hash": copy.content_hash}
+        body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json", "Idempotency-Key": key, "X-Syndicate-Event": event}
+        if self.secret is not None:
+            headers["X-Syndicate-Signature"] = "sha256=" + hmac.new(self.secret, body, hashlib.sha256).hexdigest()
+        response = request(self.session, "POST", self.url, self.name, data=body, headers=headers)
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {}
+        if not isinstance(answer, dict):
+            answer = {}
+        return Remote(str(answer.get("id") or slug), str(answer.get("url") or self.url))
+
+    def create(self, copy: Copy, key: str) -> Remote:
+        return self._post("create", copy.slug, key, copy)
+
+    def update(self, remote: Remote, copy: Copy, key: str) -> Remote:
+        return self._post("update", copy.slug, key, copy)
+
+    def delete(self, remote: Remote, slug: str, key: str) -> None:
+        self._post("delete", slug, key, None)
+
+    def find(self, slug: str, key: str) -> Remote | None:
+        """A webhook cannot be asked; the caller resends with the same Idempotency-Key instead."""
+        return None
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,142 @@
+"""`plan`: what `push` would do for each article x endpoint, and why.
+
+Actions: create, update, delete, unchanged, refused (the licence keeps the copy
+from the endpoint's channel), skipped (draft, embargo, retracted and never
+delivered, not named by the article). Nothing here sends anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from syndicate.article import Article
+from syndicate.config import Config
+from syndicate.copies import Copy, make_copy
+from syndicate.endpoints import Remote
+from syndicate.ledger import Delivery
+from syndicate.rights import decide
+from syndicate.validate import SiteContent
+
+ACTIONS = ("create", "update", "delete", "unchanged", "refused", "skipped")
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    article: str
+    endpoint: str
+    action: str
+    reason: str
+    copy: Copy | None = None
+    #: the copy already at the endpoint (update, delete)
+    remote: Remote | None = None
+    #: an earlier attempt may have delivered it: look it up (or resend the same key) before creating
+    recover: bool = False
+    #: the key of the interrupted attempt, reused when recovering
+    previous_key: str | None = None
+
+    @property
+    def sends(self) -> bool:
+        return self.action in ("create", "update", "delete")
+
+    def idempotency_key(self) -> str:
+        if self.recover and self.previous_key:
+            return self.previous_key
+        content = self.copy.content_hash if self.copy else ""
+        seed = f"{self.article}\0{self.endpoint}\0{self.action}\0{content}"
+        return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "article": self.article,
+            "endpoint": self.endpoint,
+            "action": self.action,
+            "reason": self.reason,
+            "remote_url": self.remote.url if self.remote else None,
+        }
+
+
+def make_plan(
+    site: SiteContent,
+    config: Config,
+    deliveries: Iterable[Delivery],
+    now: dt.datetime,
+    only_endpoint: str | None = None,
+) -> list[PlannedAction]:
+    ledger = {(d.article, d.endpoint): d for d in deliveries}
+    endpoints = [e for e in config.endpoints if e.enabled and (only_endpoint is None or e.name == only_endpoint)]
+    plan: list[PlannedAction] = []
+    for slug in site.drafts:
+        plan += [PlannedAction(slug, e.name, "skipped", "draft: never pushed") for e in endpoints]
+    for slug in site.invalid:
+        plan += [PlannedAction(slug, e.name, "skipped", "has errors: see syndicate validate") for e in endpoints]
+    for article in sorted(site.articles, key=lambda a: a.slug):
+        copy: Copy | None = None
+        for endpoint in endpoints:
+            row = ledger.get((article.slug, endpoint.name))
+            action = _decide(article, endpoint.name, endpoint.channel, row, site, now)
+            if action.action in ("create", "update") or action.action == "unchanged":
+                copy = copy or _copy(article, site)
+                action = _compare(action, copy, row)
+            plan.append(action)
+    return plan
+
+
+def _copy(article: Article, site: SiteContent) -> Copy:
+    profile = site.checks.registry.get(article.license_id)
+    assert profile is not None  # validated
+    return make_copy(article, profile)
+
+
+def _remote(row: Delivery | None) -> Remote | None:
+    if row is None or row.remote_id is None or row.state == "retracted":
+        return None
+    return Remote(row.remote_id, row.remote_url or "")
+
+
+def _decide(
+    article: Article, endpoint: str, channel: str, row: Delivery | None, site: SiteContent, now: dt.datetime
+) -> PlannedAction:
+    remote = _remote(row)
+
+    def remove_or(action: str, reason: str) -> PlannedAction:
+        if remote is not None:
+            return PlannedAction(article.slug, endpoint, "delete", reason, remote=remote)
+        return PlannedAction(article.slug, endpoint, action, reason)
+
+    if article.status == "retracted":
+        return remove_or("skipped", "retracted")
+    if article.endpoints is not None and endpoint not in article.endpoints:
+        return remove_or("skipped", "not named in the article's endpoints")
+    profile = site.checks.registry.get(article.license_id)
+    assert profile is not None
+    decision = decide(article.front_matter, profile, channel, endpoint, site.checks.today)
+    if not decision.allowed:
+        return remove_or("refused", decision.reason)
+    if article.embargoed(now):
+        assert article.embargo_until is not None
+        return PlannedAction(article.slug, endpoint, "skipped", f"embargoed until {article.embargo_until.isoformat()}")
+    return PlannedAction(article.slug, endpoint, "create" if remote is None else "update", decision.reason)
+
+
+def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> PlannedAction:
+    """create, update or unchanged, by the ledger's record of what was delivered."""
+    remote = _remote(row)
+    interrupted = row is not None and row.state in ("pending", "failed")
+    if remote is None:
+        recover = interrupted and row is not None and row.action == "create"
+        return PlannedAction(
+            action.article,
+            action.endpoint,
+            "create",
+            "an earlier attempt was interrupted: look it up first" if recover else action.reason,
+            copy,
+            recover=recover,
+            previous_key=row.idempotency_key if row else None,
+        )
+    if row is not None and row.state == "delivered" and row.content_hash == copy.content_hash:
+        return PlannedAction(action.article, action.endpoint, "unchanged", "delivered copy is current", copy, remote)
+    reason = "content or metadata changed" if row and row.state == "delivered" else "an earlier update did not finish"
+    return PlannedAction(action.article, action.endpoint, "update", reason, copy, remote)

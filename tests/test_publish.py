@@ -1,0 +1,247 @@
+"""Publishing through the CLI and the library: ledger, plan, push, folder and webhook endpoints."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicate.config import load_config
+from syndicate.ledger import MIGRATIONS, Ledger
+from tests.conftest import DEMO
+from tests.loopback import Recorder, recording_server
+
+HARBOUR = "harbour-library-digitises-shipping-registers"
+ALDER = "alder-valley-water-board-approves-tiered-rates"
+EASTBROOK = "eastbrook-council-election-turnout-by-ward"
+READY = sorted([HARBOUR, ALDER, EASTBROOK])
+#: the eastbrook article names only the archive endpoint
+TO_HOOK = sorted([HARBOUR, ALDER])
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
+    return tmp_path / "site"
+
+
+def add_endpoint(site: Path, text: str) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + "\n[[endpoints]]\n" + text)
+
+
+def edit(site: Path, slug: str, old: str, new: str) -> None:
+    path = site / "content" / f"{slug}.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def rows(site: Path) -> dict[tuple[str, str], Any]:
+    with Ledger(load_config(site / "syndicate.toml").paths.state) as ledger:
+        return {(d.article, d.endpoint): d for d in ledger.all()}
+
+
+def test_push_twice_creates_each_copy_once(run_cli: Any, site: Path) -> None:
+    config = str(site / "syndicate.toml")
+    first = run_cli("--config", config, "push")
+    assert first.status == 0
+    assert sorted(line.split()[1] for line in first.out.splitlines()) == READY
+    archive = site / "out" / "archive"
+    assert sorted(p.name for p in archive.iterdir()) == sorted(
+        [f"{s}.html" for s in READY] + [f"{s}.md" for s in READY]
+    )
+    second = run_cli("--config", config, "push")
+    assert second.status == 0
+    assert second.out == ""
+    assert all(d.state == "delivered" and d.attempts == 0 for d in rows(site).values())
+    plan = run_cli("--config", config, "plan")
+    assert plan.out.count("unchanged") == 3
+    assert "skipped    turkey-agreed-to-buy-russias-s-400" in plan.out
+
+
+def test_copy_carries_attribution_and_json_ld(run_cli: Any, site: Path) -> None:
+    run_cli("--config", str(site / "syndicate.toml"), "push")
+    page = (site / "out" / "archive" / f"{HARBOUR}.html").read_text()
+    assert '<footer class="syndicate-attribution">' in page
+    assert '<script type="application/ld+json">' in page
+    twin = (site / "out" / "archive" / f"{HARBOUR}.md").read_text()
+    assert twin.startswith("---\ntitle:")
+    assert "license:\n  id: CC-BY-NC-ND-4.0" in twin
+
+
+def test_edit_updates_in_place_and_retraction_removes(run_cli: Any, site: Path) -> None:
+    config = str(site / "syndicate.toml")
+    run_cli("--config", config, "push")
+    before = rows(site)[(ALDER, "archive")]
+    edit(site, ALDER, 'title: "', 'title: "Updated ')
+    assert "update     alder-valley" in run_cli("--config", config, "plan").out
+    assert run_cli("--config", config, "push").out.startswith(f"updated {ALDER} -> archive")
+    after = rows(site)[(ALDER, "archive")]
+    assert after.content_hash != before.content_hash
+    assert after.remote_id == before.remote_id
+    assert "Updated " in (site / "out" / "archive" / f"{ALDER}.html").read_text()
+    edit(site, ALDER, "status: ready", "status: retracted")
+    assert run_cli("--config", config, "push").out == f"deleted {ALDER} -> archive: deleted\n"
+    assert not (site / "out" / "archive" / f"{ALDER}.html").exists()
+    assert rows(site)[(ALDER, "archive")].state == "retracted"
+    assert run_cli("--config", config, "push").out == ""
+
+
+def test_licence_keeps_a_copy_from_a_channel(run_cli: Any, site: Path) -> None:
+    add_endpoint(site, 'name = "paper"\ntype = "directory"\nchannel = "print"\npath = "out/paper"\n')
+    config = str(site / "syndicate.toml")
+    plan = run_cli("--config", config, "plan", "--format", "json")
+    actions = {(a["article"], a["endpoint"]): a for a in json.loads(plan.out)}
+    refused = {a["article"]: a["reason"] for a in actions.values() if a["action"] == "refused"}
+    assert set(refused) == {HARBOUR}
+    assert "CC-BY-NC-ND-4.0 does not allow print" in refused[HARBOUR]
+    assert "ask the copyright holder (The Harbour Gazette)" in refused[HARBOUR]
+    assert actions[(EASTBROOK, "paper")]["reason"] == "not named in the article's endpoints"
+    assert run_cli("--config", config, "push").status == 0
+    assert sorted(p.name for p in (site / "out" / "paper").iterdir()) == [f"{ALDER}.html", f"{ALDER}.md"]
+    assert rows(site)[(HARBOUR, "paper")].state == "refused"
+
+
+def test_endpoint_filter_and_dry_run(run_cli: Any, site: Path) -> None:
+    add_endpoint(site, 'name = "paper"\ntype = "directory"\nchannel = "print"\npath = "out/paper"\n')
+    config = str(site / "syndicate.toml")
+    dry = run_cli("--config", config, "push", "--dry-run")
+    assert dry.out.count("create") == 4
+    assert not (site / "out").exists()
+    assert rows(site) == {}
+    run_cli("--config", config, "push", "--endpoint", "paper")
+    assert not (site / "out" / "archive").exists()
+    assert (site / "out" / "paper" / f"{ALDER}.html").exists()
+    unknown = run_cli("--config", config, "push", "--endpoint", "nope")
+    assert unknown.status == 2
+    assert "configured endpoints: archive, paper" in unknown.err
+
+
+def webhook(site: Path, hub: Recorder, secret: bool = True) -> None:
+    add_endpoint(
+        site,
+        f'name = "hook"\ntype = "webhook"\nchannel = "community-web"\nurl = "{hub.url}"\nconcurrency = 1\n'
+        + ('secret_env = "TEST_HOOK_SECRET"\n' if secret else ""),
+    )
+
+
+def test_webhook_posts_signed_json_with_idempotency_keys(
+    run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_HOOK_SECRET", "s3cret-value")
+    with recording_server() as hook:
+        webhook(site, hook)
+        config = str(site / "syndicate.toml")
+        assert run_cli("--config", config, "push", "--endpoint", "hook").status == 0
+        assert len(hook.requests) == 2
+        for received in hook.requests:
+            expected = hmac.new(b"s3cret-value", received.body, hashlib.sha256).hexdigest()
+            assert received.headers["X-Syndicate-Signature"] == f"sha256={expected}"
+            assert received.headers["X-Syndicate-Event"] == "create"
+            assert len(received.headers["Idempotency-Key"]) == 32
+            payload = json.loads(received.body)
+            assert payload["event"] == "create"
+            assert payload["copy"]["license"]["id"] in ("CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "all-rights-reserved")
+            assert "syndicate-attribution" in payload["copy"]["html"]
+        assert len({r.headers["Idempotency-Key"] for r in hook.requests}) == 2
+        edit(site, ALDER, "status: ready", "status: retracted")
+        run_cli("--config", config, "push", "--endpoint", "hook")
+        last = json.loads(hook.requests[-1].body)
+        assert last == {"event": "delete", "article": ALDER}
+
+
+def test_webhook_transient_failure_is_retried_and_permanent_one_recorded(
+    run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("syndicate.publish.BACKOFF_BASE", 0.01)
+    with recording_server() as hook:
+        webhook(site, hook, secret=False)
+        config = str(site / "syndicate.toml")
+        hook.script = [503]
+        add_endpoint(site, "")  # a bare table header must be a config error, not a crash
+        bad = run_cli("--config", config, "push")
+        assert bad.status == 2
+        text = (site / "syndicate.toml").read_text()
+        (site / "syndicate.toml").write_text(text[: text.rindex("[[endpoints]]")])
+        ok = run_cli("--config", config, "push", "--endpoint", "hook")
+        assert ok.status == 0
+        assert len(hook.requests) == 3  # one 503, then two creates
+        edit(site, ALDER, 'title: "', 'title: "Changed ')
+        hook.script = [422]
+        failed = run_cli("--config", config, "push", "--endpoint", "hook")
+        assert failed.status == 1
+        assert f"update {ALDER} -> hook failed: endpoint 'hook': POST {hook.url} answered HTTP 422" in failed.err
+        row = rows(site)[(ALDER, "hook")]
+        assert row.state == "failed" and row.next_attempt_at is None and "HTTP 422" in row.last_error
+        assert run_cli("--config", config, "push", "--endpoint", "hook").status == 0
+        assert rows(site)[(ALDER, "hook")].state == "delivered"
+
+
+def test_missing_secret_fails_clearly_without_sending(
+    run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TEST_HOOK_SECRET", raising=False)
+    with recording_server() as hook:
+        webhook(site, hook)
+        result = run_cli("--config", str(site / "syndicate.toml"), "push")
+        assert result.status == 1
+        assert "the environment variable TEST_HOOK_SECRET is not set" in result.err
+        assert hook.requests == []
+        assert (site / "out" / "archive" / f"{ALDER}.html").exists()  # other endpoints still delivered
+
+
+def test_interrupted_create_is_looked_up_not_duplicated(run_cli: Any, site: Path) -> None:
+    config = load_config(site / "syndicate.toml")
+    run_cli("--config", str(site / "syndicate.toml"), "push")
+    # as if a run had sent a copy and died before recording it
+    with Ledger(config.paths.state) as ledger:
+        ledger._db.execute("DELETE FROM deliveries WHERE article = ?", (ALDER,))
+        ledger.begin_attempt(ALDER, "archive", "create", "k" * 32)
+    plan = run_cli("--config", str(site / "syndicate.toml"), "plan").out
+    assert f"create     {ALDER}" in plan and "interrupted" in plan
+    run_cli("--config", str(site / "syndicate.toml"), "push")
+    assert rows(site)[(ALDER, "archive")].state == "delivered"
+    assert len(list((site / "out" / "archive").glob(f"{ALDER}*"))) == 2
+
+
+def test_ledger_migrations_are_named_and_applied_once(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "state.db") as ledger:
+        assert ledger.applied_migrations() == [name for name, _ in MIGRATIONS]
+    with Ledger(tmp_path / "state.db") as ledger:
+        assert ledger.applied_migrations() == [name for name, _ in MIGRATIONS]
+        assert ledger._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_kill_9_mid_push_then_push_again_loses_and_duplicates_nothing(site: Path) -> None:
+    """A real process killed while a webhook delivery is in flight; the receiver dedups by Idempotency-Key."""
+    with recording_server() as hook:
+        webhook(site, hook, secret=False)
+        hook.delay = 1.0
+        command = [sys.executable, "-m", "syndicate", "-q", "--config", str(site / "syndicate.toml"), "push"]
+        process = subprocess.Popen(command, start_new_session=True, env={**os.environ})
+        deadline = time.monotonic() + 20
+        while len(hook.requests) < 2 and time.monotonic() < deadline:  # the second is in flight
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert len(hook.requests) == 2  # the second was in flight
+        hook.delay = 0
+        again = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert again.returncode == 0, again.stderr
+        by_article: dict[str, set[str]] = {}
+        for received in hook.requests:
+            by_article.setdefault(json.loads(received.body)["article"], set()).add(received.headers["Idempotency-Key"])
+        assert sorted(by_article) == TO_HOOK  # nothing lost
+        assert all(len(keys) == 1 for keys in by_article.values())  # a resend reuses its key: no duplicate
+        assert {d.state for d in rows(site).values()} == {"delivered"}

@@ -8,6 +8,7 @@ only when its bytes change: a run that changed nothing touches no file.
 Layout under the output folder:
 
     atom.xml, rss.xml                 the newest `limit` entries
+    feed.xsl                          shows the feeds as a page in a browser
     archive/atom-1.xml, -2.xml ...    older entries, oldest page first (Atom, RFC 5005)
     tags/<tag>/atom.xml, rss.xml      one pair per tag (newest `limit`)
 
@@ -34,6 +35,8 @@ from syndicate.rights import Decision, decide
 from syndicate.validate import Checks
 
 MANAGED_FOLDERS = ("archive", "tags")
+#: renders the feeds as a page in a browser; linked from every feed by a relative href
+STYLESHEET = "feed.xsl"
 
 
 @dataclass
@@ -56,7 +59,7 @@ class FeedsResult:
             return []
         base = config.feeds.url.rstrip("/") + "/"
         relative = [p.relative_to(self.root).as_posix() for p in self.written]
-        return [base + r for r in relative if not r.startswith("archive/")]
+        return [base + r for r in relative if r.endswith(".xml") and not r.startswith("archive/")]
 
 
 def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime) -> list[tuple[Article, Decision]]:
@@ -126,7 +129,9 @@ def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, 
     files: dict[str, bytes] = {}
 
     def page(path: str, title: str, items: Sequence[FeedEntry], **extra: object) -> FeedPage:
+        depth = path.count("/")
         return FeedPage(
+            stylesheet="../" * depth + STYLESHEET,
             title=title,
             description=site.description or title,
             atom_url=base + path + "atom.xml",
@@ -143,12 +148,13 @@ def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, 
     older = list(reversed(entries[limit:]))  # oldest first: a full archive page never changes
     pages = [older[i : i + limit] for i in range(0, len(older), limit)]
     archive_url = [f"{base}archive/atom-{n}.xml" for n in range(1, len(pages) + 1)]
+    files[STYLESHEET] = (Path(__file__).parent / STYLESHEET).read_bytes()
     current = page("", site.title, entries[:limit], prev_archive=archive_url[-1] if pages else None)
     files["atom.xml"] = atom_document(current)
     files["rss.xml"] = rss_document(current)
     for index, items in enumerate(pages):
         archive = page(
-            "",
+            "archive/",
             f"{site.title} (archive {index + 1})",
             list(reversed(items)),
             archive=True,
@@ -156,7 +162,9 @@ def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, 
             prev_archive=archive_url[index - 1] if index > 0 else None,
             next_archive=archive_url[index + 1] if index + 1 < len(pages) else None,
         )
-        files[f"archive/atom-{index + 1}.xml"] = atom_document(replace(archive, atom_url=archive_url[index]))
+        files[f"archive/atom-{index + 1}.xml"] = atom_document(
+            replace(archive, atom_url=archive_url[index], rss_url="")
+        )
     if settings.tag_feeds:
         by_tag: dict[str, tuple[str, list[FeedEntry]]] = {}
         for entry in entries:

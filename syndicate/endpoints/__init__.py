@@ -54,8 +54,6 @@ def open_endpoint(config: EndpointConfig, root: Path, environ: Mapping[str, str]
         from syndicate.endpoints.webhook import WebhookEndpoint
 
         return WebhookEndpoint(config, environ)
-    from syndicate.errors import NotAvailableError
+    from syndicate.endpoints.wordpress import WordPressEndpoint
 
-    raise NotAvailableError(
-        f"endpoint {config.name!r}: the wordpress endpoint type is not available yet (planned: issue 6)"
-    )
+    return WordPressEndpoint(config, environ)

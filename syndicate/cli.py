@@ -7,6 +7,7 @@ and exit 2 with a one-line "not available yet".
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import textwrap
@@ -26,6 +27,7 @@ from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
     from syndicate.plan import PlannedAction
+    from syndicate.run import RunResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -322,28 +324,212 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 
 
 @cli.command()
-def run() -> None:
-    """The cron entry point: lock, validate, feeds, push, notify.
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--now", "now_text", hidden=True, help="Pretend it is this ISO datetime (tests).")
+@click.pass_obj
+def run(options: Options, output_format: str, now_text: str | None) -> ExitStatus:
+    """The cron entry point: lock, validate, feeds, push, notify hubs.
 
-    Silent on success unless -v; exits 75 at once when another run holds the lock.
+    Silent on success (cron mails whatever is printed); -v prints a summary;
+    problems print a short report and exit 1. A second run while one holds
+    the lock exits 75 at once. Unchanged articles are not read again: a run
+    with nothing to do costs one stat per file. Failed deliveries are retried
+    when their time comes, up to [run] max_attempts; endpoints with a
+    `schedule` are pushed only when a scheduled time has passed.
 
     \b
-    Example (crontab):
-      */10 * * * *  cd /srv/site && syndicate run
+    Examples:
+      syndicate run
+      syndicate -v run
+      syndicate run --format json >> /var/log/syndicate.jsonl
+    \b
+    crontab (syndicate cron prints one for this config):
+      */10 * * * *  syndicate --config /srv/site/syndicate.toml run
     """
-    _not_available("run", "issue 7")
+    import datetime as dt
+    import os
+
+    from syndicate.run import run as run_once
+
+    config = options.config()
+    assert config is not None
+    now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
+    result = run_once(config, now, os.environ)
+    summary = _run_summary(result)
+    if output_format == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
+    else:
+        if options.verbose:
+            click.echo(_run_summary_line(summary), err=True)
+        if not result.ok:
+            click.echo("syndicate run: problems:", err=True)
+            for line in result.problems():
+                click.echo(f"  {line}", err=True)
+    return ExitStatus.OK if result.ok else ExitStatus.FAILURE
+
+
+def _run_summary(result: RunResult) -> dict[str, object]:
+    counts = dict.fromkeys(("create", "update", "delete", "unchanged", "refused", "skipped"), 0)
+    for action in result.plan:
+        counts[action.action] += 1
+    failed = len(result.push.failures) if result.push else 0
+    return {
+        "ok": result.ok,
+        "noop": result.noop,
+        "articles": len(result.report.checked) if result.report else None,
+        "errors": len(result.report.errors) if result.report else 0,
+        "feeds": {
+            "entries": result.feeds.entries,
+            "written": len(result.feeds.written),
+            "unchanged": len(result.feeds.unchanged),
+        }
+        if result.feeds
+        else None,
+        "plan": counts,
+        "failed": failed,
+        "problems": result.problems(),
+    }
+
+
+def _run_summary_line(summary: dict[str, object]) -> str:
+    if summary["noop"]:
+        return "syndicate run: nothing changed since the last run"
+    plan = summary["plan"]
+    feeds = summary["feeds"]
+    assert isinstance(plan, dict) and isinstance(feeds, dict)
+    return (
+        f"syndicate run: {summary['articles']} articles, {summary['errors']} with errors; "
+        f"feeds: {feeds['entries']} entries, {feeds['written']} files written; "
+        f"push: {plan['create']} created, {plan['update']} updated, {plan['delete']} deleted, "
+        f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
+    )
 
 
 @cli.command()
+@click.option("--failed", "only_failed", is_flag=True, help="Only deliveries that failed (or are still pending).")
+@click.option("--endpoint", metavar="NAME", help="Only this endpoint.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(output_format: str) -> None:
-    """Show the ledger: each article x endpoint, remote URL, state, last error.
+@click.pass_obj
+def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str) -> ExitStatus:
+    """Show the ledger: each article x endpoint, state, remote URL, last error, when.
+
+    States: delivered, pending (in flight, or interrupted), failed (with its
+    next attempt, if any), refused (the licence's reason), retracted.
 
     \b
-    Example:
-      syndicate status --format json
+    Examples:
+      syndicate status
+      syndicate status --failed
+      syndicate status --endpoint partner --format json
     """
-    _not_available("status", "issue 7")
+    from syndicate.ledger import Ledger
+
+    config = options.config()
+    assert config is not None
+    with Ledger(config.paths.state) as ledger:
+        rows = [
+            r
+            for r in ledger.all()
+            if (endpoint is None or r.endpoint == endpoint) and (not only_failed or r.state in ("failed", "pending"))
+        ]
+    if output_format == "json":
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        return ExitStatus.OK
+    if not rows:
+        click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
+        return ExitStatus.OK
+    header = ("ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST ERROR", "WHEN")
+    table = [header] + [
+        (r.article, r.endpoint, r.state, r.remote_url or "", _shorten(r.last_error or "", 60), r.updated_at)
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    return ExitStatus.OK
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cli.command()
+@click.argument("article", required=False)
+@click.option("--all", "everything", is_flag=True, help="Every failed delivery.")
+@click.pass_obj
+def retry(options: Options, article: str | None, everything: bool) -> ExitStatus:
+    """Re-queue failed deliveries so that the next run (or push) tries them now.
+
+    Resets their attempts, so a delivery that run gave up on is tried again.
+
+    \b
+    Examples:
+      syndicate retry turkey-agreed-to-buy-russias-s-400
+      syndicate retry --all
+    """
+    import datetime as dt
+
+    from syndicate.ledger import Ledger
+
+    if bool(article) == everything:
+        raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
+    config = options.config()
+    assert config is not None
+    with Ledger(config.paths.state) as ledger:
+        count = ledger.requeue(article)
+        ledger.set_state({"next_wakeup": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    if not options.quiet:
+        click.echo(f"{_plural(count, 'delivery', 'deliveries')} re-queued", err=True)
+    return ExitStatus.OK
+
+
+@cli.command()
+@click.option("--every", default=10, show_default=True, help="Minutes between runs.")
+@click.pass_obj
+def cron(options: Options, every: int) -> ExitStatus:
+    """Print a crontab line, and a systemd service and timer, that run this config.
+
+    \b
+    Examples:
+      syndicate cron >> my-crontab
+      syndicate --config /srv/site/syndicate.toml cron --every 5
+    """
+    import shutil
+
+    config = options.config()
+    assert config is not None
+    if not 1 <= every <= 59:
+        raise UsageError(f"--every {every}: give minutes from 1 to 59", "e.g. --every 10")
+    script = Path(sys.argv[0])
+    program = str(script.resolve()) if script.name == "syndicate" and script.is_file() else None
+    program = program or shutil.which("syndicate") or f"{sys.executable} -m syndicate"
+    command = f"{program} --config {config.path} run"
+    click.echo(
+        f"""# crontab (crontab -e): every {every} minutes; cron mails what a run prints (only problems)
+*/{every} * * * *  {command}
+
+# systemd: /etc/systemd/system/syndicate.service
+[Unit]
+Description=syndicate run for {config.site.title}
+
+[Service]
+Type=oneshot
+WorkingDirectory={config.root}
+ExecStart={command}
+
+# systemd: /etc/systemd/system/syndicate.timer  (then: systemctl enable --now syndicate.timer)
+[Unit]
+Description=syndicate run every {every} minutes
+
+[Timer]
+OnCalendar=*:0/{every}
+Persistent=true
+
+[Install]
+WantedBy=timers.target"""
+    )
+    return ExitStatus.OK
 
 
 @cli.command()

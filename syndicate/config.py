@@ -43,6 +43,14 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    #: delete the copies of an article whose file was deleted ([run] deleted = "retract")
+    retract_deleted: bool = False
+    #: after this many failed attempts of a delivery, run stops retrying it until it changes
+    max_attempts: int = 5
+
+
+@dataclass(frozen=True)
 class Paths:
     content: Path
     feeds: Path
@@ -67,6 +75,7 @@ class Config:
     paths: Paths
     feeds: FeedSettings
     endpoints: tuple[Endpoint, ...] = ()
+    run: RunSettings = field(default_factory=RunSettings)
 
     @property
     def root(self) -> Path:
@@ -110,6 +119,7 @@ def load_config(path: Path) -> Config:
         ) from e
     problems = [f"{p.message} (hint: {p.hint})" for p in schema_problems("config", data)]
     problems += _duplicate_names(data)
+    problems += _bad_schedules(data)
     if problems:
         raise ConfigError(
             f"{path}: {len(problems)} configuration problem{'s' if len(problems) > 1 else ''}",
@@ -132,6 +142,25 @@ def _duplicate_names(data: dict[str, Any]) -> list[str]:
                 )
             seen.add(name)
     return problems
+
+
+def _bad_schedules(data: dict[str, Any]) -> list[str]:
+    endpoints = data.get("endpoints")
+    scheduled = [
+        (i, e["schedule"])
+        for i, e in enumerate(endpoints if isinstance(endpoints, list) else [])
+        if isinstance(e, dict) and isinstance(e.get("schedule"), str)
+    ]
+    if not scheduled:
+        return []
+    from croniter import croniter  # only configs with schedules pay for the import
+
+    return [
+        f"endpoints[{i}].schedule {expr!r} is not a cron expression (hint: minute hour day month weekday, "
+        'e.g. "0 6 * * *")'
+        for i, expr in scheduled
+        if not croniter.is_valid(expr)
+    ]
 
 
 def _build(path: Path, data: dict[str, Any]) -> Config:
@@ -166,4 +195,8 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
             licenses=root / licenses if licenses else None,
         ),
         endpoints=endpoints,
+        run=RunSettings(
+            retract_deleted=data.get("run", {}).get("deleted", "keep") == "retract",
+            max_attempts=data.get("run", {}).get("max_attempts", 5),
+        ),
     )

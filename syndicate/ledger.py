@@ -48,9 +48,27 @@ def _0001_create_deliveries(db: sqlite3.Connection) -> None:
     )
 
 
+def _0002_create_run_state(db: sqlite3.Connection) -> None:
+    """What `run` remembers between runs: each article file as last read, and when endpoints were pushed."""
+    db.execute(
+        """
+        CREATE TABLE article_files (
+            path TEXT PRIMARY KEY,            -- absolute
+            mtime_ns INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            parsed TEXT NOT NULL              -- JSON: front matter, body, body line, findings
+        )
+        """
+    )
+    db.execute("CREATE TABLE endpoint_pushes (endpoint TEXT PRIMARY KEY, last_push_at TEXT NOT NULL)")
+    db.execute("CREATE TABLE run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 #: applied in order; never edit one that has shipped: add another
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_create_deliveries", _0001_create_deliveries),
+    ("0002_create_run_state", _0002_create_run_state),
 )
 
 
@@ -162,17 +180,12 @@ class Ledger:
                     (article, endpoint, *fields.values(), now, now),
                 )
 
-    def begin_attempt(self, article: str, endpoint: str, action: str, key: str) -> None:
-        """Record, before sending, that `action` is under way with idempotency `key`."""
+    def begin_attempt(self, article: str, endpoint: str, action: str, key: str) -> int:
+        """Record, before sending, that `action` is under way with idempotency `key`; returns the attempt number."""
         current = self.get(article, endpoint)
-        self._upsert(
-            article,
-            endpoint,
-            state="pending",
-            action=action,
-            idempotency_key=key,
-            attempts=(current.attempts if current else 0) + 1,
-        )
+        attempts = (current.attempts if current else 0) + 1
+        self._upsert(article, endpoint, state="pending", action=action, idempotency_key=key, attempts=attempts)
+        return attempts
 
     def delivered(self, article: str, endpoint: str, remote_id: str, remote_url: str, content_hash: str) -> None:
         self._upsert(
@@ -198,3 +211,42 @@ class Ledger:
 
     def refused(self, article: str, endpoint: str, reason: str) -> None:
         self._upsert(article, endpoint, state="refused", last_error=reason, next_attempt_at=None)
+
+    def requeue(self, article: str | None = None) -> int:
+        """Make failed rows (of one article, or all) due now, with their attempts reset."""
+        with self._transaction() as db:
+            where, args = ("AND article = ?", (article,)) if article else ("", ())
+            cursor = db.execute(
+                f"UPDATE deliveries SET attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state IN ('failed', 'pending') {where}",  # noqa: E501,S608
+                (self.clock(), self.clock(), *args),
+            )
+            return cursor.rowcount
+
+    # -- what run remembers ------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM run_state WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_state(self, values: dict[str, str]) -> None:
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO run_state VALUES (?, ?)", values.items())
+
+    def file_stats(self) -> dict[str, tuple[int, int]]:
+        return {row[0]: (row[1], row[2]) for row in self._db.execute("SELECT path, mtime_ns, size FROM article_files")}
+
+    def cached_files(self) -> dict[str, tuple[int, int, str, str]]:
+        rows = self._db.execute("SELECT path, mtime_ns, size, sha256, parsed FROM article_files")
+        return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
+    def replace_files(self, rows: list[tuple[str, int, int, str, str]]) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM article_files")
+            db.executemany("INSERT INTO article_files VALUES (?, ?, ?, ?, ?)", rows)
+
+    def last_pushes(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self._db.execute("SELECT endpoint, last_push_at FROM endpoint_pushes")}
+
+    def pushed(self, endpoint: str, when: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO endpoint_pushes VALUES (?, ?)", (endpoint, when))

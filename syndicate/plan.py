@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from syndicate.article import Article
 from syndicate.config import Config
@@ -21,6 +21,14 @@ from syndicate.rights import decide
 from syndicate.validate import SiteContent
 
 ACTIONS = ("create", "update", "delete", "unchanged", "refused", "skipped")
+
+
+@dataclass(frozen=True)
+class RunPolicy:
+    """How `run` holds work back that `push` does at once: retry times, gave-up rows, schedules."""
+
+    #: endpoint name -> when its schedule next allows a push (absent: unscheduled, or due now)
+    not_before: dict[str, dt.datetime]
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,20 @@ def make_plan(
     deliveries: Iterable[Delivery],
     now: dt.datetime,
     only_endpoint: str | None = None,
+    policy: RunPolicy | None = None,
 ) -> list[PlannedAction]:
     ledger = {(d.article, d.endpoint): d for d in deliveries}
+    plan = _plan(site, config, ledger, now, only_endpoint)
+    return plan if policy is None else [_hold(a, ledger.get((a.article, a.endpoint)), now, policy) for a in plan]
+
+
+def _plan(
+    site: SiteContent,
+    config: Config,
+    ledger: dict[tuple[str, str], Delivery],
+    now: dt.datetime,
+    only_endpoint: str | None,
+) -> list[PlannedAction]:
     endpoints = [e for e in config.endpoints if e.enabled and (only_endpoint is None or e.name == only_endpoint)]
     plan: list[PlannedAction] = []
     for slug in site.drafts:
@@ -81,7 +101,34 @@ def make_plan(
                 copy = copy or _copy(article, site)
                 action = _compare(action, copy, row)
             plan.append(action)
+    known = {a.slug for a in site.articles} | set(site.drafts) | set(site.invalid)
+    names = {e.name for e in endpoints}
+    for (slug, endpoint_name), row in sorted(ledger.items()):
+        remote = _remote(row)
+        if slug in known or endpoint_name not in names or remote is None:
+            continue
+        if config.run.retract_deleted:
+            plan.append(PlannedAction(slug, endpoint_name, "delete", "the article file is gone", remote=remote))
+        else:
+            reason = 'the article file is gone; its copy stays ([run] deleted = "retract" removes it)'
+            plan.append(PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote))
     return plan
+
+
+def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy: RunPolicy) -> PlannedAction:
+    """For run: keep a delivery back until its retry time or its endpoint's schedule comes."""
+    if not action.sends:
+        return action
+    if row is not None and row.state == "failed":
+        if row.next_attempt_at and dt.datetime.fromisoformat(row.next_attempt_at) > now:
+            return replace(action, action="skipped", reason=f"failed; next attempt at {row.next_attempt_at}")
+        if row.next_attempt_at is None and row.idempotency_key == action.idempotency_key():
+            reason = f"failed, not retried until it changes or `syndicate retry`: {row.last_error}"
+            return replace(action, action="skipped", reason=reason)
+    due = policy.not_before.get(action.endpoint)
+    if due is not None and due > now:
+        return replace(action, action="skipped", reason=f"scheduled: next push at {due.isoformat()}")
+    return action
 
 
 def _copy(article: Article, site: SiteContent) -> Copy:

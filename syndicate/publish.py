@@ -7,7 +7,7 @@ the copy up at the endpoint (or resends the same key to a webhook) before
 creating it again.
 
 Transient failures (timeouts, connection errors, 429, 5xx) are retried within
-the run with exponential backoff and jitter, a few times; then the row is
+the run with exponential backoff and jitter (`retries` tries, default 3); then the row is
 `failed` with a next-attempt time. Other failures fail the row at once; a
 credentials failure stops that endpoint for this run. Endpoints are pushed
 concurrently, each with its own `concurrency` (default 2).
@@ -65,9 +65,14 @@ def push(
     ledger: Ledger,
     environ: Mapping[str, str],
     sleep: Callable[[float], None] = time.sleep,
+    now: dt.datetime | None = None,
 ) -> PushResult:
-    """Deliver every create, update and delete of `plan`; record refusals; return every outcome."""
+    """Deliver every create, update and delete of `plan`; record refusals; return every outcome.
+
+    `now` (default: the clock) dates the next attempt of a failed delivery.
+    """
     result = PushResult()
+    clock = now or dt.datetime.now(dt.UTC)
     for action in plan:
         if action.action == "refused":
             row = ledger.get(action.article, action.endpoint)
@@ -81,7 +86,7 @@ def push(
         return result
     with ThreadPoolExecutor(max_workers=len(by_endpoint)) as pool:
         futures = [
-            pool.submit(_push_endpoint, name, actions, config, ledger, environ, sleep)
+            pool.submit(_push_endpoint, name, actions, config, ledger, environ, sleep, clock)
             for name, actions in sorted(by_endpoint.items())
         ]
         for future in futures:
@@ -96,6 +101,7 @@ def _push_endpoint(
     ledger: Ledger,
     environ: Mapping[str, str],
     sleep: Callable[[float], None],
+    now: dt.datetime,
 ) -> list[Outcome]:
     settings = config.endpoint(name)
     assert settings is not None
@@ -105,11 +111,12 @@ def _push_endpoint(
         return [Outcome(a, False, e.message, e.hint) for a in actions]
     stopped: list[CredentialsError] = []
     concurrency = int(settings.settings.get("concurrency", 2))
+    retries = int(settings.settings.get("retries", RETRIES))
 
     def deliver(action: PlannedAction) -> Outcome:
         if stopped:
             return Outcome(action, False, f"not tried: {stopped[0].message}", stopped[0].hint)
-        return _deliver(action, client, ledger, sleep, stopped)
+        return _deliver(action, client, ledger, sleep, stopped, config.run.max_attempts, retries, now)
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
@@ -124,10 +131,14 @@ def _deliver(
     ledger: Ledger,
     sleep: Callable[[float], None],
     stopped: list[CredentialsError],
+    max_attempts: int,
+    retries: int,
+    now: dt.datetime,
 ) -> Outcome:
     key = action.idempotency_key()
-    ledger.begin_attempt(action.article, action.endpoint, action.action, key)
-    for attempt in range(RETRIES):
+    attempts = ledger.begin_attempt(action.article, action.endpoint, action.action, key)
+    tries = max(1, retries)
+    for attempt in range(tries):
         try:
             remote = _send(action, client, key)
         except CredentialsError as e:
@@ -135,10 +146,11 @@ def _deliver(
             ledger.failed(action.article, action.endpoint, e.message, None)
             return Outcome(action, False, e.message, e.hint)
         except DeliveryError as e:
-            if e.transient and attempt + 1 < RETRIES:
+            if e.transient and attempt + 1 < tries:
                 sleep(backoff(attempt, e.retry_after))
                 continue
-            retry_at = _later(e.retry_after) if e.transient else None
+            # past max_attempts run gives up until the copy changes or `syndicate retry`
+            retry_at = _later(now, e.retry_after) if e.transient and attempts < max_attempts else None
             ledger.failed(action.article, action.endpoint, e.message, retry_at)
             return Outcome(action, False, e.message, e.hint)
         if action.action == "delete":
@@ -166,6 +178,6 @@ def _send(action: PlannedAction, client: Endpoint, key: str) -> Remote | None:
     return client.create(action.copy, key)
 
 
-def _later(retry_after: float | None) -> str:
+def _later(now: dt.datetime, retry_after: float | None) -> str:
     delay = dt.timedelta(seconds=retry_after) if retry_after else RETRY_DELAY
-    return (dt.datetime.now(dt.UTC) + delay).isoformat(timespec="seconds")
+    return (now + delay).isoformat(timespec="seconds")

@@ -14,12 +14,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from syndicate.errors import SchemaError
 from syndicate.findings import Code
+
+if TYPE_CHECKING:  # jsonschema costs ~90 ms to import: only when something is validated
+    from jsonschema import Draft202012Validator, ValidationError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,6 +51,8 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(name))
 
 

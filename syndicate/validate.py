@@ -166,12 +166,15 @@ def _check_endpoint_names(article: ParsedArticle, config: Config) -> None:
             )
 
 
-def validate_articles(articles: Iterable[ParsedArticle], checks: Checks) -> list[Finding]:
-    """Check each article and the set as a whole (slugs are unique); returns all findings."""
+def validate_articles(
+    articles: Iterable[ParsedArticle], checks: Checks, already_checked: bool = False
+) -> list[Finding]:
+    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique)."""
     findings: list[Finding] = []
     slugs: dict[str, str] = {}
     for article in articles:
-        check_article(article, checks)
+        if not already_checked:
+            check_article(article, checks)
         slug = article.data.get("slug") if article.data else None
         if isinstance(slug, str):
             if slug in slugs:
@@ -216,9 +219,18 @@ def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported)."""
     checks = Checks.for_config(config, today)
     files, findings = collect_article_files([config.paths.content])
+    return site_content(files, [read_article(f) for f in files], findings, checks)
+
+
+def site_content(
+    files: list[Path],
+    parsed: list[ParsedArticle],
+    findings: list[Finding],
+    checks: Checks,
+    already_checked: bool = False,
+) -> SiteContent:
     report = ValidationReport(findings=findings, checked=files)
-    parsed = [read_article(f) for f in files]
-    report.findings.extend(validate_articles(parsed, checks))
+    report.findings.extend(validate_articles(parsed, checks, already_checked))
     articles, drafts, invalid = [], [], []
     for path, item in zip(files, parsed, strict=True):
         if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):

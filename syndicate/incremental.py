@@ -1,0 +1,145 @@
+"""What makes a cron run cheap: files are re-read and re-validated only when they changed.
+
+`run` keeps, in the ledger database, each article file's stat (mtime, size),
+content hash and parsed, validated result. A run first stats the content
+folder and compares with one query (`nothing_to_do`); when nothing changed,
+no time has come (embargo, retry, schedule) and the config is the same, it
+stops there, before any heavy import. Otherwise only changed files are read
+again. Everything is re-validated when the config, the licence profiles, the
+syndicate version or the day changes (decisions depend on dates).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from syndicate import __version__
+from syndicate.config import Config
+from syndicate.findings import Code, Finding, Severity
+
+if TYPE_CHECKING:
+    from syndicate.ledger import Ledger
+    from syndicate.validate import SiteContent
+
+SUFFIXES = (".md", ".markdown")
+
+
+def scan_content(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every article file below `folder` (hidden ones skipped): absolute path -> (mtime_ns, size)."""
+    found: dict[str, tuple[int, int]] = {}
+    stack = [str(folder.resolve())]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
+                stat = entry.stat()
+                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def fingerprint(config: Config) -> str:
+    """Changes when anything validation depends on changes, besides the articles and the day."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(config.path.read_bytes())
+    if config.paths.licenses is not None and config.paths.licenses.is_dir():
+        for path in sorted(config.paths.licenses.glob("*.json")):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
+    """True when the last run's work still stands: same files, same config, no time has come."""
+    wake = ledger.get_state("next_wakeup")
+    if wake and dt.datetime.fromisoformat(wake) <= now:
+        return False
+    if ledger.get_state("validated_on") != now.date().isoformat():
+        return False
+    if ledger.get_state("fingerprint") != fingerprint(config):
+        return False
+    if not (config.paths.feeds / "atom.xml").is_file():
+        return False
+    return scan_content(config.paths.content) == ledger.file_stats()
+
+
+def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
+    """load_site(), reading and validating only the files that changed since the last run."""
+    from syndicate.front_matter import ParsedArticle, parse_article_bytes
+    from syndicate.validate import Checks, check_article, site_content
+
+    checks = Checks.for_config(config, today)
+    stats = scan_content(config.paths.content)
+    current = fingerprint(config)
+    reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
+    cached = ledger.cached_files() if reuse else {}
+    rows: list[tuple[str, int, int, str, str]] = []
+    parsed: list[ParsedArticle] = []
+    files = [Path(p) for p in sorted(stats)]
+    for path in files:
+        key = str(path)
+        known = cached.get(key)
+        if known is not None and known[:2] == stats[key]:
+            article = _from_json(known[3])
+            rows.append((key, *stats[key], known[2], known[3]))
+        else:
+            raw = path.read_bytes()
+            article = parse_article_bytes(raw, _shown(path))
+            check_article(article, checks)
+            rows.append((key, *stats[key], hashlib.sha256(raw).hexdigest(), _to_json(article)))
+        parsed.append(article)
+    ledger.replace_files(rows)
+    ledger.set_state({"fingerprint": current, "validated_on": today.isoformat()})
+    return site_content(files, parsed, [], checks, already_checked=True)
+
+
+def _shown(path: Path) -> str:
+    from syndicate.findings import display_path
+
+    return display_path(path)
+
+
+def _to_json(article: Any) -> str:
+    findings = [f.to_dict() | {"permission_request": f.permission_request} for f in article.findings]
+    findings = [f for f in findings if f["code"] != Code.DUPLICATE_SLUG]  # recomputed across files each run
+    return json.dumps(
+        {
+            "path": article.path,
+            "data": article.data,
+            "body": article.body,
+            "body_line": article.body_line,
+            "findings": findings,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _from_json(text: str) -> Any:
+    from syndicate.front_matter import ParsedArticle
+
+    stored = json.loads(text)
+    article = ParsedArticle(
+        path=stored["path"],
+        data=stored["data"],
+        body=stored["body"],
+        body_line=stored["body_line"],
+    )
+    article.findings = [
+        dataclasses.replace(
+            Finding(f["path"], f["line"], f["code"], f["message"], f["hint"], f["pointer"], Severity(f["severity"])),
+            permission_request=f.get("permission_request", ""),
+        )
+        for f in stored["findings"]
+    ]
+    return article

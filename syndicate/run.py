@@ -1,0 +1,162 @@
+"""`run`, the cron entry point: lock, validate, feeds, push, notify hubs, in one process.
+
+A run that finds nothing changed (same files, same config, no embargo lifting,
+no retry or schedule due) stops after one stat per file and one query. Every
+outcome is collected in a RunResult; cli.py decides what to print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from syndicate.config import Config
+from syndicate.incremental import nothing_to_do
+from syndicate.ledger import Ledger
+from syndicate.lock import run_lock
+
+if TYPE_CHECKING:
+    from syndicate.feeds import FeedsResult
+    from syndicate.findings import ValidationReport
+    from syndicate.plan import PlannedAction
+    from syndicate.publish import PushResult
+    from syndicate.websub import HubPing
+
+
+@dataclass
+class RunResult:
+    noop: bool = False
+    #: on a no-op run: the problems the last working run found, which still stand
+    standing: list[str] = field(default_factory=list)
+    report: ValidationReport | None = None
+    feeds: FeedsResult | None = None
+    plan: list[PlannedAction] = field(default_factory=list)
+    push: PushResult | None = None
+    hub_failures: list[HubPing] = field(default_factory=list)
+
+    @property
+    def given_up(self) -> list[PlannedAction]:
+        """Deliveries run no longer retries: reported every run until fixed."""
+        return [a for a in self.plan if a.action == "skipped" and a.reason.startswith("failed, not retried")]
+
+    @property
+    def ok(self) -> bool:
+        failures = self.push.failures if self.push else []
+        if self.noop:
+            return not self.standing
+        return (self.report is None or self.report.ok) and not failures and not self.hub_failures and not self.given_up
+
+    def standing_problems(self) -> list[str]:
+        """Problems that stay until someone acts: invalid articles, deliveries run gave up on.
+
+        A run with nothing to do reports these again; a failure that will be
+        retried is reported only by the run it happened in.
+        """
+        lines = []
+        for finding in self.report.errors if self.report else []:
+            hint = f" (hint: {finding.hint})" if finding.hint else ""
+            lines.append(f"{finding.path}:{finding.line}: {finding.code} {finding.message}{hint}")
+        return lines + [f"{a.article} -> {a.endpoint}: {a.reason}" for a in self.given_up]
+
+    def problems(self) -> list[str]:
+        """One line per problem, for the short report cron mails."""
+        if self.noop:
+            return list(self.standing)
+        lines = self.standing_problems()
+        for outcome in self.push.failures if self.push else []:
+            a = outcome.action
+            hint = f" (hint: {outcome.hint})" if outcome.hint else ""
+            lines.append(f"{a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}")
+        lines += [f"hub {p.hub} was not told about {p.topic}: {p.detail}" for p in self.hub_failures]
+        return lines
+
+
+def run(
+    config: Config,
+    now: dt.datetime,
+    environ: Mapping[str, str],
+    sleep: Callable[[float], None] | None = None,
+) -> RunResult:
+    """One cron run. Raises LockedError (exit 75) when another run holds the lock."""
+    with run_lock(config.paths.state), Ledger(config.paths.state) as ledger:
+        if nothing_to_do(config, ledger, now):
+            standing = ledger.get_state("problems")
+            return RunResult(noop=True, standing=json.loads(standing) if standing else [])
+        return _work(config, ledger, now, environ, sleep)
+
+
+def _work(
+    config: Config,
+    ledger: Ledger,
+    now: dt.datetime,
+    environ: Mapping[str, str],
+    sleep: Callable[[float], None] | None,
+) -> RunResult:
+    import time
+
+    from syndicate.feeds import generate_feeds
+    from syndicate.incremental import load_site_cached
+    from syndicate.plan import RunPolicy, make_plan
+    from syndicate.publish import push
+    from syndicate.websub import notify_hubs
+
+    # until this run finishes, the next one must not take the last run's work as done
+    ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
+    site = load_site_cached(config, ledger, now.date())
+    result = RunResult(report=site.report)
+    result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now)
+    result.hub_failures = [p for p in notify_hubs(config.feeds.hubs, result.feeds.changed_topics(config)) if not p.ok]
+    last_pushes = ledger.last_pushes()
+    not_before = _schedules(config, last_pushes)
+    result.plan = make_plan(site, config, ledger.all(), now, policy=RunPolicy(not_before))
+    sending = [a for a in result.plan if a.sends or a.action == "refused"]
+    result.push = push(sending, config, ledger, environ, sleep or time.sleep, now)
+    stamp = now.isoformat(timespec="seconds")
+    for name in {a.endpoint for a in sending if a.sends} & set(not_before.keys() | _scheduled(config)):
+        ledger.pushed(name, stamp)
+    wake = _next_wakeup(site, ledger, now, not_before, result.plan)
+    ledger.set_state(
+        {
+            "next_wakeup": wake.isoformat() if wake else "9999-12-31T00:00:00+00:00",
+            "problems": json.dumps(result.standing_problems(), ensure_ascii=False),
+        }
+    )
+    return result
+
+
+def _scheduled(config: Config) -> set[str]:
+    return {e.name for e in config.endpoints if e.settings.get("schedule")}
+
+
+def _schedules(config: Config, last_pushes: Mapping[str, str]) -> dict[str, dt.datetime]:
+    """When each scheduled endpoint may next be pushed: the first scheduled time after its last push."""
+    scheduled = {e.name: str(e.settings["schedule"]) for e in config.endpoints if e.settings.get("schedule")}
+    if not scheduled:
+        return {}
+    from croniter import croniter
+
+    due: dict[str, dt.datetime] = {}
+    for name, expression in scheduled.items():
+        last = last_pushes.get(name)
+        if last is not None:
+            due[name] = croniter(expression, dt.datetime.fromisoformat(last)).get_next(dt.datetime)
+    return due
+
+
+def _next_wakeup(
+    site: object, ledger: Ledger, now: dt.datetime, not_before: Mapping[str, dt.datetime], plan: list[PlannedAction]
+) -> dt.datetime | None:
+    """The earliest time a run will have work although no file changes: embargoes, retries, schedules."""
+    times: list[dt.datetime] = []
+    for article in getattr(site, "articles", []):
+        if article.embargo_until is not None and article.embargo_until > now:
+            times.append(article.embargo_until)
+    for row in ledger.all():
+        if row.state == "failed" and row.next_attempt_at:
+            times.append(dt.datetime.fromisoformat(row.next_attempt_at))
+    held = {a.endpoint for a in plan if a.action == "skipped" and a.reason.startswith("scheduled:")}
+    times += [when for name, when in not_before.items() if name in held]
+    return min(times, default=None)

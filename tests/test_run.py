@@ -1,0 +1,227 @@
+"""`syndicate run` with real processes: lock, no-op runs, embargo, schedules, retries, status, cron."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicate.config import load_config
+from syndicate.ledger import Ledger
+from syndicate.lock import run_lock
+from tests.conftest import DEMO
+from tests.loopback import Recorder, recording_server
+
+ALDER = "alder-valley-water-board-approves-tiered-rates"
+HARBOUR = "harbour-library-digitises-shipping-registers"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
+    return tmp_path / "site"
+
+
+def syndicate(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "syndicate", "--config", str(site / "syndicate.toml"), *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+
+
+def add_hook(site: Path, hook: Recorder, extra: str = "") -> None:
+    config = site / "syndicate.toml"
+    config.write_text(
+        config.read_text()
+        + f'\n[[endpoints]]\nname = "hook"\ntype = "webhook"\nchannel = "community-web"\nurl = "{hook.url}"\n'
+        + "concurrency = 1\nretries = 1\n"
+        + extra
+    )
+
+
+def feed_stamps(site: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in (site / "feeds").rglob("*") if p.is_file()}
+
+
+def test_run_is_silent_and_a_second_run_touches_nothing(site: Path) -> None:
+    with recording_server() as hook:
+        add_hook(site, hook)
+        first = syndicate(site, "run")
+        assert (first.returncode, first.stdout, first.stderr) == (0, "", "")
+        assert len(hook.requests) == 2
+        assert (site / "out" / "archive" / f"{ALDER}.html").is_file()
+        stamps = feed_stamps(site)
+        second = syndicate(site, "-v", "run")
+        assert second.returncode == 0
+        assert second.stderr == "syndicate run: nothing changed since the last run\n"
+        assert len(hook.requests) == 2
+        assert feed_stamps(site) == stamps
+        summary = json.loads(syndicate(site, "run", "--format", "json").stdout)
+        assert summary["noop"] is True and summary["ok"] is True
+
+
+def test_a_changed_file_is_picked_up(site: Path) -> None:
+    syndicate(site, "run")
+    article = site / "content" / f"{ALDER}.md"
+    article.write_text(article.read_text().replace('title: "', 'title: "Changed: ', 1))
+    result = syndicate(site, "-v", "run")
+    assert result.returncode == 0
+    assert "1 updated" in result.stderr
+    assert "Changed: " in (site / "out" / "archive" / f"{ALDER}.html").read_text()
+
+
+def test_a_second_run_exits_75_while_one_holds_the_lock(site: Path) -> None:
+    config = load_config(site / "syndicate.toml")
+    with run_lock(config.paths.state):
+        result = syndicate(site, "run")
+    assert result.returncode == 75
+    assert len(result.stderr.strip().splitlines()) <= 2
+    assert "another syndicate run holds the lock" in result.stderr
+
+
+def test_two_runs_started_together(site: Path) -> None:
+    with recording_server() as hook:
+        hook.delay = 0.5
+        add_hook(site, hook)
+        command = [sys.executable, "-m", "syndicate", "--config", str(site / "syndicate.toml"), "run"]
+        processes = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        codes = sorted(p.wait(timeout=60) for p in processes)
+        for p in processes:
+            assert p.stderr is not None
+            p.stderr.close()
+        assert codes == [0, 75]
+        assert len(hook.requests) == 2  # each copy once
+
+
+def test_run_killed_mid_push_then_run_again(site: Path) -> None:
+    with recording_server() as hook:
+        hook.delay = 1.0
+        add_hook(site, hook)
+        command = [sys.executable, "-m", "syndicate", "--config", str(site / "syndicate.toml"), "run"]
+        process = subprocess.Popen(command, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while len(hook.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        hook.delay = 0
+        again = syndicate(site, "run")
+        assert again.returncode == 0, again.stderr
+        keys: dict[str, set[str]] = {}
+        for received in hook.requests:
+            keys.setdefault(json.loads(received.body)["article"], set()).add(received.headers["Idempotency-Key"])
+        assert sorted(keys) == sorted([ALDER, HARBOUR])
+        assert all(len(k) == 1 for k in keys.values())
+        with Ledger(load_config(site / "syndicate.toml").paths.state) as ledger:
+            assert {(d.article, d.endpoint): d.state for d in ledger.all() if d.endpoint == "hook"} == {
+                (ALDER, "hook"): "delivered",
+                (HARBOUR, "hook"): "delivered",
+            }
+
+
+def test_embargo_lifts_at_its_time(site: Path) -> None:
+    article = site / "content" / f"{ALDER}.md"
+    article.write_text(
+        article.read_text().replace("\nstatus: ready", "\nembargo_until: 2030-01-01T06:00:00+00:00\nstatus: ready")
+    )
+    before = syndicate(site, "run", "--now", "2030-01-01T01:00:00+00:00")
+    assert before.returncode == 0, before.stderr
+    assert not (site / "out" / "archive" / f"{ALDER}.html").exists()
+    assert ALDER not in (site / "feeds" / "atom.xml").read_text()
+    still = syndicate(site, "-v", "run", "--now", "2030-01-01T05:59:00+00:00")
+    assert "nothing changed" in still.stderr
+    after = syndicate(site, "-v", "run", "--now", "2030-01-01T06:00:01+00:00")
+    assert "1 created" in after.stderr
+    assert (site / "out" / "archive" / f"{ALDER}.html").exists()
+    assert ALDER in (site / "feeds" / "atom.xml").read_text()
+
+
+def test_scheduled_endpoint_waits_for_its_time(site: Path) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(
+        config.read_text().replace('path = "out/archive"', 'path = "out/archive"\nschedule = "0 6 * * *"')
+    )
+    first = syndicate(site, "-v", "run", "--now", "2030-01-01T07:00:00+00:00")
+    assert "3 created" in first.stderr  # never pushed: due at once
+    article = site / "content" / f"{ALDER}.md"
+    article.write_text(article.read_text().replace('title: "', 'title: "Later: ', 1))
+    held = syndicate(site, "-v", "run", "--now", "2030-01-01T08:00:00+00:00")
+    assert "0 updated" in held.stderr and held.returncode == 0
+    assert "Later: " not in (site / "out" / "archive" / f"{ALDER}.html").read_text()
+    quiet = syndicate(site, "-v", "run", "--now", "2030-01-01T09:00:00+00:00")
+    assert "nothing changed" in quiet.stderr
+    due = syndicate(site, "-v", "run", "--now", "2030-01-02T06:00:30+00:00")
+    assert "1 updated" in due.stderr
+    assert "Later: " in (site / "out" / "archive" / f"{ALDER}.html").read_text()
+    bad = config.read_text().replace('schedule = "0 6 * * *"', 'schedule = "61 6 * * *"')
+    config.write_text(bad)
+    assert "is not a cron expression" in syndicate(site, "run").stderr
+
+
+def test_failures_are_retried_across_runs_then_reported_until_fixed(site: Path) -> None:
+    with recording_server() as hook:
+        hook.status = 503
+        add_hook(site, hook)
+        (site / "syndicate.toml").write_text((site / "syndicate.toml").read_text() + "\n[run]\nmax_attempts = 2\n")
+        first = syndicate(site, "run", "--now", "2030-01-01T00:00:00+00:00")
+        assert first.returncode == 1
+        assert "syndicate run: problems:" in first.stderr and "answered HTTP 503" in first.stderr
+        assert len(hook.requests) == 2
+        with Ledger(load_config(site / "syndicate.toml").paths.state) as ledger:
+            row = ledger.get(ALDER, "hook")
+        assert row is not None and row.state == "failed" and row.next_attempt_at is not None
+        early = syndicate(site, "run", "--now", "2030-01-01T00:01:00+00:00")
+        assert len(hook.requests) == 2  # not yet: its next attempt is later
+        assert (early.returncode, early.stderr) == (0, "")  # a failure that will be retried is not reported again
+        later = syndicate(site, "run", "--now", "2030-01-02T00:00:00+00:00")
+        assert len(hook.requests) == 4 and later.returncode == 1
+        given_up = syndicate(site, "run", "--now", "2030-01-03T00:00:00+00:00")
+        assert len(hook.requests) == 4  # gave up after max_attempts
+        assert given_up.returncode == 1
+        assert "not retried until it changes or `syndicate retry`" in given_up.stderr
+        again = syndicate(site, "run", "--now", "2030-01-03T00:10:00+00:00")  # a no-op run still reports it
+        assert again.returncode == 1 and "syndicate retry" in again.stderr
+        failed = json.loads(syndicate(site, "status", "--failed", "--format", "json").stdout)
+        assert {(r["article"], r["state"]) for r in failed} == {(ALDER, "failed"), (HARBOUR, "failed")}
+        hook.status = 200
+        assert syndicate(site, "retry", "--all").stderr == "2 deliveries re-queued\n"
+        fixed = syndicate(site, "run", "--now", "2030-01-03T00:20:00+00:00")
+        assert fixed.returncode == 0, fixed.stderr
+        assert len(hook.requests) == 6
+
+
+def test_deleted_article_file_is_reported_or_retracted(site: Path) -> None:
+    syndicate(site, "run")
+    (site / "content" / f"{ALDER}.md").unlink()
+    plan = syndicate(site, "plan").stdout
+    assert f"skipped    {ALDER}" in plan and "the article file is gone" in plan
+    assert (site / "out" / "archive" / f"{ALDER}.html").exists()
+    (site / "syndicate.toml").write_text((site / "syndicate.toml").read_text() + '\n[run]\ndeleted = "retract"\n')
+    assert syndicate(site, "run").returncode == 0
+    assert not (site / "out" / "archive" / f"{ALDER}.html").exists()
+
+
+def test_status_table_and_filters(site: Path, run_cli: Any) -> None:
+    syndicate(site, "run")
+    table = run_cli("--config", str(site / "syndicate.toml"), "status")
+    assert table.out.splitlines()[0].split() == ["ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST", "ERROR", "WHEN"]
+    assert table.out.count("delivered") == 3
+    assert run_cli("--config", str(site / "syndicate.toml"), "status", "--failed").err == (
+        "no deliveries recorded that match\n"
+    )
+    rows = json.loads(run_cli("--config", str(site / "syndicate.toml"), "status", "--format", "json").out)
+    assert {r["state"] for r in rows} == {"delivered"}
+    assert rows[0]["remote_url"].startswith("file://")
+
+
+def test_cron_prints_crontab_and_systemd_units(site: Path, run_cli: Any) -> None:
+    result = run_cli("--config", str(site / "syndicate.toml"), "cron", "--every", "5")
+    assert result.status == 0
+    assert "*/5 * * * *  " in result.out and f"--config {site.resolve() / 'syndicate.toml'} run" in result.out
+    assert "OnCalendar=*:0/5" in result.out and "[Install]\nWantedBy=timers.target" in result.out

@@ -7,11 +7,12 @@ and exit 2 with a one-line "not available yet".
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -129,7 +130,8 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str, expl
     from syndicate.validate import validate_paths
 
     config = options.config(required=not paths)
-    report = validate_paths(list(paths), config)
+    with _progress(options, "validating", output_format) as progress:
+        report = validate_paths(list(paths), config, progress=progress)
     if output_format == "json":
         click.echo(json.dumps([f.to_dict() for f in report.findings], indent=2, ensure_ascii=False))
     else:
@@ -140,6 +142,24 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str, expl
     if not options.quiet:
         click.echo(_summary(report), err=True)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+
+
+@contextlib.contextmanager
+def _progress(options: Options, label: str, output_format: str = "text") -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on standard error when it is a terminal; None (no bar) otherwise."""
+    if options.quiet or output_format != "text" or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def _finding_line(finding: Finding) -> str:
@@ -311,8 +331,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         return ExitStatus.OK if report.ok else ExitStatus.FAILURE
     config = options.config()
     assert config is not None
-    with Ledger(config.paths.state) as ledger:
-        result = deliver(sending, config, ledger, os.environ)
+    with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
+        result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:
         a = outcome.action
         if outcome.ok and not options.quiet:

@@ -16,6 +16,7 @@ concurrently, each with its own `concurrency` (default 2).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -66,10 +67,12 @@ def push(
     environ: Mapping[str, str],
     sleep: Callable[[float], None] = time.sleep,
     now: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PushResult:
     """Deliver every create, update and delete of `plan`; record refusals; return every outcome.
 
-    `now` (default: the clock) dates the next attempt of a failed delivery.
+    `now` (default: the clock) dates the next attempt of a failed delivery;
+    `progress(done, total)` is called after each delivery (from worker threads).
     """
     result = PushResult()
     clock = now or dt.datetime.now(dt.UTC)
@@ -84,9 +87,16 @@ def push(
             by_endpoint.setdefault(action.endpoint, []).append(action)
     if not by_endpoint:
         return result
+    total = sum(len(actions) for actions in by_endpoint.values())
+    counter = itertools.count(1)
+
+    def advance() -> None:
+        if progress is not None:
+            progress(next(counter), total)
+
     with ThreadPoolExecutor(max_workers=len(by_endpoint)) as pool:
         futures = [
-            pool.submit(_push_endpoint, name, actions, config, ledger, environ, sleep, clock)
+            pool.submit(_push_endpoint, name, actions, config, ledger, environ, sleep, clock, advance)
             for name, actions in sorted(by_endpoint.items())
         ]
         for future in futures:
@@ -102,6 +112,7 @@ def _push_endpoint(
     environ: Mapping[str, str],
     sleep: Callable[[float], None],
     now: dt.datetime,
+    advance: Callable[[], None],
 ) -> list[Outcome]:
     settings = config.endpoint(name)
     assert settings is not None
@@ -114,9 +125,12 @@ def _push_endpoint(
     retries = int(settings.settings.get("retries", RETRIES))
 
     def deliver(action: PlannedAction) -> Outcome:
-        if stopped:
-            return Outcome(action, False, f"not tried: {stopped[0].message}", stopped[0].hint)
-        return _deliver(action, client, ledger, sleep, stopped, config.run.max_attempts, retries, now)
+        try:
+            if stopped:
+                return Outcome(action, False, f"not tried: {stopped[0].message}", stopped[0].hint)
+            return _deliver(action, client, ledger, sleep, stopped, config.run.max_attempts, retries, now)
+        finally:
+            advance()
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:

@@ -7,7 +7,7 @@ here prints or exits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,14 +190,29 @@ def validate_articles(
     return findings
 
 
-def validate_paths(paths: Sequence[Path], config: Config | None, today: dt.date | None = None) -> ValidationReport:
-    """Validate the named files and folders (default: the config's content folder)."""
+def validate_paths(
+    paths: Sequence[Path],
+    config: Config | None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationReport:
+    """Validate the named files and folders (default: the config's content folder).
+
+    `progress(done, total)` is called after each file, for a progress bar.
+    """
     checks = Checks.for_config(config, today)
     if not paths and config is not None:
         paths = [config.paths.content]
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
-    report.findings.extend(validate_articles((read_article(f) for f in files), checks))
+
+    def read_all() -> Iterator[ParsedArticle]:
+        for done, path in enumerate(files, 1):
+            yield read_article(path)
+            if progress is not None:
+                progress(done, len(files))
+
+    report.findings.extend(validate_articles(read_all(), checks))
     return report
 
 

@@ -225,3 +225,32 @@ def test_cron_prints_crontab_and_systemd_units(site: Path, run_cli: Any) -> None
     assert result.status == 0
     assert "*/5 * * * *  " in result.out and f"--config {site.resolve() / 'syndicate.toml'} run" in result.out
     assert "OnCalendar=*:0/5" in result.out and "[Install]\nWantedBy=timers.target" in result.out
+
+
+def test_progress_bar_on_a_terminal_only(site: Path) -> None:
+    import pty
+
+    with recording_server() as hook:
+        hook.delay = 0.4
+        add_hook(site, hook)
+        command = [sys.executable, "-m", "syndicate", "--config", str(site / "syndicate.toml"), "push"]
+        piped = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert "pushing" not in piped.stderr and "\x1b[" not in piped.stderr + piped.stdout
+        edit = site / "content" / f"{ALDER}.md"
+        edit.write_text(edit.read_text().replace('title: "', 'title: "Again: ', 1))
+        edit = site / "content" / f"{HARBOUR}.md"
+        edit.write_text(edit.read_text().replace('title: "', 'title: "Again: ', 1))
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: syndicate on a terminal
+            os.execv(sys.executable, command)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        os.waitpid(pid, 0)
+        assert b"pushing" in output

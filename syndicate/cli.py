@@ -21,7 +21,7 @@ import click
 
 from syndicate import __version__
 from syndicate.config import CONFIG_ENV, Config, find_config, load_config
-from syndicate.errors import ConfigError, ExitStatus, NotAvailableError, SyndicateError, UsageError
+from syndicate.errors import ConfigError, ExitStatus, SyndicateError, UsageError
 from syndicate.findings import Finding, Severity, ValidationReport, display_path
 from syndicate.licenses import LicenseProfile
 from syndicate.schemas import did_you_mean
@@ -49,10 +49,6 @@ class Options:
                 )
             return None
         return load_config(path)
-
-
-def _not_available(command: str, issue: str) -> NoReturn:
-    raise NotAvailableError(f"{command} is not available yet in syndicate {__version__} (planned: {issue})")
 
 
 @click.group(context_settings=CONTEXT)
@@ -182,20 +178,78 @@ def _summary(report: ValidationReport) -> str:
 @cli.command(name="import")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option(
-    "--out", type=click.Path(path_type=Path), help="Where to write the articles. Default: the content folder."
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the articles. Default: paths.content.",
 )
-@click.option("--force", is_flag=True, help="Overwrite an existing article.")
-def import_(sources: tuple[str, ...], out: Path | None, force: bool) -> None:
-    """Turn scraped articles (text or Markdown files) into front-matter articles.
+@click.option("--force", is_flag=True, help="Overwrite an existing article of the same slug.")
+@click.pass_obj
+def import_(options: Options, sources: tuple[str, ...], out: Path | None, force: bool) -> ExitStatus:
+    """Turn scraped articles into front-matter articles, as drafts.
 
-    Nothing is guessed: what the text does not say stays empty and is reported,
-    and the article is written as a draft for an editor to complete.
+    SOURCE is a text or Markdown file (as scraped, with its footer), a saved
+    HTML page, or an http(s) URL. Nothing is guessed: what the text does not
+    state stays out of the front matter and is reported, and the validator
+    names it; placeholder links ([text](#)) are kept and counted. The licence
+    is recognised (Creative Commons wordings to SPDX ids, Global Research's
+    cross-post terms) or kept verbatim as `custom`. Each article is written as
+    SLUG.md, never over an existing one without --force.
 
     \b
-    Example:
-      syndicate import scraped/globalresearch-s400.txt --out content/
+    Examples:
+      syndicate import scraped/globalresearch-s400.txt
+      syndicate import saved/page.html https://example.org/2024/06/story --out drafts/
     """
-    _not_available("import", "issue 4")
+    from syndicate.importer import import_html_bytes, import_text, import_url, write_article
+
+    if out is None:
+        config = options.config(required=False)
+        if config is None:
+            raise UsageError("no --out and no syndicate.toml to take paths.content from", "pass --out DIR")
+        out = config.paths.content
+    worst = ExitStatus.OK
+    stems: dict[str, str] = {}
+    for source in sources:
+        try:
+            if source.startswith(("http://", "https://")):
+                result = import_url(source)
+            else:
+                path = Path(source)
+                if not path.is_file():
+                    raise UsageError(f"{source}: no such file", "check the path")
+                raw = path.read_bytes()
+                if path.suffix.lower() in (".html", ".htm"):
+                    result = import_html_bytes(raw, source)
+                else:
+                    result = import_text(_utf8(raw, source), source)
+            if result.file_stem in stems:
+                raise UsageError(
+                    f"{source}: would be written as {result.file_stem}.md, like {stems[result.file_stem]}",
+                    "import them one at a time, or fix one title",
+                )
+            stems[result.file_stem] = source
+            written = write_article(result, out, force)
+        except SyndicateError as e:
+            _print_error(e)
+            worst = max(worst, e.exit_status)
+            continue
+        click.echo(f"{source} -> {display_path(written)}")
+        if not options.quiet:
+            for line in result.found:
+                click.echo(f"  found: {line}")
+            for line in result.missing:
+                click.echo(f"  missing: {line}")
+    return worst
+
+
+def _utf8(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UsageError(
+            f"{source}:{line}: byte 0x{raw[e.start]:02x} is not UTF-8", "convert the file to UTF-8 first"
+        ) from e
 
 
 @cli.command()

@@ -59,10 +59,6 @@ class SchemaError(SyndicateError):
     exit_status = ExitStatus.USAGE
 
 
-class NotAvailableError(UsageError):
-    """A command of the contract that this version does not implement yet."""
-
-
 class DeliveryError(SyndicateError):
     """A copy could not be delivered. Transient errors are retried; others fail the row."""
 

@@ -142,7 +142,7 @@ def test_licenses_lists_and_explains(run_cli: Any) -> None:
     listing = run_cli("licenses")
     assert listing.status == 0
     assert "globalresearch-crosspost  community-web" in listing.out
-    assert len(listing.out.splitlines()) == 16
+    assert len(listing.out.splitlines()) == 17
     one = run_cli("licenses", "CC-BY-NC-ND-4.0")
     assert one.status == 0
     assert one.out.startswith("CC-BY-NC-ND-4.0: Creative Commons Attribution-NonCommercial-NoDerivatives 4.0")
@@ -261,13 +261,32 @@ def test_toml_syntax_error_names_the_line(run_cli: Any, site: Path) -> None:
     assert "line 2" in result.err
 
 
-@pytest.mark.parametrize("command", ["import x.txt"])
-def test_unbuilt_commands_exit_2_with_one_line(run_cli: Any, command: str) -> None:
-    result = run_cli(*command.split())
+SEED = REPO.parent / "shared" / "seed" / "globalresearch-s400.txt"
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed is not beside this checkout")
+def test_import_the_seed_then_validate(run_cli: Any, tmp_path: Path) -> None:
+    result = run_cli("import", str(SEED), "--out", str(tmp_path))
+    assert result.status == 0, result.err
+    (written,) = tmp_path.glob("*.md")
+    assert written.name.startswith("turkey-has-agreed-to-buy-russias-s-400")
+    assert "  missing: source.url: the text does not give the article's address at Global Research" in result.out
+    checked = run_cli("-q", "validate", str(written))
+    assert checked.status == 0  # a draft: only what the text truly lacks, as warnings
+    assert {line.split()[1] for line in checked.out.splitlines()} == {"missing-field", "placeholder-link"}
+    again = run_cli("import", str(SEED), "--out", str(tmp_path))
+    assert again.status == 2 and "exists" in again.err and "--force" in again.err
+    assert run_cli("import", str(SEED), "--out", str(tmp_path), "--force").status == 0
+
+
+def test_import_bad_input_is_a_clear_error(run_cli: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(b"Title\n\nCaf\xe9 society\n")
+    result = run_cli("import", str(bad), str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"))
     assert result.status == 2
-    assert result.out == ""
-    assert len(result.err.splitlines()) == 1
-    assert "is not available yet" in result.err
+    assert "latin1.txt:3: byte 0xe9 is not UTF-8" in result.err
+    assert "missing.txt: no such file" in result.err
+    assert "Traceback" not in result.err
 
 
 @pytest.mark.parametrize(

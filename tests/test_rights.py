@@ -34,6 +34,7 @@ EXPECTED_CHANNELS: dict[str, set[str]] = {
     "CC-BY-NC-ND-3.0": NC,
     "globalresearch-crosspost": NC,
     "all-rights-reserved": set(),
+    "custom": set(),
 }
 
 ARTICLE: dict[str, Any] = {

@@ -1,0 +1,107 @@
+"""Fetching a page for import: requests with a timeout, a size limit and clear errors.
+
+The whole download must arrive within the timeout (a server trickling bytes
+does not hold an import forever) and within the size limit. The text is
+decoded with the charset the server declares, else the one the page declares
+in a <meta> tag, else UTF-8; bytes that do not decode are replaced and said so.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import requests
+
+from syndicate import __version__
+from syndicate.errors import SyndicateError
+
+#: the largest page fetch_page reads
+MAX_PAGE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    text: str
+    #: "text/html", "text/plain", ... (lower case, without parameters)
+    content_type: str
+    #: the address after redirects
+    url: str
+    #: some bytes did not decode and were replaced with U+FFFD
+    replaced: bool
+
+
+def fetch_page(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES) -> FetchedPage:
+    """GET the page, following redirects; a failure, a page too large or too slow is a SyndicateError."""
+    headers = {"User-Agent": f"syndicate/{__version__} (article import)", "Accept": "text/html, text/plain;q=0.8"}
+    deadline = time.monotonic() + timeout
+    hint = "check the address, or save the page and import the file"
+    try:
+        with requests.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=True) as response:
+            if response.status_code >= 400:
+                raise SyndicateError(f"{url}: HTTP {response.status_code} {response.reason}", hint)
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise SyndicateError(f"{url}: the page is {declared} bytes, more than {max_bytes} bytes", hint)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in _arriving(response):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise SyndicateError(f"{url}: the page is more than {max_bytes} bytes", hint)
+                if time.monotonic() > deadline:
+                    raise SyndicateError(f"{url}: the page took more than {timeout:g} s to arrive", hint)
+                chunks.append(chunk)
+            content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            charset = requests.utils.get_encoding_from_headers(response.headers)
+            header = response.headers.get("Content-Type", "").lower()
+            declared_charset = charset if "charset" in header and _known(charset) else None
+            raw = b"".join(chunks)
+            final_url = response.url
+    except requests.Timeout as e:
+        raise SyndicateError(f"{url}: no answer within {timeout:g} s", hint) from e
+    except requests.TooManyRedirects as e:
+        raise SyndicateError(f"{url}: too many redirects", hint) from e
+    except requests.RequestException as e:
+        reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        raise SyndicateError(f"{url}: cannot fetch the page: {reason}", hint) from e
+    text, replaced = decode_page(raw, declared_charset)
+    return FetchedPage(text, content_type, final_url, replaced)
+
+
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: urllib3's read1 returns whatever one read gives, so that the
+    deadline is checked even when a server trickles its bytes; small reads where it is missing."""
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
+    while chunk := (read1(65536, decode_content=True) if read1 else raw.read(1024, decode_content=True)):
+        yield chunk
+
+
+def decode_page(raw: bytes, declared: str | None = None) -> tuple[str, bool]:
+    """The page's text (the server's charset, else the page's <meta charset>, else UTF-8), and
+    whether bytes that did not decode were replaced with U+FFFD."""
+    text = raw.decode(declared or _sniff_charset(raw) or "utf-8", errors="replace")
+    return text, "\ufffd" in text and "\ufffd".encode() not in raw
+
+
+def _sniff_charset(raw: bytes) -> str | None:
+    """The charset a page declares in its first bytes (<meta charset=...>), if it is one Python knows."""
+    match = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", raw[:4096], re.I)
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii")
+    return name if _known(name) else None
+
+
+def _known(charset: str | None) -> bool:
+    if not charset:
+        return False
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return False
+    return True

@@ -423,10 +423,14 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     import datetime as dt
     import os
 
+    from syndicate.incremental import config_known
     from syndicate.run import run as run_once
 
-    config = options.config()
-    assert config is not None
+    path = find_config(options.config_path)
+    if path is None:
+        options.config()  # says what is missing
+        return ExitStatus.USAGE
+    config = load_config(path, trusted=lambda raw: config_known(path, raw))
     now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
     result = run_once(config, now, os.environ)
     summary = _run_summary(result)

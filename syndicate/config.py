@@ -6,9 +6,10 @@ Relative paths inside the file are relative to the file's folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -76,6 +77,8 @@ class Config:
     feeds: FeedSettings
     endpoints: tuple[Endpoint, ...] = ()
     run: RunSettings = field(default_factory=RunSettings)
+    #: sha256 of the file's bytes as validated (run remembers it to skip revalidation)
+    digest: str = ""
 
     @property
     def root(self) -> Path:
@@ -100,8 +103,12 @@ def find_config(explicit: str | None, environ: Mapping[str, str] = os.environ) -
     return default if default.is_file() else None
 
 
-def load_config(path: Path) -> Config:
-    """Parse and validate `path`; every problem is reported at once in one ConfigError."""
+def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> Config:
+    """Parse and validate `path`; every problem is reported at once in one ConfigError.
+
+    `trusted(raw)` may say that these exact bytes were validated before (by the
+    last run), so that a cron run with nothing to do skips importing jsonschema.
+    """
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -117,6 +124,8 @@ def load_config(path: Path) -> Config:
             f"{path}: TOML syntax: {e}",
             "check quotes, brackets and '=' on that line; strings need double quotes",
         ) from e
+    if trusted is not None and trusted(raw):
+        return _build(path, data, raw)
     problems = [f"{p.message} (hint: {p.hint})" for p in schema_problems("config", data)]
     problems += _duplicate_names(data)
     problems += _bad_schedules(data)
@@ -126,7 +135,7 @@ def load_config(path: Path) -> Config:
             "fix the keys named above; the schema is schemas/config.schema.json",
             tuple(problems),
         )
-    return _build(path, data)
+    return _build(path, data, raw)
 
 
 def _duplicate_names(data: dict[str, Any]) -> list[str]:
@@ -163,7 +172,7 @@ def _bad_schedules(data: dict[str, Any]) -> list[str]:
     ]
 
 
-def _build(path: Path, data: dict[str, Any]) -> Config:
+def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
     root = path.resolve().parent
     paths = {**DEFAULT_PATHS, **data.get("paths", {})}
     licenses = paths.get("licenses")
@@ -195,6 +204,7 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
             licenses=root / licenses if licenses else None,
         ),
         endpoints=endpoints,
+        digest=hashlib.sha256(raw).hexdigest(),
         run=RunSettings(
             retract_deleted=data.get("run", {}).get("deleted", "keep") == "retract",
             max_attempts=data.get("run", {}).get("max_attempts", 5),

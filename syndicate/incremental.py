@@ -60,6 +60,28 @@ def fingerprint(config: Config) -> str:
     return digest.hexdigest()
 
 
+def config_digest(raw: bytes) -> str:
+    """What the ledger remembers of a validated config: its bytes' hash, for this version."""
+    return f"{__version__}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def config_known(path: Path, raw: bytes) -> bool:
+    """Whether the last finished run validated exactly these config bytes (read from its ledger)."""
+    import sqlite3
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+        state = path.resolve().parent / str(data.get("paths", {}).get("state", ".syndicate/state.db"))
+        if not state.is_file():
+            return False
+        with sqlite3.connect(f"file:{state}?mode=ro", uri=True) as db:
+            row = db.execute("SELECT value FROM run_state WHERE key = 'config_digest'").fetchone()
+    except (ValueError, OSError, sqlite3.Error, AttributeError, TypeError):
+        return False
+    return row is not None and row[0] == config_digest(raw)
+
+
 def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
     """True when the last run's work still stands: same files, same config, no time has come."""
     wake = ledger.get_state("next_wakeup")

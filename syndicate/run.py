@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from syndicate.config import Config
+from syndicate import __version__
 from syndicate.incremental import nothing_to_do
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
@@ -82,6 +83,9 @@ def run(
 ) -> RunResult:
     """One cron run. Raises LockedError (exit 75) when another run holds the lock."""
     with run_lock(config.paths.state), Ledger(config.paths.state) as ledger:
+        digest = f"{__version__}:{config.digest}"  # as incremental.config_digest() of the bytes validated
+        if ledger.get_state("config_digest") != digest:
+            ledger.set_state({"config_digest": digest})
         if nothing_to_do(config, ledger, now):
             standing = ledger.get_state("problems")
             return RunResult(noop=True, standing=json.loads(standing) if standing else [])

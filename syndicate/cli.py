@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import json
 import sys
-import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,16 +18,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from syndicate import __version__
+from syndicate import __version__, reports
 from syndicate.config import CONFIG_ENV, Config, find_config, load_config
 from syndicate.errors import ConfigError, ExitStatus, SyndicateError, UsageError
-from syndicate.findings import Finding, Severity, ValidationReport, display_path
-from syndicate.licenses import LicenseProfile
+from syndicate.findings import ValidationReport, display_path
 from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
     from syndicate.plan import PlannedAction
-    from syndicate.run import RunResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -132,11 +129,11 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str, expl
         click.echo(json.dumps([f.to_dict() for f in report.findings], indent=2, ensure_ascii=False))
     else:
         for finding in report.findings:
-            click.echo(_finding_line(finding))
+            click.echo(reports.finding_line(finding))
             if explain and finding.permission_request:
                 click.echo("".join(f"    | {line}\n" for line in finding.permission_request.splitlines()), nl=False)
     if not options.quiet:
-        click.echo(_summary(report), err=True)
+        click.echo(reports.validation_summary(report), err=True)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
@@ -156,23 +153,6 @@ def _progress(options: Options, label: str, output_format: str = "text") -> Iter
             bar.update(task, completed=done, total=total)
 
         yield advance
-
-
-def _finding_line(finding: Finding) -> str:
-    warning = "warning: " if finding.severity is Severity.WARNING else ""
-    hint = f" (hint: {finding.hint})" if finding.hint else ""
-    return f"{finding.path}:{finding.line}: {finding.code} {warning}{finding.message}{hint}"
-
-
-def _plural(count: int, word: str, plural: str = "") -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-def _summary(report: ValidationReport) -> str:
-    return (
-        f"{_plural(len(report.checked), 'article')} checked: "
-        f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
-    )
 
 
 @cli.command(name="import")
@@ -282,7 +262,7 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
     assert config is not None
     site = load_site(config)
     for finding in site.report.errors:
-        click.echo(_finding_line(finding), err=True)
+        click.echo(reports.finding_line(finding), err=True)
     now = dt.datetime.now(dt.UTC)
     result = generate_feeds(config, site.articles, site.checks, out or config.paths.feeds, now)
     if options.verbose or (not options.quiet and result.changed):
@@ -292,7 +272,7 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
             click.echo(f"removed {display_path(path)}", err=True)
     if not options.quiet:
         click.echo(
-            f"{_plural(result.entries, 'entry', 'entries')} in the feeds; "
+            f"{reports.plural(result.entries, 'entry', 'entries')} in the feeds; "
             f"{len(result.written)} written, {len(result.unchanged)} unchanged",
             err=True,
         )
@@ -322,9 +302,9 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
     if output_format == "json":
         click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
     else:
-        click.echo(_plan_table(actions), nl=False)
+        click.echo(reports.plan_table(actions), nl=False)
     for finding in report.errors:
-        click.echo(_finding_line(finding), err=True)
+        click.echo(reports.finding_line(finding), err=True)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
@@ -344,14 +324,6 @@ def _plan(options: Options, endpoint: str | None) -> tuple[list[PlannedAction], 
     with Ledger(config.paths.state) as ledger:
         actions = make_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
     return actions, site.report
-
-
-def _plan_table(actions: Sequence[PlannedAction]) -> str:
-    if not actions:
-        return ""
-    width = max(len(a.article) for a in actions)
-    ep_width = max(len(a.endpoint) for a in actions)
-    return "".join(f"{a.action:<9}  {a.article:<{width}}  {a.endpoint:<{ep_width}}  {a.reason}\n" for a in actions)
 
 
 @cli.command()
@@ -378,10 +350,10 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 
     actions, report = _plan(options, endpoint)
     for finding in report.errors:
-        click.echo(_finding_line(finding), err=True)
+        click.echo(reports.finding_line(finding), err=True)
     sending = [a for a in actions if a.sends or a.action == "refused"]
     if dry_run:
-        click.echo(_plan_table([a for a in sending if a.sends]), nl=False)
+        click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
         return ExitStatus.OK if report.ok else ExitStatus.FAILURE
     config = options.config()
     assert config is not None
@@ -433,54 +405,17 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     config = load_config(path, trusted=lambda raw: config_known(path, raw))
     now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
     result = run_once(config, now, os.environ)
-    summary = _run_summary(result)
+    summary = reports.run_summary(result)
     if output_format == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
     else:
         if options.verbose:
-            click.echo(_run_summary_line(summary), err=True)
+            click.echo(reports.run_summary_line(summary), err=True)
         if not result.ok:
             click.echo("syndicate run: problems:", err=True)
             for line in result.problems():
                 click.echo(f"  {line}", err=True)
     return ExitStatus.OK if result.ok else ExitStatus.FAILURE
-
-
-def _run_summary(result: RunResult) -> dict[str, object]:
-    counts = dict.fromkeys(("create", "update", "delete", "unchanged", "refused", "skipped"), 0)
-    for action in result.plan:
-        counts[action.action] += 1
-    failed = len(result.push.failures) if result.push else 0
-    return {
-        "ok": result.ok,
-        "noop": result.noop,
-        "articles": len(result.report.checked) if result.report else None,
-        "errors": len(result.report.errors) if result.report else 0,
-        "feeds": {
-            "entries": result.feeds.entries,
-            "written": len(result.feeds.written),
-            "unchanged": len(result.feeds.unchanged),
-        }
-        if result.feeds
-        else None,
-        "plan": counts,
-        "failed": failed,
-        "problems": result.problems(),
-    }
-
-
-def _run_summary_line(summary: dict[str, object]) -> str:
-    if summary["noop"]:
-        return "syndicate run: nothing changed since the last run"
-    plan = summary["plan"]
-    feeds = summary["feeds"]
-    assert isinstance(plan, dict) and isinstance(feeds, dict)
-    return (
-        f"syndicate run: {summary['articles']} articles, {summary['errors']} with errors; "
-        f"feeds: {feeds['entries']} entries, {feeds['written']} files written; "
-        f"push: {plan['create']} created, {plan['update']} updated, {plan['delete']} deleted, "
-        f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
-    )
 
 
 @cli.command()
@@ -516,20 +451,8 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     if not rows:
         click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
         return ExitStatus.OK
-    header = ("ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST ERROR", "WHEN")
-    table = [header] + [
-        (r.article, r.endpoint, r.state, r.remote_url or "", _shorten(r.last_error or "", 60), r.updated_at)
-        for r in rows
-    ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    for line in table:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    click.echo(reports.status_table(rows), nl=False)
     return ExitStatus.OK
-
-
-def _shorten(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command()
@@ -558,7 +481,7 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
         count = ledger.requeue(article)
         ledger.set_state({"next_wakeup": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     if not options.quiet:
-        click.echo(f"{_plural(count, 'delivery', 'deliveries')} re-queued", err=True)
+        click.echo(f"{reports.plural(count, 'delivery', 'deliveries')} re-queued", err=True)
     return ExitStatus.OK
 
 
@@ -582,31 +505,7 @@ def cron(options: Options, every: int) -> ExitStatus:
     script = Path(sys.argv[0])
     program = str(script.resolve()) if script.name == "syndicate" and script.is_file() else None
     program = program or shutil.which("syndicate") or f"{sys.executable} -m syndicate"
-    command = f"{program} --config {config.path} run"
-    click.echo(
-        f"""# crontab (crontab -e): every {every} minutes; cron mails what a run prints (only problems)
-*/{every} * * * *  {command}
-
-# systemd: /etc/systemd/system/syndicate.service
-[Unit]
-Description=syndicate run for {config.site.title}
-
-[Service]
-Type=oneshot
-WorkingDirectory={config.root}
-ExecStart={command}
-
-# systemd: /etc/systemd/system/syndicate.timer  (then: systemctl enable --now syndicate.timer)
-[Unit]
-Description=syndicate run every {every} minutes
-
-[Timer]
-OnCalendar=*:0/{every}
-Persistent=true
-
-[Install]
-WantedBy=timers.target"""
-    )
+    click.echo(reports.cron_text(f"{program} --config {config.path} run", config, every))
     return ExitStatus.OK
 
 
@@ -642,24 +541,8 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
             f"no licence profile {license_id!r}",
             did_you_mean(license_id, (p.id for p in registry)) + "`syndicate licenses` lists them",
         )
-    click.echo(_explain_profile(found))
+    click.echo(reports.explain_profile(found))
     return ExitStatus.OK
-
-
-def _explain_profile(profile: LicenseProfile) -> str:
-    from syndicate.licenses import CHANNEL_WORDS, CHANNELS, CONDITION_WORDS
-
-    lines = [f"{profile.id}: {profile.name}"]
-    if profile.url:
-        lines.append(profile.url)
-    lines += ["", profile.summary, "", "Allowed without asking:"]
-    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c in profile.channels] or ["  nothing"]
-    lines.append("Needs permission from the rights holder:")
-    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c not in profile.channels] or ["  nothing"]
-    lines.append("Every copy must:")
-    lines += [f"  {c:<17} {CONDITION_WORDS[c]}" for c in sorted(profile.conditions)] or ["  (no conditions)"]
-    lines += ["", textwrap.fill(profile.terms, 78)]
-    return "\n".join(lines)
 
 
 def _print_error(error: SyndicateError) -> None:

@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from syndicate.config import Config
 from syndicate import __version__
+from syndicate.config import Config
 from syndicate.incremental import nothing_to_do
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
+from syndicate.reports import finding_line
 
 if TYPE_CHECKING:
     from syndicate.feeds import FeedsResult
@@ -57,9 +58,7 @@ class RunResult:
         retried is reported only by the run it happened in.
         """
         lines = []
-        for finding in self.report.errors if self.report else []:
-            hint = f" (hint: {finding.hint})" if finding.hint else ""
-            lines.append(f"{finding.path}:{finding.line}: {finding.code} {finding.message}{hint}")
+        lines += [finding_line(f) for f in (self.report.errors if self.report else [])]
         return lines + [f"{a.article} -> {a.endpoint}: {a.reason}" for a in self.given_up]
 
     def problems(self) -> list[str]:

@@ -1,0 +1,139 @@
+"""Text the command line shows: finding lines, summaries, tables, explanations.
+
+Pure functions from result objects to strings; cli.py prints them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from syndicate.findings import Finding, Severity, ValidationReport
+
+if TYPE_CHECKING:
+    from syndicate.config import Config
+    from syndicate.ledger import Delivery
+    from syndicate.licenses import LicenseProfile
+    from syndicate.plan import PlannedAction
+    from syndicate.run import RunResult
+
+
+def finding_line(finding: Finding) -> str:
+    warning = "warning: " if finding.severity is Severity.WARNING else ""
+    hint = f" (hint: {finding.hint})" if finding.hint else ""
+    return f"{finding.path}:{finding.line}: {finding.code} {warning}{finding.message}{hint}"
+
+
+def plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def validation_summary(report: ValidationReport) -> str:
+    return (
+        f"{plural(len(report.checked), 'article')} checked: "
+        f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
+    )
+
+
+def plan_table(actions: Sequence[PlannedAction]) -> str:
+    if not actions:
+        return ""
+    width = max(len(a.article) for a in actions)
+    ep_width = max(len(a.endpoint) for a in actions)
+    return "".join(f"{a.action:<9}  {a.article:<{width}}  {a.endpoint:<{ep_width}}  {a.reason}\n" for a in actions)
+
+
+def run_summary(result: RunResult) -> dict[str, object]:
+    counts = dict.fromkeys(("create", "update", "delete", "unchanged", "refused", "skipped"), 0)
+    for action in result.plan:
+        counts[action.action] += 1
+    failed = len(result.push.failures) if result.push else 0
+    return {
+        "ok": result.ok,
+        "noop": result.noop,
+        "articles": len(result.report.checked) if result.report else None,
+        "errors": len(result.report.errors) if result.report else 0,
+        "feeds": {
+            "entries": result.feeds.entries,
+            "written": len(result.feeds.written),
+            "unchanged": len(result.feeds.unchanged),
+        }
+        if result.feeds
+        else None,
+        "plan": counts,
+        "failed": failed,
+        "problems": result.problems(),
+    }
+
+
+def run_summary_line(summary: dict[str, object]) -> str:
+    if summary["noop"]:
+        return "syndicate run: nothing changed since the last run"
+    plan = summary["plan"]
+    feeds = summary["feeds"]
+    assert isinstance(plan, dict) and isinstance(feeds, dict)
+    return (
+        f"syndicate run: {summary['articles']} articles, {summary['errors']} with errors; "
+        f"feeds: {feeds['entries']} entries, {feeds['written']} files written; "
+        f"push: {plan['create']} created, {plan['update']} updated, {plan['delete']} deleted, "
+        f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
+    )
+
+
+def shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def explain_profile(profile: LicenseProfile) -> str:
+    from syndicate.licenses import CHANNEL_WORDS, CHANNELS, CONDITION_WORDS
+
+    lines = [f"{profile.id}: {profile.name}"]
+    if profile.url:
+        lines.append(profile.url)
+    lines += ["", profile.summary, "", "Allowed without asking:"]
+    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c in profile.channels] or ["  nothing"]
+    lines.append("Needs permission from the rights holder:")
+    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c not in profile.channels] or ["  nothing"]
+    lines.append("Every copy must:")
+    lines += [f"  {c:<17} {CONDITION_WORDS[c]}" for c in sorted(profile.conditions)] or ["  (no conditions)"]
+    lines += ["", textwrap.fill(profile.terms, 78)]
+    return "\n".join(lines)
+
+
+def status_table(rows: Sequence[Delivery]) -> str:
+    header = ("ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST ERROR", "WHEN")
+    table = [header] + [
+        (r.article, r.endpoint, r.state, r.remote_url or "", shorten(r.last_error or "", 60), r.updated_at)
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
+    )
+
+
+def cron_text(command: str, config: Config, every: int) -> str:
+    return f"""# crontab (crontab -e): every {every} minutes; cron mails what a run prints (only problems)
+*/{every} * * * *  {command}
+
+# systemd: /etc/systemd/system/syndicate.service
+[Unit]
+Description=syndicate run for {config.site.title}
+
+[Service]
+Type=oneshot
+WorkingDirectory={config.root}
+ExecStart={command}
+
+# systemd: /etc/systemd/system/syndicate.timer  (then: systemctl enable --now syndicate.timer)
+[Unit]
+Description=syndicate run every {every} minutes
+
+[Timer]
+OnCalendar=*:0/{every}
+Persistent=true
+
+[Install]
+WantedBy=timers.target"""

@@ -57,9 +57,8 @@ class RunResult:
         A run with nothing to do reports these again; a failure that will be
         retried is reported only by the run it happened in.
         """
-        lines = []
-        lines += [finding_line(f) for f in (self.report.errors if self.report else [])]
-        return lines + [f"{a.article} -> {a.endpoint}: {a.reason}" for a in self.given_up]
+        errors = [finding_line(f) for f in (self.report.errors if self.report else [])]
+        return errors + [f"{a.article} -> {a.endpoint}: {a.reason}" for a in self.given_up]
 
     def problems(self) -> list[str]:
         """One line per problem, for the short report cron mails."""

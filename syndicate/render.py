@@ -273,8 +273,25 @@ def json_ld_script(data: Mapping[str, Any]) -> str:
     return f'<script type="application/ld+json">{text}</script>\n'
 
 
+#: rendered copies of this process, by their inputs: a run renders each article for the feeds and again for push
+_RENDERED: dict[str, RenderedCopy] = {}
+_RENDERED_MAX = 20_000
+
+
 def render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
     """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out."""
+    key = hashlib.sha256(
+        json.dumps([front_matter, body, profile.id if profile else None], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    cached = _RENDERED.get(key)
+    if cached is None:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        cached = _RENDERED[key] = _render_copy(front_matter, body, profile)
+    return cached
+
+
+def _render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
     body_html = render_markdown(body)
     if body_html and not body_html.endswith("\n"):
         body_html += "\n"

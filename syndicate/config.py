@@ -2,18 +2,26 @@
 
 Lookup order: `--config PATH`, else `$SYNDICATE_CONFIG`, else `./syndicate.toml`.
 Relative paths inside the file are relative to the file's folder.
+
+Secrets never live in the file: endpoints name the environment variables that
+hold them (`secret_env`, `username_env`, `password_env`). A value under a
+secret-looking key (password, token, secret, api_key, ...), credentials in a
+URL (`user:password@`, `?token=`) or a secret written where a variable's name
+belongs is a configuration error that names the key and never repeats the value.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from syndicate.errors import ConfigError
 from syndicate.schemas import schema_problems
@@ -21,6 +29,18 @@ from syndicate.schemas import schema_problems
 CONFIG_ENV = "SYNDICATE_CONFIG"
 CONFIG_NAME = "syndicate.toml"
 DEFAULT_PATHS = {"content": "content", "feeds": "feeds", "state": ".syndicate/state.db"}
+#: the default of [limits] max_article_bytes (front_matter.MAX_FILE_BYTES)
+MAX_ARTICLE_BYTES = 4 * 1024 * 1024
+#: keys whose value would be a secret (a key ending in _env names a variable instead)
+_SECRET_KEY = re.compile(
+    r"(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"private[_-]?key|auth|authorization|credentials?)$",
+    re.IGNORECASE,
+)
+#: query parameters that carry a secret in a URL (besides the secret-looking names)
+_SECRET_PARAMS = frozenset({"key", "sig", "signature", "code"})
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,12 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class Limits:
+    #: an article file larger than this is refused (file-too-large) without being read
+    max_article_bytes: int = MAX_ARTICLE_BYTES
+
+
+@dataclass(frozen=True)
 class Paths:
     content: Path
     feeds: Path
@@ -77,6 +103,7 @@ class Config:
     feeds: FeedSettings
     endpoints: tuple[Endpoint, ...] = ()
     run: RunSettings = field(default_factory=RunSettings)
+    limits: Limits = field(default_factory=Limits)
     #: sha256 of the file's bytes as validated (run remembers it to skip revalidation)
     digest: str = ""
 
@@ -124,11 +151,14 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
             f"{path}: TOML syntax: {e}",
             "check quotes, brackets and '=' on that line; strings need double quotes",
         ) from e
-    if trusted is not None and trusted(raw):
+    secrets: set[str] = set()
+    problems = _literal_secrets(data, "", secrets)
+    if not problems and trusted is not None and trusted(raw):
         return _build(path, data, raw)
-    problems = [f"{p.message} (hint: {p.hint})" for p in schema_problems("config", data)]
+    problems += [f"{p.message} (hint: {p.hint})" for p in schema_problems("config", data)]
     problems += _duplicate_names(data)
     problems += _bad_schedules(data)
+    problems = [_redact(problem, secrets) for problem in problems]
     if problems:
         raise ConfigError(
             f"{path}: {len(problems)} configuration problem{'s' if len(problems) > 1 else ''}",
@@ -136,6 +166,66 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
             tuple(problems),
         )
     return _build(path, data, raw)
+
+
+def _literal_secrets(value: Any, where: str, found: set[str]) -> list[str]:
+    """A problem for each secret written in the file; the values go to `found`, to be kept out of every message."""
+    problems: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{where}.{key}" if where else str(key)
+            if str(key).lower().endswith("_env"):
+                if isinstance(item, str) and not _ENV_NAME.match(item):
+                    found.add(item)
+                    problems.append(
+                        f"{name} must be the name of an environment variable, not the secret itself "
+                        f'(hint: write {key} = "SOME_NAME" and export SOME_NAME=<the secret>)'
+                    )
+            elif _SECRET_KEY.search(str(key)) and isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                found.add(str(item))
+                problems.append(
+                    f"{name} writes a secret in the file (hint: secrets come only from the environment: remove it, "
+                    "and name the variable that holds it, e.g. secret_env or password_env)"
+                )
+            else:
+                problems += _literal_secrets(item, name, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += _literal_secrets(item, f"{where}[{index}]", found)
+    elif isinstance(value, str) and _URL.match(value):
+        problems += _url_secrets(value, where, found)
+    return problems
+
+
+def _url_secrets(url: str, where: str, found: set[str]) -> list[str]:
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return []  # not a URL the schema accepts either
+    problems = []
+    if user is not None or password is not None:
+        found.update(v for v in (parts.netloc.rpartition("@")[0], password) if v)
+        problems.append(
+            f"{where}: the URL holds credentials (user:password@) (hint: remove them; an endpoint reads its "
+            "credentials from the environment variables it names: username_env, password_env, secret_env)"
+        )
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if value and (_SECRET_KEY.search(name) or name.lower() in _SECRET_PARAMS):
+            found.add(value)
+            problems.append(
+                f"{where}: the URL's query holds a secret ({name}=...) (hint: remove it from the URL; "
+                "secrets come only from the environment)"
+            )
+    return problems
+
+
+def _redact(text: str, secrets: set[str]) -> str:
+    """`text` with every secret (longest first, so that none is half replaced) written as ***."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def _duplicate_names(data: dict[str, Any]) -> list[str]:
@@ -204,6 +294,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             licenses=root / licenses if licenses else None,
         ),
         endpoints=endpoints,
+        limits=Limits(max_article_bytes=data.get("limits", {}).get("max_article_bytes", MAX_ARTICLE_BYTES)),
         digest=hashlib.sha256(raw).hexdigest(),
         run=RunSettings(
             retract_deleted=data.get("run", {}).get("deleted", "keep") == "retract",

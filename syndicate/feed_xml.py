@@ -33,6 +33,10 @@ FH = "http://purl.org/syndication/history/1.0"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+#: what a title or name shows when nothing of it is left once the characters XML forbids are gone
+UNTITLED = "(untitled)"
+
+
 def xml_text(value: str) -> str:
     return _XML_INVALID.sub("", value)
 
@@ -174,9 +178,10 @@ def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
     fg.register_extension("syndicate", _FeedExtension, _EntryExtension)
     fg.syndicate.page = page
     fg.id(self_url)
-    fg.title(xml_text(page.title))
-    fg.description(xml_text(page.description or page.title))
-    fg.subtitle(xml_text(page.description or page.title))
+    title = xml_text(page.title) or UNTITLED
+    fg.title(title)
+    fg.description(xml_text(page.description) or title)
+    fg.subtitle(xml_text(page.description) or title)
     # RSS <link> is the last link() call whatever its rel: self first, alternate last
     fg.link(href=self_url, rel="self", type="application/atom+xml" if self_url == page.atom_url else None)
     fg.link(href=page.site_url, rel="alternate", type="text/html")
@@ -193,7 +198,7 @@ def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
         fe.syndicate.entry = entry
         fe.id(entry.id)
         fe.guid(entry.id, permalink=False)
-        fe.title(xml_text(entry.title))
+        fe.title(xml_text(entry.title) or UNTITLED)
         if entry.summary:
             fe.summary(xml_text(entry.summary))
             fe.description(xml_text(entry.summary))
@@ -206,7 +211,7 @@ def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
 
 
 def _author(author: Author) -> dict[str, str]:
-    data = {"name": xml_text(author.name)}
+    data = {"name": xml_text(author.name) or UNTITLED}
     if author.url:
         data["uri"] = author.url
     return data

@@ -26,10 +26,35 @@ def atomic_write(target: Path, content: bytes) -> None:
         raise
 
 
+#: the longest file name most file systems take, in bytes
+MAX_NAME_BYTES = 255
+#: names Windows gives to devices, whatever their extension (con.html is the console)
+_WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"} | {f"{kind}{n}" for kind in ("com", "lpt") for n in "123456789"}
+)
+
+
 def contained(root: Path, relative: str) -> Path:
-    """`root / relative`, resolved, refused when it would leave `root` (../, absolute paths, links)."""
+    """`root / relative`, resolved, refused when it would leave `root` (../, absolute paths, links)
+    or is not a name a file can safely have (control characters, over 255 bytes, a Windows device)."""
     base = root.resolve()
+    problem = _unsafe_name(relative)
+    if problem:
+        raise UsageError(
+            f"{relative!r} is not a safe file name: {problem}", "file names come from slugs: check the slug"
+        )
     target = (base / relative).resolve()
     if not target.is_relative_to(base) or target == base:
         raise UsageError(f"{relative!r} would be written outside {base}", "file names come from slugs: check the slug")
     return target
+
+
+def _unsafe_name(relative: str) -> str:
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in relative):
+        return "it holds a control character"
+    for part in relative.replace("\\", "/").split("/"):
+        if len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+            return f"a name is longer than {MAX_NAME_BYTES} bytes"
+        if os.name == "nt" and part.split(".", 1)[0].rstrip(" ").lower() in _WINDOWS_DEVICES:
+            return "Windows reserves it for a device"
+    return ""

@@ -79,6 +79,7 @@ class Code:
 
     NOT_UTF8 = "not-utf8"
     EMPTY_FILE = "empty-file"
+    FILE_TOO_LARGE = "file-too-large"
     UNREADABLE = "unreadable"
     NO_FRONT_MATTER = "no-front-matter"
     UNCLOSED_FRONT_MATTER = "unclosed-front-matter"

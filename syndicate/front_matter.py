@@ -4,13 +4,20 @@ The YAML is composed before it is constructed, so that every key keeps its
 position, and so that tags, duplicate keys and alias bombs are found before any
 value is built. Only the plain YAML types are accepted; nothing is executed.
 Dates and datetimes become ISO 8601 strings, the form the schema checks.
+
+Hostile files cost little: a file over the size limit is refused from its size
+alone (`read_article_file` never reads more than the limit), and the YAML
+parser's events are counted before any node is built, so that neither a huge
+front matter nor an alias bomb can take much time or memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -30,6 +37,14 @@ MAX_DIGITS = 100
 #: front matter is a few dozen values; past these an input is hostile or broken
 MAX_NODES = 20_000
 MAX_DEPTH = 40
+#: an article is text: a few hundred KB at most. Larger files are refused from their size alone
+#: (syndicate.toml: [limits] max_article_bytes).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: the finding for a file over the limit (findings.Code.FILE_TOO_LARGE)
+FILE_TOO_LARGE = "file-too-large"
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+#: UTF-16 halves alone: a str can hold them (surrogateescape, bad JSON), no UTF-8 file can
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DELIMITER = re.compile(r"^---[ \t]*$")
 _CLOSERS = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,8 +85,43 @@ def escape_pointer_part(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
-def parse_article_bytes(raw: bytes, path: str) -> ParsedArticle:
+def read_article_file(path: Path, shown: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[ParsedArticle, bytes]:
+    """Read and parse one article file, shown as `shown` in findings; also returns the bytes read.
+
+    A file over `max_bytes` is refused from its size before it is read (and a
+    file that grows while it is read, or a device, is never read past the
+    limit): the finding is `file-too-large` and the bytes are empty.
+    """
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(max_bytes + 1) if size <= max_bytes else b""
+    except OSError as e:
+        result = ParsedArticle(shown)
+        result.add(Code.UNREADABLE, f"cannot read the file: {e.strerror}", "check its permissions", line=0)
+        return result, b""
+    if size > max_bytes or len(raw) > max_bytes:
+        return _too_large(shown, max(size, len(raw)), max_bytes), b""
+    return parse_article_bytes(raw, shown, max_bytes), raw
+
+
+def _too_large(path: str, size: int, max_bytes: int) -> ParsedArticle:
+    result = ParsedArticle(path)
+    more = f"{size:,} bytes" if size > max_bytes else "still growing"
+    result.add(
+        FILE_TOO_LARGE,
+        f"the file is larger than the limit of {max_bytes:,} bytes ({more}): not read",
+        "an article is a few hundred KB of text at most: check that this is the right file, "
+        "or raise [limits] max_article_bytes in syndicate.toml",
+        line=0,
+    )
+    return result
+
+
+def parse_article_bytes(raw: bytes, path: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedArticle:
     """Decode and parse one article file. Never raises on bad input: problems become findings."""
+    if len(raw) > max_bytes:
+        return _too_large(path, len(raw), max_bytes)
     result = ParsedArticle(path)
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     if not raw.strip():
@@ -86,9 +136,10 @@ def parse_article_bytes(raw: bytes, path: str) -> ParsedArticle:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
         result.add(
             Code.NOT_UTF8,
-            f"byte 0x{raw[e.start]:02x} is not valid UTF-8",
+            "the file is UTF-16, not UTF-8" if utf16 else f"byte 0x{raw[e.start]:02x} is not valid UTF-8",
             "save the file as UTF-8 (most editors: 'Save with encoding')",
             line=line,
         )
@@ -97,7 +148,17 @@ def parse_article_bytes(raw: bytes, path: str) -> ParsedArticle:
 
 
 def parse_article_text(text: str, path: str) -> ParsedArticle:
+    """Parse an article already decoded. Never raises on bad input: problems become findings."""
     result = ParsedArticle(path)
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        result.add(
+            Code.NOT_UTF8,
+            f"U+{ord(surrogate.group()):04X} is half of a UTF-16 pair, not a character",
+            "save the file as UTF-8 (most editors: 'Save with encoding')",
+            line=text.count("\n", 0, surrogate.start()) + 1,
+        )
+        return result
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or not _DELIMITER.match(lines[0]):
         result.add(
@@ -124,6 +185,15 @@ def parse_article_text(text: str, path: str) -> ParsedArticle:
 
 
 def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
+    too_many = _count_nodes(source)
+    if too_many is not None:
+        result.add(
+            Code.YAML_TOO_COMPLEX,
+            f"the front matter has more than {MAX_NODES} values",
+            "front matter is a few dozen fields: check that the closing '---' is in its place",
+            line=first_line + too_many,
+        )
+        return
     loader = _Loader(source)
     try:
         try:
@@ -175,14 +245,43 @@ def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
             return
         try:
             data = loader.construct_document(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as e:  # the walker checked values; a last guard
+        except yaml.MarkedYAMLError as e:  # e.g. a merge key ('<<') given something else than a mapping
+            mark = e.problem_mark or e.context_mark
             result.add(
-                Code.YAML_SYNTAX, f"YAML value could not be read: {e}", "check the front matter's values", line=1
+                Code.YAML_SYNTAX,
+                f"YAML value could not be read: {e.problem or e.context}",
+                "check the front matter's values",
+                line=first_line + mark.line if mark else 1,
+            )
+            return
+        except (yaml.YAMLError, ValueError, OverflowError) as e:  # the walker checked values; a last guard
+            message = str(e).splitlines()[0] if str(e) else type(e).__name__
+            result.add(
+                Code.YAML_SYNTAX, f"YAML value could not be read: {message}", "check the front matter's values", line=1
             )
             return
     finally:
         loader.dispose()
     result.data = _normalise(data, "", result)
+
+
+def _count_nodes(source: str) -> int | None:
+    """The 0-based line where the YAML passes MAX_NODES values, counted from the parser's events
+    (fast, and before any node is built); None when it stays below, or does not parse."""
+    loader = _Loader(source)
+    count = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    return event.start_mark.line if event.start_mark is not None else 0
+    except yaml.YAMLError:
+        return None  # reported, with its line, when the document is composed
+    finally:
+        loader.dispose()
+    return None
 
 
 def _syntax_hint(problem: str) -> str:
@@ -315,17 +414,23 @@ def _check_date_string(value: str, pointer: str, result: ParsedArticle) -> None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         result.add(
-            Code.INVALID_DATE, f"{field_name(pointer)} {value!r} is not a real date", "check the day and month", pointer
+            Code.INVALID_DATE, f"{_where(pointer)} {value!r} is not a real date", "check the day and month", pointer
         )
         return
     if not _ISO_DATE.match(value) and parsed.tzinfo is None:
         _report_naive(value, pointer, result)
 
 
+def _where(pointer: str) -> str:
+    """The field's name for a message: keys are the file's, so anything unprintable in them is escaped."""
+    name = field_name(pointer)
+    return name if name.isprintable() else repr(name)[1:-1]
+
+
 def _report_naive(value: str, pointer: str, result: ParsedArticle) -> None:
     result.add(
         Code.NAIVE_DATETIME,
-        f"{field_name(pointer)} {value} has no time zone",
+        f"{_where(pointer)} {value} has no time zone",
         f"add the zone, e.g. {value}+00:00 for UTC, or give the date alone",
         pointer,
     )

@@ -65,8 +65,12 @@ class ImportResult:
         return "---\n" + "\n".join(comment) + "\n" + head + "---\n" + (f"\n{body}\n" if body else "")
 
 
+#: what may not stand in a YAML comment: controls (C0, C1), line breaks YAML knows, non-characters
+_NOT_IN_A_COMMENT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]+")
+
+
 def _one_line(text: str) -> str:
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text)
+    return _NOT_IN_A_COMMENT.sub(" ", text)
 
 
 def import_text(text: str, source_name: str) -> ImportResult:

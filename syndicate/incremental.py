@@ -98,7 +98,7 @@ def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
 
 def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
     """load_site(), reading and validating only the files that changed since the last run."""
-    from syndicate.front_matter import ParsedArticle, parse_article_bytes
+    from syndicate.front_matter import ParsedArticle, read_article_file
     from syndicate.validate import Checks, check_article, site_content
 
     checks = Checks.for_config(config, today)
@@ -116,8 +116,7 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
             article = _from_json(known[3])
             rows.append((key, *stats[key], known[2], known[3]))
         else:
-            raw = path.read_bytes()
-            article = parse_article_bytes(raw, _shown(path))
+            article, raw = read_article_file(path, _shown(path), config.limits.max_article_bytes)
             check_article(article, checks)
             rows.append((key, *stats[key], hashlib.sha256(raw).hexdigest(), _to_json(article)))
         parsed.append(article)

@@ -160,7 +160,8 @@ def _deliver(
             ledger.failed(action.article, action.endpoint, e.message, None)
             return Outcome(action, False, e.message, e.hint)
         except DeliveryError as e:
-            if e.transient and attempt + 1 < tries:
+            # a server asking for a longer wait than BACKOFF_CAP gets it: from a later run, not by sleeping now
+            if e.transient and attempt + 1 < tries and (e.retry_after is None or e.retry_after <= BACKOFF_CAP):
                 sleep(backoff(attempt, e.retry_after))
                 continue
             # past max_attempts run gives up until the copy changes or `syndicate retry`

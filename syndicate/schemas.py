@@ -11,7 +11,8 @@ import datetime as dt
 import difflib
 import functools
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,9 +52,40 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def validator(name: str) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(load_schema(name))
+    # JSON Schema patterns are ECMA-262: `$` is the end of the text. Python's `$` also
+    # matches before a final newline, which would let "slug\n" pass.
+    strict = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
+    return strict(load_schema(name))  # type: ignore[no-any-return]
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    from jsonschema import ValidationError
+
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    """`pattern` with every `$` outside a character class written as `\\Z` (end of text only)."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return re.compile("".join(out))
 
 
 @dataclass(frozen=True)
@@ -217,6 +249,7 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
         "minimum": (f"{where} {value!r} is too small", f"the smallest allowed is {error.validator_value}"),
         "maximum": (f"{where} {value!r} is too large", f"the largest allowed is {error.validator_value}"),
         "maxLength": (f"{where} is too long", f"at most {error.validator_value} characters"),
+        "maxItems": (f"{where} has more than {error.validator_value} items", f"keep at most {error.validator_value}"),
     }
     message, hint = messages.get(keyword, (f"{where}: {error.message}", schema.get("description", "")))
     return [SchemaProblem(Code.INVALID_VALUE, pointer, message, hint, keyword)]

@@ -15,7 +15,7 @@ from syndicate.article import Article
 from syndicate.attribution import check_attribution, check_license_id
 from syndicate.config import Config
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
-from syndicate.front_matter import ParsedArticle, parse_article_bytes
+from syndicate.front_matter import MAX_FILE_BYTES, ParsedArticle, read_article_file
 from syndicate.licenses import LicenseProfile, LicenseRegistry, load_registry
 from syndicate.rights import decide, permission_request
 from syndicate.schemas import schema_problems
@@ -58,15 +58,9 @@ def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Findi
     return list(files), findings
 
 
-def read_article(path: Path) -> ParsedArticle:
-    shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        result = ParsedArticle(shown)
-        result.add(Code.UNREADABLE, f"cannot read the file: {e.strerror}", "check its permissions", line=0)
-        return result
-    return parse_article_bytes(raw, shown)
+def read_article(path: Path, max_bytes: int = MAX_FILE_BYTES) -> ParsedArticle:
+    """Read and parse one article; a file over `max_bytes` is refused from its size (file-too-large)."""
+    return read_article_file(path, display_path(path), max_bytes)[0]
 
 
 #: what a ready article must have or do: a warning on a draft, which may be incomplete
@@ -205,10 +199,11 @@ def validate_paths(
         paths = [config.paths.content]
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
+    max_bytes = config.limits.max_article_bytes if config is not None else MAX_FILE_BYTES
 
     def read_all() -> Iterator[ParsedArticle]:
         for done, path in enumerate(files, 1):
-            yield read_article(path)
+            yield read_article(path, max_bytes)
             if progress is not None:
                 progress(done, len(files))
 
@@ -234,7 +229,8 @@ def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported)."""
     checks = Checks.for_config(config, today)
     files, findings = collect_article_files([config.paths.content])
-    return site_content(files, [read_article(f) for f in files], findings, checks)
+    parsed = [read_article(f, config.limits.max_article_bytes) for f in files]
+    return site_content(files, parsed, findings, checks)
 
 
 def site_content(

@@ -2,22 +2,59 @@
 
 Redirects are not followed: a 3xx is an error naming where it pointed, so
 credentials and signatures never travel to another host.
+
+A server is not trusted to behave: every exchange ends within the endpoint's
+`timeout` (a server that answers a byte at a time is cut off too), an answer
+is read up to MAX_RESPONSE_BYTES, and what a server says (its message, the id
+and address of a copy) is cut short and stripped of control characters before
+it reaches the ledger or a terminal, with the endpoint's secrets written as ***.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
+import re
+import time
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
+import urllib3
 
 from syndicate import __version__
 from syndicate.errors import CredentialsError, DeliveryError
 
 USER_AGENT = f"syndicate/{__version__}"
-#: (connect, read) seconds
+#: (connect, read) seconds, unless the endpoint sets `timeout`
 TIMEOUT = (5.0, 30.0)
+#: endpoints answer with small JSON documents; a larger answer is not read
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+#: the longest Retry-After honoured: a server asking for longer is tried again after this
+MAX_RETRY_AFTER = 24 * 3600.0
+#: what a server says is kept to this many characters
+MAX_MESSAGE = 300
+_CHUNK = 64 * 1024
+#: C0 and C1 controls, DEL, and the bidirectional overrides that make text read differently than it is
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]+")
+
+
+class StatusError(DeliveryError):
+    """The server answered with an error status: `status`, and the `code` its JSON answer gave (WordPress's)."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str,
+        status: int,
+        code: str = "",
+        transient: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, hint, transient=transient, retry_after=retry_after)
+        self.status = status
+        self.code = code
 
 
 def make_session() -> requests.Session:
@@ -26,20 +63,52 @@ def make_session() -> requests.Session:
     return session
 
 
+def endpoint_timeout(settings: Mapping[str, Any]) -> tuple[float, float]:
+    """(connect, read) seconds for an endpoint: its `timeout` setting, else TIMEOUT.
+
+    `timeout` bounds every wait for the server, and the answer must be read
+    whole within connect + timeout seconds of the request's start. (A server
+    that drips its status line and headers is bounded only per read, and by
+    the header size limits of http.client.)
+    """
+    value = settings.get("timeout")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return (min(TIMEOUT[0], float(value)), float(value))
+    return TIMEOUT
+
+
+def printable(text: str, limit: int = MAX_MESSAGE, secrets: Iterable[str] = ()) -> str:
+    """Server-supplied text made safe to print and store: no control characters, cut at `limit`, secrets as ***."""
+    hidden = sorted((s for s in secrets if s), key=len, reverse=True)
+    text = _UNPRINTABLE.sub(" ", _redact(text, hidden)).strip()
+    text = _redact(text, hidden)  # also a secret the server split with control characters
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Retry-After as seconds: either a number of seconds or an HTTP date."""
+    """Retry-After as seconds (at most MAX_RETRY_AFTER): either a number of seconds or an HTTP date."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+    try:
+        seconds = (when - (now or dt.datetime.now(dt.UTC))).total_seconds()
+    except OverflowError:
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def request(
@@ -48,17 +117,23 @@ def request(
     url: str,
     endpoint: str,
     credentials_hint: str = "",
+    secrets: Iterable[str] = (),
     **kwargs: Any,
 ) -> requests.Response:
-    """Send one request; any answer but 2xx becomes a DeliveryError naming the endpoint and URL."""
-    kwargs.setdefault("timeout", TIMEOUT)
+    """Send one request; any answer but 2xx becomes a DeliveryError naming the endpoint and URL.
+
+    The answer is read whole (its `content` is ready) within the timeout and
+    the size limit. `secrets` never appear in an error, whatever the server says.
+    """
+    timeout: tuple[float, float] = kwargs.pop("timeout", TIMEOUT)
+    secrets = tuple(secrets)
     try:
-        response = session.request(method, url, allow_redirects=False, **kwargs)
+        response = _exchange(session, method, url, timeout, **kwargs)
     except requests.Timeout as e:
         raise DeliveryError(
             f"endpoint {endpoint!r}: {method} {url} timed out", "the server is slow or down", transient=True
         ) from e
-    except requests.ConnectionError as e:
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
         raise DeliveryError(
             f"endpoint {endpoint!r}: {method} {url} failed: connection error",
             "check the endpoint's url and that the server is up",
@@ -66,33 +141,102 @@ def request(
         ) from e
     except requests.RequestException as e:
         raise DeliveryError(f"endpoint {endpoint!r}: {method} {url} failed: {type(e).__name__}") from e
+    except _Incomplete as e:
+        raise DeliveryError(
+            f"endpoint {endpoint!r}: {method} {url}: {e}", "the server is slow, failing or misbehaving", transient=True
+        ) from e
+    except _TooLarge as e:
+        raise DeliveryError(f"endpoint {endpoint!r}: {method} {url}: {e}", "is the url the endpoint's API?") from e
     status = response.status_code
     if 200 <= status < 300:
         return response
-    detail = _server_message(response)
+    detail, code = _server_message(response, secrets)
     where = f"endpoint {endpoint!r}: {method} {url} answered HTTP {status}"
     if status in (401, 403):
         raise CredentialsError(f"{where}: {detail}", credentials_hint or "check the endpoint's credentials")
     if status == 429 or status >= 500:
-        raise DeliveryError(
+        raise StatusError(
             f"{where}: {detail}",
             "the server is busy or failing; syndicate retries",
+            status,
+            code,
             transient=True,
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),
         )
     if 300 <= status < 400:
-        target = response.headers.get("Location", "(no Location)")
-        raise DeliveryError(f"{where}: redirected to {target}", "put the final address in the endpoint's url")
+        target = printable(response.headers.get("Location", "(no Location)"), secrets=secrets)
+        raise StatusError(f"{where}: redirected to {target}", "put the final address in the endpoint's url", status)
     if status == 413:
-        raise DeliveryError(f"{where}: the copy is too large for the server", "raise the server's body size limit")
-    raise DeliveryError(f"{where}: {detail}", "the server refused the copy; see its message")
+        raise StatusError(
+            f"{where}: the copy is too large for the server: {detail}", "raise the server's body size limit", status
+        )
+    raise StatusError(f"{where}: {detail}", "the server refused the copy; see its message", status, code)
 
 
-def _server_message(response: requests.Response) -> str:
+class _Incomplete(Exception):
+    """The answer did not arrive whole in time, or the connection broke while it came."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _exchange(
+    session: requests.Session, method: str, url: str, timeout: tuple[float, float], **kwargs: Any
+) -> requests.Response:
+    """The request, and its answer read whole: within connect + read timeout in all, at most MAX_RESPONSE_BYTES.
+
+    (requests' own read timeout applies to each read, so a server sending a
+    byte at a time would hold a run for ever.)
+    """
+    deadline = time.monotonic() + timeout[0] + timeout[1]
+    response = session.request(method, url, allow_redirects=False, stream=True, timeout=timeout, **kwargs)
+    body = bytearray()
+    complete = False
     try:
-        data = response.json()
+        read = getattr(response.raw, "read1", None) or response.raw.read
+        while True:
+            if time.monotonic() > deadline:
+                raise _Incomplete(f"the answer did not arrive within {timeout[0] + timeout[1]:g} seconds")
+            try:
+                chunk = read(_CHUNK, decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError) as e:
+                raise _Incomplete(f"the connection broke while the answer came ({type(e).__name__})") from e
+            if not chunk:
+                break
+            body += chunk
+            if len(body) > MAX_RESPONSE_BYTES:
+                raise _TooLarge(f"the answer is larger than {MAX_RESPONSE_BYTES:,} bytes")
+        complete = True
+    finally:
+        if not complete:
+            response.close()
+    response._content = bytes(body)
+    return response
+
+
+def json_body(response: requests.Response) -> Any:
+    """The answer as JSON; ValueError when it is not JSON (however deeply a hostile server nests it)."""
+    try:
+        return json.loads(response.content)
+    except RecursionError as e:
+        raise ValueError("JSON nested too deeply") from e
+
+
+def _server_message(response: requests.Response, secrets: Iterable[str] = ()) -> tuple[str, str]:
+    """What the server said, printable, and the error code its JSON answer gave ("" if none)."""
+    code = ""
+    try:
+        data = json_body(response)
     except ValueError:
-        return (response.text or response.reason or "").strip()[:300] or "(no message)"
-    if isinstance(data, dict):
-        return str(data.get("message") or data.get("error") or data)[:300]
-    return str(data)[:300]
+        head = response.content[: 64 * 1024]
+        try:
+            text = head.decode(response.encoding or "utf-8", errors="replace")
+        except LookupError:  # a charset Python does not know
+            text = head.decode("utf-8", errors="replace")
+        text = text or response.reason or ""
+    else:
+        text = str(data.get("message") or data.get("error") or data) if isinstance(data, dict) else str(data)
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            code = printable(data["code"], 100, secrets)
+    return printable(text, secrets=secrets) or "(no message)", code

@@ -6,6 +6,13 @@ on a retry of the same delivery, so the receiver can drop repeats),
 `X-Syndicate-Event`, and `X-Syndicate-Signature: sha256=<hex>`, the
 HMAC-SHA256 of the body with the secret from the environment variable named
 by `secret_env`. Any 2xx is success; a JSON answer may give "id" and "url".
+
+Plain http to any host is allowed, unlike WordPress (whose password would
+travel with every request): the secret never leaves this machine, only the
+HMAC of each body does, and it neither reveals the secret nor signs any other
+body. What plain http exposes is the copy itself, which is published anyway,
+and replays of a signed event, which the receiver drops by its
+Idempotency-Key. The secret is never printed, even when a server echoes it.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import Any
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
-from syndicate.endpoints.http import make_session, request
+from syndicate.endpoints.http import endpoint_timeout, json_body, make_session, printable, request
 from syndicate.errors import ConfigError
 
 
@@ -28,6 +35,9 @@ class WebhookEndpoint:
         self.name = config.name
         self.url = str(config.settings["url"])
         self.secret: bytes | None = None
+        #: kept out of every message and record, whatever the server answers
+        self.secrets: tuple[str, ...] = ()
+        self.timeout = endpoint_timeout(config.settings)
         secret_env = config.settings.get("secret_env")
         if secret_env:
             value = environ.get(str(secret_env))
@@ -36,7 +46,8 @@ class WebhookEndpoint:
                     f"endpoint {self.name!r}: the environment variable {secret_env} is not set",
                     f"export {secret_env}=... (the webhook's signing secret) before pushing",
                 )
-            self.secret = value.encode()
+            self.secret = value.encode("utf-8", "surrogateescape")
+            self.secrets = (value,)
         self.session = make_session()
 
     def _post(self, event: str, slug: str, key: str, copy: Copy | None) -> Remote:
@@ -47,14 +58,19 @@ class WebhookEndpoint:
         headers = {"Content-Type": "application/json", "Idempotency-Key": key, "X-Syndicate-Event": event}
         if self.secret is not None:
             headers["X-Syndicate-Signature"] = "sha256=" + hmac.new(self.secret, body, hashlib.sha256).hexdigest()
-        response = request(self.session, "POST", self.url, self.name, data=body, headers=headers)
+        secrets = self.secrets
+        response = request(
+            self.session, "POST", self.url, self.name, secrets=secrets, data=body, headers=headers, timeout=self.timeout
+        )
         try:
-            answer = response.json()
+            answer = json_body(response)
         except ValueError:
             answer = {}
         if not isinstance(answer, dict):
             answer = {}
-        return Remote(str(answer.get("id") or slug), str(answer.get("url") or self.url))
+        # the receiver's id and address are stored and printed: short, printable, never the secret
+        remote_id = printable(str(answer.get("id") or ""), 200, secrets) or slug
+        return Remote(remote_id, printable(str(answer.get("url") or ""), 2000, secrets) or self.url)
 
     def create(self, copy: Copy, key: str) -> Remote:
         return self._post("create", copy.slug, key, copy)

@@ -9,13 +9,21 @@
   matched by name or created.
 - Core WordPress has no field for a byline or a link to the original: both are
   in the content's attribution block.
-- After a crash, a copy is looked up by its slug before it is created again.
+- After a crash, a copy is looked up by its slug before it is created again;
+  so is a copy whose creation is tried again within a run (the first try may
+  have reached WordPress even though its answer never came back).
+- Titles and excerpts are sent as text, escaped: WordPress treats them as
+  HTML, and does not filter them for users who may post unfiltered HTML.
 - The user name and password come from the environment variables the endpoint
-  names; a 401/403 names those variables, never their values.
+  names; a 401/403 names those variables, never their values, and the password
+  is kept out of every message even when the server echoes it.
+- Answers are checked for shape: a post or term without a numeric id is a
+  delivery error, never a crash.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import ipaddress
 import threading
@@ -23,12 +31,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
-from syndicate.endpoints.http import make_session, request
+from syndicate.endpoints.http import StatusError, endpoint_timeout, json_body, make_session, printable, request
 from syndicate.errors import ConfigError, DeliveryError
 
 #: every status a post can have except trash, for lookups (needs an authenticated user)
@@ -55,10 +61,17 @@ class WordPressEndpoint:
             f"check {user_env} and {password_env}: an Application Password (Users > Profile) of a user "
             "who may publish posts"
         )
+        self.timeout = endpoint_timeout(settings)
         self.session = make_session()
-        self.session.auth = (environ[user_env], environ[password_env])
+        user, password = environ[user_env], environ[password_env]
+        self.session.auth = (user, password)
+        basic = base64.b64encode(f"{user}:{password}".encode("utf-8", "surrogateescape")).decode("ascii")
+        #: kept out of every message and record, whatever the server answers
+        self.secrets = (password, basic)
         self._api: str | None = None
         self._terms: dict[tuple[str, str], int] = {}
+        #: idempotency keys of creations already tried in this run: a second try looks the post up first
+        self._tried: set[str] = set()
         self._lock = threading.Lock()
 
     # -- the REST API ------------------------------------------------------------------
@@ -73,22 +86,31 @@ class WordPressEndpoint:
     def _discover(self) -> str:
         pretty = f"{self.site}/wp-json"
         try:
-            response = self.session.get(pretty + "/", timeout=(5, 30), allow_redirects=False)
-            if response.status_code == 200 and "namespaces" in response.json():
+            response = request(self.session, "GET", pretty + "/", self.name, timeout=self.timeout)
+            index = json_body(response)
+            if response.status_code == 200 and isinstance(index, dict) and "namespaces" in index:
                 return pretty
-        except (requests.RequestException, ValueError):
+        except (DeliveryError, ValueError):
             pass  # the fallback below says what is wrong, if it is wrong too
         return f"{self.site}/?rest_route="
 
     def _call(self, method: str, route: str, **kwargs: Any) -> Any:
         response = request(
-            self.session, method, self._route(route), self.name, credentials_hint=self.credentials_hint, **kwargs
+            self.session,
+            method,
+            self._route(route),
+            self.name,
+            credentials_hint=self.credentials_hint,
+            secrets=self.secrets,
+            timeout=self.timeout,
+            **kwargs,
         )
         try:
-            return response.json()
+            return json_body(response)
         except ValueError as e:
+            said = printable(response.content[:1000].decode("utf-8", "replace"), 100, self.secrets)
             raise DeliveryError(
-                f"endpoint {self.name!r}: {method} {route} did not answer JSON",
+                f"endpoint {self.name!r}: {method} {route} did not answer JSON" + (f": {said}" if said else ""),
                 "is the url a WordPress site with the REST API enabled?",
                 transient=True,
             ) from e
@@ -96,28 +118,35 @@ class WordPressEndpoint:
     # -- the endpoint interface ----------------------------------------------------------
 
     def create(self, copy: Copy, key: str) -> Remote:
-        return _remote(self._call("POST", "/wp/v2/posts", json=self._payload(copy)))
+        with self._lock:
+            retry = key in self._tried
+            self._tried.add(key)
+        if retry:  # the last try may have created it before failing: never a second post
+            found = self.find(copy.slug, key)
+            if found is not None:
+                return self.update(found, copy, key)
+        return self._remote(self._call("POST", "/wp/v2/posts", json=self._payload(copy)))
 
     def update(self, remote: Remote, copy: Copy, key: str) -> Remote:
         try:
-            return _remote(self._call("POST", f"/wp/v2/posts/{int(remote.id)}", json=self._payload(copy)))
-        except DeliveryError as e:
-            if "HTTP 404" in e.message or "HTTP 410" in e.message:  # deleted at the site: deliver it again
+            return self._remote(self._call("POST", f"/wp/v2/posts/{_post_id(remote)}", json=self._payload(copy)))
+        except StatusError as e:
+            if e.status in (404, 410):  # deleted at the site: deliver it again
                 return self.create(copy, key)
             raise
 
     def delete(self, remote: Remote, slug: str, key: str) -> None:
         params = {"force": "true"} if self.force_delete else {}
         try:
-            self._call("DELETE", f"/wp/v2/posts/{int(remote.id)}", params=params)
-        except DeliveryError as e:
-            if "HTTP 404" in e.message or "HTTP 410" in e.message:  # already gone
+            self._call("DELETE", f"/wp/v2/posts/{_post_id(remote)}", params=params)
+        except StatusError as e:
+            if e.status in (404, 410):  # already gone
                 return
             raise
 
     def find(self, slug: str, key: str) -> Remote | None:
         found = self._call("GET", "/wp/v2/posts", params={"slug": slug, "status": _LIVE_STATUSES, "context": "edit"})
-        return _remote(found[0]) if isinstance(found, list) and found else None
+        return self._remote(found[0]) if isinstance(found, list) and found else None
 
     def close(self) -> None:
         self.session.close()
@@ -126,11 +155,11 @@ class WordPressEndpoint:
 
     def _payload(self, copy: Copy) -> dict[str, Any]:
         return {
-            "title": copy.title,
+            "title": html.escape(copy.title, quote=False),
             "slug": copy.slug,
             "status": self.status,
             "content": copy.html,
-            "excerpt": copy.summary,
+            "excerpt": html.escape(copy.summary, quote=False),
             "tags": [self._term("tags", name) for name in copy.tags],
             "categories": [self._term("categories", name) for name in copy.regions],
         }
@@ -141,24 +170,29 @@ class WordPressEndpoint:
         with self._lock:
             if cache_key in self._terms:
                 return self._terms[cache_key]
-        found = self._call("GET", f"/wp/v2/{taxonomy}", params={"search": name, "per_page": 100})
-        for term in found if isinstance(found, list) else []:
-            if html.unescape(str(term.get("name", ""))).casefold() == name.casefold():
-                return self._remember(cache_key, int(term["id"]))
+        found = self._find_term(taxonomy, name)
+        if found is not None:
+            return self._remember(cache_key, found)
         try:
             created = self._call("POST", f"/wp/v2/{taxonomy}", json={"name": name})
-        except DeliveryError as e:
-            if "term_exists" not in e.message:
+        except StatusError as e:
+            if e.code != "term_exists":
                 raise
             return self._term_after_race(taxonomy, name, cache_key)
-        return self._remember(cache_key, int(created["id"]))
+        return self._remember(cache_key, self._id(created, taxonomy[:-1]))
+
+    def _find_term(self, taxonomy: str, name: str) -> int | None:
+        found = self._call("GET", f"/wp/v2/{taxonomy}", params={"search": name, "per_page": 100})
+        for term in found if isinstance(found, list) else []:
+            if isinstance(term, dict) and html.unescape(str(term.get("name", ""))).casefold() == name.casefold():
+                return self._id(term, taxonomy[:-1])
+        return None
 
     def _term_after_race(self, taxonomy: str, name: str, cache_key: tuple[str, str]) -> int:
         """Another delivery created the term first: look it up again."""
-        found = self._call("GET", f"/wp/v2/{taxonomy}", params={"search": name, "per_page": 100})
-        for term in found if isinstance(found, list) else []:
-            if html.unescape(str(term.get("name", ""))).casefold() == name.casefold():
-                return self._remember(cache_key, int(term["id"]))
+        found = self._find_term(taxonomy, name)
+        if found is not None:
+            return self._remember(cache_key, found)
         raise DeliveryError(f"endpoint {self.name!r}: cannot find or create the {taxonomy[:-1]} {name!r}")
 
     def _remember(self, cache_key: tuple[str, str], term_id: int) -> int:
@@ -166,11 +200,33 @@ class WordPressEndpoint:
             self._terms[cache_key] = term_id
         return term_id
 
+    # -- answers ------------------------------------------------------------------------
 
-def _remote(post: Any) -> Remote:
-    if not isinstance(post, dict) or "id" not in post:
-        raise DeliveryError("WordPress answered without a post id", "is the url a WordPress site?", transient=True)
-    return Remote(str(post["id"]), str(post.get("link", "")))
+    def _id(self, item: Any, kind: str) -> int:
+        """The numeric id of a post or term as WordPress answered it."""
+        value = item.get("id") if isinstance(item, dict) else None
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isascii():
+            value = None
+        if value is None or not str(value).isdigit() or len(str(value)) > 19:
+            raise DeliveryError(
+                f"endpoint {self.name!r}: WordPress answered without a {kind} id",
+                "is the url a WordPress site?",
+                transient=True,
+            )
+        return int(value)
+
+    def _remote(self, post: Any) -> Remote:
+        link = post.get("link") if isinstance(post, dict) else None
+        return Remote(str(self._id(post, "post")), printable(str(link or ""), 2000, self.secrets))
+
+
+def _post_id(remote: Remote) -> int:
+    """The post id the ledger recorded (always numeric: `_remote` checked it)."""
+    if not remote.id.isascii() or not remote.id.isdigit():
+        raise DeliveryError(
+            f"the recorded post id {remote.id!r} is not a WordPress post id", "check the post at the site"
+        )
+    return int(remote.id)
 
 
 def _refuse_insecure(name: str, url: str, allowed: bool) -> None:

@@ -13,7 +13,6 @@ import datetime as dt
 import email.utils
 import html
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,15 +25,12 @@ from syndicate.endpoints import Remote
 from syndicate.endpoints.webhook import WebhookEndpoint
 from syndicate.errors import DeliveryError
 from syndicate.ledger import Delivery, Ledger
-from syndicate.schemas import load_schema
-from tests.conftest import DEMO
 from tests.faultserver import Fault, FaultServer, fault_server
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 HARBOUR = "harbour-library-digitises-shipping-registers"
 RETRY_DELAY = 300  # publish.RETRY_DELAY, seconds
 WP_USER, WP_PASSWORD = "editor", "wp-app-password-Zq81 xK2m"
-TIMEOUT_IN_SCHEMA = "timeout" in load_schema("config")["$defs"]["endpoint"]["properties"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +41,6 @@ def fast(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("syndicate.endpoints.http.TIMEOUT", (0.5, 0.5))
     monkeypatch.setenv("TEST_WP_USER", WP_USER)
     monkeypatch.setenv("TEST_WP_PASSWORD", WP_PASSWORD)
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    return tmp_path / "site"
 
 
 @pytest.fixture
@@ -318,7 +308,6 @@ def endpoint_remote() -> Remote:
     return Remote(ALDER, "")
 
 
-@pytest.mark.xfail(not TIMEOUT_IN_SCHEMA, reason="pending: `timeout` in schemas/config.schema.json", strict=True)
 def test_timeout_in_syndicate_toml(run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("syndicate.endpoints.http.TIMEOUT", (5.0, 30.0))
     with fault_server("webhook") as server:

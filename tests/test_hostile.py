@@ -7,18 +7,12 @@ findings; right-to-left and zero-width characters are kept in titles and
 refused in slugs; slugs and tags that look like paths never make the folder
 endpoint or the feeds write outside their folder; HTML in titles is escaped
 in feeds, copies and the feeds' browser page.
-
-Some tests wait for changes outside the files this suite's author could edit;
-they are marked `pending` with what is missing, and run as ordinary tests as
-soon as it is there.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
-import shutil
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -31,7 +25,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from syndicate import feed_xml, importer, validate
+from syndicate import feed_xml, importer
 from syndicate.article import Article
 from syndicate.config import MAX_ARTICLE_BYTES, Endpoint, load_config
 from syndicate.copies import make_copy
@@ -40,11 +34,8 @@ from syndicate.errors import DeliveryError, UsageError
 from syndicate.files import contained
 from syndicate.front_matter import MAX_FILE_BYTES, parse_article_bytes, parse_article_text, read_article_file
 from syndicate.licenses import load_registry
-from syndicate.schemas import load_schema, schema_problems
-from tests.conftest import DEMO, GOLDEN
+from tests.conftest import GOLDEN
 from tests.safety import (
-    FEEDS_SURVIVE_BLANK_TITLE,
-    IMPORTER_COMMENTS_FIXED,
     assert_feed_ok,
     assert_safe_copy,
     assert_safe_html,
@@ -55,21 +46,6 @@ MINIMAL = (GOLDEN / "valid" / "minimal.md").read_bytes()
 TITLE = b'title: "Minimal valid article"'
 NOW = "2026-11-26T12:00:00+00:00"
 ALDER = "alder-valley-water-board-approves-tiered-rates"
-
-
-def pending(missing: bool, what: str) -> pytest.MarkDecorator:
-    """Expected to fail until `what` is done; an ordinary test once it is (and a failure if it passes early)."""
-    return pytest.mark.xfail(missing, reason=f"pending: {what}", strict=True)
-
-
-def _slug_newline_refused() -> bool:
-    return any(p.pointer == "/slug" for p in schema_problems("article", {"slug": "minimal\n"}))
-
-
-LIMITS_IN_SCHEMA = "limits" in load_schema("config")["properties"]
-READ_ARTICLE_BOUNDED = "max_bytes" in inspect.signature(validate.read_article).parameters
-TAGS_CAPPED = "maxItems" in load_schema("article")["$defs"]["labels"]
-SLUG_NEWLINE_REFUSED = _slug_newline_refused()
 
 
 def with_(old: bytes, new: bytes, base: bytes = MINIMAL) -> bytes:
@@ -214,7 +190,6 @@ def test_validate_refuses_a_file_over_the_default_limit(run_cli: Any, tmp_path: 
     assert result.status == 1
 
 
-@pending(not READ_ARTICLE_BOUNDED, "validate.read_article(path, max_bytes) through front_matter.read_article_file")
 def test_validate_never_reads_a_huge_file(run_cli: Any, tmp_path: Path) -> None:
     huge = tmp_path / "huge.md"
     with huge.open("wb") as handle:
@@ -224,19 +199,12 @@ def test_validate_never_reads_a_huge_file(run_cli: Any, tmp_path: Path) -> None:
     assert [f["code"] for f in json.loads(result.out)] == ["file-too-large"]
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    return tmp_path / "site"
-
-
 def set_config(site: Path, text: str) -> str:
     config = site / "syndicate.toml"
     config.write_text(config.read_text() + text)
     return str(config)
 
 
-@pending(not (LIMITS_IN_SCHEMA and READ_ARTICLE_BOUNDED), "[limits] in schemas/config.schema.json, read by validate")
 def test_the_limit_is_configured_in_syndicate_toml(run_cli: Any, site: Path) -> None:
     config = set_config(site, "\n[limits]\nmax_article_bytes = 4096\n")
     assert load_config(Path(config)).limits.max_article_bytes == 4096
@@ -382,7 +350,6 @@ def test_contained_names_windows_devices_on_windows(tmp_path: Path, monkeypatch:
 # --- waiting for changes elsewhere ------------------------------------------------------------------
 
 
-@pending(not TAGS_CAPPED, 'schemas/article.schema.json $defs.labels "maxItems": 100, and a maxItems message')
 def test_thousands_of_tags_are_refused(run_cli: Any, tmp_path: Path) -> None:
     tags = b"tags: [" + b", ".join(b"t%d" % i for i in range(3000)) + b"]\n"
     (tmp_path / "tags.md").write_bytes(with_(b"---\nBody", tags + b"---\nBody"))
@@ -394,14 +361,12 @@ def test_thousands_of_tags_are_refused(run_cli: Any, tmp_path: Path) -> None:
     assert time.perf_counter() - started < 5
 
 
-@pending(not SLUG_NEWLINE_REFUSED, "schemas.py: a pattern's $ must not match before a final newline")
 def test_a_slug_with_a_trailing_newline_is_refused(run_cli: Any, tmp_path: Path) -> None:
     (tmp_path / "newline.md").write_bytes(with_(b"slug: minimal", b'slug: "minimal\\n"'))
     findings = json.loads(run_cli("-q", "validate", "--format", "json", str(tmp_path / "newline.md")).out)
     assert [(f["line"], f["code"]) for f in findings] == [(3, "invalid-format")]
 
 
-@pending(not FEEDS_SURVIVE_BLANK_TITLE, "feed_xml: a title or name empty once XML-invalid characters go")
 def test_feeds_survive_text_that_is_only_invalid_characters() -> None:
     page = feed_xml.FeedPage("\x00", "", "https://x.example/a.xml", "https://x.example/r.xml", "https://x.example/",
                              "", "", (entry("\x01\x02"),))  # fmt: skip
@@ -409,7 +374,6 @@ def test_feeds_survive_text_that_is_only_invalid_characters() -> None:
     assert_feed_ok(feed_xml.rss_document(page))
 
 
-@pending(not IMPORTER_COMMENTS_FIXED, "importer._one_line: keep out every character YAML refuses in a comment")
 @pytest.mark.parametrize("text", ["Some text that ends mid-sentence \x80", "Words\ufffe and more", "x\x9b2J"])
 def test_an_imported_draft_always_reads_back(text: str) -> None:
     result = importer.import_text(text, "scraped\x85name.txt")

@@ -36,8 +36,6 @@ from syndicate.rights import decide
 from syndicate.validate import validate_paths
 from tests.conftest import DEMO
 from tests.safety import (
-    FEEDS_SURVIVE_BLANK_TITLE,
-    IMPORTER_COMMENTS_FIXED,
     KNOWN_CODES,
     assert_feed_ok,
     assert_safe_copy,
@@ -121,8 +119,6 @@ MARKDOWN = st.lists(st.one_of(MARKDOWN_PIECES, st.text(max_size=10)), max_size=1
 def valid_front_matter(draw: st.DrawFn, slug: str | None = None, hostile: bool = True) -> dict[str, Any]:
     """An article that passes the schema and the attribution rules, with any text where text may be."""
     text = TEXT if hostile else PLAIN
-    if not FEEDS_SURVIVE_BLANK_TITLE:  # see test_hostile: until then, something is left of every text in XML
-        text = text.filter(lambda s: _XML_INVALID.sub("", s) != "")
     words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
     name = words.filter(lambda s: s.strip() != "")
     day = draw(st.dates(dt.date(1990, 1, 1), dt.date(2026, 11, 1)))
@@ -260,11 +256,7 @@ SCRAPED_PIECES = st.sampled_from(
         "---\n", "title: injected\n", "# Heading\n", "* * *\n",
     ]
 )  # fmt: skip
-#: until importer._one_line keeps these out of the draft's YAML comments (see test_hostile), the text has none
-_C1 = re.compile("[\x80-\x84\x86-\x9f\ufffe\uffff]")
-SCRAPED = st.lists(st.one_of(SCRAPED_PIECES, TEXT), max_size=20).map(
-    lambda parts: "".join(parts) if IMPORTER_COMMENTS_FIXED else _C1.sub("", "".join(parts))
-)
+SCRAPED = st.lists(st.one_of(SCRAPED_PIECES, TEXT), max_size=20).map("".join)
 
 
 def check_import(result: Any) -> None:
@@ -289,8 +281,6 @@ def test_importer_takes_any_scraped_text(text: str) -> None:
                                                                          "</h1>", "<main>", "<p>", "</p>"])),
                 max_size=20).map("".join))  # fmt: skip
 def test_importer_takes_any_html(page: str) -> None:
-    if not IMPORTER_COMMENTS_FIXED:
-        page = _C1.sub("", page)
     check_import(import_html(page, "saved.html", "https://example.org/2024/06/story"))
 
 

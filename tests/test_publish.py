@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +17,6 @@ import pytest
 
 from syndicate.config import load_config
 from syndicate.ledger import MIGRATIONS, Ledger
-from tests.conftest import DEMO
 from tests.loopback import Recorder, recording_server
 
 HARBOUR = "harbour-library-digitises-shipping-registers"
@@ -27,12 +25,6 @@ EASTBROOK = "eastbrook-council-election-turnout-by-ward"
 READY = sorted([HARBOUR, ALDER, EASTBROOK])
 #: the eastbrook article names only the archive endpoint
 TO_HOOK = sorted([HARBOUR, ALDER])
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    return tmp_path / "site"
 
 
 def add_endpoint(site: Path, text: str) -> None:

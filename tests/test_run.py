@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,22 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from syndicate.config import load_config
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
-from tests.conftest import DEMO
 from tests.loopback import Recorder, recording_server
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 HARBOUR = "harbour-library-digitises-shipping-registers"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    return tmp_path / "site"
 
 
 def syndicate(site: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ import pytest
 
 from syndicate.config import load_config
 from syndicate.errors import ConfigError
-from tests.conftest import DEMO
 from tests.faultserver import Fault, FaultServer, fault_server
 
 HOOK_SECRET = "hook-secret-7Hq2Lp9Zx"
@@ -31,12 +29,6 @@ WP_PASSWORD = "abcd EFGH 1234 ijkl MNOP 5678"
 BASIC = base64.b64encode(f"{WP_USER}:{WP_PASSWORD}".encode()).decode()
 FORMS = (HOOK_SECRET, WP_PASSWORD, BASIC, WP_PASSWORD.replace(" ", ""))
 NOW = "2026-11-26T12:00:00+00:00"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    return tmp_path / "site"
 
 
 def append(site: Path, text: str) -> str:

@@ -183,7 +183,8 @@ def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
     fg.description(xml_text(page.description) or title)
     fg.subtitle(xml_text(page.description) or title)
     # RSS <link> is the last link() call whatever its rel: self first, alternate last
-    fg.link(href=self_url, rel="self", type="application/atom+xml" if self_url == page.atom_url else None)
+    self_type = "application/atom+xml" if self_url == page.atom_url else "application/rss+xml"
+    fg.link(href=self_url, rel="self", type=self_type)
     fg.link(href=page.site_url, rel="alternate", type="text/html")
     if page.rights:
         fg.rights(xml_text(page.rights))

@@ -36,16 +36,21 @@ class Options:
     verbose: int
     quiet: bool
 
-    def config(self, required: bool = True) -> Config | None:
+    def config(self, trusted: Callable[[Path, bytes], bool] | None = None) -> Config:
+        """The site's config; none found is a usage error. `trusted` may skip revalidation (see run)."""
+        config = self.optional_config(trusted)
+        if config is None:
+            raise ConfigError(
+                "no syndicate.toml in this folder",
+                f"pass --config PATH, set ${CONFIG_ENV}, or run from the site's folder",
+            )
+        return config
+
+    def optional_config(self, trusted: Callable[[Path, bytes], bool] | None = None) -> Config | None:
         path = find_config(self.config_path)
         if path is None:
-            if required:
-                raise ConfigError(
-                    "no syndicate.toml in this folder",
-                    f"pass --config PATH, set ${CONFIG_ENV}, or run from the site's folder",
-                )
             return None
-        return load_config(path)
+        return load_config(path, trusted=(lambda raw: trusted(path, raw)) if trusted else None)
 
 
 @click.group(context_settings=CONTEXT)
@@ -122,7 +127,7 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str, expl
     """
     from syndicate.validate import validate_paths
 
-    config = options.config(required=not paths)
+    config = options.config() if not paths else options.optional_config()
     with _progress(options, "validating", output_format) as progress:
         report = validate_paths(list(paths), config, progress=progress)
     if output_format == "json":
@@ -183,7 +188,7 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
     from syndicate.importer import import_html_bytes, import_text, import_url, write_article
 
     if out is None:
-        config = options.config(required=False)
+        config = options.optional_config()
         if config is None:
             raise UsageError("no --out and no syndicate.toml to take paths.content from", "pass --out DIR")
         out = config.paths.content
@@ -259,7 +264,6 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
     from syndicate.websub import notify_hubs
 
     config = options.config()
-    assert config is not None
     site = load_site(config)
     for finding in site.report.errors:
         click.echo(reports.finding_line(finding), err=True)
@@ -316,7 +320,6 @@ def _plan(options: Options, endpoint: str | None) -> tuple[list[PlannedAction], 
     from syndicate.validate import load_site
 
     config = options.config()
-    assert config is not None
     if endpoint is not None and config.endpoint(endpoint) is None:
         names = ", ".join(e.name for e in config.endpoints) or "(none)"
         raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
@@ -356,7 +359,6 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
         return ExitStatus.OK if report.ok else ExitStatus.FAILURE
     config = options.config()
-    assert config is not None
     with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
         result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:
@@ -398,11 +400,7 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     from syndicate.incremental import config_known
     from syndicate.run import run as run_once
 
-    path = find_config(options.config_path)
-    if path is None:
-        options.config()  # says what is missing
-        return ExitStatus.USAGE
-    config = load_config(path, trusted=lambda raw: config_known(path, raw))
+    config = options.config(trusted=config_known)
     now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
     result = run_once(config, now, os.environ)
     summary = reports.run_summary(result)
@@ -438,7 +436,6 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     from syndicate.ledger import Ledger
 
     config = options.config()
-    assert config is not None
     with Ledger(config.paths.state) as ledger:
         rows = [
             r
@@ -476,7 +473,6 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     if bool(article) == everything:
         raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
     config = options.config()
-    assert config is not None
     with Ledger(config.paths.state) as ledger:
         count = ledger.requeue(article)
         ledger.set_state({"next_wakeup": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
@@ -499,7 +495,6 @@ def cron(options: Options, every: int) -> ExitStatus:
     import shutil
 
     config = options.config()
-    assert config is not None
     if not 1 <= every <= 59:
         raise UsageError(f"--every {every}: give minutes from 1 to 59", "e.g. --every 10")
     script = Path(sys.argv[0])
@@ -527,7 +522,7 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
     """
     from syndicate.licenses import load_registry
 
-    config = options.config(required=False)
+    config = options.optional_config()
     registry = load_registry(config.paths.licenses if config else None)
     if license_id is None:
         width = max(len(p.id) for p in registry)

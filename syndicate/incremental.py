@@ -52,17 +52,16 @@ def scan_content(folder: Path) -> dict[str, tuple[int, int]]:
 
 def fingerprint(config: Config) -> str:
     """Changes when anything validation depends on changes, besides the articles and the day."""
-    digest = hashlib.sha256(__version__.encode())
-    digest.update(config.path.read_bytes())
+    digest = hashlib.sha256(config_digest(config.digest).encode())
     if config.paths.licenses is not None and config.paths.licenses.is_dir():
         for path in sorted(config.paths.licenses.glob("*.json")):
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
-def config_digest(raw: bytes) -> str:
-    """What the ledger remembers of a validated config: its bytes' hash, for this version."""
-    return f"{__version__}:{hashlib.sha256(raw).hexdigest()}"
+def config_digest(config_sha256: str) -> str:
+    """What the ledger remembers of a validated config: the hash of its bytes, for this version."""
+    return f"{__version__}:{config_sha256}"
 
 
 def config_known(path: Path, raw: bytes) -> bool:
@@ -79,7 +78,7 @@ def config_known(path: Path, raw: bytes) -> bool:
             row = db.execute("SELECT value FROM run_state WHERE key = 'config_digest'").fetchone()
     except (ValueError, OSError, sqlite3.Error, AttributeError, TypeError):
         return False
-    return row is not None and row[0] == config_digest(raw)
+    return row is not None and row[0] == config_digest(hashlib.sha256(raw).hexdigest())
 
 
 def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:

@@ -13,9 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from syndicate import __version__
 from syndicate.config import Config
-from syndicate.incremental import nothing_to_do
+from syndicate.incremental import config_digest, nothing_to_do
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
 from syndicate.reports import finding_line
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from syndicate.findings import ValidationReport
     from syndicate.plan import PlannedAction
     from syndicate.publish import PushResult
+    from syndicate.validate import SiteContent
     from syndicate.websub import HubPing
 
 
@@ -81,7 +81,7 @@ def run(
 ) -> RunResult:
     """One cron run. Raises LockedError (exit 75) when another run holds the lock."""
     with run_lock(config.paths.state), Ledger(config.paths.state) as ledger:
-        digest = f"{__version__}:{config.digest}"  # as incremental.config_digest() of the bytes validated
+        digest = config_digest(config.digest)
         if ledger.get_state("config_digest") != digest:
             ledger.set_state({"config_digest": digest})
         if nothing_to_do(config, ledger, now):
@@ -149,11 +149,15 @@ def _schedules(config: Config, last_pushes: Mapping[str, str]) -> dict[str, dt.d
 
 
 def _next_wakeup(
-    site: object, ledger: Ledger, now: dt.datetime, not_before: Mapping[str, dt.datetime], plan: list[PlannedAction]
+    site: SiteContent,
+    ledger: Ledger,
+    now: dt.datetime,
+    not_before: Mapping[str, dt.datetime],
+    plan: list[PlannedAction],
 ) -> dt.datetime | None:
     """The earliest time a run will have work although no file changes: embargoes, retries, schedules."""
     times: list[dt.datetime] = []
-    for article in getattr(site, "articles", []):
+    for article in site.articles:
         if article.embargo_until is not None and article.embargo_until > now:
             times.append(article.embargo_until)
     for row in ledger.all():

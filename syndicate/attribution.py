@@ -17,8 +17,7 @@ import re
 import unicodedata
 from typing import Any
 
-from markdown_it import MarkdownIt
-
+from syndicate.body_links import bad_links
 from syndicate.findings import Code
 from syndicate.front_matter import ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry
@@ -49,7 +48,6 @@ _REPUBLICATION = re.compile(
     re.IGNORECASE,
 )
 _WHITESPACE = re.compile(r"\s+")
-_markdown = MarkdownIt("commonmark")
 
 
 def normalised_body(body: str) -> str:
@@ -107,51 +105,22 @@ def check_attribution(article: ParsedArticle, profile: LicenseProfile | None, to
 
 
 def _check_body_links(article: ParsedArticle) -> None:
-    lines = article.body.split("\n")
-    for block in _markdown.parse(article.body):
-        if block.type != "inline" or not block.children or block.map is None:
-            continue
-        for position, token in enumerate(block.children):
-            if token.type != "link_open":
-                continue
-            href = str(token.attrs.get("href", "")).strip()
-            if href.startswith(("http://", "https://", "mailto:")) or (href.startswith("#") and len(href) > 1):
-                continue
-            text = _link_text(block.children, position)
-            line = article.body_line + _line_in(lines, block.map, f"[{text}]({href}", href)
-            if href in ("", "#"):
-                article.add(
-                    Code.PLACEHOLDER_LINK,
-                    f"the link [{text}]({href}) points nowhere",
-                    "restore the real address of the page it named, or remove the link; never guess one",
-                    line=line,
-                )
-            else:
-                article.add(
-                    Code.RELATIVE_LINK,
-                    f"the link {href!r} is relative: it breaks on every other site",
-                    "write the absolute address, https://...",
-                    line=line,
-                )
-
-
-def _line_in(lines: list[str], block: list[int], written: str, href: str) -> int:
-    """The line, within a block, where the link is written; else the block's first line."""
-    start, end = block[0], min(block[1], len(lines))
-    for needle in (written, f"]({href}", f'href="{href}"'):
-        for index in range(start, end):
-            if needle in lines[index]:
-                return index
-    return start
-
-
-def _link_text(children: list[Any], opening: int) -> str:
-    text = []
-    for token in children[opening + 1 :]:
-        if token.type == "link_close":
-            break
-        text.append(token.content)
-    return "".join(text)
+    for link in bad_links(article.body):
+        line = article.body_line + link.line
+        if link.placeholder:
+            article.add(
+                Code.PLACEHOLDER_LINK,
+                f"the link [{link.text}]({link.href}) points nowhere",
+                "restore the real address of the page it named, or remove the link; never guess one",
+                line=line,
+            )
+        else:
+            article.add(
+                Code.RELATIVE_LINK,
+                f"the link {link.href!r} is relative: it breaks on every other site",
+                "write the absolute address, https://...",
+                line=line,
+            )
 
 
 def _check_copyright_year(article: ParsedArticle, data: dict[str, Any], today: dt.date) -> None:

@@ -1,6 +1,6 @@
 """Rendering a pushed copy: the sanitised body, the attribution block and schema.org JSON-LD.
 
-Every copy carries the article body (Markdown rendered by markdown-it-py, then
+Every copy carries the article body (Markdown rendered by cmark-gfm, then
 sanitised by nh3), an attribution block that follows Creative Commons' TASL
 guidance (Title, Author, Source, Licence) and machine-readable rights as
 JSON-LD. Rendering is deterministic: the same input gives byte-identical HTML
@@ -20,8 +20,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 import nh3
-from markdown_it import MarkdownIt
 
+from syndicate import commonmark
 from syndicate.article import join_names
 from syndicate.licenses import LicenseProfile
 
@@ -52,11 +52,6 @@ _ATTRIBUTES = {
 }
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-# markdown-it leaves a link with a refused URL as literal text ("[a](javascript:...)"); let every
-# link through instead so that nh3, the one place that decides, removes the href and keeps the text.
-_md.validateLink = lambda url: True  # type: ignore[method-assign]
-
 
 @dataclass(frozen=True)
 class RenderedCopy:
@@ -74,7 +69,12 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def render_markdown(body: str) -> str:
-    """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML.
+    """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML."""
+    return sanitise(commonmark.to_html(body))
+
+
+def sanitise(html: str) -> str:
+    """What a copy may carry of `html`.
 
     Kept: ordinary article markup. Removed: scripts, styles, frames, objects,
     forms, event-handler and style attributes (except text-align in tables),
@@ -82,7 +82,7 @@ def render_markdown(body: str) -> str:
     src only when it is an absolute http(s) URL. Links get rel="noopener noreferrer".
     """
     return nh3.clean(
-        _md.render(body),
+        html,
         tags=set(_TAGS),
         clean_content_tags=set(_DROP_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
@@ -231,7 +231,7 @@ def has_equivalent_footer(front_matter: Mapping[str, Any], body: str, profile: L
     parser.feed(render_markdown("\n\n".join(paragraphs[-FOOTER_PARAGRAPHS:])))
     parser.close()
     text = _fold(" ".join(parser.text))
-    if source_url not in parser.hrefs and _md.normalizeLink(source_url) not in parser.hrefs:
+    if source_url not in parser.hrefs and commonmark.normalise_link(source_url) not in parser.hrefs:
         return False
     if _fold(holder) not in text or not ("©" in text or "copyright" in text):
         return False

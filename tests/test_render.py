@@ -260,7 +260,8 @@ def test_sanitiser_removes_active_content(markdown: str) -> None:
     [
         ("# Head\n\n*em* **strong** ~~gone~~ H<sub>2</sub>O x<sup>2</sup>", "<em>em</em>"),
         ("# Head", "<h1>Head</h1>"),
-        ("~~gone~~", "<s>gone</s>"),
+        ("~~gone~~", "<del>gone</del>"),
+        ("~one~ tilde", "<p>~one~ tilde</p>"),
         ("> quoted", "<blockquote>"),
         ("- one\n- two", "<ul>\n<li>one</li>"),
         ("3. three", '<ol start="3">'),

@@ -14,7 +14,8 @@ import functools
 import re
 from html import unescape
 
-import cmarkgfm
+import cffi
+from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
 _OPTIONS = (
@@ -22,8 +23,40 @@ _OPTIONS = (
     | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES  # style="text-align: ...", not align=...
     | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE  # ~one~ stays text, as in CommonMark
 )
-_EXTENSIONS = ("table", "strikethrough")
 _FIRST_HREF = re.compile(r'<a href="([^"]*)"')
+
+# cmarkgfm's own wrapper never frees the document tree nor the HTML (about 60 KB a body):
+# we call the C functions ourselves and free both, with the two functions it does not declare.
+_lib, _ffi = _cmark.lib, _cmark.ffi
+_frees = cffi.FFI()
+_frees.cdef("void cmark_node_free(void *node); void free(void *ptr);")
+_cmark_so = _frees.dlopen(_cmark.__file__)  # the module's own library, already loaded
+_libc = _frees.dlopen(None)  # cmark allocates with the C library's malloc
+_lib.cmark_gfm_core_extensions_ensure_registered()
+_EXTENSIONS = [_lib.cmark_find_syntax_extension(name) for name in (b"table", b"strikethrough")]
+
+
+def _void(pointer: object) -> object:
+    return _frees.cast("void *", int(_ffi.cast("uintptr_t", pointer)))
+
+
+def _render(data: bytes, options: int) -> str:
+    parser = _lib.cmark_parser_new(options)
+    try:
+        for extension in _EXTENSIONS:
+            _lib.cmark_parser_attach_syntax_extension(parser, extension)
+        _lib.cmark_parser_feed(parser, data, len(data))
+        root = _lib.cmark_parser_finish(parser)
+        try:
+            html = _lib.cmark_render_html(root, options, _lib.cmark_parser_get_syntax_extensions(parser))
+            try:
+                return bytes(_ffi.string(html)).decode("utf-8")
+            finally:
+                _libc.free(_void(html))
+        finally:
+            _cmark_so.cmark_node_free(_void(root))
+    finally:
+        _lib.cmark_parser_free(parser)
 
 
 def to_html(markdown: str, sourcepos: bool = False) -> str:
@@ -31,10 +64,10 @@ def to_html(markdown: str, sourcepos: bool = False) -> str:
     to block elements (1-based lines of `markdown`)."""
     options = _OPTIONS | (Options.CMARK_OPT_SOURCEPOS if sourcepos else 0)
     try:
-        return str(cmarkgfm.markdown_to_html_with_extensions(markdown, options, list(_EXTENSIONS)))
+        data = markdown.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: no file can hold them, but a str can
-        text = markdown.encode("utf-8", "replace").decode("utf-8")
-        return str(cmarkgfm.markdown_to_html_with_extensions(text, options, list(_EXTENSIONS)))
+        data = markdown.encode("utf-8", "replace")
+    return _render(data, options)
 
 
 @functools.lru_cache(maxsize=256)

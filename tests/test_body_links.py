@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -89,3 +91,17 @@ _PIECE = st.one_of(_WORD, _LINK, st.sampled_from(["\n", "\n\n", "> ", "- ", "# "
 @given(st.lists(_PIECE, max_size=30).map(" ".join))
 def test_same_bad_links_as_markdown_it(body: str) -> None:
     assert [(link.text, link.href) for link in bad_links(body)] == _markdown_it_bad(body)
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_rendering_frees_what_cmark_allocates() -> None:
+    body = "\n\n".join(f"Paragraph {i} with [a link](https://e.example/{i}) and *emphasis*." for i in range(100))
+    to_html(body)
+    before = _rss_bytes()
+    for _ in range(2_000):  # cmarkgfm's own wrapper keeps ~60 KB of each: 120 MB here
+        to_html(body, sourcepos=True)
+    assert _rss_bytes() - before < 30 * 1024 * 1024

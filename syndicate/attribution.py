@@ -143,15 +143,14 @@ def _check_original(article: ParsedArticle, data: dict[str, Any]) -> None:
         return
     source = data.get("source")
     source_name = str(source.get("name", "")).lower() if isinstance(source, dict) else ""
-    for number, line in enumerate(article.body.split("\n")):
-        match = _REPUBLICATION.search(line)
-        if match and not (source_name and source_name in match.group("rest").lower()):
+    for match in _REPUBLICATION.finditer(article.body):  # one search of the body, not one a line
+        if not (source_name and source_name in match.group("rest").lower()):
             article.add(
                 Code.MISSING_ORIGINAL,
                 f"the body says the article was first published elsewhere ({match.group(1)!r}), "
                 "but the front matter has no 'original'",
                 "add original: {name: ..., url: ..., published: ...} for the first publisher",
-                line=article.body_line + number,
+                line=article.body_line + article.body.count("\n", 0, match.start()),
             )
             return
 

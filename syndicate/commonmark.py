@@ -10,11 +10,11 @@ strikethrough is written <del> (GitHub's form) instead of <s>.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import re
 from html import unescape
 
-import cffi
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
@@ -27,17 +27,18 @@ _FIRST_HREF = re.compile(r'<a href="([^"]*)"')
 
 # cmarkgfm's own wrapper never frees the document tree nor the HTML (about 60 KB a body):
 # we call the C functions ourselves and free both, with the two functions it does not declare.
+# (ctypes, not cffi's cdef: that imports pycparser, 30 ms)
 _lib, _ffi = _cmark.lib, _cmark.ffi
-_frees = cffi.FFI()
-_frees.cdef("void cmark_node_free(void *node); void free(void *ptr);")
-_cmark_so = _frees.dlopen(_cmark.__file__)  # the module's own library, already loaded
-_libc = _frees.dlopen(None)  # cmark allocates with the C library's malloc
+_node_free = ctypes.CDLL(_cmark.__file__).cmark_node_free  # the module's own library, already loaded
+_node_free.argtypes, _node_free.restype = [ctypes.c_void_p], None
+_free = ctypes.CDLL(None).free  # cmark allocates with the C library's malloc
+_free.argtypes, _free.restype = [ctypes.c_void_p], None
 _lib.cmark_gfm_core_extensions_ensure_registered()
 _EXTENSIONS = [_lib.cmark_find_syntax_extension(name) for name in (b"table", b"strikethrough")]
 
 
-def _void(pointer: object) -> object:
-    return _frees.cast("void *", int(_ffi.cast("uintptr_t", pointer)))
+def _address(pointer: object) -> int:
+    return int(_ffi.cast("uintptr_t", pointer))
 
 
 def _render(data: bytes, options: int) -> str:
@@ -52,9 +53,9 @@ def _render(data: bytes, options: int) -> str:
             try:
                 return bytes(_ffi.string(html)).decode("utf-8")
             finally:
-                _libc.free(_void(html))
+                _free(_address(html))
         finally:
-            _cmark_so.cmark_node_free(_void(root))
+            _node_free(_address(root))
     finally:
         _lib.cmark_parser_free(parser)
 

@@ -45,8 +45,8 @@ FILE_TOO_LARGE = "file-too-large"
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
 #: UTF-16 halves alone: a str can hold them (surrogateescape, bad JSON), no UTF-8 file can
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_DELIMITER = re.compile(r"^---[ \t]*$")
-_CLOSERS = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_DELIMITER = re.compile(r"---[ \t]*(\n|\Z)")
+_CLOSERS = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
@@ -159,17 +159,19 @@ def parse_article_text(text: str, path: str) -> ParsedArticle:
             line=text.count("\n", 0, surrogate.start()) + 1,
         )
         return result
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not lines or not _DELIMITER.match(lines[0]):
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _DELIMITER.match(text):
         result.add(
             Code.NO_FRONT_MATTER,
             "the file has no front matter",
             "start the file with a line '---', then the YAML fields (title, slug, ...), then a line '---'",
             line=1,
         )
-        result.body = "\n".join(lines)
+        result.body = text
         return result
-    close = next((i for i in range(1, len(lines)) if _CLOSERS.match(lines[i])), None)
+    start = text.find("\n") + 1  # (searched on the text, not split into lines: bodies are long)
+    close = _CLOSERS.search(text, start) if start else None
     if close is None:
         result.add(
             Code.UNCLOSED_FRONT_MATTER,
@@ -178,9 +180,9 @@ def parse_article_text(text: str, path: str) -> ParsedArticle:
             line=1,
         )
         return result
-    result.body = "\n".join(lines[close + 1 :])
-    result.body_line = close + 2
-    _load_yaml("\n".join(lines[1:close]) + "\n", result, first_line=2)
+    result.body = text[close.end() + 1 :]
+    result.body_line = text.count("\n", 0, close.end()) + 2
+    _load_yaml(text[start : close.start()] or "\n", result, first_line=2)
     return result
 
 

@@ -97,17 +97,20 @@ def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
 
 def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
     """load_site(), reading and validating only the files that changed since the last run."""
-    from syndicate.front_matter import ParsedArticle, read_article_file
-    from syndicate.validate import Checks, check_article, site_content
+    from syndicate.front_matter import ParsedArticle
+    from syndicate.parallel import check_files
+    from syndicate.validate import Checks, site_content
 
     checks = Checks.for_config(config, today)
     stats = scan_content(config.paths.content)
     current = fingerprint(config)
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
     cached = ledger.cached_files() if reuse else {}
+    files = [Path(p) for p in sorted(stats)]
+    changed = [path for path in files if (known := cached.get(str(path))) is None or known[:2] != stats[str(path)]]
+    checked = iter(check_files(changed, checks, config.limits.max_article_bytes))
     rows: list[tuple[str, int, int, str, str]] = []
     parsed: list[ParsedArticle] = []
-    files = [Path(p) for p in sorted(stats)]
     for path in files:
         key = str(path)
         known = cached.get(key)
@@ -115,19 +118,13 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
             article = _from_json(known[3])
             rows.append((key, *stats[key], known[2], known[3]))
         else:
-            article, raw = read_article_file(path, _shown(path), config.limits.max_article_bytes)
-            check_article(article, checks)
-            rows.append((key, *stats[key], hashlib.sha256(raw).hexdigest(), _to_json(article)))
+            fresh = next(checked)
+            article = fresh.article
+            rows.append((key, *stats[key], fresh.sha256, _to_json(article)))
         parsed.append(article)
     ledger.replace_files(rows)
     ledger.set_state({"fingerprint": current, "validated_on": today.isoformat()})
     return site_content(files, parsed, [], checks, already_checked=True)
-
-
-def _shown(path: Path) -> str:
-    from syndicate.findings import display_path
-
-    return display_path(path)
 
 
 def _to_json(article: Any) -> str:

@@ -7,7 +7,7 @@ here prints or exits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +15,9 @@ from syndicate.article import Article
 from syndicate.attribution import check_attribution, check_license_id
 from syndicate.config import Config
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
-from syndicate.front_matter import MAX_FILE_BYTES, ParsedArticle, read_article_file
+from syndicate.front_matter import MAX_FILE_BYTES, ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry, load_registry
+from syndicate.parallel import check_files
 from syndicate.rights import decide, permission_request
 from syndicate.schemas import schema_problems
 
@@ -56,11 +57,6 @@ def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Findi
         else:
             findings.append(Finding(display_path(path), 0, Code.NOT_FOUND, "no such file or folder", "check the path"))
     return list(files), findings
-
-
-def read_article(path: Path, max_bytes: int = MAX_FILE_BYTES) -> ParsedArticle:
-    """Read and parse one article; a file over `max_bytes` is refused from its size (file-too-large)."""
-    return read_article_file(path, display_path(path), max_bytes)[0]
 
 
 #: what a ready article must have or do: a warning on a draft, which may be incomplete
@@ -200,14 +196,8 @@ def validate_paths(
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
     max_bytes = config.limits.max_article_bytes if config is not None else MAX_FILE_BYTES
-
-    def read_all() -> Iterator[ParsedArticle]:
-        for done, path in enumerate(files, 1):
-            yield read_article(path, max_bytes)
-            if progress is not None:
-                progress(done, len(files))
-
-    report.findings.extend(validate_articles(read_all(), checks))
+    checked = check_files(files, checks, max_bytes, keep_body=False, progress=progress)
+    report.findings.extend(validate_articles((c.article for c in checked), checks, already_checked=True))
     return report
 
 
@@ -229,8 +219,8 @@ def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported)."""
     checks = Checks.for_config(config, today)
     files, findings = collect_article_files([config.paths.content])
-    parsed = [read_article(f, config.limits.max_article_bytes) for f in files]
-    return site_content(files, parsed, findings, checks)
+    parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes)]
+    return site_content(files, parsed, findings, checks, already_checked=True)
 
 
 def site_content(

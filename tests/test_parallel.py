@@ -1,0 +1,75 @@
+"""syndicate.parallel: checking on several processes gives exactly what one process gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicate.config import load_config
+from syndicate.errors import UsageError
+from syndicate.parallel import MIN_FILES_PER_WORKER, WORKERS_ENV, check_files, worker_count
+from syndicate.validate import Checks, collect_article_files, load_site
+
+
+def _many_articles(site: Path, copies: int) -> None:
+    """`copies` variants of each demo article (own slugs), some broken, in nested folders."""
+    content = site / "content"
+    originals = sorted(content.glob("*.md"))
+    for index in range(copies):
+        for original in originals:
+            text = original.read_text(encoding="utf-8")
+            text = re.sub(r"^slug: (\S+)$", rf"slug: \1-{index}", text, count=1, flags=re.MULTILINE)
+            if index % 7 == 3:
+                text = text.replace("license:", "licence:", 1)  # unknown field + missing licence
+            folder = content / f"batch-{index % 5}"
+            folder.mkdir(exist_ok=True)
+            (folder / f"{index}-{original.name}").write_text(text, encoding="utf-8")
+
+
+def _summary(site: Path, monkeypatch: pytest.MonkeyPatch, workers: str) -> list[Any]:
+    monkeypatch.setenv(WORKERS_ENV, workers)
+    config = load_config(site / "syndicate.toml")
+    files, _ = collect_article_files([config.paths.content])
+    checked = check_files(files, Checks.for_config(config), config.limits.max_article_bytes)
+    return [(c.article.path, c.article.data, c.article.body, c.article.findings, c.sha256) for c in checked]
+
+
+def test_workers_give_what_one_process_gives(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_articles(site, 40)
+    serial = _summary(site, monkeypatch, "1")
+    assert len(serial) == 164
+    assert any(f.code == "unknown-field" for item in serial for f in item[3])
+    assert _summary(site, monkeypatch, "3") == serial
+
+
+def test_site_and_validate_are_the_same_on_workers(site: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Any) -> None:
+    _many_articles(site, 12)
+    outputs = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv(WORKERS_ENV, workers)
+        result = run_cli("--config", str(site / "syndicate.toml"), "validate", "--format", "json")
+        loaded = load_site(load_config(site / "syndicate.toml"))
+        outputs.append((result.status, result.out, [a.slug for a in loaded.articles], loaded.invalid))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 1 and len(outputs[0][2]) > 20
+
+
+def test_worker_count() -> None:
+    assert worker_count(10, {}) == 1  # too few files to pay for a process
+    assert worker_count(10_000, {WORKERS_ENV: "1"}) == 1
+    assert worker_count(10, {WORKERS_ENV: " 3 "}) == 3
+    assert 1 <= worker_count(MIN_FILES_PER_WORKER * 64, {}) <= 64
+    for bad in ("0", "two", "-1"):
+        with pytest.raises(UsageError, match=WORKERS_ENV):
+            worker_count(10, {WORKERS_ENV: bad})
+
+
+def test_a_bad_worker_setting_is_a_usage_error(site: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Any) -> None:
+    monkeypatch.setenv(WORKERS_ENV, "many")
+    result = run_cli("--config", str(site / "syndicate.toml"), "validate")
+    assert result.status == 2
+    assert "SYNDICATE_WORKERS='many' is not a number of processes" in result.err
+    assert "Traceback" not in result.err

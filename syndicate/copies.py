@@ -65,7 +65,7 @@ def make_copy(article: Article, profile: LicenseProfile) -> Copy:
         "slug": article.slug,
         "title": article.title,
         "html": rendered.html,
-        "html_without_script": rendered.body_html + rendered.attribution_html,
+        "html_without_script": rendered.content_html,
         "summary": article.summary,
         "authors": tuple(a.name for a in article.authors),
         "published": article.published.isoformat(),

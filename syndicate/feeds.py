@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 from syndicate.article import Article
@@ -92,7 +93,7 @@ def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, co
         link=link,
         summary=article.summary,
         # no JSON-LD script in feeds: feed readers strip it and validators flag it
-        content_html=copy.body_html + copy.attribution_html,
+        content_html=copy.content_html,
         authors=article.authors,
         published=article.published,
         updated=article.updated,
@@ -121,15 +122,52 @@ def tag_slug(tag: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_tag.lower()).strip("-")[:80] or "tag"
 
 
+class LazyEntries(Sequence[FeedEntry]):
+    """The feed entries of chosen articles, each made when a page asks for it and then let go:
+    ten thousand entries' content held at once was most of the feeds' memory."""
+
+    def __init__(self, chosen: Sequence[tuple[Article, Decision]], checks: Checks) -> None:
+        assert checks.config is not None
+        self._chosen, self._registry, self._config = chosen, checks.registry, checks.config
+
+    def __len__(self) -> int:
+        return len(self._chosen)
+
+    @overload
+    def __getitem__(self, index: int) -> FeedEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FeedEntry]: ...
+    def __getitem__(self, index: int | slice) -> FeedEntry | list[FeedEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        article, decision = self._chosen[index]
+        profile = self._registry.get(article.license_id)
+        assert profile is not None  # feed_articles chose only articles with a known licence
+        return feed_entry(article, profile, decision, self._config)
+
+    def tags(self) -> list[tuple[str, ...]]:
+        return [article.tags for article, _ in self._chosen]
+
+
 def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, bytes]:
     """Every feed document, by its path relative to the output folder."""
+    return dict(feed_documents(config, entries))
+
+
+def feed_documents(
+    config: Config, entries: Sequence[FeedEntry], tags: Sequence[tuple[str, ...]] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Every feed document (path relative to the output folder, bytes), one at a time.
+
+    `entries` are newest first; `tags` are their categories, if known without making them.
+    """
     settings, site = config.feeds, config.site
     base = settings.url.rstrip("/") + "/"
     limit = settings.limit
-    files: dict[str, bytes] = {}
 
-    def page(path: str, title: str, items: Sequence[FeedEntry], **extra: object) -> FeedPage:
+    def page(path: str, title: str, indexes: Sequence[int], **extra: object) -> FeedPage:
         depth = path.count("/")
+        items = [entries[i] for i in indexes]
         return FeedPage(
             stylesheet="../" * depth + STYLESHEET,
             title=title,
@@ -145,66 +183,66 @@ def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, 
             **extra,  # type: ignore[arg-type]
         )
 
-    older = list(reversed(entries[limit:]))  # oldest first: a full archive page never changes
+    older = range(len(entries) - 1, limit - 1, -1)  # oldest first: a full archive page never changes
     pages = [older[i : i + limit] for i in range(0, len(older), limit)]
     archive_url = [f"{base}archive/atom-{n}.xml" for n in range(1, len(pages) + 1)]
-    files[STYLESHEET] = (Path(__file__).parent / STYLESHEET).read_bytes()
-    current = page("", site.title, entries[:limit], prev_archive=archive_url[-1] if pages else None)
-    files["atom.xml"] = atom_document(current)
-    files["rss.xml"] = rss_document(current)
+    yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes()
+    newest_entries = range(min(limit, len(entries)))
+    current = page("", site.title, newest_entries, prev_archive=archive_url[-1] if pages else None)
+    yield "atom.xml", atom_document(current)
+    yield "rss.xml", rss_document(current)
+    current_url = current.atom_url
+    del current
     for index, items in enumerate(pages):
         archive = page(
             "archive/",
             f"{site.title} (archive {index + 1})",
-            list(reversed(items)),
+            items[::-1],
             archive=True,
-            current=current.atom_url,
+            current=current_url,
             prev_archive=archive_url[index - 1] if index > 0 else None,
             next_archive=archive_url[index + 1] if index + 1 < len(pages) else None,
         )
-        files[f"archive/atom-{index + 1}.xml"] = atom_document(
-            replace(archive, atom_url=archive_url[index], rss_url="")
-        )
+        yield f"archive/atom-{index + 1}.xml", atom_document(replace(archive, atom_url=archive_url[index], rss_url=""))
     if settings.tag_feeds:
-        by_tag: dict[str, tuple[str, list[FeedEntry]]] = {}
-        for entry in entries:
-            for tag in entry.categories:
-                by_tag.setdefault(tag_slug(tag), (tag, []))[1].append(entry)
-        for slug, (name, items) in sorted(by_tag.items()):
-            tagged = page(f"tags/{slug}/", f"{site.title}: {name}", items[:limit])
-            files[f"tags/{slug}/atom.xml"] = atom_document(tagged)
-            files[f"tags/{slug}/rss.xml"] = rss_document(tagged)
-    return files
+        by_tag: dict[str, tuple[str, list[int]]] = {}
+        for index, categories in enumerate(tags if tags is not None else [e.categories for e in entries]):
+            for tag in categories:
+                by_tag.setdefault(tag_slug(tag), (tag, []))[1].append(index)
+        for slug, (name, indexes) in sorted(by_tag.items()):
+            tagged = page(f"tags/{slug}/", f"{site.title}: {name}", indexes[:limit])
+            yield f"tags/{slug}/atom.xml", atom_document(tagged)
+            yield f"tags/{slug}/rss.xml", rss_document(tagged)
 
 
-def write_feed_files(out_dir: Path, files: dict[str, bytes]) -> FeedsResult:
-    """Write what changed, atomically; remove stale pages in the folders syndicate owns."""
+def write_feed_files(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> FeedsResult:
+    """Write what changed, atomically, as each document comes; remove stale pages in the folders
+    syndicate owns."""
     root = out_dir.resolve()
     result = FeedsResult(root=root)
-    for relative, content in sorted(files.items()):
+    names: set[str] = set()
+    for relative, content in files.items() if isinstance(files, Mapping) else files:
+        names.add(relative)
         target = contained(root, relative)  # tag_slug makes escaping impossible; checked all the same
-        if target.is_file() and target.read_bytes() == content:
+        if target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content:
             result.unchanged.append(target)
             continue
         atomic_write(target, content)
         result.written.append(target)
     for folder in MANAGED_FOLDERS:
         for stale in sorted((root / folder).rglob("*.xml")) if (root / folder).is_dir() else []:
-            if stale.relative_to(root).as_posix() not in files:
+            if stale.relative_to(root).as_posix() not in names:
                 stale.unlink()
                 result.removed.append(stale)
+    result.written.sort()
+    result.unchanged.sort()
     return result
 
 
 def generate_feeds(
     config: Config, articles: Sequence[Article], checks: Checks, out_dir: Path, now: dt.datetime
 ) -> FeedsResult:
-    chosen = feed_articles(articles, checks, now)
-    entries = []
-    for article, decision in chosen:
-        profile = checks.registry.get(article.license_id)
-        assert profile is not None
-        entries.append(feed_entry(article, profile, decision, config))
-    result = write_feed_files(out_dir, build_feed_files(config, entries))
+    entries = LazyEntries(feed_articles(articles, checks, now), checks)
+    result = write_feed_files(out_dir, feed_documents(config, entries, entries.tags()))
     result.entries = len(entries)
     return result

@@ -108,7 +108,7 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     cached = ledger.cached_files() if reuse else {}
     files = [Path(p) for p in sorted(stats)]
     changed = [path for path in files if (known := cached.get(str(path))) is None or known[:2] != stats[str(path)]]
-    checked = iter(check_files(changed, checks, config.limits.max_article_bytes))
+    checked = iter(check_files(changed, checks, config.limits.max_article_bytes, render=True))
     rows: list[tuple[str, int, int, str, str]] = []
     parsed: list[ParsedArticle] = []
     for path in files:

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from syndicate.errors import UsageError
-from syndicate.findings import display_path
+from syndicate.findings import Severity, display_path
 from syndicate.front_matter import ParsedArticle, read_article_file
+from syndicate.render import RenderedCopy, remember, render_copy_uncached
 
 if TYPE_CHECKING:
     from syndicate.validate import Checks
@@ -36,6 +37,8 @@ class CheckedFile:
     article: ParsedArticle
     #: sha256 hex of the bytes read (of b"" when the file was not read)
     sha256: str
+    #: the article's copy, when rendering was asked for and it is publishable
+    rendered: RenderedCopy | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class _Job:
     checks: Checks
     max_bytes: int
     keep_body: bool
+    render: bool
 
 
 #: what the files are checked against: set before the workers fork, so they inherit it
@@ -55,9 +59,27 @@ def _check_one(path: Path) -> CheckedFile:
     assert _job is not None
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)
     check_article(article, _job.checks)
+    rendered = _render(article, _job.checks) if _job.render else None
+    # What comes after the checks needs neither the line of every key (but the slug's, for
+    # duplicate-slug) nor, when it only reports, the body: neither is copied back.
+    article.lines = {pointer: line for pointer, line in article.lines.items() if pointer == "/slug"}
     if not _job.keep_body:
-        article.body = ""  # nothing after the checks reads it: do not copy it back
-    return CheckedFile(article, hashlib.sha256(raw).hexdigest())
+        article.body = ""
+    return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered)
+
+
+def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
+    """The copy of an article that feeds and endpoints will carry; None if it is not published."""
+    data = article.data
+    if (
+        data is None
+        or data.get("status", "ready") != "ready"
+        or any(f.severity is Severity.ERROR for f in article.findings)
+    ):
+        return None
+    license_ = data.get("license")
+    profile = checks.registry.get(license_["id"]) if isinstance(license_, dict) else None
+    return render_copy_uncached(data, article.body, profile) if profile is not None else None
 
 
 def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
@@ -82,11 +104,16 @@ def check_files(
     max_bytes: int,
     keep_body: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    render: bool = False,
 ) -> list[CheckedFile]:
-    """Read and check each file (in order); `progress(done, total)` after each."""
+    """Read and check each file (in order); `progress(done, total)` after each.
+
+    With `render`, each publishable article's copy is rendered too (on the workers), and
+    kept for `render.render_copy`: feeds and push then find it made.
+    """
     global _job
     workers = worker_count(len(paths))
-    _job = _Job(checks, max_bytes, keep_body)
+    _job = _Job(checks, max_bytes, keep_body, render)
     try:
         if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             results = map(_check_one, paths)
@@ -104,6 +131,9 @@ def _collect(
     collected: list[CheckedFile] = []
     for item in results:
         collected.append(item)
+        if item.rendered is not None and item.article.data is not None:
+            license_id = item.article.data["license"]["id"]
+            remember(item.article.data, item.article.body, license_id, item.rendered)
         if progress is not None:
             progress(len(collected), total)
     return collected

@@ -55,11 +55,44 @@ _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 @dataclass(frozen=True)
 class RenderedCopy:
-    body_html: str  #: the Markdown body rendered and sanitised
-    attribution_html: str  #: the attribution block; "" when the body already ends with an equivalent footer
-    json_ld: dict[str, Any]
-    html: str  #: body_html + attribution_html + the JSON-LD <script> element
-    content_hash: str  #: sha256 hex of `html`, what a ledger compares to detect changes
+    """One rendered copy, kept compact (a site's copies are all held during a run): the HTML as
+    UTF-8 bytes, one string with offsets instead of three, the JSON-LD read back from it."""
+
+    #: body + attribution block + the JSON-LD <script> element, UTF-8
+    utf8: bytes
+    #: where the body ends and where the attribution block ends, in `utf8`
+    body_end: int
+    content_end: int
+
+    @property
+    def html(self) -> str:
+        return self.utf8.decode("utf-8")
+
+    @property
+    def body_html(self) -> str:
+        """The Markdown body rendered and sanitised."""
+        return self.utf8[: self.body_end].decode("utf-8")
+
+    @property
+    def attribution_html(self) -> str:
+        """The attribution block; "" when the body already ends with an equivalent footer."""
+        return self.utf8[self.body_end : self.content_end].decode("utf-8")
+
+    @property
+    def content_html(self) -> str:
+        """Body and attribution, without the JSON-LD script (what feeds carry)."""
+        return self.utf8[: self.content_end].decode("utf-8")
+
+    @property
+    def json_ld(self) -> dict[str, Any]:
+        script = self.utf8[self.content_end :].decode("utf-8")
+        data: dict[str, Any] = json.loads(script[len(_SCRIPT_OPEN) : -len(_SCRIPT_CLOSE)])
+        return data
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 hex of the HTML: what a ledger compares to detect changes."""
+        return hashlib.sha256(self.utf8).hexdigest()
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -267,41 +300,54 @@ def json_ld(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> 
     return data
 
 
+_SCRIPT_OPEN, _SCRIPT_CLOSE = '<script type="application/ld+json">', "</script>\n"
+
+
 def json_ld_script(data: Mapping[str, Any]) -> str:
     """The <script> element; "<" is written as \\u003c so no value can close it or open a comment."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return f'<script type="application/ld+json">{text}</script>\n'
+    return f"{_SCRIPT_OPEN}{text}{_SCRIPT_CLOSE}"
 
 
 #: rendered copies of this process, by their inputs: a run renders each article for the feeds and again for push
-_RENDERED: dict[str, RenderedCopy] = {}
+_RENDERED: dict[tuple[str, str, str | None], RenderedCopy] = {}
 _RENDERED_MAX = 20_000
+
+
+def _key(front_matter: Mapping[str, Any], body: str, profile_id: str | None) -> tuple[str, str, str | None]:
+    # the body itself, not a digest of it: a str hashes once and the copy held is the article's own
+    return json.dumps(front_matter, sort_keys=True, default=str), body, profile_id
 
 
 def render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
     """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out."""
-    key = hashlib.sha256(
-        json.dumps([front_matter, body, profile.id if profile else None], sort_keys=True, default=str).encode()
-    ).hexdigest()
+    key = _key(front_matter, body, profile.id if profile else None)
     cached = _RENDERED.get(key)
     if cached is None:
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        cached = _RENDERED[key] = _render_copy(front_matter, body, profile)
+        cached = render_copy_uncached(front_matter, body, profile)
+        remember(front_matter, body, key[2], cached, key)
     return cached
 
 
-def _render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
+def remember(
+    front_matter: Mapping[str, Any],
+    body: str,
+    profile_id: str | None,
+    rendered: RenderedCopy,
+    key: tuple[str, str, str | None] | None = None,
+) -> None:
+    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs."""
+    if len(_RENDERED) >= _RENDERED_MAX:
+        _RENDERED.clear()
+    _RENDERED[key or _key(front_matter, body, profile_id)] = rendered
+
+
+def render_copy_uncached(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
     body_html = render_markdown(body)
     if body_html and not body_html.endswith("\n"):
         body_html += "\n"
     attribution = "" if has_equivalent_footer(front_matter, body, profile) else attribution_block(front_matter, profile)
-    metadata = json_ld(front_matter, profile)
-    html = body_html + attribution + json_ld_script(metadata)
-    return RenderedCopy(
-        body_html=body_html,
-        attribution_html=attribution,
-        json_ld=metadata,
-        html=html,
-        content_hash=hashlib.sha256(html.encode("utf-8")).hexdigest(),
-    )
+    body_utf8, attribution_utf8 = body_html.encode("utf-8"), attribution.encode("utf-8")
+    script_utf8 = json_ld_script(json_ld(front_matter, profile)).encode("utf-8")
+    end = len(body_utf8)
+    return RenderedCopy(body_utf8 + attribution_utf8 + script_utf8, end, end + len(attribution_utf8))

@@ -219,7 +219,7 @@ def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported)."""
     checks = Checks.for_config(config, today)
     files, findings = collect_article_files([config.paths.content])
-    parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes)]
+    parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes, render=True)]
     return site_content(files, parsed, findings, checks, already_checked=True)
 
 

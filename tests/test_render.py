@@ -367,3 +367,14 @@ def test_rendering_is_deterministic() -> None:
     assert render_copy(with_(ARTICLE, updated="2026-10-01"), BODY, profile("CC-BY-ND-4.0")).content_hash != (
         first.content_hash
     )
+
+
+def test_a_rendered_copy_gives_back_its_parts_and_json_ld() -> None:
+    front_matter = dict(ARTICLE) | {"title": "Less </script><!-- than “quoted” & more"}
+    copy = render_copy(front_matter, BODY + "\n\nCafé — naïve", load_registry().get("CC-BY-4.0"))
+    assert copy.html == copy.body_html + copy.attribution_html + copy.html[len(copy.content_html) :]
+    assert copy.content_html == copy.body_html + copy.attribution_html
+    assert copy.json_ld["headline"] == "Less </script><!-- than “quoted” & more"
+    assert "</script><!--" not in copy.html.split('<script type="application/ld+json">')[1][:-10]
+    assert copy.content_hash == hashlib.sha256(copy.html.encode()).hexdigest()
+    assert "Café — naïve" in copy.body_html

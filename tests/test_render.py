@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syndicate.front_matter import parse_article_bytes
 from syndicate.licenses import LicenseProfile, load_registry
-from syndicate.render import RenderedCopy, render_copy, render_markdown
+from syndicate.render import RenderedCopy, _fold, links_and_text, render_copy, render_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "demo" / "content" / "turkey-agreed-to-buy-russias-s-400.md"
@@ -378,3 +381,37 @@ def test_a_rendered_copy_gives_back_its_parts_and_json_ld() -> None:
     assert "</script><!--" not in copy.html.split('<script type="application/ld+json">')[1][:-10]
     assert copy.content_hash == hashlib.sha256(copy.html.encode()).hexdigest()
     assert "Café — naïve" in copy.body_html
+
+
+class _Reference(HTMLParser):
+    """What has_equivalent_footer used before links_and_text: the standard library's parser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hrefs.extend(value for name, value in attrs if tag == "a" and name == "href" and value)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+_FRAGMENT = st.sampled_from(
+    ["[a](https://e.example/?q=1&r=2 'x>y')", "<a title='a>b' href=\"https://e.example/x\">t</a>", "&copy; 2024",
+     "<em>co</em>pyright", "**Licence:** CC BY", "<a name=\"n\">anchor</a>", "<https://e.example/auto>", "x &lt;b&gt;",
+     "[e](mailto:a@e.example)", "<a href=''>empty</a>", "\n\n", " ", "<span title=\"h&quot;i\">s</span>", "é “q”"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.one_of(_FRAGMENT, st.text(max_size=8)), max_size=12).map("".join))
+def test_links_and_text_reads_sanitised_html_as_html_parser_does(markdown: str) -> None:
+    html = render_markdown(markdown)
+    reference = _Reference()
+    reference.feed(html)
+    reference.close()
+    hrefs, text = links_and_text(html)
+    assert hrefs == reference.hrefs
+    assert _fold(text) == _fold(" ".join(reference.text))

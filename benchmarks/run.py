@@ -83,21 +83,59 @@ class Sample:
     stderr: str = ""
     #: user + system CPU time of the process
     cpu_seconds: float = 0.0
+    #: peak PSS of the process and its descendants together, sampled every 50 ms (0: never sampled)
+    tree_pss_mb: float = 0.0
 
 
-#: Runs one command and writes "seconds max_rss_kib exit_status cpu_seconds" to the file named first.
-#: A lean process of its own (python -S -I, about 8 MB), because a child's max RSS includes the memory of
-#: the process it was forked from, up to its exec: from this script, which holds the corpus, it would be
+#: Runs one command and writes "seconds max_rss_kib exit_status cpu_seconds tree_pss_kib" to the file named
+#: first. A lean process of its own (python -S -I, about 8 MB), because a child's max RSS includes the memory
+#: of the process it was forked from, up to its exec: from this script, which holds the corpus, it would be
 #: this script's size. From the launcher it is at most the launcher's (below a bare `python -c pass`).
+#: wait4's max RSS is that of the largest single process (a worker's or the command's own), so a thread also
+#: samples, every 50 ms, the proportional set size (PSS: shared pages split among their sharers) of the
+#: command and all its descendants together: the memory the whole command holds at once.
 LAUNCHER = """
-import os, sys, time
+import os, sys, threading, time
+
+def descendants(root):
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    stack += [int(child) for child in f.read().split()]
+            except OSError:
+                pass
+    return found
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
 start = time.perf_counter()
 pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+peak, finished = [0], threading.Event()
+
+def sample():
+    while not finished.wait(0.05):
+        try:
+            peak[0] = max(peak[0], sum(pss_kib(p) for p in descendants(pid)))
+        except OSError:
+            pass
+
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
+finished.set()
 with open(sys.argv[1], "w") as f:
     cpu = usage.ru_utime + usage.ru_stime
-    f.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu!r}")
+    f.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu!r} {peak[0]}")
 """
 
 
@@ -114,8 +152,10 @@ def measure(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | 
         stderr_text = err.read_bytes().decode("utf-8", "replace")
         if done.returncode != 0 or not result.exists():
             return Sample(float("nan"), float("nan"), done.returncode or 1, stdout_text, stderr_text, float("nan"))
-        seconds, rss_kib, status, cpu = result.read_text().split()
-        return Sample(float(seconds), int(rss_kib) / 1024, int(status), stdout_text, stderr_text, float(cpu))
+        seconds, rss_kib, status, cpu, pss_kib = result.read_text().split()
+        return Sample(
+            float(seconds), int(rss_kib) / 1024, int(status), stdout_text, stderr_text, float(cpu), int(pss_kib) / 1024
+        )
 
 
 @dataclass
@@ -127,11 +167,13 @@ class Stats:
     seconds: list[float] = field(default_factory=list)
     max_rss_mb: list[float] = field(default_factory=list)
     cpu_seconds: list[float] = field(default_factory=list)
+    tree_pss_mb: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
     def add(self, sample: Sample) -> Sample:
         self.seconds.append(sample.seconds)
         self.max_rss_mb.append(sample.max_rss_mb)
+        self.tree_pss_mb.append(sample.tree_pss_mb)
         self.cpu_seconds.append(sample.cpu_seconds)
         if sample.returncode != 0:
             tail = "\n".join((sample.stderr.strip() or sample.stdout.strip()).splitlines()[-8:])
@@ -147,6 +189,11 @@ class Stats:
     def peak_mb(self) -> float:
         return max(self.max_rss_mb, default=float("nan"))
 
+    @property
+    def peak_all_mb(self) -> float:
+        """The larger of the largest process's max RSS and all processes' sampled PSS."""
+        return max([*self.max_rss_mb, *self.tree_pss_mb], default=float("nan"))
+
     def summary(self) -> dict[str, Any]:
         return {
             "label": self.label,
@@ -156,6 +203,7 @@ class Stats:
             "runs_s": [round(s, 4) for s in self.seconds],
             "cpu_median_s": round(statistics.median(self.cpu_seconds), 4) if self.cpu_seconds else None,
             "peak_rss_mb": round(self.peak_mb, 1),
+            "peak_tree_pss_mb": round(max(self.tree_pss_mb, default=float("nan")), 1),
             "failures": self.failures,
         }
 
@@ -558,7 +606,7 @@ class Bench:
                 f"{push.subject.median:.2f} s vs floor {push.floor:.2f} s: {push.ratio:.2f}x",
                 push.ratio <= TARGET_PUSH_VS_FLOOR,
             )
-        peaks = [(r.subject.peak_mb, r.subject.label) for r in self.rows if r.subject.max_rss_mb]
+        peaks = [(r.subject.peak_all_mb, r.subject.label) for r in self.rows if r.subject.max_rss_mb]
         if peaks:
             worst = max(peaks)
             add(
@@ -571,8 +619,8 @@ class Bench:
     def table(self) -> str:
         lines = [
             "| measurement | articles | syndicate (median s) | baseline | baseline (median s) | ratio "
-            "| peak RSS syndicate (MB) | peak RSS baseline (MB) |",
-            "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
+            "| peak RSS syndicate (MB) | all processes, PSS (MB) | peak RSS baseline (MB) |",
+            "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         for row in self.rows:
             base = row.baseline_seconds
@@ -587,7 +635,7 @@ class Bench:
             lines.append(
                 f"| {name} | {row.articles:,} | {row.subject.median:.3f} | {row.baseline_label} | "
                 f"{'–' if base is None else f'{base:.3f}'} | {'–' if row.ratio is None else f'{row.ratio:.2f}x'} | "
-                f"{row.subject.peak_mb:.0f} | {base_rss} |"
+                f"{row.subject.peak_mb:.0f} | {max(row.subject.tree_pss_mb, default=0):.0f} | {base_rss} |"
             )
         return "\n".join(lines)
 

@@ -9,7 +9,7 @@ the median over --repeat passes of the mean per article, for:
   YAML front matter   PyYAML's CSafeLoader (libyaml) vs the pure-Python SafeLoader and yaml-rs
   schema              jsonschema (Draft 2020-12, iter_errors as syndicate calls it) vs jsonschema-rs is_valid
   Markdown parse      markdown-it-py token stream (validate's link check) vs cmarkgfm to HTML
-  Markdown render     markdown-it-py, syndicate's settings, vs cmarkgfm (tables, strikethrough, raw HTML)
+  Markdown render     markdown-it-py (as syndicate rendered before) vs cmark-gfm (syndicate.commonmark, now)
   sanitise            nh3.clean, syndicate's settings, of the rendered body
 
 and whether cmarkgfm's HTML, once sanitised by nh3 exactly as syndicate
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jsonschema import Draft202012Validator
     from markdown_it import MarkdownIt
 
-    from syndicate import render
+    from syndicate import commonmark, render
 
     files = sorted((args.site / "content").rglob("*.md"))[: args.articles]
     if not files:
@@ -119,40 +119,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         row("schema", "jsonschema-rs is_valid", None)
 
     link_parser = MarkdownIt("commonmark")
+    # what syndicate rendered with before cmark-gfm (render.py until issue 8): same options
+    markdown_it = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    markdown_it.validateLink = lambda url: True  # type: ignore[method-assign]
     row("Markdown parse", "markdown-it-py parse (commonmark)", per_article(link_parser.parse, bodies, args.repeat))
-    row("Markdown render", "markdown-it-py render (syndicate's)", per_article(render._md.render, bodies, args.repeat))
-    cmark: Callable[[str], str] | None = None
-    if importlib.util.find_spec("cmarkgfm"):
-        cmarkgfm: Any = importlib.import_module("cmarkgfm")
-        unsafe = importlib.import_module("cmarkgfm.cmark").Options.CMARK_OPT_UNSAFE
-
-        def cmark(text: str) -> str:
-            return str(
-                cmarkgfm.markdown_to_html_with_extensions(text, options=unsafe, extensions=["table", "strikethrough"])
-            )
-
-        row("Markdown render", "cmarkgfm (table, strikethrough, unsafe)", per_article(cmark, bodies, args.repeat))
-    else:
-        row("Markdown render", "cmarkgfm", None)
-
-    rendered = {body: render._md.render(body) for body in bodies}
-    original = render._md.render
-    try:
-        render._md.render = rendered.__getitem__  # type: ignore[assignment,method-assign]
-        row("sanitise", "nh3.clean (syndicate's settings)", per_article(render.render_markdown, bodies, args.repeat))
-    finally:
-        render._md.render = original  # type: ignore[method-assign]
-
-    same = None
-    if cmark is not None:
-        try:
-            ours = [render.render_markdown(b) for b in bodies]
-            render._md.render = cmark  # type: ignore[assignment,method-assign]
-            theirs = [render.render_markdown(b) for b in bodies]
-        finally:
-            render._md.render = original  # type: ignore[method-assign]
-        same = sum(a == b for a, b in zip(ours, theirs, strict=True))
-        print(f"  identical sanitised HTML: {same} of {len(bodies)}", file=sys.stderr)
+    row(
+        "Markdown render",
+        "markdown-it-py render (as syndicate did)",
+        per_article(markdown_it.render, bodies, args.repeat),
+    )
+    row(
+        "Markdown render", "cmark-gfm, syndicate.commonmark (now)", per_article(commonmark.to_html, bodies, args.repeat)
+    )
+    html = {body: commonmark.to_html(body) for body in bodies}
+    row(
+        "sanitise",
+        "nh3 Cleaner (syndicate's settings)",
+        per_article(lambda b: render.sanitise(html[b]), bodies, args.repeat),
+    )
+    ours = [render.sanitise(html[b]) for b in bodies]
+    # the one known difference: GFM strikethrough is <del> in cmark-gfm, <s> in markdown-it
+    theirs = [render.sanitise(markdown_it.render(b)).replace("<s>", "<del>").replace("</s>", "</del>") for b in bodies]
+    same = sum(a == b for a, b in zip(ours, theirs, strict=True))
+    print(f"  identical sanitised HTML: {same} of {len(bodies)}", file=sys.stderr)
 
     print(f"Per article, over {len(files):,} articles of {args.site} (median of {args.repeat} passes):\n")
     print("| step | library | per article | note |")
@@ -160,8 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for what, how, seconds, note in rows:
         shown = "not installed" if seconds is None else f"{seconds * 1e6:,.0f} us"
         print(f"| {what} | {how} | {shown} | {note} |")
-    if same is not None:
-        print(f"\ncmarkgfm + nh3 gives HTML identical to markdown-it-py + nh3 on {same} of {len(bodies):,} articles.")
+    print(f"\ncmark-gfm + nh3 gives HTML identical to markdown-it-py + nh3 on {same} of {len(bodies):,} articles.")
     return 0
 
 

@@ -60,15 +60,25 @@ def _render(data: bytes, options: int) -> str:
         _lib.cmark_parser_free(parser)
 
 
+#: the last body rendered: the link check and the copy of one article render the same body in turn
+_last: tuple[str, int, str] = ("", 0, "")
+
+
 def to_html(markdown: str, sourcepos: bool = False) -> str:
     """The HTML of `markdown`, unsanitised; `sourcepos` adds data-sourcepos="LINE:COL-LINE:COL"
     to block elements (1-based lines of `markdown`)."""
+    global _last
     options = _OPTIONS | (Options.CMARK_OPT_SOURCEPOS if sourcepos else 0)
+    last = _last  # one read: push renders from several threads
+    if last[1] == options and last[0] == markdown:  # (the same str object: compared at once)
+        return last[2]
     try:
         data = markdown.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: no file can hold them, but a str can
         data = markdown.encode("utf-8", "replace")
-    return _render(data, options)
+    html = _render(data, options)
+    _last = (markdown, options, html)
+    return html
 
 
 @functools.lru_cache(maxsize=256)

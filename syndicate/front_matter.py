@@ -52,6 +52,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     def ascend_resolver(self) -> None:
         return None
 
+
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge")
 )

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from syndicate.config import Config
-from syndicate.incremental import config_digest, nothing_to_do
+from syndicate.incremental import nothing_to_do
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
+from syndicate.noop import config_digest
 from syndicate.reports import finding_line
 
 if TYPE_CHECKING:

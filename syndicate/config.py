@@ -24,11 +24,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from syndicate.errors import ConfigError
+from syndicate.noop import CONFIG_ENV as CONFIG_ENV  # where they are defined: noop.py looks configs up too
+from syndicate.noop import CONFIG_NAME as CONFIG_NAME
 from syndicate.noop import SitePaths
 from syndicate.schemas import schema_problems
 
-CONFIG_ENV = "SYNDICATE_CONFIG"
-CONFIG_NAME = "syndicate.toml"
 #: the default of [limits] max_article_bytes (front_matter.MAX_FILE_BYTES)
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
 #: keys whose value would be a secret (a key ending in _env names a variable instead)

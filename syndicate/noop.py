@@ -1,12 +1,18 @@
-"""Deciding that a cron run has nothing to do, in one place.
+"""Deciding that a cron run has nothing to do, in one place, cheaply enough to run before the command line loads.
 
 `syndicate run` is started by cron every few minutes, and most runs find
-nothing changed. `unchanged` is that decision (run.py makes it through
-incremental.nothing_to_do): one stat per article file, hashed into one
-digest that is compared with the digest the last run stored, instead of a
-ledger row per file. The module imports only what the check needs from the
-standard library, and touches files through `os` with str paths, without
-pathlib's import and per-call cost.
+nothing changed. `unchanged` is that decision: one stat per article file,
+hashed into one digest that is compared with the digest the last run
+stored. run.py makes it through incremental.nothing_to_do, and
+`answer_noop` makes it for the `syndicate` command (__main__.py) before
+click, the config schema and the ledger classes are imported: those
+imports were half of a no-op run's time. So this module imports only what
+the check needs from the standard library, and touches files through `os`
+with str paths, without pathlib's import and per-call cost.
+
+`answer_noop` answers only a clean no-op (nothing to do and no standing
+problem); anything else, unusual or failing, returns None and the normal
+command line does the whole run, as it always did.
 """
 
 # str paths through os on purpose (see above):
@@ -21,10 +27,19 @@ from typing import TYPE_CHECKING
 from syndicate import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
 SUFFIXES = (".md", ".markdown")
 DEFAULT_PATHS = {"content": "content", "feeds": "feeds", "state": ".syndicate/state.db"}
+CONFIG_ENV = "SYNDICATE_CONFIG"
+CONFIG_NAME = "syndicate.toml"
+#: what `syndicate -v run` says on a no-op run
+NOTHING_CHANGED = "syndicate run: nothing changed since the last run"
+#: what `syndicate run --format json` prints on a no-op run without standing problems (reports.run_summary)
+NOOP_JSON = (
+    '{"articles": null, "errors": 0, "failed": 0, "feeds": null, "noop": true, "ok": true, "plan": '
+    '{"create": 0, "delete": 0, "refused": 0, "skipped": 0, "unchanged": 0, "update": 0}, "problems": []}'
+)
 
 
 class SitePaths:
@@ -123,3 +138,101 @@ def unchanged(
         return False
     stored = state("files_digest")
     return stored is not None and stored == files_digest(scan(content_root))
+
+
+# -- the `syndicate run` no-op, before the command line loads ------------------------
+
+
+class _RunArgs:
+    __slots__ = ("config", "json", "now", "verbose")
+
+    def __init__(self) -> None:
+        self.config: str | None = None
+        self.verbose = False
+        self.json = False
+        self.now = ""
+
+
+def _parse(argv: Sequence[str]) -> _RunArgs | None:
+    """`[--config PATH] [-v] [-q] run [--format text|json] [--now ISO]` as click reads it; None for anything else."""
+    args = _RunArgs()
+    tokens = list(argv)
+    command = False
+    while tokens:
+        arg = tokens.pop(0)
+        name, equals, value = arg.partition("=")
+        if name in (("--format", "--now") if command else ("--config",)):
+            if not equals:
+                if not tokens:
+                    return None
+                value = tokens.pop(0)  # as click does, whatever it looks like
+            if name == "--config":
+                args.config = value
+            elif name == "--now":
+                args.now = value
+            elif value in ("text", "json"):
+                args.json = value == "json"
+            else:
+                return None
+        elif command:
+            return None
+        elif arg == "run":
+            command = True
+        elif arg == "--verbose" or (len(arg) > 1 and arg[0] == "-" and set(arg[1:]) == {"v"}):
+            args.verbose = True
+        elif arg not in ("-q", "--quiet"):
+            return None
+    return args if command else None
+
+
+def _find_config(explicit: str | None, environ: Mapping[str, str]) -> str | None:
+    """config.find_config: --config, else $SYNDICATE_CONFIG, else ./syndicate.toml (None: not found, or unusual)."""
+    named = explicit or environ.get(CONFIG_ENV)
+    if named:
+        return named if os.path.isfile(named) else None
+    return CONFIG_NAME if os.path.isfile(CONFIG_NAME) else None
+
+
+def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """For `syndicate ... run` with nothing to do and no standing problem: (stdout, stderr), exit status 0.
+
+    None whenever the command is anything else, or a run would do work or
+    report a problem, or anything is unusual (the lock is held, a file is
+    missing, the config changed): then the normal command line runs and
+    decides, with its own messages. Same lock, same decision, same output.
+    """
+    args = _parse(argv)
+    config_path = _find_config(args.config, environ) if args is not None else None
+    if args is None or config_path is None:
+        return None
+    import sqlite3
+    import tomllib
+
+    from syndicate.lock import LockedError, run_lock
+
+    try:
+        with open(config_path, "rb") as config_file:
+            raw = config_file.read()
+        data = tomllib.loads(raw.decode("utf-8"))
+        paths = data.get("paths", {})
+        site = SitePaths.of(config_path, paths if isinstance(paths, dict) else {})
+        now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now(dt.UTC)
+        if now.tzinfo is None or not os.path.isfile(site.state):
+            return None
+        if not (os.access(site.state, os.W_OK) and os.access(os.path.dirname(site.state), os.W_OK)):
+            return None  # the normal path opens the ledger for writing, and would fail
+        with run_lock(site.state):
+            state = ledger_state(site.state)
+            config_sha256 = hashlib.sha256(raw).hexdigest()
+            if state.get("config_digest") != config_digest(config_sha256):
+                return None  # the normal path validates the new config, and the run works
+            content = os.path.realpath(site.content, strict=True)
+            if not unchanged(state.get, site, config_sha256, now, content):
+                return None
+            if state.get("problems") not in (None, "", "[]"):
+                return None  # reported by the normal path: its text goes through click
+    except (OSError, ValueError, UnicodeError, sqlite3.Error, LockedError):
+        return None
+    if args.json:
+        return NOOP_JSON + "\n", ""
+    return "", NOTHING_CHANGED + "\n" if args.verbose else ""

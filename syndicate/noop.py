@@ -81,19 +81,29 @@ def scan(root: str) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
     stack = [root]
     while stack:
+        folder = stack.pop()
+        prefix = folder if folder.endswith("/") else folder + "/"
         try:
-            entries = list(os.scandir(stack.pop()))
+            # listed through a descriptor, each stat looks up one name rather than the whole path
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:
             continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif name.lower().endswith(SUFFIXES) and entry.is_file():
-                stat = entry.stat()
-                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+        try:
+            entries = list(os.scandir(fd))
+        except OSError:
+            entries = []
+        try:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(prefix + name)
+                elif name.lower().endswith(SUFFIXES) and entry.is_file():
+                    stat = entry.stat()
+                    found[prefix + name] = (stat.st_mtime_ns, stat.st_size)
+        finally:
+            os.close(fd)
     return found
 
 

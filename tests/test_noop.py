@@ -313,3 +313,20 @@ def test_the_console_script_is_the_early_entry() -> None:
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"syndicate": "syndicate.__main__:main"}
+
+
+def test_scan_counts_links_to_files_but_does_not_enter_linked_folders(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "year").mkdir(parents=True)
+    (content / "year" / "a.md").write_text("a")
+    (content / "B.MARKDOWN").write_text("b")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "c.md").write_text("c")
+    (content / "linked.md").symlink_to(tmp_path / "elsewhere" / "c.md")
+    (content / "linked-folder").symlink_to(tmp_path / "elsewhere")
+    (content / "folder.md").mkdir()
+    (content / "folder.md" / "d.md").write_text("d")
+    found = noop.scan(str(content.resolve()))
+    root = str(content.resolve())
+    assert sorted(found) == [f"{root}/B.MARKDOWN", f"{root}/folder.md/d.md", f"{root}/linked.md", f"{root}/year/a.md"]
+    assert found[f"{root}/linked.md"][1] == 1  # the target's stat

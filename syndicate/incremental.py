@@ -53,12 +53,16 @@ def config_known(path: Path, raw: bytes) -> bool:
     return known == noop.config_digest(hashlib.sha256(raw).hexdigest())
 
 
-def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
-    """True when the last run's work still stands: same files, same config, no time has come."""
+def site_paths(config: Config) -> noop.SitePaths:
     paths = config.paths
     licenses = str(paths.licenses) if paths.licenses else None
-    site = noop.SitePaths(str(paths.content), str(paths.feeds), str(paths.state), licenses)
-    return noop.unchanged(ledger.get_state, site, config.digest, now, str(paths.content.resolve()))
+    return noop.SitePaths(str(config.path), str(paths.content), str(paths.feeds), str(paths.state), licenses)
+
+
+def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
+    """True when the last run's work still stands: same files, same config, no time has come."""
+    content = str(config.paths.content.resolve())
+    return noop.unchanged(ledger.get_state, site_paths(config), config.digest, now, content)
 
 
 def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import fcntl
 import os
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from syndicate.errors import ExitStatus, SyndicateError
 
-if TYPE_CHECKING:  # the no-op check (noop.py) takes the lock without importing pathlib
+TYPE_CHECKING = False  # the early no-op answer (noop.py) takes the lock without importing typing or pathlib
+if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 

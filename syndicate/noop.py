@@ -16,16 +16,16 @@ command line does the whole run, as it always did.
 """
 
 # str paths through os on purpose (see above):
-# ruff: noqa: PTH112, PTH113, PTH118, PTH120, PTH123, PTH208
+# ruff: noqa: PTH112, PTH113, PTH118, PTH120, PTH121, PTH123, PTH208
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import os
-from typing import TYPE_CHECKING
 
 from syndicate import __version__
 
+TYPE_CHECKING = False  # typing costs 3 ms to import, and nothing here needs it at run time
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
@@ -43,32 +43,55 @@ NOOP_JSON = (
 
 
 class SitePaths:
-    """Where a site keeps its files, as absolute str paths."""
+    """Where a site keeps its files, as absolute str paths: its config file and the config's [paths]."""
 
-    __slots__ = ("content", "feeds", "licenses", "state")
+    __slots__ = ("config", "content", "feeds", "licenses", "state")
 
-    def __init__(self, content: str, feeds: str, state: str, licenses: str | None) -> None:
-        self.content, self.feeds, self.state, self.licenses = content, feeds, state, licenses
+    def __init__(self, config: str, content: str, feeds: str, state: str, licenses: str | None) -> None:
+        self.config, self.content, self.feeds, self.state, self.licenses = config, content, feeds, state, licenses
 
     @classmethod
     def of(cls, config_path: str, paths: Mapping[str, object]) -> SitePaths:
         """The config's [paths], relative to the config file's folder (symbolic links resolved)."""
-        root = os.path.dirname(os.path.realpath(config_path))
+        config = os.path.realpath(config_path)
+        root = os.path.dirname(config)
         merged = {**DEFAULT_PATHS, **paths}
         licenses = merged.get("licenses")
         return cls(
+            config=config,
             content=os.path.join(root, str(merged["content"])),
             feeds=os.path.join(root, str(merged["feeds"])),
             state=os.path.join(root, str(merged["state"])),
             licenses=os.path.join(root, str(licenses)) if licenses else None,
         )
 
+    def remember(self) -> dict[str, str]:
+        """As run_state keeps them: the early answer reads them there instead of parsing the config."""
+        values = (self.config, self.content, self.feeds, self.state, self.licenses or "")
+        return dict(zip(_REMEMBERED, values, strict=True))
+
+    @classmethod
+    def remembered(cls, state: Mapping[str, str]) -> SitePaths | None:
+        values = [state.get(key) for key in _REMEMBERED]
+        if any(value is None for value in values):
+            return None
+        config, content, feeds, state_path, licenses = (str(value) for value in values)
+        return cls(config, content, feeds, state_path, licenses or None)
+
+
+_REMEMBERED = ("site_config", "site_content", "site_feeds", "site_state", "site_licenses")
+
 
 def ledger_state(state: str) -> dict[str, str]:
-    """The ledger's run_state, read only (the Ledger class would migrate and take a write lock)."""
+    """The ledger's run_state, only read (the Ledger class would migrate, which takes SQLite's write lock).
+
+    Opened for writing all the same, without creating: the last connection
+    to close removes the -wal and -shm files beside the ledger, as a Ledger
+    does; a read-only one would leave them.
+    """
     import sqlite3
 
-    uri = "file:" + state.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    uri = "file:" + state.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=rw"
     db = sqlite3.connect(uri, uri=True)
     try:
         return {key: str(value) for key, value in db.execute("SELECT key, value FROM run_state")}
@@ -203,6 +226,33 @@ def _find_config(explicit: str | None, environ: Mapping[str, str]) -> str | None
     return CONFIG_NAME if os.path.isfile(CONFIG_NAME) else None
 
 
+def _state_guess(text: str) -> str:
+    """[paths] state as a plainly written config sets it, else the default.
+
+    Only a guess, to find the ledger without importing tomllib (about 8 ms):
+    answer_noop trusts it only when that ledger says the last run used it.
+    """
+    table = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            table = line[1:].partition("]")[0].strip()
+        elif table == "paths" and line.startswith("state"):
+            key, _, value = line.partition("=")
+            value = value.strip()
+            if key.strip() == "state" and value[:1] in ('"', "'"):
+                return value[1:].partition(value[0])[0]
+    return DEFAULT_PATHS["state"]
+
+
+def _known_site(state: Mapping[str, str], config: str, config_sha256: str) -> SitePaths | None:
+    """The paths the last run found in these config bytes, at this place; None if it ran on others."""
+    site = SitePaths.remembered(state)
+    if site is None or site.config != config or state.get("config_digest") != config_digest(config_sha256):
+        return None
+    return site
+
+
 def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, str] | None:
     """For `syndicate ... run` with nothing to do and no standing problem: (stdout, stderr), exit status 0.
 
@@ -210,38 +260,43 @@ def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, s
     report a problem, or anything is unusual (the lock is held, a file is
     missing, the config changed): then the normal command line runs and
     decides, with its own messages. Same lock, same decision, same output.
+
+    The config is not parsed: the ledger's run_state holds, from the last
+    run, the hash of the config's bytes it validated and the paths it
+    found in them (SitePaths.remember), for the config file at that place.
     """
     args = _parse(argv)
     config_path = _find_config(args.config, environ) if args is not None else None
     if args is None or config_path is None:
         return None
     import sqlite3
-    import tomllib
 
     from syndicate.lock import LockedError, run_lock
 
     try:
         with open(config_path, "rb") as config_file:
             raw = config_file.read()
-        data = tomllib.loads(raw.decode("utf-8"))
-        paths = data.get("paths", {})
-        site = SitePaths.of(config_path, paths if isinstance(paths, dict) else {})
+        config = os.path.realpath(config_path)
+        guess = os.path.join(os.path.dirname(config), _state_guess(raw.decode("utf-8")))
         now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now(dt.UTC)
-        if now.tzinfo is None or not os.path.isfile(site.state):
+        if now.tzinfo is None or not os.path.isfile(guess):
             return None
+        config_sha256 = hashlib.sha256(raw).hexdigest()
+        site = _known_site(ledger_state(guess), config, config_sha256)
+        if site is None or not os.path.samefile(site.state, guess):
+            return None  # the normal path validates the config, finds the ledger, and the run works
         if not (os.access(site.state, os.W_OK) and os.access(os.path.dirname(site.state), os.W_OK)):
             return None  # the normal path opens the ledger for writing, and would fail
-        with run_lock(site.state):
+        with run_lock(site.state):  # the path the normal path locks, as it writes it
             state = ledger_state(site.state)
-            config_sha256 = hashlib.sha256(raw).hexdigest()
-            if state.get("config_digest") != config_digest(config_sha256):
-                return None  # the normal path validates the new config, and the run works
-            content = os.path.realpath(site.content, strict=True)
-            if not unchanged(state.get, site, config_sha256, now, content):
+            site = _known_site(state, config, config_sha256)  # again: a run may have ended meanwhile
+            if site is None:
+                return None
+            if not unchanged(state.get, site, config_sha256, now, os.path.realpath(site.content, strict=True)):
                 return None
             if state.get("problems") not in (None, "", "[]"):
                 return None  # reported by the normal path: its text goes through click
-    except (OSError, ValueError, UnicodeError, sqlite3.Error, LockedError):
+    except (OSError, ValueError, sqlite3.Error, LockedError):
         return None
     if args.json:
         return NOOP_JSON + "\n", ""

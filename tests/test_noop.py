@@ -226,6 +226,60 @@ def test_no_early_answer_without_a_ledger_or_config(
     assert noop.answer_noop(["run"], {}) is None
 
 
+def test_the_ledger_is_found_without_parsing_the_config(site: Path, run_cli: Any) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text().replace('state = ".syndicate/state.db"', "state = '.syndicate/s.db'  # x"))
+    first_run(site, run_cli)
+    argv = ["--config", str(config), "run", "--now", NOW]
+    assert noop._state_guess(config.read_text()) == ".syndicate/s.db"
+    assert noop.answer_noop(argv, {}) is not None
+    # written so that the guess misses (\\u0073 is s): the normal path answers
+    config.write_text(config.read_text().replace("state = '.syndicate/s.db'  # x", 'state = ".syndicate/\\u0073.db"'))
+    first_run(site, run_cli)
+    assert noop._state_guess(config.read_text()) == ".syndicate/\\u0073.db"
+    assert noop.answer_noop(argv, {}) is None
+    assert "nothing changed" in run_cli("-v", *argv).err
+    # the same ledger by another name will do: the lock is taken by the name the normal path uses
+    (site / ".syndicate" / "\\u0073.db").symlink_to("s.db")
+    assert noop.answer_noop(argv, {}) is not None
+    assert not (site / ".syndicate" / "\\u0073.db.lock").exists()
+
+
+def test_a_decoy_ledger_where_the_guess_looks_is_not_trusted(site: Path, run_cli: Any) -> None:
+    config = site / "syndicate.toml"
+    paths = ("[paths]", "content = ", "feeds = ", "state = ")
+    kept = [line for line in config.read_text().splitlines() if not line.startswith(paths)]
+    # an inline table: the guess misses it, and looks in the default place
+    config.write_text('paths = {state = "s.db"}\n' + "\n".join(kept) + "\n")
+    first_run(site, run_cli)
+    argv = ["--config", str(config), "run", "--now", NOW]
+    assert noop._state_guess(config.read_text()) == ".syndicate/state.db"
+    assert noop.answer_noop(argv, {}) is None  # nothing there
+    (site / ".syndicate").mkdir()
+    (site / ".syndicate" / "state.db").write_bytes((site / "s.db").read_bytes())  # same config digest and paths
+    assert noop.answer_noop(argv, {}) is None
+    assert "nothing changed" in run_cli("-v", *argv).err
+
+
+def test_a_moved_site_is_answered_once_a_run_has_seen_it(site: Path, run_cli: Any, tmp_path: Path) -> None:
+    first_run(site, run_cli)
+    moved = site.rename(tmp_path / "moved")
+    argv = ["--config", str(moved / "syndicate.toml"), "run", "--format", "json", "--now", NOW]
+    assert noop.answer_noop(argv, {}) is None
+    assert json.loads(run_cli(*argv).out)["noop"] is False  # the files have other paths
+    assert noop.answer_noop(argv, {}) is not None
+
+
+def test_a_site_whose_path_sqlite_would_read_as_a_uri(tmp_path: Path, site: Path, run_cli: Any) -> None:
+    odd = tmp_path / "a?b#c%41"
+    odd.mkdir()
+    site = site.rename(odd / "site")
+    first_run(site, run_cli)
+    argv = ["--config", str(site / "syndicate.toml"), "-v", "run", "--now", NOW]
+    assert noop.answer_noop(argv, {}) == ("", noop.NOTHING_CHANGED + "\n")
+    assert sorted(p.name for p in (site / ".syndicate").iterdir()) == ["state.db", "state.db.lock"]
+
+
 def test_config_from_the_environment_or_the_working_folder(
     site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -295,16 +349,17 @@ def test_anything_else_goes_to_the_command_line(argv: list[str]) -> None:
 
 def test_the_command_answers_a_noop_without_loading_click(site: Path, run_cli: Any) -> None:
     config = first_run(site, run_cli)
+    modules = "('click', 'syndicate.cli', 'syndicate.config', 'tomllib')"
     probe = (
         "import sys\nfrom syndicate.__main__ import main\ntry:\n    main()\nexcept SystemExit as e:\n"
-        "    print(e.code, sorted(m for m in ('click', 'syndicate.cli', 'syndicate.config') if m in sys.modules))"
+        f"    print(e.code, sorted(m for m in {modules} if m in sys.modules))"
     )
     argv = ["--config", config, "-v", "run", "--now", NOW]
     done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False)
     assert (done.stdout, done.stderr) == ("0 []\n", noop.NOTHING_CHANGED + "\n")
     touch(site)
     done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False)
-    assert done.stdout.endswith("0 ['click', 'syndicate.cli', 'syndicate.config']\n")
+    assert done.stdout.endswith("0 ['click', 'syndicate.cli', 'syndicate.config', 'tomllib']\n")
     assert "syndicate run: 4 articles" in done.stderr
 
 

@@ -153,18 +153,20 @@ def report_samples(stacks: list[tuple[list[tuple[str, str]], int]], seconds: flo
 
 
 def trace(cli_args: Sequence[str]) -> tuple[pstats.Stats, float]:
-    from syndicate.cli import main
+    from syndicate.__main__ import main  # the command's entry: a no-op run is answered there
 
     profiler = cProfile.Profile()
     start = time.perf_counter()
+    argv, sys.argv = sys.argv, ["syndicate", *cli_args]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         profiler.enable()
         try:
-            main(list(cli_args))
+            main()
         except SystemExit:
             pass
         finally:
             profiler.disable()
+            sys.argv = argv
     return pstats.Stats(profiler), time.perf_counter() - start
 
 

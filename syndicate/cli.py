@@ -1,8 +1,8 @@
 """The command line: parses arguments, calls the library, prints, picks the exit status.
 
-This is the only module that prints or exits. Commands of the contract in
-DESIGN.md that this version does not implement yet are listed with their help,
-and exit 2 with a one-line "not available yet".
+This is the only module that prints or exits, but for __main__.py, which answers a no-op
+`run` before this module loads. Commands of the contract in DESIGN.md that this version does
+not implement yet are listed with their help, and exit 2 with a one-line "not available yet".
 """
 
 from __future__ import annotations

@@ -24,11 +24,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from syndicate.errors import ConfigError
+from syndicate.noop import CONFIG_ENV as CONFIG_ENV  # where they are defined: noop.py looks configs up too
+from syndicate.noop import CONFIG_NAME as CONFIG_NAME
+from syndicate.noop import SitePaths
 from syndicate.schemas import schema_problems
 
-CONFIG_ENV = "SYNDICATE_CONFIG"
-CONFIG_NAME = "syndicate.toml"
-DEFAULT_PATHS = {"content": "content", "feeds": "feeds", "state": ".syndicate/state.db"}
 #: the default of [limits] max_article_bytes (front_matter.MAX_FILE_BYTES)
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
 #: keys whose value would be a secret (a key ending in _env names a variable instead)
@@ -263,9 +263,7 @@ def _bad_schedules(data: dict[str, Any]) -> list[str]:
 
 
 def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
-    root = path.resolve().parent
-    paths = {**DEFAULT_PATHS, **data.get("paths", {})}
-    licenses = paths.get("licenses")
+    paths = SitePaths.of(str(path), data.get("paths", {}))
     endpoints = tuple(
         Endpoint(
             name=e["name"],
@@ -288,10 +286,10 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             tag_feeds=feeds.get("tag_feeds", True),
         ),
         paths=Paths(
-            content=root / paths["content"],
-            feeds=root / paths["feeds"],
-            state=root / paths["state"],
-            licenses=root / licenses if licenses else None,
+            content=Path(paths.content),
+            feeds=Path(paths.feeds),
+            state=Path(paths.state),
+            licenses=Path(paths.licenses) if paths.licenses else None,
         ),
         endpoints=endpoints,
         limits=Limits(max_article_bytes=data.get("limits", {}).get("max_article_bytes", MAX_ARTICLE_BYTES)),

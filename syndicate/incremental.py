@@ -1,8 +1,9 @@
 """What makes a cron run cheap: files are re-read and re-validated only when they changed.
 
 `run` keeps, in the ledger database, each article file's stat (mtime, size),
-content hash and parsed, validated result. A run first stats the content
-folder and compares with one query (`nothing_to_do`); when nothing changed,
+content hash and parsed, validated result, and one digest of all the stats.
+A run first stats the content folder and compares the digest of what it
+finds with that one (`nothing_to_do`, in noop.py); when nothing changed,
 no time has come (embargo, retry, schedule) and the config is the same, it
 stops there, before any heavy import. Otherwise only changed files are read
 again. Everything is re-validated when the config, the licence profiles, the
@@ -15,11 +16,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syndicate import __version__
+from syndicate import noop
 from syndicate.config import Config
 from syndicate.findings import Code, Finding, Severity
 
@@ -27,41 +27,15 @@ if TYPE_CHECKING:
     from syndicate.ledger import Ledger
     from syndicate.validate import SiteContent
 
-SUFFIXES = (".md", ".markdown")
-
 
 def scan_content(folder: Path) -> dict[str, tuple[int, int]]:
     """Every article file below `folder` (hidden ones skipped): absolute path -> (mtime_ns, size)."""
-    found: dict[str, tuple[int, int]] = {}
-    stack = [str(folder.resolve())]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
-                stat = entry.stat()
-                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
-    return found
+    return noop.scan(str(folder.resolve()))
 
 
 def fingerprint(config: Config) -> str:
     """Changes when anything validation depends on changes, besides the articles and the day."""
-    digest = hashlib.sha256(config_digest(config.digest).encode())
-    if config.paths.licenses is not None and config.paths.licenses.is_dir():
-        for path in sorted(config.paths.licenses.glob("*.json")):
-            digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def config_digest(config_sha256: str) -> str:
-    """What the ledger remembers of a validated config: the hash of its bytes, for this version."""
-    return f"{__version__}:{config_sha256}"
+    return noop.fingerprint(config.digest, str(config.paths.licenses) if config.paths.licenses else None)
 
 
 def config_known(path: Path, raw: bytes) -> bool:
@@ -70,29 +44,25 @@ def config_known(path: Path, raw: bytes) -> bool:
     import tomllib
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-        state = path.resolve().parent / str(data.get("paths", {}).get("state", ".syndicate/state.db"))
-        if not state.is_file():
+        state = noop.SitePaths.of(str(path), tomllib.loads(raw.decode("utf-8")).get("paths", {})).state
+        if not Path(state).is_file():
             return False
-        with sqlite3.connect(f"file:{state}?mode=ro", uri=True) as db:
-            row = db.execute("SELECT value FROM run_state WHERE key = 'config_digest'").fetchone()
+        known = noop.ledger_state(state).get("config_digest")
     except (ValueError, OSError, sqlite3.Error, AttributeError, TypeError):
         return False
-    return row is not None and row[0] == config_digest(hashlib.sha256(raw).hexdigest())
+    return known == noop.config_digest(hashlib.sha256(raw).hexdigest())
+
+
+def site_paths(config: Config) -> noop.SitePaths:
+    paths = config.paths
+    licenses = str(paths.licenses) if paths.licenses else None
+    return noop.SitePaths(str(config.path), str(paths.content), str(paths.feeds), str(paths.state), licenses)
 
 
 def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
     """True when the last run's work still stands: same files, same config, no time has come."""
-    wake = ledger.get_state("next_wakeup")
-    if wake and dt.datetime.fromisoformat(wake) <= now:
-        return False
-    if ledger.get_state("validated_on") != now.date().isoformat():
-        return False
-    if ledger.get_state("fingerprint") != fingerprint(config):
-        return False
-    if not (config.paths.feeds / "atom.xml").is_file():
-        return False
-    return scan_content(config.paths.content) == ledger.file_stats()
+    content = str(config.paths.content.resolve())
+    return noop.unchanged(ledger.get_state, site_paths(config), config.digest, now, content)
 
 
 def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
@@ -123,7 +93,8 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
             rows.append((key, *stats[key], fresh.sha256, _to_json(article)))
         parsed.append(article)
     ledger.replace_files(rows)
-    ledger.set_state({"fingerprint": current, "validated_on": today.isoformat()})
+    digest = noop.files_digest(stats)
+    ledger.set_state({"fingerprint": current, "validated_on": today.isoformat(), "files_digest": digest})
     return site_content(files, parsed, [], checks, already_checked=True)
 
 

@@ -65,10 +65,21 @@ def _0002_create_run_state(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+def _0003_files_digest(db: sqlite3.Connection) -> None:
+    """run compares one digest of the content folder's stat with the scan, no longer every row: derive it."""
+    from syndicate.noop import files_digest
+
+    rows = db.execute("SELECT path, mtime_ns, size FROM article_files").fetchall()
+    if rows:
+        stats = {row[0]: (row[1], row[2]) for row in rows}
+        db.execute("INSERT OR REPLACE INTO run_state VALUES ('files_digest', ?)", (files_digest(stats),))
+
+
 #: applied in order; never edit one that has shipped: add another
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_create_deliveries", _0001_create_deliveries),
     ("0002_create_run_state", _0002_create_run_state),
+    ("0003_files_digest", _0003_files_digest),
 )
 
 
@@ -231,9 +242,6 @@ class Ledger:
     def set_state(self, values: dict[str, str]) -> None:
         with self._transaction() as db:
             db.executemany("INSERT OR REPLACE INTO run_state VALUES (?, ?)", values.items())
-
-    def file_stats(self) -> dict[str, tuple[int, int]]:
-        return {row[0]: (row[1], row[2]) for row in self._db.execute("SELECT path, mtime_ns, size FROM article_files")}
 
     def cached_files(self) -> dict[str, tuple[int, int, str, str]]:
         rows = self._db.execute("SELECT path, mtime_ns, size, sha256, parsed FROM article_files")

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from syndicate.errors import ExitStatus, SyndicateError
+
+TYPE_CHECKING = False  # the early no-op answer (noop.py) takes the lock without importing typing or pathlib
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 
 class LockedError(SyndicateError):
@@ -20,9 +23,9 @@ class LockedError(SyndicateError):
 
 
 @contextmanager
-def run_lock(state: Path) -> Iterator[None]:
-    path = state.with_name(state.name + ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
+def run_lock(state: Path | str) -> Iterator[None]:
+    path = os.fspath(state) + ".lock"
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)  # noqa: PTH103, PTH120 (pathlib: see TYPE_CHECKING)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:

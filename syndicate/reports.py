@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from syndicate.findings import Finding, Severity, ValidationReport
+from syndicate.noop import NOTHING_CHANGED
 
 if TYPE_CHECKING:
     from syndicate.config import Config
@@ -69,7 +70,7 @@ def run_summary(result: RunResult) -> dict[str, object]:
 
 def run_summary_line(summary: dict[str, object]) -> str:
     if summary["noop"]:
-        return "syndicate run: nothing changed since the last run"
+        return NOTHING_CHANGED
     plan = summary["plan"]
     feeds = summary["feeds"]
     assert isinstance(plan, dict) and isinstance(feeds, dict)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from syndicate.config import Config
-from syndicate.incremental import config_digest, nothing_to_do
+from syndicate.incremental import nothing_to_do, site_paths
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
+from syndicate.noop import config_digest
 from syndicate.reports import finding_line
 
 if TYPE_CHECKING:
@@ -81,9 +82,10 @@ def run(
 ) -> RunResult:
     """One cron run. Raises LockedError (exit 75) when another run holds the lock."""
     with run_lock(config.paths.state), Ledger(config.paths.state) as ledger:
-        digest = config_digest(config.digest)
-        if ledger.get_state("config_digest") != digest:
-            ledger.set_state({"config_digest": digest})
+        # what the early answer (noop.answer_noop) checks a config against, without parsing it
+        known = {"config_digest": config_digest(config.digest), **site_paths(config).remember()}
+        if any(ledger.get_state(key) != value for key, value in known.items()):
+            ledger.set_state(known)
         if nothing_to_do(config, ledger, now):
             standing = ledger.get_state("problems")
             return RunResult(noop=True, standing=json.loads(standing) if standing else [])

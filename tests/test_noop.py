@@ -1,0 +1,387 @@
+"""The no-op decision: one digest of the content folder, and the answer given before the command line loads."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicate import noop
+from syndicate.config import load_config
+from syndicate.ledger import Ledger
+from syndicate.lock import run_lock
+from syndicate.reports import run_summary
+from syndicate.run import RunResult
+from tests.conftest import REPO
+
+ALDER = "alder-valley-water-board-approves-tiered-rates"
+NOW = "2030-01-01T10:00:00+00:00"
+
+
+def digest_of(folder: Path) -> str:
+    return noop.files_digest(noop.scan(str(folder.resolve())))
+
+
+def test_files_digest_sees_every_change_to_the_article_files(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "2024").mkdir(parents=True)
+    article = content / "2024" / "a.md"
+    article.write_text("---\ntitle: A\n---\nbody\n")
+    (content / "b.markdown").write_text("b")
+    first = digest_of(content)
+    assert digest_of(content) == first
+    stat = article.stat()
+
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # touched
+    assert digest_of(content) != first
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert digest_of(content) == first
+
+    article.write_text("---\ntitle: A\n---\nbody!\n")  # one byte more, mtime put back
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert digest_of(content) != first
+    article.write_text("---\ntitle: A\n---\nbody\n")
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert digest_of(content) == first
+
+    article.rename(content / "2024" / "c.md")  # renamed: same stat, another path
+    assert digest_of(content) != first
+    (content / "2024" / "c.md").rename(article)
+    assert digest_of(content) == first
+
+    (content / "new.md").write_text("new")  # added, then removed
+    assert digest_of(content) != first
+    (content / "new.md").unlink()
+    assert digest_of(content) == first
+
+    (content / ".hidden.md").write_text("x")  # what validate skips does not count
+    (content / "notes.txt").write_text("x")
+    (content / ".drafts").mkdir()
+    (content / ".drafts" / "d.md").write_text("x")
+    assert digest_of(content) == first
+
+
+def test_files_digest_does_not_depend_on_the_order_files_were_listed() -> None:
+    stats = {"/s/b.md": (2, 20), "/s/a.md": (1, 10), "/s/c/d.md": (3, 30)}
+    assert noop.files_digest(stats) == noop.files_digest(dict(reversed(stats.items())))
+    assert noop.files_digest(stats) != noop.files_digest({**stats, "/s/a.md": (1, 11)})
+    assert noop.files_digest({}) != noop.files_digest(stats)
+
+
+def state_db(site: Path) -> Path:
+    return load_config(site / "syndicate.toml").paths.state
+
+
+def test_a_run_stores_the_digest_and_an_older_ledger_gets_it_from_its_rows(site: Path, run_cli: Any) -> None:
+    assert run_cli("--config", str(site / "syndicate.toml"), "run").status == 0
+    state = state_db(site)
+    with Ledger(state) as ledger:
+        stored = ledger.get_state("files_digest")
+    assert stored == digest_of(site / "content")
+    with sqlite3.connect(state) as db:  # as a ledger written before the digest existed
+        db.execute("DELETE FROM run_state WHERE key = 'files_digest'")
+        db.execute("DELETE FROM schema_migrations WHERE name = '0003_files_digest'")
+    db.close()
+    with Ledger(state) as ledger:
+        assert ledger.get_state("files_digest") == stored
+
+
+def first_run(site: Path, run_cli: Any, *args: str) -> str:
+    config = str(site / "syndicate.toml")
+    done = run_cli("--config", config, "run", "--now", NOW, *args)
+    assert done.status == 0, done.err
+    return config
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run"],
+        ["-v", "run"],
+        ["-q", "run", "--format", "json"],
+        ["--verbose", "run", "--format=json"],
+        ["-vv", "run", "--format", "text"],
+        ["-q", "-v", "run", "--format", "text", "--format", "json"],
+    ],
+)
+def test_the_early_answer_is_what_the_command_line_says(site: Path, run_cli: Any, args: list[str]) -> None:
+    config = first_run(site, run_cli)
+    argv = ["--config", config, *args, "--now", NOW]
+    answer = noop.answer_noop(argv, {})
+    assert answer is not None
+    normal = run_cli(*argv)
+    assert (normal.status, normal.out, normal.err) == (0, *answer)
+
+
+def test_the_noop_json_is_the_run_summary() -> None:
+    summary = run_summary(RunResult(noop=True))
+    assert json.dumps(summary, ensure_ascii=False, sort_keys=True) == noop.NOOP_JSON
+
+
+def touch(site: Path) -> None:
+    path = site / "content" / f"{ALDER}.md"
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+def add(site: Path) -> None:
+    text = (site / "content" / f"{ALDER}.md").read_text()
+    (site / "content" / "copy.md").write_text(text.replace(f"slug: {ALDER}", "slug: copy-of-alder"))
+
+
+def remove(site: Path) -> None:
+    (site / "content" / f"{ALDER}.md").unlink()
+
+
+def rename(site: Path) -> None:
+    (site / "content" / f"{ALDER}.md").rename(site / "content" / "renamed.md")
+
+
+def edit_config(site: Path) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + "\n# a comment is a change too\n")
+
+
+def drop_feed(site: Path) -> None:
+    (site / "feeds" / "atom.xml").unlink()
+
+
+def wake_up_due(site: Path) -> None:
+    with Ledger(state_db(site)) as ledger:
+        ledger.set_state({"next_wakeup": "2030-01-01T10:30:00+00:00"})
+
+
+def forget_digest(site: Path) -> None:
+    with Ledger(state_db(site)) as ledger:
+        ledger.set_state({"files_digest": "from another scan"})
+
+
+@pytest.mark.parametrize(
+    "change", [touch, add, remove, rename, edit_config, drop_feed, wake_up_due, forget_digest], ids=lambda f: f.__name__
+)
+def test_no_early_answer_when_the_run_has_work(site: Path, run_cli: Any, change: Any) -> None:
+    config = first_run(site, run_cli)
+    argv = ["--config", config, "run", "--format", "json", "--now", "2030-01-01T11:00:00+00:00"]
+    assert noop.answer_noop(argv, {}) is not None
+    change(site)
+    assert noop.answer_noop(argv, {}) is None
+    assert json.loads(run_cli(*argv).out)["noop"] is False
+
+
+def test_no_early_answer_on_another_day(site: Path, run_cli: Any) -> None:
+    config = first_run(site, run_cli)
+    late = ["--config", config, "run", "--now", "2030-01-01T23:59:59+00:00"]
+    assert noop.answer_noop(late, {}) is not None
+    next_day = ["--config", config, "run", "--now", "2030-01-02T00:00:01+00:00"]
+    assert noop.answer_noop(next_day, {}) is None
+
+
+def test_no_early_answer_when_a_licence_profile_changes(site: Path, run_cli: Any) -> None:
+    (site / "licenses").mkdir()
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text().replace("[paths]", '[paths]\nlicenses = "licenses"'))
+    first_run(site, run_cli)
+    argv = ["--config", str(config), "run", "--now", NOW]
+    assert noop.answer_noop(argv, {}) is not None
+    profile = json.loads((REPO / "schemas" / "licenses" / "CC-BY-4.0.json").read_text())
+    profile["id"] = "site-own"
+    (site / "licenses" / "site-own.json").write_text(json.dumps(profile))
+    assert noop.answer_noop(argv, {}) is None
+    again = run_cli("-v", *argv)
+    assert again.status == 0 and "syndicate run: 4 articles" in again.err
+
+
+def test_no_early_answer_while_another_run_holds_the_lock(site: Path, run_cli: Any) -> None:
+    config = first_run(site, run_cli)
+    argv = ["--config", config, "run", "--now", NOW]
+    with run_lock(state_db(site)):
+        assert noop.answer_noop(argv, {}) is None
+        assert run_cli(*argv).status == 75
+    assert noop.answer_noop(argv, {}) is not None
+
+
+def test_no_early_answer_when_problems_stand(site: Path, run_cli: Any) -> None:
+    article = site / "content" / f"{ALDER}.md"
+    article.write_text(article.read_text().replace("\ntitle:", "\ntitle: [", 1))
+    config = str(site / "syndicate.toml")
+    assert run_cli("--config", config, "run", "--now", NOW).status == 1
+    argv = ["--config", config, "run", "--now", NOW]
+    assert noop.answer_noop(argv, {}) is None  # cli.py reports them
+    again = run_cli(*argv)
+    assert again.status == 1 and "syndicate run: problems:" in again.err
+
+
+def test_no_early_answer_without_a_ledger_or_config(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert noop.answer_noop(["--config", str(site / "syndicate.toml"), "run"], {}) is None  # never run
+    assert noop.answer_noop(["--config", str(tmp_path / "missing.toml"), "run"], {}) is None
+    monkeypatch.chdir(tmp_path)
+    assert noop.answer_noop(["run"], {}) is None
+
+
+def test_the_ledger_is_found_without_parsing_the_config(site: Path, run_cli: Any) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text().replace('state = ".syndicate/state.db"', "state = '.syndicate/s.db'  # x"))
+    first_run(site, run_cli)
+    argv = ["--config", str(config), "run", "--now", NOW]
+    assert noop._state_guess(config.read_text()) == ".syndicate/s.db"
+    assert noop.answer_noop(argv, {}) is not None
+    # written so that the guess misses (\\u0073 is s): the normal path answers
+    config.write_text(config.read_text().replace("state = '.syndicate/s.db'  # x", 'state = ".syndicate/\\u0073.db"'))
+    first_run(site, run_cli)
+    assert noop._state_guess(config.read_text()) == ".syndicate/\\u0073.db"
+    assert noop.answer_noop(argv, {}) is None
+    assert "nothing changed" in run_cli("-v", *argv).err
+    # the same ledger by another name will do: the lock is taken by the name the normal path uses
+    (site / ".syndicate" / "\\u0073.db").symlink_to("s.db")
+    assert noop.answer_noop(argv, {}) is not None
+    assert not (site / ".syndicate" / "\\u0073.db.lock").exists()
+
+
+def test_a_decoy_ledger_where_the_guess_looks_is_not_trusted(site: Path, run_cli: Any) -> None:
+    config = site / "syndicate.toml"
+    paths = ("[paths]", "content = ", "feeds = ", "state = ")
+    kept = [line for line in config.read_text().splitlines() if not line.startswith(paths)]
+    # an inline table: the guess misses it, and looks in the default place
+    config.write_text('paths = {state = "s.db"}\n' + "\n".join(kept) + "\n")
+    first_run(site, run_cli)
+    argv = ["--config", str(config), "run", "--now", NOW]
+    assert noop._state_guess(config.read_text()) == ".syndicate/state.db"
+    assert noop.answer_noop(argv, {}) is None  # nothing there
+    (site / ".syndicate").mkdir()
+    (site / ".syndicate" / "state.db").write_bytes((site / "s.db").read_bytes())  # same config digest and paths
+    assert noop.answer_noop(argv, {}) is None
+    assert "nothing changed" in run_cli("-v", *argv).err
+
+
+def test_a_moved_site_is_answered_once_a_run_has_seen_it(site: Path, run_cli: Any, tmp_path: Path) -> None:
+    first_run(site, run_cli)
+    moved = site.rename(tmp_path / "moved")
+    argv = ["--config", str(moved / "syndicate.toml"), "run", "--format", "json", "--now", NOW]
+    assert noop.answer_noop(argv, {}) is None
+    assert json.loads(run_cli(*argv).out)["noop"] is False  # the files have other paths
+    assert noop.answer_noop(argv, {}) is not None
+
+
+def test_a_site_whose_path_sqlite_would_read_as_a_uri(tmp_path: Path, site: Path, run_cli: Any) -> None:
+    odd = tmp_path / "a?b#c%41"
+    odd.mkdir()
+    site = site.rename(odd / "site")
+    first_run(site, run_cli)
+    argv = ["--config", str(site / "syndicate.toml"), "-v", "run", "--now", NOW]
+    assert noop.answer_noop(argv, {}) == ("", noop.NOTHING_CHANGED + "\n")
+    assert sorted(p.name for p in (site / ".syndicate").iterdir()) == ["state.db", "state.db.lock"]
+
+
+def test_config_from_the_environment_or_the_working_folder(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first_run(site, run_cli)
+    env = {noop.CONFIG_ENV: str(site / "syndicate.toml")}
+    assert noop.answer_noop(["run", "--now", NOW], env) is not None
+    monkeypatch.chdir(site)
+    assert noop.answer_noop(["run", "--now", NOW], {}) is not None
+
+
+ACCEPTED = [
+    ["run"],
+    ["--config", "a.toml", "-v", "-q", "run", "--format", "json", "--now", NOW],
+    ["--config=a=b.toml", "run", "--format=text", "--now="],
+    ["-vvv", "--quiet", "run"],
+    ["--config", "-v", "run"],
+    ["--config", "a.toml", "--config", "b.toml", "run", "--format", "text", "--format", "json"],
+]
+REFUSED = [
+    [],
+    ["--help"],
+    ["run", "--help"],
+    ["-h"],
+    ["--version"],
+    ["validate"],
+    ["run", "extra"],
+    ["run", "-v"],
+    ["-vq", "run"],
+    ["--format", "json", "run"],
+    ["--config"],
+    ["--config", "a.toml"],
+    ["run", "--format"],
+    ["run", "--format", "xml"],
+    ["run", "--now"],
+    ["--", "run"],
+    ["--verbose=1", "run"],
+    ["run", "--config", "a.toml"],
+]
+
+
+@pytest.mark.parametrize("argv", ACCEPTED)
+def test_arguments_read_as_click_reads_them(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import click
+
+    from syndicate.cli import Options, cli
+
+    seen: dict[str, Any] = {}
+
+    def run(options: Options, output_format: str, now_text: str | None) -> int:
+        seen.update(options=options, output_format=output_format, now_text=now_text)
+        return 0
+
+    monkeypatch.setattr(cli.commands["run"], "callback", click.pass_obj(run))
+    assert cli.main(args=list(argv), prog_name="syndicate", standalone_mode=False) == 0
+    args = noop._parse(argv)
+    assert args is not None
+    assert args.config == seen["options"].config_path
+    assert args.verbose == bool(seen["options"].verbose)
+    assert args.json == (seen["output_format"] == "json")
+    assert args.now == (seen["now_text"] or "")
+
+
+@pytest.mark.parametrize("argv", REFUSED)
+def test_anything_else_goes_to_the_command_line(argv: list[str]) -> None:
+    assert noop._parse(argv) is None
+
+
+def test_the_command_answers_a_noop_without_loading_click(site: Path, run_cli: Any) -> None:
+    config = first_run(site, run_cli)
+    modules = "('click', 'syndicate.cli', 'syndicate.config', 'tomllib')"
+    probe = (
+        "import sys\nfrom syndicate.__main__ import main\ntry:\n    main()\nexcept SystemExit as e:\n"
+        f"    print(e.code, sorted(m for m in {modules} if m in sys.modules))"
+    )
+    argv = ["--config", config, "-v", "run", "--now", NOW]
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False)
+    assert (done.stdout, done.stderr) == ("0 []\n", noop.NOTHING_CHANGED + "\n")
+    touch(site)
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False)
+    assert done.stdout.endswith("0 ['click', 'syndicate.cli', 'syndicate.config', 'tomllib']\n")
+    assert "syndicate run: 4 articles" in done.stderr
+
+
+def test_the_console_script_is_the_early_entry() -> None:
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"syndicate": "syndicate.__main__:main"}
+
+
+def test_scan_counts_links_to_files_but_does_not_enter_linked_folders(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "year").mkdir(parents=True)
+    (content / "year" / "a.md").write_text("a")
+    (content / "B.MARKDOWN").write_text("b")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "c.md").write_text("c")
+    (content / "linked.md").symlink_to(tmp_path / "elsewhere" / "c.md")
+    (content / "linked-folder").symlink_to(tmp_path / "elsewhere")
+    (content / "folder.md").mkdir()
+    (content / "folder.md" / "d.md").write_text("d")
+    found = noop.scan(str(content.resolve()))
+    root = str(content.resolve())
+    assert sorted(found) == [f"{root}/B.MARKDOWN", f"{root}/folder.md/d.md", f"{root}/linked.md", f"{root}/year/a.md"]
+    assert found[f"{root}/linked.md"][1] == 1  # the target's stat

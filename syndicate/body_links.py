@@ -44,10 +44,10 @@ def all_links_absolute(html: str) -> bool:
 def bad_links(body: str, html: str | None = None) -> list[BadLink]:
     """Every link of `body` that is a placeholder or relative, in document order.
 
-    `html` is the body already rendered by `commonmark.to_html(body, sourcepos=True)`, if at hand.
+    `html` is the body already rendered by `commonmark.to_html(body)`, if at hand.
     """
     if html is None:
-        html = to_html(body, sourcepos=True)
+        html = to_html(body)  # as the copy renders it: the same HTML serves both
     if all_links_absolute(html):
         return []
     if "data-sourcepos" not in html:

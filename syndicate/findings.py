@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,15 +70,21 @@ class ValidationReport:
 
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when under it."""
+    text = os.fspath(path)
+    parent, name = os.path.split(text)
+    # the folder resolved once per folder (a site has 10,000 files in a few), not each file
+    shown = _shown_folder(os.path.abspath(parent or "."), os.getcwd())  # noqa: PTH100, PTH109
+    if shown is None:
+        return text
+    return name if shown == "." else os.path.join(shown, name)  # noqa: PTH118
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: str, cwd: str) -> str | None:
     try:
-        return str(path.resolve().relative_to(_resolved(Path.cwd())))
+        return str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(path)
-
-
-@functools.lru_cache(maxsize=8)
-def _resolved(folder: Path) -> Path:
-    return folder.resolve()
+        return None
 
 
 class Code:

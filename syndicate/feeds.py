@@ -31,6 +31,7 @@ from syndicate.config import Config
 from syndicate.feed_xml import FeedEntry, FeedPage, SourceInfo, atom_document, newest, rss_document
 from syndicate.files import atomic_write, contained
 from syndicate.licenses import LicenseProfile
+from syndicate.parallel import fork_map
 from syndicate.render import render_copy
 from syndicate.rights import Decision, decide
 from syndicate.validate import Checks
@@ -154,65 +155,111 @@ def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, 
     return dict(feed_documents(config, entries))
 
 
+@dataclass(frozen=True)
+class _Document:
+    """One feed document to write: which entries, as what page, in which format."""
+
+    path: str  #: relative to the output folder
+    folder: str  #: "", "archive/" or "tags/<slug>/": where the page's atom.xml and rss.xml would be
+    title: str
+    indexes: Sequence[int]  #: of the entries, in the order shown
+    atom: bool  #: Atom, else RSS
+    #: archive pages only: their links to the current feed and the neighbouring pages, and own URL
+    archive: tuple[str, str | None, str | None, str] | None = None
+    prev_archive: str | None = None
+
+
+#: what `_build` builds from: set before the workers fork, so they inherit the entries and rendered copies
+_building: tuple[Config, Sequence[FeedEntry]] | None = None
+#: fewer documents than this a worker are built in this process
+DOCUMENTS_PER_WORKER = 16
+
+
 def feed_documents(
     config: Config, entries: Sequence[FeedEntry], tags: Sequence[tuple[str, ...]] | None = None
 ) -> Iterator[tuple[str, bytes]]:
-    """Every feed document (path relative to the output folder, bytes), one at a time.
+    """Every feed document (path relative to the output folder, bytes), one at a time, built on
+    every core when there are many.
 
     `entries` are newest first; `tags` are their categories, if known without making them.
     """
-    settings, site = config.feeds, config.site
-    base = settings.url.rstrip("/") + "/"
-    limit = settings.limit
+    global _building
+    documents = _documents(config, entries, tags)
+    yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes()
+    _building = (config, entries)
+    try:
+        built = fork_map(_build, documents, DOCUMENTS_PER_WORKER)
+        yield from ((document.path, content) for document, content in zip(documents, built, strict=True))
+    finally:
+        _building = None
 
-    def page(path: str, title: str, indexes: Sequence[int], **extra: object) -> FeedPage:
-        depth = path.count("/")
-        items = [entries[i] for i in indexes]
-        return FeedPage(
-            stylesheet="../" * depth + STYLESHEET,
-            title=title,
-            description=site.description or title,
-            atom_url=base + path + "atom.xml",
-            rss_url=base + path + "rss.xml",
-            site_url=site.url,
-            rights=site.rights,
-            language=site.language,
-            entries=tuple(items),
-            hubs=settings.hubs,
-            updated=newest(items),
-            **extra,  # type: ignore[arg-type]
-        )
 
+def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tuple[str, ...]] | None) -> list[_Document]:
+    settings, title = config.feeds, config.site.title
+    base, limit = settings.url.rstrip("/") + "/", settings.limit
     older = range(len(entries) - 1, limit - 1, -1)  # oldest first: a full archive page never changes
     pages = [older[i : i + limit] for i in range(0, len(older), limit)]
     archive_url = [f"{base}archive/atom-{n}.xml" for n in range(1, len(pages) + 1)]
-    yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes()
     newest_entries = range(min(limit, len(entries)))
-    current = page("", site.title, newest_entries, prev_archive=archive_url[-1] if pages else None)
-    yield "atom.xml", atom_document(current)
-    yield "rss.xml", rss_document(current)
-    current_url = current.atom_url
-    del current
+    last_archive = archive_url[-1] if pages else None
+    documents = [
+        _Document("atom.xml", "", title, newest_entries, True, prev_archive=last_archive),
+        _Document("rss.xml", "", title, newest_entries, False, prev_archive=last_archive),
+    ]
     for index, items in enumerate(pages):
-        archive = page(
-            "archive/",
-            f"{site.title} (archive {index + 1})",
-            items[::-1],
-            archive=True,
-            current=current_url,
-            prev_archive=archive_url[index - 1] if index > 0 else None,
-            next_archive=archive_url[index + 1] if index + 1 < len(pages) else None,
+        links = (
+            base + "atom.xml",
+            archive_url[index - 1] if index > 0 else None,
+            archive_url[index + 1] if index + 1 < len(pages) else None,
+            archive_url[index],
         )
-        yield f"archive/atom-{index + 1}.xml", atom_document(replace(archive, atom_url=archive_url[index], rss_url=""))
+        documents.append(
+            _Document(
+                f"archive/atom-{index + 1}.xml", "archive/", f"{title} (archive {index + 1})", items[::-1], True, links
+            )
+        )
     if settings.tag_feeds:
         by_tag: dict[str, tuple[str, list[int]]] = {}
         for index, categories in enumerate(tags if tags is not None else [e.categories for e in entries]):
             for tag in categories:
                 by_tag.setdefault(tag_slug(tag), (tag, []))[1].append(index)
         for slug, (name, indexes) in sorted(by_tag.items()):
-            tagged = page(f"tags/{slug}/", f"{site.title}: {name}", indexes[:limit])
-            yield f"tags/{slug}/atom.xml", atom_document(tagged)
-            yield f"tags/{slug}/rss.xml", rss_document(tagged)
+            folder = f"tags/{slug}/"
+            for atom in (True, False):
+                documents.append(
+                    _Document(
+                        f"{folder}{'atom' if atom else 'rss'}.xml", folder, f"{title}: {name}", indexes[:limit], atom
+                    )
+                )
+    return documents
+
+
+def _build(document: _Document) -> bytes:
+    assert _building is not None
+    config, entries = _building
+    settings, site = config.feeds, config.site
+    base = settings.url.rstrip("/") + "/"
+    items = [entries[i] for i in document.indexes]
+    page = FeedPage(
+        stylesheet="../" * document.folder.count("/") + STYLESHEET,
+        title=document.title,
+        description=site.description or document.title,
+        atom_url=base + document.folder + "atom.xml",
+        rss_url=base + document.folder + "rss.xml",
+        site_url=site.url,
+        rights=site.rights,
+        language=site.language,
+        entries=tuple(items),
+        hubs=settings.hubs,
+        updated=newest(items),
+        prev_archive=document.prev_archive,
+    )
+    if document.archive is not None:
+        current, previous, following, own = document.archive
+        page = replace(
+            page, archive=True, current=current, prev_archive=previous, next_archive=following, atom_url=own, rss_url=""
+        )
+    return atom_document(page) if document.atom else rss_document(page)
 
 
 def write_feed_files(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> FeedsResult:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from syndicate.errors import UsageError
 from syndicate.findings import Severity, display_path
@@ -27,6 +27,8 @@ from syndicate.render import RenderedCopy, remember, render_copy_uncached
 if TYPE_CHECKING:
     from syndicate.validate import Checks
 
+T = TypeVar("T")
+R = TypeVar("R")
 WORKERS_ENV = "SYNDICATE_WORKERS"
 #: below this many files a worker's start-up and the results' copying cost more than it saves
 MIN_FILES_PER_WORKER = 200
@@ -82,8 +84,9 @@ def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
     return render_copy_uncached(data, article.body, profile) if profile is not None else None
 
 
-def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
-    """How many processes check `files` files: SYNDICATE_WORKERS, else one a core they keep busy."""
+def worker_count(items: int, environ: dict[str, str] | None = None, per_worker: int = MIN_FILES_PER_WORKER) -> int:
+    """How many processes share `items` pieces of work: SYNDICATE_WORKERS, else one a core that
+    gets at least `per_worker` of them."""
     setting = (os.environ if environ is None else environ).get(WORKERS_ENV, "").strip()
     if setting:
         if not setting.isdigit() or int(setting) < 1:
@@ -95,7 +98,20 @@ def worker_count(files: int, environ: dict[str, str] | None = None) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, files // MIN_FILES_PER_WORKER))
+    return max(1, min(cores, items // per_worker))
+
+
+def fork_map(function: Callable[[T], R], items: Sequence[T], per_worker: int) -> Iterator[R]:
+    """`function(item)` for each item, in order: on workers forked from this process when there
+    are enough items, else here. The workers inherit this process's memory, so `function` (a
+    module-level function) finds its context in module globals set before the call."""
+    workers = worker_count(len(items), per_worker=per_worker)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    chunk = max(1, min(64, len(items) // (workers * 8)))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(function, items, chunksize=chunk)
 
 
 def check_files(
@@ -112,15 +128,9 @@ def check_files(
     kept for `render.render_copy`: feeds and push then find it made.
     """
     global _job
-    workers = worker_count(len(paths))
     _job = _Job(checks, max_bytes, keep_body, render)
     try:
-        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            results = map(_check_one, paths)
-            return _collect(results, len(paths), progress)
-        chunk = max(1, min(64, len(paths) // (workers * 8)))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return _collect(pool.map(_check_one, paths, chunksize=chunk), len(paths), progress)
+        return _collect(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), len(paths), progress)
     finally:
         _job = None
 

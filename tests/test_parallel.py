@@ -73,3 +73,21 @@ def test_a_bad_worker_setting_is_a_usage_error(site: Path, monkeypatch: pytest.M
     assert result.status == 2
     assert "SYNDICATE_WORKERS='many' is not a number of processes" in result.err
     assert "Traceback" not in result.err
+
+
+def test_feeds_built_on_workers_are_the_same_bytes(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from syndicate.feeds import generate_feeds
+
+    _many_articles(site, 45)
+    config = load_config(site / "syndicate.toml")
+    outputs = []
+    for workers in ("1", "3"):
+        monkeypatch.setenv(WORKERS_ENV, workers)
+        content = load_site(config)
+        out = site / f"feeds-{workers}"
+        generate_feeds(config, content.articles, content.checks, out, dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0] == outputs[1]
+    assert len([name for name in outputs[0] if name.startswith("archive/")]) >= 2

@@ -188,7 +188,7 @@ def feed_documents(
     yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes()
     _building = (config, entries)
     try:
-        built = fork_map(_build, documents, DOCUMENTS_PER_WORKER)
+        built = fork_map(_build, documents, DOCUMENTS_PER_WORKER, chunk=2)  # documents are large: few in flight
         yield from ((document.path, content) for document, content in zip(documents, built, strict=True))
     finally:
         _building = None

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,20 +80,22 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     files = [Path(p) for p in sorted(stats)]
     changed = [path for path in files if (known := cached.get(str(path))) is None or known[:2] != stats[str(path)]]
     checked = iter(check_files(changed, checks, config.limits.max_article_bytes, render=True))
-    rows: list[tuple[str, int, int, str, str]] = []
     parsed: list[ParsedArticle] = []
-    for path in files:
-        key = str(path)
-        known = cached.get(key)
-        if known is not None and known[:2] == stats[key]:
-            article = _from_json(known[3])
-            rows.append((key, *stats[key], known[2], known[3]))
-        else:
-            fresh = next(checked)
-            article = fresh.article
-            rows.append((key, *stats[key], fresh.sha256, _to_json(article)))
-        parsed.append(article)
-    ledger.replace_files(rows)
+
+    def rows() -> Iterator[tuple[str, int, int, str, str]]:
+        # one row at a time into the ledger: 10,000 rows of JSON held at once were 200 MB
+        for path in files:
+            key = str(path)
+            known = cached.get(key)
+            if known is not None and known[:2] == stats[key]:
+                parsed.append(_from_json(known[3]))
+                yield (key, *stats[key], known[2], known[3])
+            else:
+                fresh = next(checked)
+                parsed.append(fresh.article)
+                yield (key, *stats[key], fresh.sha256, _to_json(fresh.article))
+
+    ledger.replace_files(rows())
     digest = noop.files_digest(stats)
     ledger.set_state({"fingerprint": current, "validated_on": today.isoformat(), "files_digest": digest})
     return site_content(files, parsed, [], checks, already_checked=True)

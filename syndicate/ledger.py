@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,7 +247,7 @@ class Ledger:
         rows = self._db.execute("SELECT path, mtime_ns, size, sha256, parsed FROM article_files")
         return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
 
-    def replace_files(self, rows: list[tuple[str, int, int, str, str]]) -> None:
+    def replace_files(self, rows: Iterable[tuple[str, int, int, str, str]]) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM article_files")
             db.executemany("INSERT INTO article_files VALUES (?, ?, ?, ?, ?)", rows)

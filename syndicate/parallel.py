@@ -10,7 +10,9 @@ checked in this process. SYNDICATE_WORKERS=N sets the number of processes
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -101,17 +103,32 @@ def worker_count(items: int, environ: dict[str, str] | None = None, per_worker: 
     return max(1, min(cores, items // per_worker))
 
 
-def fork_map(function: Callable[[T], R], items: Sequence[T], per_worker: int) -> Iterator[R]:
+def fork_map(function: Callable[[T], R], items: Sequence[T], per_worker: int, chunk: int | None = None) -> Iterator[R]:
     """`function(item)` for each item, in order: on workers forked from this process when there
     are enough items, else here. The workers inherit this process's memory, so `function` (a
-    module-level function) finds its context in module globals set before the call."""
+    module-level function) finds its context in module globals set before the call. At most two
+    chunks a worker are in flight, so results do not pile up ahead of a slow consumer (`chunk`:
+    items a chunk; default: an eighth of a worker's share, at most 64)."""
     workers = worker_count(len(items), per_worker=per_worker)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
-    chunk = max(1, min(64, len(items) // (workers * 8)))
+    size = chunk or max(1, min(64, len(items) // (workers * 8)))
+    chunks = iter([items[start : start + size] for start in range(0, len(items), size)])
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(function, items, chunksize=chunk)
+        pending = collections.deque(
+            pool.submit(_map_chunk, function, chunk) for chunk in itertools.islice(chunks, 2 * workers)
+        )
+        while pending:
+            done = pending.popleft().result()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.submit(_map_chunk, function, following))
+            yield from done
+
+
+def _map_chunk(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [function(item) for item in chunk]
 
 
 def check_files(

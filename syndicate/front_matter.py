@@ -58,6 +58,8 @@ _CORE_TAGS = frozenset(
 )
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 MAX_DIGITS = 100
 #: front matter is a few dozen values; past these an input is hostile or broken
 MAX_NODES = 20_000
@@ -253,13 +255,19 @@ def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
             return
         walker = _NodeWalker(result, first_line, loader)
         try:
-            walker.walk(node, "", 0)
+            value = walker.walk(node, "", 0)
         except _TooComplex as e:
             result.add(
                 Code.YAML_TOO_COMPLEX,
                 str(e),
                 "front matter is plain data: remove the aliases or the nesting",
                 line=e.line,
+            )
+            return
+        except (yaml.YAMLError, ValueError, OverflowError) as e:  # the walker checked values; a last guard
+            message = str(e).splitlines()[0] if str(e) else type(e).__name__
+            result.add(
+                Code.YAML_SYNTAX, f"YAML value could not be read: {message}", "check the front matter's values", line=1
             )
             return
         if walker.unsafe:
@@ -271,6 +279,11 @@ def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
                 "write one 'field: value' per line, e.g. 'title: ...'",
                 line=first_line + node.start_mark.line,
             )
+            return
+        if not walker.merge:
+            for code, message, hint, pointer in walker.deferred:
+                result.add(code, message, hint, pointer)
+            result.data = value
             return
         try:
             data = loader.construct_document(node)
@@ -328,7 +341,12 @@ class _TooComplex(Exception):
 
 
 class _NodeWalker:
-    """Records the line of every key and item; reports tags, duplicate keys and alias bombs."""
+    """Builds the front matter's values from the composed nodes in one pass, recording the line
+    of every key and item, and reporting tags, duplicate keys, alias bombs, naive datetimes,
+    impossible dates and keys that are not text. (One pass: PyYAML's constructor and a second
+    walk to normalise its values took half of reading a front matter.) What the values say is
+    kept in `deferred`, added only when the document is read this way: a document with a merge
+    key ('<<') is built by PyYAML's constructor instead, which knows merging."""
 
     def __init__(self, result: ParsedArticle, first_line: int, loader: yaml.SafeLoader) -> None:
         self.result = result
@@ -336,11 +354,15 @@ class _NodeWalker:
         self.first_line = first_line
         self.count = 0
         self.unsafe = False
+        self.merge = False
+        self.deferred: list[tuple[str, str, str, str]] = []
 
     def line(self, node: yaml.Node) -> int:
         return self.first_line + node.start_mark.line
 
-    def walk(self, node: yaml.Node, pointer: str, depth: int) -> None:
+    def walk(self, node: yaml.Node, pointer: str, depth: int, shown: str | None = None) -> Any:
+        """The value of `node`; `shown` is its pointer in the built data, when not `pointer`
+        (under a key that is not text, whose name in the data is its text form)."""
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooComplex(f"the front matter expands to more than {MAX_NODES} values (aliases?)", self.line(node))
@@ -355,8 +377,81 @@ class _NodeWalker:
                 pointer,
                 line=self.line(node),
             )
-            return
-        if node.tag == _INT and isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_DIGITS:
+            return None
+        shown = pointer if shown is None else shown
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, pointer, shown)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                child = f"{pointer}/{index}"
+                self.result.lines.setdefault(child, self.line(item))
+                items.append(self.walk(item, child, depth + 1, f"{shown}/{index}"))
+            return items
+        assert isinstance(node, yaml.MappingNode)
+        return self.mapping(node, pointer, depth, shown)
+
+    def mapping(self, node: yaml.MappingNode, pointer: str, depth: int, shown: str) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.unsafe = True
+                self.result.add(
+                    Code.WRONG_TYPE,
+                    "a key is a list or mapping",
+                    "keys are field names: write 'name: value'",
+                    pointer,
+                    line=self.line(key_node),
+                )
+                continue
+            key = key_node.value
+            child = f"{pointer}/{escape_pointer_part(key)}"
+            if key in seen and key != "<<":
+                self.result.add(
+                    Code.DUPLICATE_KEY,
+                    f"duplicate key {key!r}",
+                    "each field may appear once: remove or merge the repeated one",
+                    child,
+                    line=self.line(key_node),
+                )
+            seen.add(key)
+            self.result.lines.setdefault(child, self.line(key_node))
+            if key_node.tag == _MERGE:
+                self.merge = True  # the value is walked (counted, checked); PyYAML's constructor merges
+            name = key if key_node.tag in (_STR, _MERGE) else self.key_name(key_node, shown)
+            values[name] = self.walk(value_node, child, depth + 1, f"{shown}/{escape_pointer_part(name)}")
+        return values
+
+    def key_name(self, node: yaml.ScalarNode, shown: str) -> str:
+        """A key's text; a key that is not text (a number, true, a date) is reported, and named by its text form."""
+        if node.tag not in _CORE_TAGS:
+            self.unsafe = True
+            self.result.add(
+                Code.YAML_TAG,
+                f"YAML tag {node.tag!r} is not allowed",
+                "front matter holds plain text, numbers, dates, lists and mappings: remove the '!' tag",
+                shown,
+                line=self.line(node),
+            )
+            return str(node.value)
+        value = self.loader.construct_object(node)
+        if isinstance(value, str):
+            return value
+        name = str(value).lower() if isinstance(value, bool) else str(value)
+        pointer = f"{shown}/{escape_pointer_part(name)}"
+        self.deferred.append((Code.WRONG_TYPE, f"key {name!r} is not text", "quote the key", pointer))
+        return name
+
+    def scalar(self, node: yaml.ScalarNode, pointer: str, shown: str) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            value: str = node.value
+            problem = _date_string_problem(value, shown)
+            if problem is not None:
+                self.deferred.append(problem)
+            return value
+        if tag == _INT and len(node.value) > MAX_DIGITS:
             self.unsafe = True
             self.result.add(
                 Code.INVALID_VALUE,
@@ -365,9 +460,10 @@ class _NodeWalker:
                 pointer,
                 line=self.line(node),
             )
-        elif node.tag == _TIMESTAMP and isinstance(node, yaml.ScalarNode):
+            return None
+        if tag == _TIMESTAMP:
             try:
-                self.loader.construct_yaml_timestamp(node)
+                moment = self.loader.construct_yaml_timestamp(node)
             except (ValueError, OverflowError) as e:
                 self.unsafe = True
                 self.result.add(
@@ -377,41 +473,25 @@ class _NodeWalker:
                     pointer,
                     line=self.line(node),
                 )
-        elif isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.unsafe = True
-                    self.result.add(
-                        Code.WRONG_TYPE,
-                        "a key is a list or mapping",
-                        "keys are field names: write 'name: value'",
-                        pointer,
-                        line=self.line(key_node),
-                    )
-                    continue
-                key = key_node.value
-                child = f"{pointer}/{escape_pointer_part(key)}"
-                if key in seen and key != "<<":
-                    self.result.add(
-                        Code.DUPLICATE_KEY,
-                        f"duplicate key {key!r}",
-                        "each field may appear once: remove or merge the repeated one",
-                        child,
-                        line=self.line(key_node),
-                    )
-                seen.add(key)
-                self.result.lines.setdefault(child, self.line(key_node))
-                self.walk(value_node, child, depth + 1)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = f"{pointer}/{index}"
-                self.result.lines.setdefault(child, self.line(item))
-                self.walk(item, child, depth + 1)
+                return None
+            if isinstance(moment, dt.datetime) and moment.tzinfo is None:
+                self.deferred.append(_naive(moment.isoformat(), shown))
+            return moment.isoformat()
+        return self.loader.construct_object(node)  # null, bool, int, float: PyYAML's own rules
+
+
+def _naive(value: str, pointer: str) -> tuple[str, str, str, str]:
+    return (
+        Code.NAIVE_DATETIME,
+        f"{_where(pointer)} {value} has no time zone",
+        f"add the zone, e.g. {value}+00:00 for UTC, or give the date alone",
+        pointer,
+    )
 
 
 def _normalise(value: Any, pointer: str, result: ParsedArticle) -> Any:
-    """Turn YAML values into JSON values; report naive datetimes and impossible dates."""
+    """Turn YAML values built by PyYAML (documents with merge keys) into JSON values, reporting
+    what the walker reports of the values it builds itself."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
@@ -429,37 +509,34 @@ def _normalise(value: Any, pointer: str, result: ParsedArticle) -> Any:
         return [_normalise(item, f"{pointer}/{i}", result) for i, item in enumerate(value)]
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            _report_naive(value.isoformat(), pointer, result)
+            result.add(*_naive(value.isoformat(), pointer))
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str) and (_ISO_DATE.match(value) or _ISO_DATETIME.match(value)):
-        _check_date_string(value, pointer, result)
+    if isinstance(value, str) and (problem := _date_string_problem(value, pointer)) is not None:
+        result.add(*problem)
     return value
 
 
-def _check_date_string(value: str, pointer: str, result: ParsedArticle) -> None:
+def _date_string_problem(value: str, pointer: str) -> tuple[str, str, str, str] | None:
+    """A text that looks like an ISO date or datetime must be a real one, with a zone if it has a time."""
+    if not (_ISO_DATE.match(value) or _ISO_DATETIME.match(value)):
+        return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        result.add(
-            Code.INVALID_DATE, f"{_where(pointer)} {value!r} is not a real date", "check the day and month", pointer
+        return (
+            Code.INVALID_DATE,
+            f"{_where(pointer)} {value!r} is not a real date",
+            "check the day and month",
+            pointer,
         )
-        return
     if not _ISO_DATE.match(value) and parsed.tzinfo is None:
-        _report_naive(value, pointer, result)
+        return _naive(value, pointer)
+    return None
 
 
 def _where(pointer: str) -> str:
     """The field's name for a message: keys are the file's, so anything unprintable in them is escaped."""
     name = field_name(pointer)
     return name if name.isprintable() else repr(name)[1:-1]
-
-
-def _report_naive(value: str, pointer: str, result: ParsedArticle) -> None:
-    result.add(
-        Code.NAIVE_DATETIME,
-        f"{_where(pointer)} {value} has no time zone",
-        f"add the zone, e.g. {value}+00:00 for UTC, or give the date alone",
-        pointer,
-    )

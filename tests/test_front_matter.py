@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from syndicate.front_matter import MAX_DEPTH, parse_article_bytes
+from syndicate.front_matter import MAX_DEPTH, ParsedArticle, _normalise, parse_article_bytes
 
 ARTICLE = b"""---
 title: A title
@@ -96,3 +99,54 @@ def test_no_code_runs_from_yaml_tags(tmp_path: object) -> None:
     import pathlib
 
     assert not pathlib.Path("/tmp/syndicate-test-pwned").exists()
+
+
+# --- the one-pass walker builds what PyYAML's constructor and the old normalising pass built ---------
+
+_SCALARS = [
+    "plain text", "'quoted'", '"2024-02-30"', "2024-02-29", "2024-06-01 10:00:00", "2024-06-01T10:00:00Z",
+    '"2024-06-01T10:00"', "2024-06-01t10:00:00+02:00", "12", "0x1F", "0o17", "1_000", "1:30", "-3.5", "1e3",
+    ".inf", ".NaN", "yes", "No", "on", "true", "~", "null", "", "'yes'", "\"\"", "[a, 1, 2024-01-01]",
+    "{k: 2024-01-01 10:00:00, n: ~}",
+]  # fmt: skip
+# (no key that PyYAML would take for another: 1 and true are one dict key to Python)
+_KEYS = ["title", "date", "'7'", "7", "true", "2024-01-01", "null", "1.5", "x y", "a/b", "t~"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from(_SCALARS), st.booleans()), min_size=1, max_size=8))
+def test_one_pass_walker_builds_what_pyyaml_built(pairs: list[tuple[str, str, bool]]) -> None:
+    lines = []
+    for key, value, nested in pairs:
+        lines.append(f"{key}:\n  inner: {value}" if nested else f"{key}: {value}")
+    source = "\n".join(lines) + "\n"
+    parsed = parse_article_bytes(f"---\n{source}---\nBody\n".encode(), "x.md")
+    reference = ParsedArticle("x.md")
+    try:
+        built = yaml.load(source, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return  # not readable either way (the walker reports it; covered elsewhere)
+    expected = _normalise(built, "", reference)
+    if parsed.data is None or any(f.code == "duplicate-key" for f in parsed.findings):
+        return  # refused before building (an impossible date), or a duplicate (reported; PyYAML keeps the last)
+    assert parsed.data == expected
+    compared = ("naive-datetime", "invalid-date", "wrong-type")
+    assert sorted((f.code, f.pointer) for f in parsed.findings if f.code in compared) == sorted(
+        (f.code, f.pointer) for f in reference.findings
+    )
+
+
+def test_merge_keys_are_merged_as_pyyaml_merges() -> None:
+    text = b"---\nbase: &b {a: 1, when: 2024-06-01 10:00:00}\nchild:\n  <<: *b\n  a: 2\n---\n"
+    parsed = parse_article_bytes(text, "x.md")
+    assert parsed.data == {
+        "base": {"a": 1, "when": "2024-06-01T10:00:00"},
+        "child": {"a": 2, "when": "2024-06-01T10:00:00"},
+    }
+    assert sorted(f.pointer for f in parsed.findings) == ["/base/when", "/child/when"]
+
+
+def test_a_tag_on_a_key_is_refused() -> None:
+    parsed = parse_article_bytes(b"---\n!!python/name:os.system key: 1\ntitle: x\n---\n", "x.md")
+    assert parsed.data is None
+    assert [(f.line, f.code) for f in parsed.findings] == [(2, "yaml-tag")]

@@ -69,7 +69,7 @@ def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
 def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
     """load_site(), reading and validating only the files that changed since the last run."""
     from syndicate.front_matter import ParsedArticle
-    from syndicate.parallel import check_files
+    from syndicate.parallel import iter_checked
     from syndicate.validate import Checks, site_content
 
     checks = Checks.for_config(config, today)
@@ -79,7 +79,8 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     cached = ledger.cached_files() if reuse else {}
     files = [Path(p) for p in sorted(stats)]
     changed = [path for path in files if (known := cached.get(str(path))) is None or known[:2] != stats[str(path)]]
-    checked = iter(check_files(changed, checks, config.limits.max_article_bytes, render=True))
+    # taken as the workers finish them, so that each row is stored (and let go) as it comes
+    checked = iter_checked(changed, checks, config.limits.max_article_bytes, render=True, serialise=_to_json)
     parsed: list[ParsedArticle] = []
 
     def rows() -> Iterator[tuple[str, int, int, str, str]]:
@@ -93,7 +94,7 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
             else:
                 fresh = next(checked)
                 parsed.append(fresh.article)
-                yield (key, *stats[key], fresh.sha256, _to_json(fresh.article))
+                yield (key, *stats[key], fresh.sha256, fresh.serialised)
 
     ledger.replace_files(rows())
     digest = noop.files_digest(stats)

@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +43,8 @@ class CheckedFile:
     sha256: str
     #: the article's copy, when rendering was asked for and it is publishable
     rendered: RenderedCopy | None = None
+    #: the checked article as `serialise` wrote it (on the worker), when asked for
+    serialised: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class _Job:
     max_bytes: int
     keep_body: bool
     render: bool
+    serialise: Callable[[ParsedArticle], str] | None
 
 
 #: what the files are checked against: set before the workers fork, so they inherit it
@@ -64,12 +67,13 @@ def _check_one(path: Path) -> CheckedFile:
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)
     check_article(article, _job.checks)
     rendered = _render(article, _job.checks) if _job.render else None
+    serialised = _job.serialise(article) if _job.serialise is not None else ""
     # What comes after the checks needs neither the line of every key (but the slug's, for
     # duplicate-slug) nor, when it only reports, the body: neither is copied back.
     article.lines = {pointer: line for pointer, line in article.lines.items() if pointer == "/slug"}
     if not _job.keep_body:
         article.body = ""
-    return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered)
+    return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered, serialised)
 
 
 def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
@@ -144,23 +148,29 @@ def check_files(
     With `render`, each publishable article's copy is rendered too (on the workers), and
     kept for `render.render_copy`: feeds and push then find it made.
     """
+    return list(iter_checked(paths, checks, max_bytes, keep_body, progress, render))
+
+
+def iter_checked(
+    paths: Sequence[Path],
+    checks: Checks,
+    max_bytes: int,
+    keep_body: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    render: bool = False,
+    serialise: Callable[[ParsedArticle], str] | None = None,
+) -> Iterator[CheckedFile]:
+    """check_files() as the results come; with `serialise`, each checked article is also written
+    as text by it, on the workers (what the caller stores as it goes, e.g. a cache)."""
     global _job
-    _job = _Job(checks, max_bytes, keep_body, render)
+    _job = _Job(checks, max_bytes, keep_body, render, serialise)
     try:
-        return _collect(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), len(paths), progress)
+        for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):
+            if item.rendered is not None and item.article.data is not None:
+                license_id = item.article.data["license"]["id"]
+                remember(item.article.data, item.article.body, license_id, item.rendered)
+            if progress is not None:
+                progress(done, len(paths))
+            yield item
     finally:
         _job = None
-
-
-def _collect(
-    results: Iterable[CheckedFile], total: int, progress: Callable[[int, int], None] | None
-) -> list[CheckedFile]:
-    collected: list[CheckedFile] = []
-    for item in results:
-        collected.append(item)
-        if item.rendered is not None and item.article.data is not None:
-            license_id = item.article.data["license"]["id"]
-            remember(item.article.data, item.article.body, license_id, item.rendered)
-        if progress is not None:
-            progress(len(collected), total)
-    return collected

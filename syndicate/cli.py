@@ -26,6 +26,7 @@ from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
     from syndicate.plan import PlannedAction
+    from syndicate.validate import SiteContent
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -317,16 +318,22 @@ def _plan(options: Options, endpoint: str | None) -> tuple[list[PlannedAction], 
 
     from syndicate.ledger import Ledger
     from syndicate.plan import make_plan
+
+    config, site = _site(options, endpoint)
+    with Ledger(config.paths.state) as ledger:
+        actions = make_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
+    return actions, site.report
+
+
+def _site(options: Options, endpoint: str | None) -> tuple[Config, SiteContent]:
+    """The config and the validated site, once `endpoint` (if given) is known to be configured."""
     from syndicate.validate import load_site
 
     config = options.config()
     if endpoint is not None and config.endpoint(endpoint) is None:
         names = ", ".join(e.name for e in config.endpoints) or "(none)"
         raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
-    site = load_site(config)
-    with Ledger(config.paths.state) as ledger:
-        actions = make_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
-    return actions, site.report
+    return config, load_site(config)
 
 
 @cli.command()
@@ -346,21 +353,26 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
       syndicate push --dry-run
       syndicate push --endpoint partner
     """
+    import datetime as dt
     import os
 
     from syndicate.ledger import Ledger
+    from syndicate.plan import iter_plan
     from syndicate.publish import push as deliver
 
-    actions, report = _plan(options, endpoint)
+    config, site = _site(options, endpoint)
+    report = site.report
     for finding in report.errors:
         click.echo(reports.finding_line(finding), err=True)
-    sending = [a for a in actions if a.sends or a.action == "refused"]
-    if dry_run:
-        click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
-        return ExitStatus.OK if report.ok else ExitStatus.FAILURE
-    config = options.config()
-    with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
-        result = deliver(sending, config, ledger, os.environ, progress=progress)
+    with Ledger(config.paths.state) as ledger:
+        # a stream: copies are rendered as push takes them, so the first goes out before the last is rendered
+        actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
+        sending = (a for a in actions if a.sends or a.action == "refused")
+        if dry_run:
+            click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
+            return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+        with _progress(options, "pushing") as progress:
+            result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:
         a = outcome.action
         if outcome.ok and not options.quiet:

@@ -105,7 +105,14 @@ def push(
     finally:
         # when planning fails, what was queued is dropped: only deliveries under way finish
         for lane in lanes.values():
-            lane.close(cancel=not finished)
+            lane.stop(cancel=not finished)
+        try:
+            for lane in lanes.values():
+                lane.join()
+        except BaseException:  # interrupted while waiting: drop what is queued, so that the process can end
+            for lane in lanes.values():
+                lane.stop(cancel=True)
+            raise
     return PushResult([outcome for name in sorted(lanes) for outcome in lanes[name].outcomes()])
 
 
@@ -124,7 +131,7 @@ class _Tally:
 
 
 class _Lane:
-    """One endpoint's deliveries: a queue the planner feeds, and `concurrency` threads sending from it."""
+    """One endpoint's deliveries: a queue the planner feeds, and up to `concurrency` threads sending from it."""
 
     def __init__(
         self,
@@ -138,9 +145,11 @@ class _Lane:
     ) -> None:
         settings = config.endpoint(name)
         assert settings is not None
+        self.name = name
         self._ledger, self._sleep, self._now, self._tally = ledger, sleep, now, tally
         self._max_attempts = config.run.max_attempts
         self._retries = int(settings.settings.get("retries", RETRIES))
+        self._concurrency = max(1, int(settings.settings.get("concurrency", 2)))
         self._queue: queue.SimpleQueue[tuple[int, PlannedAction] | None] = queue.SimpleQueue()
         #: (position in the plan, outcome); list.append is atomic, so workers need no lock for it
         self._outcomes: list[tuple[int, Outcome]] = []
@@ -155,28 +164,31 @@ class _Lane:
             self._client = open_endpoint(settings, config.root, environ)
         except SyndicateError as e:
             self._open_error = e
-            return
-        for number in range(max(1, int(settings.settings.get("concurrency", 2)))):
-            thread = threading.Thread(target=self._work, name=f"push-{name}-{number}")
-            thread.start()
-            self._threads.append(thread)
 
     def put(self, action: PlannedAction) -> None:
         position, self._count = self._count, self._count + 1
         if self._open_error is not None:
             self._outcomes.append((position, Outcome(action, False, self._open_error.message, self._open_error.hint)))
-        else:
-            self._queue.put((position, action))
+            return
+        self._queue.put((position, action))
+        if len(self._threads) < self._concurrency:  # a thread per delivery until `concurrency` are running
+            thread = threading.Thread(target=self._work, name=f"push-{self.name}-{len(self._threads)}")
+            thread.start()
+            self._threads.append(thread)
 
-    def close(self, cancel: bool = False) -> None:
-        """No more deliveries: wait for those queued (with `cancel`, only for those under way)."""
-        self._cancelled = cancel
+    def stop(self, cancel: bool = False) -> None:
+        """No more deliveries will come; with `cancel`, those queued are dropped (those under way finish)."""
+        self._cancelled = self._cancelled or cancel
         for _ in self._threads:
             self._queue.put(None)
+
+    def join(self) -> None:
+        """Wait until every delivery is done (after stop)."""
         for thread in self._threads:
             thread.join()
         if self._client is not None:
             self._client.close()
+            self._client = None
 
     def outcomes(self) -> list[Outcome]:
         """Every outcome, in plan order, once closed; an error a worker met (a bug) is raised here."""
@@ -185,7 +197,8 @@ class _Lane:
         return [outcome for _, outcome in sorted(self._outcomes, key=lambda pair: pair[0])]
 
     def _work(self) -> None:
-        assert self._client is not None
+        client = self._client
+        assert client is not None
         while (item := self._queue.get()) is not None:
             position, action = item
             if self._cancelled:
@@ -197,7 +210,7 @@ class _Lane:
                 else:
                     outcome = _deliver(
                         action,
-                        self._client,
+                        client,
                         self._ledger,
                         self._sleep,
                         self._stopped,

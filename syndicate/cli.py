@@ -26,7 +26,6 @@ from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
     from syndicate.plan import PlannedAction
-    from syndicate.validate import SiteContent
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -303,7 +302,8 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
       syndicate plan
       syndicate plan --endpoint partner --format json
     """
-    actions, report = _plan(options, endpoint)
+    _, stream, report = _plan(options, endpoint)
+    actions = list(stream)
     if output_format == "json":
         click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
     else:
@@ -313,27 +313,22 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
-def _plan(options: Options, endpoint: str | None) -> tuple[list[PlannedAction], ValidationReport]:
+def _plan(options: Options, endpoint: str | None) -> tuple[Config, Iterator[PlannedAction], ValidationReport]:
+    """The config, the plan as a stream (each copy is rendered as the stream is read) and the validation report."""
     import datetime as dt
 
     from syndicate.ledger import Ledger
-    from syndicate.plan import make_plan
-
-    config, site = _site(options, endpoint)
-    with Ledger(config.paths.state) as ledger:
-        actions = make_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
-    return actions, site.report
-
-
-def _site(options: Options, endpoint: str | None) -> tuple[Config, SiteContent]:
-    """The config and the validated site, once `endpoint` (if given) is known to be configured."""
+    from syndicate.plan import iter_plan
     from syndicate.validate import load_site
 
     config = options.config()
     if endpoint is not None and config.endpoint(endpoint) is None:
         names = ", ".join(e.name for e in config.endpoints) or "(none)"
         raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
-    return config, load_site(config)
+    site = load_site(config)
+    with Ledger(config.paths.state) as ledger:
+        actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
+    return config, actions, site.report
 
 
 @cli.command()
@@ -353,26 +348,21 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
       syndicate push --dry-run
       syndicate push --endpoint partner
     """
-    import datetime as dt
     import os
 
     from syndicate.ledger import Ledger
-    from syndicate.plan import iter_plan
     from syndicate.publish import push as deliver
 
-    config, site = _site(options, endpoint)
-    report = site.report
+    config, actions, report = _plan(options, endpoint)
     for finding in report.errors:
         click.echo(reports.finding_line(finding), err=True)
-    with Ledger(config.paths.state) as ledger:
-        # a stream: copies are rendered as push takes them, so the first goes out before the last is rendered
-        actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
-        sending = (a for a in actions if a.sends or a.action == "refused")
-        if dry_run:
-            click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
-            return ExitStatus.OK if report.ok else ExitStatus.FAILURE
-        with _progress(options, "pushing") as progress:
-            result = deliver(sending, config, ledger, os.environ, progress=progress)
+    # push takes the plan as it is made: the first copy goes out before the last one is rendered
+    sending = (a for a in actions if a.sends or a.action == "refused")
+    if dry_run:
+        click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
+        return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+    with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
+        result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:
         a = outcome.action
         if outcome.ok and not options.quiet:

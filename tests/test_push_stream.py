@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +123,36 @@ def test_a_planner_that_fails_stops_the_push_and_leaves_no_thread(site: Path, mo
         rows = {d.article: d.state for d in ledger.all()}
     assert deliveries.slugs == [plan[0].article]
     assert rows == {plan[0].article: "delivered"}  # what was sent is recorded; nothing else was tried
+
+
+def test_planning_stays_only_a_few_rounds_ahead_of_the_senders(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planning holds the GIL, so push plans only AHEAD rounds ahead of what the endpoint has taken."""
+    from syndicate.publish import AHEAD
+
+    config_file = site / "syndicate.toml"
+    text = config_file.read_text()
+    config_file.write_text(text.replace('path = "out/archive"', 'path = "out/archive"\nconcurrency = 1'))
+    config = load_config(config_file)
+    done: list[str] = []
+    create = DirectoryEndpoint.create
+
+    def slow_create(endpoint: DirectoryEndpoint, copy: Copy, key: str) -> Remote:
+        time.sleep(0.005)  # slower than planning, as a server is: without pacing, planning would run far ahead
+        remote = create(endpoint, copy, key)
+        done.append(copy.slug)
+        return remote
+
+    monkeypatch.setattr(DirectoryEndpoint, "create", slow_create)
+    ahead: list[int] = []
+
+    def many(actions: list[PlannedAction]) -> Iterator[PlannedAction]:
+        for number in range(30):
+            ahead.append(number - len(done))
+            yield replace(actions[number % len(actions)], article=f"copy-{number}")
+
+    with Ledger(config.paths.state) as ledger:
+        plan = [a for a in make_plan(load_site(config), config, [], dt.datetime.now(dt.UTC)) if a.sends]
+        result = push(many(plan), config, ledger, os.environ)
+    assert len(result.outcomes) == 30 and not result.failures
+    # queued (at most AHEAD rounds of one) + the one being sent + the one being planned
+    assert max(ahead) <= AHEAD + 2, ahead

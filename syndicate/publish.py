@@ -15,7 +15,8 @@ concurrently, each with its own `concurrency` (default 2).
 The plan may come as a stream (plan.iter_plan, which renders each copy as it
 is consumed): each endpoint has a queue, fed as actions are planned, and its
 own threads sending from it, so the first copies are delivered while later
-ones are still being rendered, instead of after all of them.
+ones are still being rendered, instead of after all of them. Planning keeps
+only a couple of rounds ahead of the senders (see _keep_pace).
 """
 
 from __future__ import annotations

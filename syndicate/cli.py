@@ -302,7 +302,8 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
       syndicate plan
       syndicate plan --endpoint partner --format json
     """
-    actions, report = _plan(options, endpoint)
+    _, stream, report = _plan(options, endpoint)
+    actions = list(stream)
     if output_format == "json":
         click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
     else:
@@ -312,11 +313,12 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
-def _plan(options: Options, endpoint: str | None) -> tuple[list[PlannedAction], ValidationReport]:
+def _plan(options: Options, endpoint: str | None) -> tuple[Config, Iterator[PlannedAction], ValidationReport]:
+    """The config, the plan as a stream (each copy is rendered as the stream is read) and the validation report."""
     import datetime as dt
 
     from syndicate.ledger import Ledger
-    from syndicate.plan import make_plan
+    from syndicate.plan import iter_plan
     from syndicate.validate import load_site
 
     config = options.config()
@@ -325,8 +327,8 @@ def _plan(options: Options, endpoint: str | None) -> tuple[list[PlannedAction], 
         raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
     site = load_site(config)
     with Ledger(config.paths.state) as ledger:
-        actions = make_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
-    return actions, site.report
+        actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
+    return config, actions, site.report
 
 
 @cli.command()
@@ -351,14 +353,14 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     from syndicate.ledger import Ledger
     from syndicate.publish import push as deliver
 
-    actions, report = _plan(options, endpoint)
+    config, actions, report = _plan(options, endpoint)
     for finding in report.errors:
         click.echo(reports.finding_line(finding), err=True)
-    sending = [a for a in actions if a.sends or a.action == "refused"]
+    # push takes the plan as it is made: the first copy goes out before the last one is rendered
+    sending = (a for a in actions if a.sends or a.action == "refused")
     if dry_run:
         click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
         return ExitStatus.OK if report.ok else ExitStatus.FAILURE
-    config = options.config()
     with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
         result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:

@@ -3,13 +3,17 @@
 Actions: create, update, delete, unchanged, refused (the licence keeps the copy
 from the endpoint's channel), skipped (draft, embargo, retracted and never
 delivered, not named by the article). Nothing here sends anything.
+
+The plan can be had as a stream (`iter_plan`): each action as soon as it is
+decided, its copy rendered just before. `push` consumes it that way, so that
+the first copies are on their way while later ones are still being rendered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from syndicate.article import Article
@@ -74,9 +78,27 @@ def make_plan(
     only_endpoint: str | None = None,
     policy: RunPolicy | None = None,
 ) -> list[PlannedAction]:
+    return list(iter_plan(site, config, deliveries, now, only_endpoint, policy))
+
+
+def iter_plan(
+    site: SiteContent,
+    config: Config,
+    deliveries: Iterable[Delivery],
+    now: dt.datetime,
+    only_endpoint: str | None = None,
+    policy: RunPolicy | None = None,
+) -> Iterator[PlannedAction]:
+    """The plan of make_plan, in the same order, one action at a time: copies are rendered as it is consumed.
+
+    `deliveries` is read now, not as the stream is consumed: the plan compares
+    the articles with the ledger as it was before a push began writing to it.
+    """
     ledger = {(d.article, d.endpoint): d for d in deliveries}
     plan = _plan(site, config, ledger, now, only_endpoint)
-    return plan if policy is None else [_hold(a, ledger.get((a.article, a.endpoint)), now, policy) for a in plan]
+    if policy is None:
+        return plan
+    return (_hold(a, ledger.get((a.article, a.endpoint)), now, policy) for a in plan)
 
 
 def _plan(
@@ -85,13 +107,12 @@ def _plan(
     ledger: dict[tuple[str, str], Delivery],
     now: dt.datetime,
     only_endpoint: str | None,
-) -> list[PlannedAction]:
+) -> Iterator[PlannedAction]:
     endpoints = [e for e in config.endpoints if e.enabled and (only_endpoint is None or e.name == only_endpoint)]
-    plan: list[PlannedAction] = []
     for slug in site.drafts:
-        plan += [PlannedAction(slug, e.name, "skipped", "draft: never pushed") for e in endpoints]
+        yield from (PlannedAction(slug, e.name, "skipped", "draft: never pushed") for e in endpoints)
     for slug in site.invalid:
-        plan += [PlannedAction(slug, e.name, "skipped", "has errors: see syndicate validate") for e in endpoints]
+        yield from (PlannedAction(slug, e.name, "skipped", "has errors: see syndicate validate") for e in endpoints)
     for article in sorted(site.articles, key=lambda a: a.slug):
         copy: Copy | None = None
         for endpoint in endpoints:
@@ -100,7 +121,7 @@ def _plan(
             if action.action in ("create", "update") or action.action == "unchanged":
                 copy = copy or _copy(article, site)
                 action = _compare(action, copy, row)
-            plan.append(action)
+            yield action
     known = {a.slug for a in site.articles} | set(site.drafts) | set(site.invalid)
     names = {e.name for e in endpoints}
     for (slug, endpoint_name), row in sorted(ledger.items()):
@@ -108,11 +129,10 @@ def _plan(
         if slug in known or endpoint_name not in names or remote is None:
             continue
         if config.run.retract_deleted:
-            plan.append(PlannedAction(slug, endpoint_name, "delete", "the article file is gone", remote=remote))
+            yield PlannedAction(slug, endpoint_name, "delete", "the article file is gone", remote=remote)
         else:
             reason = 'the article file is gone; its copy stays ([run] deleted = "retract" removes it)'
-            plan.append(PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote))
-    return plan
+            yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote)
 
 
 def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy: RunPolicy) -> PlannedAction:

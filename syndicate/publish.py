@@ -11,16 +11,23 @@ the run with exponential backoff and jitter (`retries` tries, default 3); then t
 `failed` with a next-attempt time. Other failures fail the row at once; a
 credentials failure stops that endpoint for this run. Endpoints are pushed
 concurrently, each with its own `concurrency` (default 2).
+
+The plan may come as a stream (plan.iter_plan, which renders each copy as it
+is consumed): each endpoint has a queue, fed as actions are planned, and its
+own threads sending from it, so the first copies are delivered while later
+ones are still being rendered, instead of after all of them. Planning keeps
+only a couple of rounds ahead of the senders (see _keep_pace).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import queue
 import random
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from syndicate.config import Config
@@ -34,6 +41,8 @@ BACKOFF_BASE = 0.5  # seconds; doubled each retry, with jitter
 BACKOFF_CAP = 30.0
 #: when a failed row may be tried again by a later run
 RETRY_DELAY = dt.timedelta(minutes=5)
+#: rounds of deliveries (`concurrency` each) a lane keeps planned ahead of its senders
+AHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ def backoff(attempt: int, retry_after: float | None = None) -> float:
 
 
 def push(
-    plan: Sequence[PlannedAction],
+    plan: Iterable[PlannedAction],
     config: Config,
     ledger: Ledger,
     environ: Mapping[str, str],
@@ -71,72 +80,180 @@ def push(
 ) -> PushResult:
     """Deliver every create, update and delete of `plan`; record refusals; return every outcome.
 
-    `now` (default: the clock) dates the next attempt of a failed delivery;
-    `progress(done, total)` is called after each delivery (from worker threads).
+    `plan` may be a stream (plan.iter_plan): each delivery goes to its
+    endpoint's workers as soon as it comes, so sending starts while later
+    copies are still being rendered. Outcomes are in the order of the
+    endpoints' names, then of the plan. `now` (default: the clock) dates the
+    next attempt of a failed delivery; `progress(done, total)` is called after
+    each delivery (from worker threads), `total` counting the deliveries
+    planned so far (final once the plan is used up).
     """
-    result = PushResult()
     clock = now or dt.datetime.now(dt.UTC)
-    for action in plan:
-        if action.action == "refused":
-            row = ledger.get(action.article, action.endpoint)
-            if row is None or row.state != "refused" or row.last_error != action.reason:
-                ledger.refused(action.article, action.endpoint, action.reason)
-    by_endpoint: dict[str, list[PlannedAction]] = {}
-    for action in plan:
-        if action.sends:
-            by_endpoint.setdefault(action.endpoint, []).append(action)
-    if not by_endpoint:
-        return result
-    total = sum(len(actions) for actions in by_endpoint.values())
-    counter = itertools.count(1)
-
-    def advance() -> None:
-        if progress is not None:
-            progress(next(counter), total)
-
-    with ThreadPoolExecutor(max_workers=len(by_endpoint)) as pool:
-        futures = [
-            pool.submit(_push_endpoint, name, actions, config, ledger, environ, sleep, clock, advance)
-            for name, actions in sorted(by_endpoint.items())
-        ]
-        for future in futures:
-            result.outcomes.extend(future.result())
-    return result
-
-
-def _push_endpoint(
-    name: str,
-    actions: list[PlannedAction],
-    config: Config,
-    ledger: Ledger,
-    environ: Mapping[str, str],
-    sleep: Callable[[float], None],
-    now: dt.datetime,
-    advance: Callable[[], None],
-) -> list[Outcome]:
-    settings = config.endpoint(name)
-    assert settings is not None
+    tally = _Tally(progress)
+    lanes: dict[str, _Lane] = {}
+    room = threading.Event()
+    finished = False
     try:
-        client = open_endpoint(settings, config.root, environ)
-    except SyndicateError as e:
-        return [Outcome(a, False, e.message, e.hint) for a in actions]
-    stopped: list[CredentialsError] = []
-    concurrency = int(settings.settings.get("concurrency", 2))
-    retries = int(settings.settings.get("retries", RETRIES))
-
-    def deliver(action: PlannedAction) -> Outcome:
-        try:
-            if stopped:
-                return Outcome(action, False, f"not tried: {stopped[0].message}", stopped[0].hint)
-            return _deliver(action, client, ledger, sleep, stopped, config.run.max_attempts, retries, now)
-        finally:
-            advance()
-
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            return list(pool.map(deliver, actions))
+        for action in plan:
+            if action.action == "refused":
+                row = ledger.get(action.article, action.endpoint)
+                if row is None or row.state != "refused" or row.last_error != action.reason:
+                    ledger.refused(action.article, action.endpoint, action.reason)
+            elif action.sends:
+                lane = lanes.get(action.endpoint)
+                if lane is None:
+                    lane = lanes[action.endpoint] = _Lane(
+                        action.endpoint, config, ledger, environ, sleep, clock, tally, room
+                    )
+                tally.planned += 1
+                lane.put(action)
+                _keep_pace(lanes, room)
+        finished = True
     finally:
-        client.close()
+        # when planning fails, what was queued is dropped: only deliveries under way finish
+        for lane in lanes.values():
+            lane.stop(cancel=not finished)
+        try:
+            for lane in lanes.values():
+                lane.join()
+        except BaseException:  # interrupted while waiting: drop what is queued, so that the process can end
+            for lane in lanes.values():
+                lane.stop(cancel=True)
+            raise
+    return PushResult([outcome for name in sorted(lanes) for outcome in lanes[name].outcomes()])
+
+
+def _keep_pace(lanes: Mapping[str, _Lane], room: threading.Event) -> None:
+    """Before planning more, wait until some lane is running low.
+
+    Planning holds the GIL (rendering a copy, building it); planning flat out
+    makes each sending thread wait for the GIL every time it wakes (up to a
+    switch interval, 5 ms, per wake), which held back the first deliveries by
+    100 ms and more. A lane with AHEAD rounds of deliveries queued has all it
+    can use; when every lane has, planning waits until a sender takes one.
+    """
+    while True:
+        room.clear()
+        if not all(lane.full for lane in lanes.values()):
+            return
+        room.wait(1.0)  # woken by a sender; the timeout only guards against a wake-up missed by mistake
+
+
+class _Tally:
+    """Deliveries planned and done, for the progress callback."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None) -> None:
+        self.progress = progress
+        #: only the planning thread adds to it
+        self.planned = 0
+        self._done = itertools.count(1)
+
+    def advance(self) -> None:
+        if self.progress is not None:
+            self.progress(next(self._done), self.planned)
+
+
+class _Lane:
+    """One endpoint's deliveries: a queue the planner feeds, and up to `concurrency` threads sending from it."""
+
+    def __init__(
+        self,
+        name: str,
+        config: Config,
+        ledger: Ledger,
+        environ: Mapping[str, str],
+        sleep: Callable[[float], None],
+        now: dt.datetime,
+        tally: _Tally,
+        room: threading.Event,
+    ) -> None:
+        settings = config.endpoint(name)
+        assert settings is not None
+        self.name = name
+        self._ledger, self._sleep, self._now, self._tally, self._room = ledger, sleep, now, tally, room
+        self._max_attempts = config.run.max_attempts
+        self._retries = int(settings.settings.get("retries", RETRIES))
+        self._concurrency = max(1, int(settings.settings.get("concurrency", 2)))
+        self._queue: queue.SimpleQueue[tuple[int, PlannedAction] | None] = queue.SimpleQueue()
+        #: (position in the plan, outcome); list.append is atomic, so workers need no lock for it
+        self._outcomes: list[tuple[int, Outcome]] = []
+        self._count = 0
+        self._stopped: list[CredentialsError] = []
+        self._errors: list[Exception] = []
+        self._cancelled = False
+        self._threads: list[threading.Thread] = []
+        self._client: Endpoint | None = None
+        self._open_error: SyndicateError | None = None
+        try:
+            self._client = open_endpoint(settings, config.root, environ)
+        except SyndicateError as e:
+            self._open_error = e
+
+    def put(self, action: PlannedAction) -> None:
+        position, self._count = self._count, self._count + 1
+        if self._open_error is not None:
+            self._outcomes.append((position, Outcome(action, False, self._open_error.message, self._open_error.hint)))
+            return
+        self._queue.put((position, action))
+        if len(self._threads) < self._concurrency:  # a thread per delivery until `concurrency` are running
+            thread = threading.Thread(target=self._work, name=f"push-{self.name}-{len(self._threads)}")
+            thread.start()
+            self._threads.append(thread)
+
+    @property
+    def full(self) -> bool:
+        """AHEAD rounds of deliveries are queued: planning more for this lane can wait."""
+        return self._open_error is None and self._queue.qsize() >= AHEAD * self._concurrency
+
+    def stop(self, cancel: bool = False) -> None:
+        """No more deliveries will come; with `cancel`, those queued are dropped (those under way finish)."""
+        self._cancelled = self._cancelled or cancel
+        for _ in self._threads:
+            self._queue.put(None)
+
+    def join(self) -> None:
+        """Wait until every delivery is done (after stop)."""
+        for thread in self._threads:
+            thread.join()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def outcomes(self) -> list[Outcome]:
+        """Every outcome, in plan order, once closed; an error a worker met (a bug) is raised here."""
+        if self._errors:
+            raise self._errors[0]
+        return [outcome for _, outcome in sorted(self._outcomes, key=lambda pair: pair[0])]
+
+    def _work(self) -> None:
+        client = self._client
+        assert client is not None
+        while (item := self._queue.get()) is not None:
+            if not self.full:
+                self._room.set()  # planning may go on
+            position, action = item
+            if self._cancelled:
+                continue
+            try:
+                if self._stopped:
+                    stop = self._stopped[0]
+                    outcome = Outcome(action, False, f"not tried: {stop.message}", stop.hint)
+                else:
+                    outcome = _deliver(
+                        action,
+                        client,
+                        self._ledger,
+                        self._sleep,
+                        self._stopped,
+                        self._max_attempts,
+                        self._retries,
+                        self._now,
+                    )
+                self._outcomes.append((position, outcome))
+            except Exception as e:  # a bug, not a delivery failure: push raises it once every worker is done
+                self._errors.append(e)
+            finally:
+                self._tally.advance()
 
 
 def _deliver(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -103,7 +103,7 @@ def _work(
 
     from syndicate.feeds import generate_feeds
     from syndicate.incremental import load_site_cached
-    from syndicate.plan import RunPolicy, make_plan
+    from syndicate.plan import RunPolicy, iter_plan
     from syndicate.publish import push
     from syndicate.websub import notify_hubs
 
@@ -115,11 +115,18 @@ def _work(
     result.hub_failures = [p for p in notify_hubs(config.feeds.hubs, result.feeds.changed_topics(config)) if not p.ok]
     last_pushes = ledger.last_pushes()
     not_before = _schedules(config, last_pushes)
-    result.plan = make_plan(site, config, ledger.all(), now, policy=RunPolicy(not_before))
-    sending = [a for a in result.plan if a.sends or a.action == "refused"]
-    result.push = push(sending, config, ledger, environ, sleep or time.sleep, now)
+    plan = iter_plan(site, config, ledger.all(), now, policy=RunPolicy(not_before))
+
+    def sending() -> Iterator[PlannedAction]:
+        # push takes the plan as it is made (deliveries start before the last copy is rendered); run keeps all of it
+        for action in plan:
+            result.plan.append(action)
+            if action.sends or action.action == "refused":
+                yield action
+
+    result.push = push(sending(), config, ledger, environ, sleep or time.sleep, now)
     stamp = now.isoformat(timespec="seconds")
-    for name in {a.endpoint for a in sending if a.sends} & set(not_before.keys() | _scheduled(config)):
+    for name in {a.endpoint for a in result.plan if a.sends} & set(not_before.keys() | _scheduled(config)):
         ledger.pushed(name, stamp)
     wake = _next_wakeup(site, ledger, now, not_before, result.plan)
     ledger.set_state(

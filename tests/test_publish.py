@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -237,3 +239,61 @@ def test_kill_9_mid_push_then_push_again_loses_and_duplicates_nothing(site: Path
         assert sorted(by_article) == TO_HOOK  # nothing lost
         assert all(len(keys) == 1 for keys in by_article.values())  # a resend reuses its key: no duplicate
         assert {d.state for d in rows(site).values()} == {"delivered"}
+
+
+def test_the_attempt_is_committed_before_the_copy_is_sent(
+    run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection (a process started after a crash) sees the pending row and its key before anything is sent."""
+    from syndicate.endpoints.directory import DirectoryEndpoint
+
+    state = load_config(site / "syndicate.toml").paths.state
+    seen: list[tuple[str, str, str]] = []
+    create = DirectoryEndpoint.create
+
+    def checking(endpoint: DirectoryEndpoint, copy: Any, key: str) -> Any:
+        with contextlib.closing(sqlite3.connect(state)) as other:
+            row = other.execute(
+                "SELECT state, idempotency_key FROM deliveries WHERE article = ? AND endpoint = 'archive'", (copy.slug,)
+            ).fetchone()
+        seen.append((copy.slug, row[0], "same key" if row[1] == key else row[1]))
+        return create(endpoint, copy, key)
+
+    monkeypatch.setattr(DirectoryEndpoint, "create", checking)
+    assert run_cli("--config", str(site / "syndicate.toml"), "push").status == 0
+    assert sorted(seen) == [(slug, "pending", "same key") for slug in READY]
+    assert {(d.state, d.attempts) for d in rows(site).values()} == {("delivered", 0)}
+
+
+def test_a_crash_between_sending_and_recording_is_recovered_without_a_duplicate(
+    run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy reached the webhook, then the outcome was never written: the next push resends the same key."""
+    import datetime as dt
+
+    from syndicate.plan import iter_plan
+    from syndicate.publish import push
+    from syndicate.validate import load_site
+
+    with recording_server() as hook:
+        webhook(site, hook, secret=False)
+        config = load_config(site / "syndicate.toml")
+        delivered = Ledger.delivered
+
+        def crash(ledger: Ledger, article: str, *args: Any) -> None:
+            if article == ALDER:
+                raise RuntimeError("the process died here")
+            delivered(ledger, article, *args)
+
+        monkeypatch.setattr(Ledger, "delivered", crash)
+        with Ledger(config.paths.state) as ledger, pytest.raises(RuntimeError, match="died"):
+            plan = iter_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC), "hook")
+            push(plan, config, ledger, os.environ)
+        assert rows(site)[(ALDER, "hook")].state == "pending"
+        assert rows(site)[(HARBOUR, "hook")].state == "delivered"
+        monkeypatch.setattr(Ledger, "delivered", delivered)
+        assert run_cli("--config", str(site / "syndicate.toml"), "push", "--endpoint", "hook").status == 0
+        keys = [r.headers["Idempotency-Key"] for r in hook.requests if json.loads(r.body)["article"] == ALDER]
+        assert len(keys) == 2 and len(set(keys)) == 1  # sent again, with the same key: the receiver drops it
+        assert len([r for r in hook.requests if json.loads(r.body)["article"] == HARBOUR]) == 1
+        assert {d.state for (_, endpoint), d in rows(site).items() if endpoint == "hook"} == {"delivered"}

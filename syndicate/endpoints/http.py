@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import os
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -57,9 +58,24 @@ class StatusError(DeliveryError):
         self.code = code
 
 
-def make_session() -> requests.Session:
+def make_session(url: str) -> requests.Session:
+    """A session for the endpoint at `url`, with what the environment says about it read once.
+
+    requests would read the proxy variables, the CA bundle variables and
+    ~/.netrc again for every request (a scan of os.environ and file checks
+    each time, a cost on every delivery); an endpoint's host does not change
+    within a run, so they are settled here with requests' own rules.
+    """
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
+    session.proxies.update(requests.utils.get_environ_proxies(url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    netrc = requests.utils.get_netrc_auth(url)
+    if netrc:
+        session.auth = netrc
+    session.trust_env = False
     return session
 
 

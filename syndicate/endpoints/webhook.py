@@ -48,7 +48,7 @@ class WebhookEndpoint:
                 )
             self.secret = value.encode("utf-8", "surrogateescape")
             self.secrets = (value,)
-        self.session = make_session()
+        self.session = make_session(self.url)
 
     def _post(self, event: str, slug: str, key: str, copy: Copy | None) -> Remote:
         payload: dict[str, Any] = {"event": event, "article": slug}

@@ -62,7 +62,7 @@ class WordPressEndpoint:
             "who may publish posts"
         )
         self.timeout = endpoint_timeout(settings)
-        self.session = make_session()
+        self.session = make_session(self.site)
         user, password = environ[user_env], environ[password_env]
         self.session.auth = (user, password)
         basic = base64.b64encode(f"{user}:{password}".encode("utf-8", "surrogateescape")).decode("ascii")

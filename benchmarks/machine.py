@@ -67,6 +67,8 @@ def machine() -> dict[str, Any]:
             for name in (
                 "syndicate",
                 "jsonschema",
+                "jsonschema-rs",
+                "cmarkgfm",
                 "markdown-it-py",
                 "PyYAML",
                 "nh3",

@@ -144,6 +144,8 @@ def _check_original(article: ParsedArticle, data: dict[str, Any]) -> None:
     source = data.get("source")
     source_name = str(source.get("name", "")).lower() if isinstance(source, dict) else ""
     lower = article.body.lower()  # keeps every newline where it was
+    if "original" not in lower and "first " not in lower:
+        return  # (a substring test is ten times faster than the expression, which rarely matches)
     for match in _REPUBLICATION.finditer(lower):
         if not (source_name and source_name in match.group("rest")):
             article.add(

@@ -122,7 +122,12 @@ def read_article_file(path: Path, shown: str, max_bytes: int = MAX_FILE_BYTES) -
     try:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            raw = handle.read(max_bytes + 1) if size <= max_bytes else b""
+            raw = b""
+            if size <= max_bytes:
+                # read(n) allocates n bytes first: ask for the size, not the limit (4 MiB a file)
+                raw = handle.read(size + 1)
+                if len(raw) > size:  # growing, or a device: read on, never past the limit
+                    raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as e:
         result = ParsedArticle(shown)
         result.add(Code.UNREADABLE, f"cannot read the file: {e.strerror}", "check its permissions", line=0)
@@ -171,13 +176,14 @@ def parse_article_bytes(raw: bytes, path: str, max_bytes: int = MAX_FILE_BYTES) 
             line=line,
         )
         return result
-    return parse_article_text(text, path)
+    return parse_article_text(text, path, decoded=True)
 
 
-def parse_article_text(text: str, path: str) -> ParsedArticle:
-    """Parse an article already decoded. Never raises on bad input: problems become findings."""
+def parse_article_text(text: str, path: str, decoded: bool = False) -> ParsedArticle:
+    """Parse an article already decoded (`decoded`: from UTF-8 bytes, so without lone surrogates).
+    Never raises on bad input: problems become findings."""
     result = ParsedArticle(path)
-    surrogate = _SURROGATE.search(text)
+    surrogate = None if decoded else _SURROGATE.search(text)
     if surrogate is not None:
         result.add(
             Code.NOT_UTF8,

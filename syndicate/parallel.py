@@ -51,7 +51,7 @@ class CheckedFile:
 class _Job:
     checks: Checks
     max_bytes: int
-    keep_body: bool
+    report_only: bool
     render: bool
     serialise: Callable[[ParsedArticle], str] | None
 
@@ -71,8 +71,10 @@ def _check_one(path: Path) -> CheckedFile:
     # What comes after the checks needs neither the line of every key (but the slug's, for
     # duplicate-slug) nor, when it only reports, the body: neither is copied back.
     article.lines = {pointer: line for pointer, line in article.lines.items() if pointer == "/slug"}
-    if not _job.keep_body:
+    if _job.report_only:  # of an article only reported, only the slug is needed after (duplicate-slug)
         article.body = ""
+        if article.data is not None:
+            article.data = {key: article.data[key] for key in ("slug",) if key in article.data}
     return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered, serialised)
 
 
@@ -139,23 +141,24 @@ def check_files(
     paths: Sequence[Path],
     checks: Checks,
     max_bytes: int,
-    keep_body: bool = True,
+    report_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     render: bool = False,
 ) -> list[CheckedFile]:
-    """Read and check each file (in order); `progress(done, total)` after each.
+    """Read and check each file (in order); `progress(done, total)` after each. With
+    `report_only`, the articles come back with their findings and slug only (no body or data).
 
     With `render`, each publishable article's copy is rendered too (on the workers), and
     kept for `render.render_copy`: feeds and push then find it made.
     """
-    return list(iter_checked(paths, checks, max_bytes, keep_body, progress, render))
+    return list(iter_checked(paths, checks, max_bytes, report_only, progress, render))
 
 
 def iter_checked(
     paths: Sequence[Path],
     checks: Checks,
     max_bytes: int,
-    keep_body: bool = True,
+    report_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     render: bool = False,
     serialise: Callable[[ParsedArticle], str] | None = None,
@@ -163,7 +166,7 @@ def iter_checked(
     """check_files() as the results come; with `serialise`, each checked article is also written
     as text by it, on the workers (what the caller stores as it goes, e.g. a cache)."""
     global _job
-    _job = _Job(checks, max_bytes, keep_body, render, serialise)
+    _job = _Job(checks, max_bytes, report_only, render, serialise)
     try:
         for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):
             if item.rendered is not None and item.article.data is not None:

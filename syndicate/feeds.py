@@ -173,6 +173,8 @@ class _Document:
 _building: tuple[Config, Sequence[FeedEntry]] | None = None
 #: fewer documents than this a worker are built in this process
 DOCUMENTS_PER_WORKER = 16
+#: past this (MB resident: about 4,000 articles) feed documents are built in this process (parallel.fork_map)
+MAX_PARENT_MB = 120.0
 
 
 def feed_documents(
@@ -188,7 +190,8 @@ def feed_documents(
     yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes()
     _building = (config, entries)
     try:
-        built = fork_map(_build, documents, DOCUMENTS_PER_WORKER, chunk=2)  # documents are large: few in flight
+        # documents are large: two a chunk; and workers read every article, so only from a small process
+        built = fork_map(_build, documents, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB)
         yield from ((document.path, content) for document, content in zip(documents, built, strict=True))
     finally:
         _building = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 
 from syndicate.config import load_config
 from syndicate.errors import UsageError
-from syndicate.parallel import MIN_FILES_PER_WORKER, WORKERS_ENV, check_files, worker_count
+from syndicate.parallel import MIN_FILES_PER_WORKER, WORKERS_ENV, check_files, fork_map, resident_mb, worker_count
 from syndicate.validate import Checks, collect_article_files, load_site
 
 
@@ -78,8 +79,10 @@ def test_a_bad_worker_setting_is_a_usage_error(site: Path, monkeypatch: pytest.M
 def test_feeds_built_on_workers_are_the_same_bytes(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
+    from syndicate import feeds
     from syndicate.feeds import generate_feeds
 
+    monkeypatch.setattr(feeds, "MAX_PARENT_MB", 1e9)  # the test process is large: fork all the same
     _many_articles(site, 45)
     config = load_config(site / "syndicate.toml")
     outputs = []
@@ -91,3 +94,16 @@ def test_feeds_built_on_workers_are_the_same_bytes(site: Path, monkeypatch: pyte
         outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1]
     assert len([name for name in outputs[0] if name.startswith("archive/")]) >= 2
+
+
+def _pid(item: int) -> int:
+    return os.getpid()
+
+
+def test_fork_map_forks_only_a_small_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    items = list(range(40))
+    assert set(fork_map(_pid, items, per_worker=1, max_parent_mb=0.0)) == {os.getpid()}
+    forked = list(fork_map(_pid, items, per_worker=1, max_parent_mb=1e9))
+    assert os.getpid() not in forked and len(forked) == 40
+    assert 0 < resident_mb() < 1e6

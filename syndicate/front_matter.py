@@ -366,6 +366,16 @@ class _NodeWalker:
     def line(self, node: yaml.Node) -> int:
         return self.first_line + node.start_mark.line
 
+    def refuse_tag(self, node: yaml.Node, pointer: str) -> None:
+        self.unsafe = True
+        self.result.add(
+            Code.YAML_TAG,
+            f"YAML tag {node.tag!r} is not allowed",
+            "front matter holds plain text, numbers, dates, lists and mappings: remove the '!' tag",
+            pointer,
+            line=self.line(node),
+        )
+
     def walk(self, node: yaml.Node, pointer: str, depth: int, shown: str | None = None) -> Any:
         """The value of `node`; `shown` is its pointer in the built data, when not `pointer`
         (under a key that is not text, whose name in the data is its text form)."""
@@ -375,14 +385,7 @@ class _NodeWalker:
         if depth > MAX_DEPTH:
             raise _TooComplex(f"the front matter is nested more than {MAX_DEPTH} levels deep", self.line(node))
         if node.tag not in _CORE_TAGS:
-            self.unsafe = True
-            self.result.add(
-                Code.YAML_TAG,
-                f"YAML tag {node.tag!r} is not allowed",
-                "front matter holds plain text, numbers, dates, lists and mappings: remove the '!' tag",
-                pointer,
-                line=self.line(node),
-            )
+            self.refuse_tag(node, pointer)
             return None
         shown = pointer if shown is None else shown
         if isinstance(node, yaml.ScalarNode):
@@ -432,14 +435,7 @@ class _NodeWalker:
     def key_name(self, node: yaml.ScalarNode, shown: str) -> str:
         """A key's text; a key that is not text (a number, true, a date) is reported, and named by its text form."""
         if node.tag not in _CORE_TAGS:
-            self.unsafe = True
-            self.result.add(
-                Code.YAML_TAG,
-                f"YAML tag {node.tag!r} is not allowed",
-                "front matter holds plain text, numbers, dates, lists and mappings: remove the '!' tag",
-                shown,
-                line=self.line(node),
-            )
+            self.refuse_tag(node, shown)
             return str(node.value)
         value = self.loader.construct_object(node)
         if isinstance(value, str):

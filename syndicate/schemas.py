@@ -67,25 +67,27 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> I
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def _pattern_pieces(pattern: str) -> Iterator[tuple[str, bool]]:
+    """A regular expression's pieces (a character, or a backslash escape of two), each with
+    whether it stands inside a character class. Enough for the rewrites below, not a parser."""
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        piece = pattern[index : index + 2] if pattern[index] == "\\" else pattern[index]
+        index += len(piece)
+        if piece == "[":
+            in_class = True
+        elif piece == "]":
+            in_class = False
+        yield piece, in_class and piece != "["
+
+
 @functools.cache
 def _ecma(pattern: str) -> re.Pattern[str]:
     """`pattern` with every `$` outside a character class written as `\\Z` (end of text only)."""
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "$" and not in_class:
-            out.append("\\Z")
-            continue
-        out.append(char)
-    return re.compile("".join(out))
+    return re.compile(
+        "".join("\\Z" if piece == "$" and not in_class else piece for piece, in_class in _pattern_pieces(pattern))
+    )
 
 
 @dataclass(frozen=True)
@@ -181,25 +183,15 @@ def _python_patterns(schema: Any) -> Any:
 def _python_space(pattern: str) -> str:
     space = "\\s\\x1c-\\x1f"
     out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-            if char == "s":
-                out[-1] = space if in_class else f"[{space}]"  # replaces the backslash
-                continue
-            if char == "S":
-                if in_class:
-                    raise SchemaError(f"pattern {pattern!r}: \\S inside [...] is not supported", "write [^...]")
-                out[-1] = f"[^{space}]"
-                continue
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        out.append(char)
+    for piece, in_class in _pattern_pieces(pattern):
+        if piece == "\\S" and in_class:
+            raise SchemaError(f"pattern {pattern!r}: \\S inside [...] is not supported", "write [^...]")
+        if piece == "\\s":
+            out.append(space if in_class else f"[{space}]")
+        elif piece == "\\S":
+            out.append(f"[^{space}]")
+        else:
+            out.append(piece)
     return "".join(out)
 
 

@@ -70,6 +70,7 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     """load_site(), reading and validating only the files that changed since the last run."""
     from syndicate.front_matter import ParsedArticle
     from syndicate.parallel import iter_checked
+    from syndicate.render import RenderedCopy, remember
     from syndicate.validate import Checks, site_content
 
     checks = Checks.for_config(config, today)
@@ -83,18 +84,24 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     checked = iter_checked(changed, checks, config.limits.max_article_bytes, render=True, serialise=_to_json)
     parsed: list[ParsedArticle] = []
 
-    def rows() -> Iterator[tuple[str, int, int, str, str]]:
+    def rows() -> Iterator[tuple[str, int, int, str, str, bytes | None]]:
         # one row at a time into the ledger: 10,000 rows of JSON held at once were 200 MB
         for path in files:
             key = str(path)
-            known = cached.get(key)
+            known = cached.pop(key, None)  # (let go as it is used)
             if known is not None and known[:2] == stats[key]:
-                parsed.append(_from_json(known[3]))
-                yield (key, *stats[key], known[2], known[3])
+                article = _from_json(known[3])
+                if known[4] is not None and article.data is not None:
+                    remember(
+                        article.data, article.body, article.data["license"]["id"], RenderedCopy.from_bytes(known[4])
+                    )
+                parsed.append(article)
+                yield (key, *stats[key], known[2], known[3], known[4])
             else:
                 fresh = next(checked)
                 parsed.append(fresh.article)
-                yield (key, *stats[key], fresh.sha256, fresh.serialised)
+                rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
+                yield (key, *stats[key], fresh.sha256, fresh.serialised, rendered)
 
     ledger.replace_files(rows())
     digest = noop.files_digest(stats)

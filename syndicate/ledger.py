@@ -82,10 +82,17 @@ def _0003_files_digest(db: sqlite3.Connection) -> None:
 
 
 #: applied in order; never edit one that has shipped: add another
+def _0004_rendered_copies(db: sqlite3.Connection) -> None:
+    """Each article file's rendered copy too (render.RenderedCopy.to_bytes): a run after a small
+    change renders only what changed, where it rendered the whole site for the feeds."""
+    db.execute("ALTER TABLE article_files ADD COLUMN rendered BLOB")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_create_deliveries", _0001_create_deliveries),
     ("0002_create_run_state", _0002_create_run_state),
     ("0003_files_digest", _0003_files_digest),
+    ("0004_rendered_copies", _0004_rendered_copies),
 )
 
 
@@ -258,14 +265,15 @@ class Ledger:
         with self._transaction() as db:
             db.executemany("INSERT OR REPLACE INTO run_state VALUES (?, ?)", values.items())
 
-    def cached_files(self) -> dict[str, tuple[int, int, str, str]]:
-        rows = self._db.execute("SELECT path, mtime_ns, size, sha256, parsed FROM article_files")
-        return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+    def cached_files(self) -> dict[str, tuple[int, int, str, str, bytes | None]]:
+        """path -> (mtime_ns, size, sha256, parsed article as JSON, rendered copy or None)."""
+        rows = self._db.execute("SELECT path, mtime_ns, size, sha256, parsed, rendered FROM article_files")
+        return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
 
-    def replace_files(self, rows: Iterable[tuple[str, int, int, str, str]]) -> None:
+    def replace_files(self, rows: Iterable[tuple[str, int, int, str, str, bytes | None]]) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM article_files")
-            db.executemany("INSERT INTO article_files VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO article_files VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def last_pushes(self) -> dict[str, str]:
         return {row[0]: row[1] for row in self._db.execute("SELECT endpoint, last_push_at FROM endpoint_pushes")}

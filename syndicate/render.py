@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import re
+import struct
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -54,6 +55,9 @@ _ATTRIBUTES = {
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+_HEADER = struct.Struct("<II")  # RenderedCopy.to_bytes: body_end, content_end
+
+
 @dataclass(frozen=True)
 class RenderedCopy:
     """One rendered copy, kept compact, for a run holds every copy of a site at once: the HTML
@@ -75,6 +79,16 @@ class RenderedCopy:
     @property
     def utf8(self) -> bytes:
         return zlib.decompress(self.packed)
+
+    def to_bytes(self) -> bytes:
+        """The copy as bytes (a ledger keeps them between runs); from_bytes() reads them back."""
+        return _HEADER.pack(self.body_end, self.content_end) + self.digest + self.packed
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RenderedCopy:
+        body_end, content_end = _HEADER.unpack_from(data)
+        start = _HEADER.size
+        return cls(data[start + 32 :], body_end, content_end, data[start : start + 32])
 
     @property
     def html(self) -> str:

@@ -381,6 +381,7 @@ def test_a_rendered_copy_gives_back_its_parts_and_json_ld() -> None:
     assert "</script><!--" not in copy.html.split('<script type="application/ld+json">')[1][:-10]
     assert copy.content_hash == hashlib.sha256(copy.html.encode()).hexdigest()
     assert "Café — naïve" in copy.body_html
+    assert RenderedCopy.from_bytes(copy.to_bytes()) == copy  # as a ledger keeps it between runs
 
 
 class _Reference(HTMLParser):

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from syndicate.config import load_config
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
@@ -244,3 +246,38 @@ def test_progress_bar_on_a_terminal_only(site: Path) -> None:
             output += chunk
         os.waitpid(pid, 0)
         assert b"pushing" in output
+
+
+def test_a_run_after_a_small_change_renders_only_the_changed_article(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from syndicate import parallel, render
+    from syndicate.incremental import load_site_cached
+
+    config = load_config(site / "syndicate.toml")
+    today = dt.date(2026, 11, 26)
+    with Ledger(config.paths.state) as ledger:
+        first = load_site_cached(config, ledger, today)
+    registry = first.checks.registry
+    before = {a.slug: render.render_copy(a.front_matter, a.body, registry.get(a.license_id)) for a in first.articles}
+    article = site / "content" / f"{ALDER}.md"
+    article.write_text(article.read_text().replace('title: "', 'title: "Changed: ', 1))
+    render._RENDERED.clear()  # as in a new process
+    rendered: list[str] = []
+    uncached = render.render_copy_uncached
+
+    def counting(front_matter: Any, *rest: Any) -> render.RenderedCopy:
+        rendered.append(front_matter["slug"])
+        return uncached(front_matter, *rest)
+
+    monkeypatch.setattr(render, "render_copy_uncached", counting)
+    monkeypatch.setattr(parallel, "render_copy_uncached", counting)
+    monkeypatch.setenv("SYNDICATE_WORKERS", "1")  # (counted in this process)
+    with Ledger(config.paths.state) as ledger:
+        second = load_site_cached(config, ledger, today)
+    after = {a.slug: render.render_copy(a.front_matter, a.body, registry.get(a.license_id)) for a in second.articles}
+    assert rendered == [ALDER]  # the others came from the ledger
+    assert {slug for slug in after if after[slug] != before[slug]} == {ALDER}
+    assert after[HARBOUR].html == before[HARBOUR].html and after[HARBOUR].json_ld == before[HARBOUR].json_ld

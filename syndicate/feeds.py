@@ -18,14 +18,17 @@ Layout under the output folder:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import overload
 from urllib.parse import urlsplit
 
+from syndicate import __version__
 from syndicate.article import Article
 from syndicate.config import Config
 from syndicate.feed_xml import FeedEntry, FeedPage, SourceInfo, atom_document, newest, rss_document
@@ -47,6 +50,8 @@ class FeedsResult:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     entries: int = 0
+    #: what a later run needs to tell an unchanged document (generate_feeds' `known`), by relative path
+    marks: dict[str, str] = field(default_factory=dict)
 
     #: the output folder, resolved
     root: Path | None = None
@@ -130,6 +135,7 @@ class LazyEntries(Sequence[FeedEntry]):
     def __init__(self, chosen: Sequence[tuple[Article, Decision]], checks: Checks) -> None:
         assert checks.config is not None
         self._chosen, self._registry, self._config = chosen, checks.registry, checks.config
+        self._digests: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self._chosen)
@@ -149,10 +155,24 @@ class LazyEntries(Sequence[FeedEntry]):
     def tags(self) -> list[tuple[str, ...]]:
         return [article.tags for article, _ in self._chosen]
 
+    def digest(self, index: int) -> str:
+        """What entry `index` is made from (front matter, rendered copy, licence, grant), as a digest."""
+        known = self._digests.get(index)
+        if known is None:
+            article, decision = self._chosen[index]
+            profile = self._registry.get(article.license_id)
+            assert profile is not None
+            copy = render_copy(article.front_matter, article.body, profile)
+            licence = [profile.id, profile.name, profile.short_name, profile.url, sorted(profile.channels)]
+            inputs = [article.front_matter, copy.content_hash, licence, decision.grant is not None]
+            text = json.dumps(inputs, sort_keys=True, default=str)
+            known = self._digests[index] = hashlib.sha256(text.encode()).hexdigest()
+        return known
+
 
 def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, bytes]:
     """Every feed document, by its path relative to the output folder."""
-    return dict(feed_documents(config, entries))
+    return {path: content for path, content, _ in feed_documents(config, entries) if content is not None}
 
 
 @dataclass(frozen=True)
@@ -178,23 +198,45 @@ MAX_PARENT_MB = 120.0
 
 
 def feed_documents(
-    config: Config, entries: Sequence[FeedEntry], tags: Sequence[tuple[str, ...]] | None = None
-) -> Iterator[tuple[str, bytes]]:
-    """Every feed document (path relative to the output folder, bytes), one at a time, built on
-    every core when there are many.
+    config: Config,
+    entries: Sequence[FeedEntry],
+    tags: Sequence[tuple[str, ...]] | None = None,
+    unchanged: Callable[[str, str], bool] | None = None,
+) -> Iterator[tuple[str, bytes | None, str]]:
+    """Every feed document (path relative to the output folder, bytes, digest of its inputs),
+    one at a time, built on every core when there are many.
 
     `entries` are newest first; `tags` are their categories, if known without making them.
+    With `unchanged(path, digest)` (which needs LazyEntries, for their digests), a document it
+    says is unchanged is not built: its bytes are None.
     """
     global _building
     documents = _documents(config, entries, tags)
-    yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes()
+    yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes(), ""
+    digests = [""] * len(documents)
+    if unchanged is not None and isinstance(entries, LazyEntries):
+        digests = [_document_digest(config, document, entries) for document in documents]
+    todo = [
+        d
+        for d, digest in zip(documents, digests, strict=True)
+        if not (digest and unchanged and unchanged(d.path, digest))
+    ]
     _building = (config, entries)
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
-        built = fork_map(_build, documents, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB)
-        yield from ((document.path, content) for document, content in zip(documents, built, strict=True))
+        built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
+        wanted = {id(document) for document in todo}
+        for document, digest in zip(documents, digests, strict=True):
+            yield document.path, next(built) if id(document) in wanted else None, digest
     finally:
         _building = None
+
+
+def _document_digest(config: Config, document: _Document, entries: LazyEntries) -> str:
+    """What a document is made from: syndicate's version, the config, the page, its entries."""
+    page = [document.path, document.folder, document.title, document.atom, document.archive, document.prev_archive]
+    inputs = [__version__, config.digest, page, [entries.digest(i) for i in document.indexes]]
+    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
 def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tuple[str, ...]] | None) -> list[_Document]:
@@ -265,20 +307,29 @@ def _build(document: _Document) -> bytes:
     return atom_document(page) if document.atom else rss_document(page)
 
 
-def write_feed_files(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> FeedsResult:
-    """Write what changed, atomically, as each document comes; remove stale pages in the folders
-    syndicate owns."""
+def write_feed_files(
+    out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes | None, str]]
+) -> FeedsResult:
+    """Write what changed, atomically, as each document comes (None: known unchanged, not built);
+    remove stale pages in the folders syndicate owns. `marks` get each written or unchanged
+    file's input digest, modification time and size."""
     root = out_dir.resolve()
     result = FeedsResult(root=root)
     names: set[str] = set()
-    for relative, content in files.items() if isinstance(files, Mapping) else files:
+    items = ((path, content, "") for path, content in files.items()) if isinstance(files, Mapping) else files
+    for relative, content, digest in items:
         names.add(relative)
         target = contained(root, relative)  # tag_slug makes escaping impossible; checked all the same
-        if target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content:
+        if content is None or (
+            target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content
+        ):
             result.unchanged.append(target)
-            continue
-        atomic_write(target, content)
-        result.written.append(target)
+        else:
+            atomic_write(target, content)
+            result.written.append(target)
+        if digest:
+            stat = target.stat()
+            result.marks[relative] = f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
     for folder in MANAGED_FOLDERS:
         for stale in sorted((root / folder).rglob("*.xml")) if (root / folder).is_dir() else []:
             if stale.relative_to(root).as_posix() not in names:
@@ -290,9 +341,28 @@ def write_feed_files(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[
 
 
 def generate_feeds(
-    config: Config, articles: Sequence[Article], checks: Checks, out_dir: Path, now: dt.datetime
+    config: Config,
+    articles: Sequence[Article],
+    checks: Checks,
+    out_dir: Path,
+    now: dt.datetime,
+    known: Mapping[str, str] | None = None,
 ) -> FeedsResult:
+    """Write the site's feeds into `out_dir`. With `known` (the `marks` of an earlier result: run
+    keeps them in its ledger), a document whose inputs and file are the same as then is not built
+    again: a run after a small change rebuilds the pages that change, not 200 archive pages."""
     entries = LazyEntries(feed_articles(articles, checks, now), checks)
-    result = write_feed_files(out_dir, feed_documents(config, entries, entries.tags()))
+    root = out_dir.resolve()
+
+    def unchanged(path: str, digest: str) -> bool:
+        assert known is not None
+        try:
+            stat = (root / path).stat()
+        except OSError:
+            return False
+        return known.get(path) == f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
+
+    documents = feed_documents(config, entries, entries.tags(), unchanged if known is not None else None)
+    result = write_feed_files(out_dir, documents)
     result.entries = len(entries)
     return result

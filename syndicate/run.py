@@ -111,7 +111,9 @@ def _work(
     ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
     site = load_site_cached(config, ledger, now.date())
     result = RunResult(report=site.report)
-    result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now)
+    known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
+    result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now, known=known_feeds)
+    ledger.set_state({"feed_marks": json.dumps(result.feeds.marks, sort_keys=True)})
     result.hub_failures = [p for p in notify_hubs(config.feeds.hubs, result.feeds.changed_topics(config)) if not p.ok]
     last_pushes = ledger.last_pushes()
     not_before = _schedules(config, last_pushes)

@@ -225,3 +225,47 @@ def test_every_feed_passes_the_w3c_validator_strictly(site: Path) -> None:
             check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_known_documents_are_not_built_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from syndicate import feeds
+
+    monkeypatch.setenv("SYNDICATE_WORKERS", "1")  # builds counted in this process
+    built: list[str] = []
+    build_one = feeds._build
+
+    def counting(document: Any) -> bytes:
+        built.append(document.path)
+        return build_one(document)
+
+    monkeypatch.setattr(feeds, "_build", counting)
+    config = load_config(site / "syndicate.toml")
+    out = site / "feeds"
+    content = load_site(config)
+    first = generate_feeds(config, content.articles, content.checks, out, NOW, known={})
+    everything = len(built)
+    assert everything == len(first.marks) > 3
+    built.clear()
+    again = generate_feeds(config, content.articles, content.checks, out, NOW, known=first.marks)
+    assert built == [] and again.marks == first.marks and not again.changed
+
+    article = site / "content" / "harbour-library-digitises-shipping-registers.md"
+    article.write_text(article.read_text().replace('title: "', 'title: "Changed: ', 1))
+    content = load_site(config)
+    changed = generate_feeds(config, content.articles, content.checks, out, NOW, known=again.marks)
+    assert 0 < len(built) < everything  # the pages that carry it, not every page
+    assert all(("Changed: " in (out / path).read_text()) for path in built)
+    fresh = site / "fresh"
+    generate_feeds(config, content.articles, content.checks, fresh, NOW)
+    assert _files(out) == _files(fresh)
+
+    edited = out / "atom.xml"
+    edited.write_bytes(edited.read_bytes() + b"\n")  # edited by hand: its mark no longer fits
+    built.clear()
+    generate_feeds(config, content.articles, content.checks, out, NOW, known=changed.marks)
+    assert built == ["atom.xml"]
+    assert _files(out) == _files(fresh)

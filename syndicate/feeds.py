@@ -123,9 +123,18 @@ def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, co
 
 
 def tag_slug(tag: str) -> str:
-    """A folder name for a tag: ASCII letters, digits and hyphens only, never a path."""
+    """A folder name for a tag: ASCII letters, digits and hyphens only, never a path.
+
+    Accents go ("Économie" is economie); a tag with no Latin letter or digit at all
+    ("Политика", "経済") is "tag-" and 8 hex digits of its hash, so that two such tags do not
+    share one folder (they all were "tag").
+    """
     ascii_tag = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_tag.lower()).strip("-")[:80] or "tag"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_tag.lower()).strip("-")[:80]
+    if slug:
+        return slug
+    named = tag.strip()
+    return "tag-" + hashlib.sha256(named.encode("utf-8", "surrogatepass")).hexdigest()[:8] if named else "tag"
 
 
 class LazyEntries(Sequence[FeedEntry]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import subprocess
@@ -159,7 +160,10 @@ def test_archives_reach_the_whole_history(site: Path) -> None:
 def test_tag_feeds_stay_inside_their_folder(site: Path) -> None:
     assert tag_slug("../../etc/passwd") == "etc-passwd"
     assert tag_slug("Économie & Société") == "economie-societe"
-    assert tag_slug("///") == "tag"
+    assert tag_slug("///") == "tag-" + hashlib.sha256(b"///").hexdigest()[:8]
+    assert tag_slug("   ") == "tag"
+    assert len({tag_slug("Политика"), tag_slug("Экономика"), tag_slug("経済")}) == 3
+    assert tag_slug("Политика").startswith("tag-") and tag_slug("Политика") == tag_slug("Политика")
     article = site / "content" / "alder-valley-water-board-approves-tiered-rates.md"
     article.write_text(article.read_text().replace("tags:\n", "tags:\n  - ../../escape\n", 1))
     build(site)

@@ -13,6 +13,7 @@ namespace as a plain `xmlns` attribute, so namespaced tags would come out as
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -202,7 +203,8 @@ def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
         fe.title(xml_text(entry.title) or UNTITLED)
         if entry.summary:
             fe.summary(xml_text(entry.summary))
-            fe.description(xml_text(entry.summary))
+            # RSS readers take an item's description as HTML: a plain-text summary is escaped for it
+            fe.description(html.escape(xml_text(entry.summary), quote=False))
         fe.content(xml_text(entry.content_html), type="html")
         for author in entry.authors:
             fe.author(_author(author))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import os
 import shutil
 import subprocess
@@ -273,3 +274,19 @@ def test_known_documents_are_not_built_again(site: Path, monkeypatch: pytest.Mon
     generate_feeds(config, content.articles, content.checks, out, NOW, known=changed.marks)
     assert built == ["atom.xml"]
     assert _files(out) == _files(fresh)
+
+
+def test_a_plain_text_summary_reads_back_as_written_in_rss_and_atom(site: Path) -> None:
+    article = site / "content" / "harbour-library-digitises-shipping-registers.md"
+    written = 'summary: "Tom & Jerry <3 <b>not bold</b>: Port Carrow'
+    article.write_text(article.read_text().replace('summary: "Port Carrow', written, 1))
+    build(site)
+    for name in ("rss.xml", "atom.xml"):
+        entry = next(e for e in parse(site / "feeds" / name).entries if "Tom" in e.summary)
+        if entry.summary_detail.type == "text/html":  # RSS: the text's "<b>" must be text in it, not markup
+            assert "<b>" not in entry.summary, (name, entry.summary)
+            shown = html.unescape(entry.summary)
+        else:  # Atom: a text construct
+            assert entry.summary_detail.type == "text/plain"
+            shown = entry.summary
+        assert shown.startswith("Tom & Jerry <3 <b>not bold</b>: Port Carrow"), (name, shown)

@@ -85,7 +85,8 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     parsed: list[ParsedArticle] = []
 
     def rows() -> Iterator[tuple[str, int, int, str, str, bytes | None]]:
-        # one row at a time into the ledger: 10,000 rows of JSON held at once were 200 MB
+        # the rows of files read again, one at a time into the ledger (10,000 rows of JSON held
+        # at once were 200 MB); every article, cached or not, goes into `parsed` on the way
         for path in files:
             key = str(path)
             known = cached.pop(key, None)  # (let go as it is used)
@@ -96,14 +97,13 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
                         article.data, article.body, article.data["license"]["id"], RenderedCopy.from_bytes(known[4])
                     )
                 parsed.append(article)
-                yield (key, *stats[key], known[2], known[3], known[4])
             else:
                 fresh = next(checked)
                 parsed.append(fresh.article)
                 rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
                 yield (key, *stats[key], fresh.sha256, fresh.serialised, rendered)
 
-    ledger.replace_files(rows())
+    ledger.update_files(rows(), set(stats))
     digest = noop.files_digest(stats)
     ledger.set_state({"fingerprint": current, "validated_on": today.isoformat(), "files_digest": digest})
     return site_content(files, parsed, [], checks, already_checked=True)

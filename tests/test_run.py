@@ -281,3 +281,14 @@ def test_a_run_after_a_small_change_renders_only_the_changed_article(
     assert rendered == [ALDER]  # the others came from the ledger
     assert {slug for slug in after if after[slug] != before[slug]} == {ALDER}
     assert after[HARBOUR].html == before[HARBOUR].html and after[HARBOUR].json_ld == before[HARBOUR].json_ld
+
+
+def test_the_file_cache_keeps_unchanged_rows_and_forgets_missing_files(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "state.db") as ledger:
+        first = [("/a.md", 1, 10, "h1", "{}", None), ("/b.md", 2, 20, "h2", "{}", b"x")]
+        ledger.update_files(first, {"/a.md", "/b.md"})
+        ledger.update_files([("/c.md", 3, 30, "h3", "{}", None)], {"/b.md", "/c.md"})  # a is gone, b unchanged
+        assert ledger.cached_files() == {
+            "/b.md": (2, 20, "h2", "{}", b"x"),
+            "/c.md": (3, 30, "h3", "{}", None),
+        }

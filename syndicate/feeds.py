@@ -210,41 +210,39 @@ def feed_documents(
     config: Config,
     entries: Sequence[FeedEntry],
     tags: Sequence[tuple[str, ...]] | None = None,
+    entry_digest: Callable[[int], str] | None = None,
     unchanged: Callable[[str, str], bool] | None = None,
 ) -> Iterator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
 
     `entries` are newest first; `tags` are their categories, if known without making them.
-    With `unchanged(path, digest)` (which needs LazyEntries, for their digests), a document it
-    says is unchanged is not built: its bytes are None.
+    With `entry_digest(index)`, each document gets the digest of what it is made from, and a
+    document that `unchanged(path, digest)` says is as it was is not built: its bytes are None.
     """
     global _building
     documents = _documents(config, entries, tags)
     yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes(), ""
-    digests = [""] * len(documents)
-    if unchanged is not None and isinstance(entries, LazyEntries):
-        digests = [_document_digest(config, document, entries) for document in documents]
-    todo = [
-        d
+    digests = [_document_digest(config, d, entry_digest) if entry_digest else "" for d in documents]
+    skip = [
+        bool(digest) and unchanged is not None and unchanged(d.path, digest)
         for d, digest in zip(documents, digests, strict=True)
-        if not (digest and unchanged and unchanged(d.path, digest))
     ]
     _building = (config, entries)
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
+        todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
         built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
-        wanted = {id(document) for document in todo}
-        for document, digest in zip(documents, digests, strict=True):
-            yield document.path, next(built) if id(document) in wanted else None, digest
+        for document, digest, skipped in zip(documents, digests, skip, strict=True):
+            yield document.path, None if skipped else next(built), digest
     finally:
         _building = None
 
 
-def _document_digest(config: Config, document: _Document, entries: LazyEntries) -> str:
+def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:
     """What a document is made from: syndicate's version, the config, the page, its entries."""
     page = [document.path, document.folder, document.title, document.atom, document.archive, document.prev_archive]
-    inputs = [__version__, config.digest, page, [entries.digest(i) for i in document.indexes]]
+    inputs = [__version__, config.digest, page, [entry_digest(i) for i in document.indexes]]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
@@ -316,17 +314,14 @@ def _build(document: _Document) -> bytes:
     return atom_document(page) if document.atom else rss_document(page)
 
 
-def write_feed_files(
-    out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes | None, str]]
-) -> FeedsResult:
+def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str]]) -> FeedsResult:
     """Write what changed, atomically, as each document comes (None: known unchanged, not built);
     remove stale pages in the folders syndicate owns. `marks` get each written or unchanged
     file's input digest, modification time and size."""
     root = out_dir.resolve()
     result = FeedsResult(root=root)
     names: set[str] = set()
-    items = ((path, content, "") for path, content in files.items()) if isinstance(files, Mapping) else files
-    for relative, content, digest in items:
+    for relative, content, digest in files:
         names.add(relative)
         target = contained(root, relative)  # tag_slug makes escaping impossible; checked all the same
         if content is None or (
@@ -361,17 +356,19 @@ def generate_feeds(
     keeps them in its ledger), a document whose inputs and file are the same as then is not built
     again: a run after a small change rebuilds the pages that change, not 200 archive pages."""
     entries = LazyEntries(feed_articles(articles, checks, now), checks)
-    root = out_dir.resolve()
+    root, marks = out_dir.resolve(), known or {}
 
     def unchanged(path: str, digest: str) -> bool:
-        assert known is not None
         try:
             stat = (root / path).stat()
         except OSError:
             return False
-        return known.get(path) == f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
+        return marks.get(path) == f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
 
-    documents = feed_documents(config, entries, entries.tags(), unchanged if known is not None else None)
+    if known is None:
+        documents = feed_documents(config, entries, entries.tags())
+    else:
+        documents = feed_documents(config, entries, entries.tags(), entries.digest, unchanged)
     result = write_feed_files(out_dir, documents)
     result.entries = len(entries)
     return result

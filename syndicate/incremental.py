@@ -69,7 +69,7 @@ def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
 def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
     """load_site(), reading and validating only the files that changed since the last run."""
     from syndicate.front_matter import ParsedArticle
-    from syndicate.parallel import iter_checked
+    from syndicate.parallel import check_files
     from syndicate.render import RenderedCopy, remember
     from syndicate.validate import Checks, site_content
 
@@ -77,31 +77,30 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     stats = scan_content(config.paths.content)
     current = fingerprint(config)
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
-    cached = ledger.cached_files() if reuse else {}
     files = [Path(p) for p in sorted(stats)]
-    changed = [path for path in files if (known := cached.get(str(path))) is None or known[:2] != stats[str(path)]]
+    # a cached result stands while its file's stat does; the others are read again
+    cached = ledger.cached_files().items() if reuse else ()
+    still = {key: row for key, row in cached if row[:2] == stats.get(key)}
+    changed = [path for path in files if str(path) not in still]
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
-    checked = iter_checked(changed, checks, config.limits.max_article_bytes, render=True, serialise=_to_json)
+    checked = check_files(changed, checks, config.limits.max_article_bytes, render=True, serialise=_to_json)
     parsed: list[ParsedArticle] = []
 
     def rows() -> Iterator[tuple[str, int, int, str, str, bytes | None]]:
         # the rows of files read again, one at a time into the ledger (10,000 rows of JSON held
         # at once were 200 MB); every article, cached or not, goes into `parsed` on the way
         for path in files:
-            key = str(path)
-            known = cached.pop(key, None)  # (let go as it is used)
-            if known is not None and known[:2] == stats[key]:
-                article = _from_json(known[3])
-                if known[4] is not None and article.data is not None:
-                    remember(
-                        article.data, article.body, article.data["license"]["id"], RenderedCopy.from_bytes(known[4])
-                    )
-                parsed.append(article)
-            else:
+            known = still.pop(str(path), None)  # (let go as it is used)
+            if known is None:
                 fresh = next(checked)
                 parsed.append(fresh.article)
                 rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
-                yield (key, *stats[key], fresh.sha256, fresh.serialised, rendered)
+                yield (str(path), *stats[str(path)], fresh.sha256, fresh.serialised, rendered)
+                continue
+            article = _from_json(known[3])
+            if known[4] is not None and article.data is not None:
+                remember(article.data, article.body, article.data["license"]["id"], RenderedCopy.from_bytes(known[4]))
+            parsed.append(article)
 
     ledger.update_files(rows(), set(stats))
     digest = noop.files_digest(stats)

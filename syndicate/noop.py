@@ -27,7 +27,7 @@ from syndicate import __version__
 
 TYPE_CHECKING = False  # typing costs 3 ms to import, and nothing here needs it at run time
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 SUFFIXES = (".md", ".markdown")
 DEFAULT_PATHS = {"content": "content", "feeds": "feeds", "state": ".syndicate/state.db"}
@@ -99,9 +99,9 @@ def ledger_state(state: str) -> dict[str, str]:
         db.close()
 
 
-def scan(root: str) -> dict[str, tuple[int, int]]:
-    """Every article file below the resolved folder `root` (hidden ones skipped): path -> (mtime_ns, size)."""
-    found: dict[str, tuple[int, int]] = {}
+def article_entries(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(path, entry) of every article file below `root`: hidden files and folders skipped,
+    symbolic links to files taken, to folders not followed. Paths start with `root` as given."""
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -123,10 +123,17 @@ def scan(root: str) -> dict[str, tuple[int, int]]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(prefix + name)
                 elif name.lower().endswith(SUFFIXES) and entry.is_file():
-                    stat = entry.stat()
-                    found[prefix + name] = (stat.st_mtime_ns, stat.st_size)
+                    yield prefix + name, entry  # (its stat() works while the folder is open)
         finally:
             os.close(fd)
+
+
+def scan(root: str) -> dict[str, tuple[int, int]]:
+    """Every article file below the resolved folder `root`: path -> (mtime_ns, size)."""
+    found: dict[str, tuple[int, int]] = {}
+    for path, entry in article_entries(root):
+        stat = entry.stat()
+        found[path] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 

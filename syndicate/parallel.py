@@ -166,27 +166,14 @@ def check_files(
     report_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     render: bool = False,
-) -> list[CheckedFile]:
-    """Read and check each file (in order); `progress(done, total)` after each. With
-    `report_only`, the articles come back with their findings and slug only (no body or data).
-
-    With `render`, each publishable article's copy is rendered too (on the workers), and
-    kept for `render.render_copy`: feeds and push then find it made.
-    """
-    return list(iter_checked(paths, checks, max_bytes, report_only, progress, render))
-
-
-def iter_checked(
-    paths: Sequence[Path],
-    checks: Checks,
-    max_bytes: int,
-    report_only: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    render: bool = False,
     serialise: Callable[[ParsedArticle], str] | None = None,
 ) -> Iterator[CheckedFile]:
-    """check_files() as the results come; with `serialise`, each checked article is also written
-    as text by it, on the workers (what the caller stores as it goes, e.g. a cache)."""
+    """Read and check each file, in order, as the workers finish them; `progress(done, total)`
+    after each. With `report_only`, the articles come back with their findings and slug only
+    (no body or data). With `render`, each publishable article's copy is rendered too, and kept
+    for `render.render_copy`: feeds and push then find it made. With `serialise`, each checked
+    article is also written as text by it, on the workers (what the caller stores, e.g. a cache).
+    """
     global _job
     _job = _Job(checks, max_bytes, report_only, render, serialise)
     try:

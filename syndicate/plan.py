@@ -70,17 +70,6 @@ class PlannedAction:
         }
 
 
-def make_plan(
-    site: SiteContent,
-    config: Config,
-    deliveries: Iterable[Delivery],
-    now: dt.datetime,
-    only_endpoint: str | None = None,
-    policy: RunPolicy | None = None,
-) -> list[PlannedAction]:
-    return list(iter_plan(site, config, deliveries, now, only_endpoint, policy))
-
-
 def iter_plan(
     site: SiteContent,
     config: Config,
@@ -89,7 +78,7 @@ def iter_plan(
     only_endpoint: str | None = None,
     policy: RunPolicy | None = None,
 ) -> Iterator[PlannedAction]:
-    """The plan of make_plan, in the same order, one action at a time: copies are rendered as it is consumed.
+    """The plan, one action at a time: each copy is rendered as the stream is consumed.
 
     `deliveries` is read now, not as the stream is consumed: the plan compares
     the articles with the ledger as it was before a push began writing to it.

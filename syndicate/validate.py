@@ -7,8 +7,7 @@ here prints or exits.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,29 +17,12 @@ from syndicate.config import Config
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
 from syndicate.front_matter import MAX_FILE_BYTES, ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry, load_registry
+from syndicate.noop import article_entries
 from syndicate.parallel import check_files
 from syndicate.rights import decide, permission_request
 from syndicate.schemas import schema_problems
 
 ARTICLE_SUFFIXES = (".md", ".markdown")
-
-
-def _article_files(folder: str) -> Iterator[str]:
-    """The article files below `folder`, hidden files and folders skipped; symbolic links to
-    files are taken, to folders not followed. (os.scandir: Path.rglob was a tenth of validate.)"""
-    stack = [folder]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif entry.name.lower().endswith(ARTICLE_SUFFIXES) and entry.is_file():
-                yield entry.path
 
 
 def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
@@ -53,7 +35,7 @@ def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Findi
     findings: list[Finding] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(map(Path, _article_files(str(path))))
+            found = sorted(Path(name) for name, _ in article_entries(str(path)))
             if not found:
                 findings.append(
                     Finding(
@@ -209,7 +191,7 @@ def validate_paths(
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
     max_bytes = config.limits.max_article_bytes if config is not None else MAX_FILE_BYTES
-    checked = check_files(files, checks, max_bytes, report_only=True, progress=progress)
+    checked = list(check_files(files, checks, max_bytes, report_only=True, progress=progress))
     report.findings.extend(validate_articles((c.article for c in checked), checks, already_checked=True))
     return report
 

@@ -27,13 +27,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests import loopback
+
 
 @dataclass
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
+class Received(loopback.Received):
     #: the article the request is about (webhook "article", WordPress "slug"), when it names one
     article: str | None
 

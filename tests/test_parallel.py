@@ -34,7 +34,7 @@ def _summary(site: Path, monkeypatch: pytest.MonkeyPatch, workers: str) -> list[
     monkeypatch.setenv(WORKERS_ENV, workers)
     config = load_config(site / "syndicate.toml")
     files, _ = collect_article_files([config.paths.content])
-    checked = check_files(files, Checks.for_config(config), config.limits.max_article_bytes)
+    checked = list(check_files(files, Checks.for_config(config), config.limits.max_article_bytes))
     return [(c.article.path, c.article.data, c.article.body, c.article.findings, c.sha256) for c in checked]
 
 

@@ -23,7 +23,7 @@ from syndicate.copies import Copy, make_copy
 from syndicate.endpoints import Remote
 from syndicate.endpoints.directory import DirectoryEndpoint
 from syndicate.ledger import Ledger
-from syndicate.plan import PlannedAction, iter_plan, make_plan
+from syndicate.plan import PlannedAction, iter_plan
 from syndicate.publish import push
 from syndicate.validate import load_site
 
@@ -100,7 +100,7 @@ def test_progress_counts_what_is_planned_so_far_and_ends_complete(site: Path) ->
 def test_outcomes_keep_the_order_of_the_plan(site: Path) -> None:
     config = load_config(site / "syndicate.toml")
     with Ledger(config.paths.state) as ledger:
-        plan = make_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC))
+        plan = list(iter_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC)))
         sending = [a for a in plan if a.sends]
         result = push(iter(sending), config, ledger, os.environ)
     assert [o.action for o in result.outcomes] == sending
@@ -116,7 +116,7 @@ def test_a_planner_that_fails_stops_the_push_and_leaves_no_thread(site: Path, mo
         raise RuntimeError("planner broke")
 
     with Ledger(config.paths.state) as ledger:
-        plan = [a for a in make_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC)) if a.sends]
+        plan = [a for a in iter_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC)) if a.sends]
         with pytest.raises(RuntimeError, match="planner broke"):
             push(failing(plan), config, ledger, os.environ)
         assert not [t for t in threading.enumerate() if t.name.startswith("push-")]
@@ -151,7 +151,7 @@ def test_planning_stays_only_a_few_rounds_ahead_of_the_senders(site: Path, monke
             yield replace(actions[number % len(actions)], article=f"copy-{number}")
 
     with Ledger(config.paths.state) as ledger:
-        plan = [a for a in make_plan(load_site(config), config, [], dt.datetime.now(dt.UTC)) if a.sends]
+        plan = [a for a in iter_plan(load_site(config), config, [], dt.datetime.now(dt.UTC)) if a.sends]
         result = push(many(plan), config, ledger, os.environ)
     assert len(result.outcomes) == 30 and not result.failures
     # queued (at most AHEAD rounds of one) + the one being sent + the one being planned

@@ -79,8 +79,8 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
     files = [Path(p) for p in sorted(stats)]
     # a cached result stands while its file's stat does; the others are read again
-    cached = ledger.cached_files().items() if reuse else ()
-    still = {key: row for key, row in cached if row[:2] == stats.get(key)}
+    # (no name keeps the whole cache: each row is let go as it is used, below)
+    still = {key: row for key, row in (ledger.cached_files() if reuse else {}).items() if row[:2] == stats.get(key)}
     changed = [path for path in files if str(path) not in still]
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
     checked = check_files(changed, checks, config.limits.max_article_bytes, render=True, serialise=_to_json)

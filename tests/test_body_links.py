@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +9,7 @@ from markdown_it import MarkdownIt
 
 from syndicate.body_links import BadLink, all_links_absolute, bad_links
 from syndicate.commonmark import normalise_link, to_html
+from syndicate.parallel import resident_mb
 
 
 def _found(body: str) -> list[tuple[int, str, str, bool]]:
@@ -93,15 +92,10 @@ def test_same_bad_links_as_markdown_it(body: str) -> None:
     assert [(link.text, link.href) for link in bad_links(body)] == _markdown_it_bad(body)
 
 
-def _rss_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
 def test_rendering_frees_what_cmark_allocates() -> None:
     body = "\n\n".join(f"Paragraph {i} with [a link](https://e.example/{i}) and *emphasis*." for i in range(100))
     to_html(body)
-    before = _rss_bytes()
+    before = resident_mb()
     for _ in range(2_000):  # cmarkgfm's own wrapper keeps ~60 KB of each: 120 MB here
         to_html(body, sourcepos=True)
-    assert _rss_bytes() - before < 30 * 1024 * 1024
+    assert resident_mb() - before < 30

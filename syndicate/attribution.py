@@ -47,7 +47,7 @@ _REPUBLICATION = re.compile(
     r"(the original source of this article is|originally (?:published|appeared)|first (?:appeared|published))"
     r"(?P<rest>[^\n]*)"
 )
-_WHITESPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def normalised_body(body: str) -> str:
@@ -60,10 +60,12 @@ def normalised_body(body: str) -> str:
     3. Every run of whitespace becomes one space; leading and trailing space goes.
     """
     text = unicodedata.normalize("NFC", body).replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    while paragraphs and _is_footer(paragraphs[-1]):
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+    while paragraphs and _is_footer(paragraphs[-1].strip()):
         paragraphs.pop()
-    return _WHITESPACE.sub(" ", " ".join(paragraphs)).strip()
+    # str.split() cuts at the characters `\s` matches (both ask str.isspace) and drops the ends:
+    # what re.sub(r"\s+", " ", ...).strip() gives, ten times faster (a space is a match each)
+    return " ".join(" ".join(paragraphs).split())
 
 
 def _is_footer(paragraph: str) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syndicate.attribution import body_hash, check_attribution, normalised_body
 from syndicate.front_matter import parse_article_text
@@ -57,3 +59,28 @@ def test_copyright_year_must_be_plausible(year: int, flagged: bool) -> None:
     article = parse_article_text(f"---\ncopyright: {{holder: H, year: {year}}}\n---\nBody\n", "a.md")
     check_attribution(article, None, dt.date(2026, 11, 26))
     assert [f.code for f in article.findings] == (["implausible-year"] if flagged else [])
+
+
+def _normalised_body_as_first_written(body: str) -> str:
+    """The reference: body_hash values recorded in articles were made this way and must not change."""
+    import re
+    import unicodedata
+
+    from syndicate.attribution import _is_footer
+
+    text = unicodedata.normalize("NFC", body).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    while paragraphs and _is_footer(paragraphs[-1]):
+        paragraphs.pop()
+    return re.sub(r"\s+", " ", " ".join(paragraphs)).strip()
+
+
+_SPACES = ["\n", "\r\n", "\r", " ", "\t", "\u00a0", "\u2028", "\x1c", "\x85", "\u3000", "\v", "\f"]
+_PIECES = st.sampled_from(
+    [*_SPACES, "---", "***", "*Licensed under CC BY-ND*", "Copyright © X", "word", "é", "e\u0301", "#", "> "]
+)
+
+
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join))
+def test_normalised_body_is_what_it_always_was(body: str) -> None:
+    assert normalised_body(body) == _normalised_body_as_first_written(body)

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from syndicate import yaml_fast
 from syndicate.findings import Code, Finding
 from syndicate.schemas import field_name
 
@@ -220,6 +221,10 @@ def parse_article_text(text: str, path: str, decoded: bool = False) -> ParsedArt
 
 
 def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
+    plain = yaml_fast.load(source, first_line)  # the common form, fast; None: read it the full way
+    if plain is not None:
+        result.data, result.lines = plain
+        return
     # A value takes a character or more (flow ":," makes three of two), so a short
     # front matter cannot reach MAX_NODES before aliases, which the walker counts.
     too_many = _count_nodes(source) if len(source) * 2 > MAX_NODES else None

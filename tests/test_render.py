@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -382,6 +383,19 @@ def test_a_rendered_copy_gives_back_its_parts_and_json_ld() -> None:
     assert copy.content_hash == hashlib.sha256(copy.html.encode()).hexdigest()
     assert "Café — naïve" in copy.body_html
     assert RenderedCopy.from_bytes(copy.to_bytes()) == copy  # as a ledger keeps it between runs
+
+
+def test_a_copy_a_ledger_kept_compressed_with_zlib_still_reads() -> None:
+    copy = render_copy(dict(ARTICLE), BODY, load_registry().get("CC-BY-4.0"))
+    assert copy.packed.startswith(b"\x28\xb5\x2f\xfd")  # zstd now
+    old = RenderedCopy(zlib.compress(copy.utf8, 1), copy.body_end, copy.content_end, copy.digest)
+    kept = RenderedCopy.from_bytes(old.to_bytes())
+    assert (kept.html, kept.content_html, kept.json_ld, kept.content_hash) == (
+        copy.html,
+        copy.content_html,
+        copy.json_ld,
+        copy.content_hash,
+    )
 
 
 class _Reference(HTMLParser):

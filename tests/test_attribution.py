@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from syndicate.attribution import body_hash, check_attribution, normalised_body
+from syndicate.attribution import _check_original, body_hash, check_attribution, normalised_body
 from syndicate.front_matter import parse_article_text
 
 BODY = "First paragraph of the article.\n\nSecond paragraph, with a [link](https://a.example.org/).\n"
@@ -84,3 +84,30 @@ _PIECES = st.sampled_from(
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join))
 def test_normalised_body_is_what_it_always_was(body: str) -> None:
     assert normalised_body(body) == _normalised_body_as_first_written(body)
+
+
+def _missing_original_as_first_written(body: str, source_name: str) -> list[tuple[int, str]]:
+    """The reference: the expression run over the whole body."""
+    from syndicate.attribution import _REPUBLICATION
+
+    lower = body.lower()
+    for match in _REPUBLICATION.finditer(lower):
+        if not (source_name and source_name in match.group("rest")):
+            return [(lower.count("\n", 0, match.start()), match.group(1))]
+    return []
+
+
+_PHRASES = st.sampled_from(
+    ["First appeared", "first published", "originally published", "Originally appeared", "The original source of "
+     "this article is", "first  published", "original", "first ", "The Wire", "the wire", "\n", " ", "x", "é"]
+)  # fmt: skip
+
+
+@given(st.lists(_PHRASES, max_size=30).map("".join), st.sampled_from(["", "The Wire", "the wire"]))
+def test_missing_original_finds_what_it_always_found(body: str, source_name: str) -> None:
+    article = parse_article_text(f"---\nsource: {{name: x}}\n---\n{body}", "a.md")
+    article.body = body
+    _check_original(article, {"source": {"name": source_name}})
+    expected = _missing_original_as_first_written(body, source_name.lower())
+    assert [f.line - article.body_line for f in article.findings] == [line for line, _ in expected]
+    assert all(repr(phrase) in f.message for f, (_, phrase) in zip(article.findings, expected, strict=True))

@@ -364,11 +364,15 @@ _RENDERED: dict[tuple[bytes, str, str | None], RenderedCopy] = {}
 _RENDERED_MAX = 20_000
 
 
+def front_matter_digest(front_matter: Mapping[str, Any]) -> bytes:
+    """What the cache of rendered copies knows a front matter by: the sha256 of its JSON (32
+    bytes, where the JSON was a kilobyte an article). Workers send it with the copy."""
+    return hashlib.sha256(json.dumps(front_matter, sort_keys=True, default=str).encode("utf-8")).digest()
+
+
 def _key(front_matter: Mapping[str, Any], body: str, profile_id: str | None) -> tuple[bytes, str, str | None]:
     # The body itself, not a digest of it: a str hashes once, and the one held is the article's own.
-    # The front matter as a digest of its JSON: 32 bytes, where the JSON was a kilobyte an article.
-    encoded = json.dumps(front_matter, sort_keys=True, default=str).encode("utf-8")
-    return hashlib.sha256(encoded).digest(), body, profile_id
+    return front_matter_digest(front_matter), body, profile_id
 
 
 def render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
@@ -377,21 +381,22 @@ def render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProf
     cached = _RENDERED.get(key)
     if cached is None:
         cached = render_copy_uncached(front_matter, body, profile)
-        remember(front_matter, body, key[2], cached, key)
+        remember(key[0], body, key[2], cached)
     return cached
 
 
 def remember(
-    front_matter: Mapping[str, Any],
+    front_matter: Mapping[str, Any] | bytes,
     body: str,
     profile_id: str | None,
     rendered: RenderedCopy,
-    key: tuple[bytes, str, str | None] | None = None,
 ) -> None:
-    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs."""
+    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same
+    inputs; the front matter may be given as its front_matter_digest."""
     if len(_RENDERED) >= _RENDERED_MAX:
         _RENDERED.clear()
-    _RENDERED[key or _key(front_matter, body, profile_id)] = rendered
+    digest = front_matter if isinstance(front_matter, bytes) else front_matter_digest(front_matter)
+    _RENDERED[digest, body, profile_id] = rendered
 
 
 def render_copy_uncached(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:

@@ -75,19 +75,24 @@ def load(source: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] 
             lines.append((len(line) - len(text), text.rstrip(" "), number))
     if not lines or lines[0][0] != 0:
         return None
+    lines.append(_END)
     reader = _Reader(lines)
     try:
         data = reader.mapping(0, "", 0)
     except _NotPlain:
         return None
-    if reader.at < len(lines):  # a line indented less than the first: not one mapping
+    if lines[reader.at] is not _END:  # a line indented less than the first: not one mapping
         return None
     return data, reader.pointers
 
 
+#: after the last line: an indent below every other, so no block goes on past it
+_END = (-1, "", 0)
+
+
 class _Reader:
     def __init__(self, lines: list[tuple[int, str, int]]) -> None:
-        self.lines = lines
+        self.lines = lines  # ends with _END
         self.at = 0
         self.pointers: dict[str, int] = {}
 
@@ -101,54 +106,50 @@ class _Reader:
 
     def mapping(self, indent: int, pointer: str, depth: int) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        lines = self.lines
-        while self.at < len(lines) and lines[self.at][0] == indent:
+        lines, pointers = self.lines, self.pointers
+        while lines[self.at][0] == indent:
             _, text, number = lines[self.at]
             key, colon, rest = text.partition(":")
             if not colon or key in values or not _is_key(key):  # a duplicate: the full reader reports it
                 raise _NotPlain
+            child = f"{pointer}/{key}"
+            pointers[child] = number
+            self.at += 1
+            following = lines[self.at]
             if rest:
                 if rest[0] != " ":
                     raise _NotPlain
-                rest = rest.lstrip(" ")
-            child = f"{pointer}/{key}"
-            self.pointers[child] = number
-            self.at += 1
-            if rest:
-                values[key] = _scalar(rest)
-                self.no_deeper_line(indent)
-            elif self.at < len(lines) and lines[self.at][0] > indent:
-                values[key] = self.block(lines[self.at][0], child, depth + 1)
-            elif self.at < len(lines) and lines[self.at][0] == indent and lines[self.at][1].startswith("- "):
+                values[key] = _scalar(rest.lstrip(" "))
+                if following[0] > indent:  # a deeper line would continue the value: not plain
+                    raise _NotPlain
+            elif following[0] > indent:
+                values[key] = self.block(following[0], child, depth + 1)
+            elif following[0] == indent and following[1].startswith("- "):
                 values[key] = self.sequence(indent, child, depth + 1)  # a list written at its key's indent
             else:
                 values[key] = None  # `key:` and nothing: null
-        if self.at < len(lines) and lines[self.at][0] > indent:
+        if lines[self.at][0] > indent:
             raise _NotPlain
         return values
 
     def sequence(self, indent: int, pointer: str, depth: int) -> list[Any]:
         items: list[Any] = []
-        lines = self.lines
-        while self.at < len(lines) and lines[self.at][0] == indent and lines[self.at][1].startswith("- "):
+        lines, pointers = self.lines, self.pointers
+        while lines[self.at][0] == indent and lines[self.at][1].startswith("- "):
             _, text, number = lines[self.at]
             item = text[2:].lstrip(" ")
-            child = f"{pointer}/{len(items)}"
-            self.pointers[child] = number
+            pointers[f"{pointer}/{len(items)}"] = number
             key, colon, rest = item.partition(":")
             if colon and (not rest or rest[0] == " ") and _is_key(key):  # `- key: value`: a mapping
-                lines[self.at] = (indent + len(text) - len(item), item, number)
-                items.append(self.mapping(indent + len(text) - len(item), child, depth + 1))
+                column = indent + len(text) - len(item)
+                lines[self.at] = (column, item, number)
+                items.append(self.mapping(column, f"{pointer}/{len(items)}", depth + 1))
             else:
                 items.append(_scalar(item))
                 self.at += 1
-                self.no_deeper_line(indent)
+                if lines[self.at][0] > indent:  # a deeper line would continue the value: not plain
+                    raise _NotPlain
         return items
-
-    def no_deeper_line(self, indent: int) -> None:
-        """After a value on its key's line, a deeper line would continue it: not plain."""
-        if self.at < len(self.lines) and self.lines[self.at][0] > indent:
-            raise _NotPlain
 
 
 def _is_key(text: str) -> bool:

@@ -102,6 +102,7 @@ class Code:
     DUPLICATE_KEY = "duplicate-key"
     NOT_A_MAPPING = "not-a-mapping"
     NAIVE_DATETIME = "naive-datetime"
+    CONTROL_CHARACTER = "control-character"
     INVALID_DATE = "invalid-date"
     MISSING_FIELD = "missing-field"
     UNKNOWN_FIELD = "unknown-field"

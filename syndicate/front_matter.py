@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from syndicate import yaml_fast
-from syndicate.findings import Code, Finding
+from syndicate.findings import Code, Finding, Severity
 from syndicate.schemas import field_name
 
 # libyaml's composer is about ten times faster than the pure-Python one.
@@ -101,11 +101,19 @@ class ParsedArticle:
         return 1
 
     def add(
-        self, code: str, message: str, hint: str, pointer: str = "", line: int | None = None, request: str = ""
+        self,
+        code: str,
+        message: str,
+        hint: str,
+        pointer: str = "",
+        line: int | None = None,
+        request: str = "",
+        severity: Severity = Severity.ERROR,
     ) -> None:
         where = self.line_of(pointer) if line is None else line
-        self.findings.append(Finding(self.path, where, code, message, hint, pointer, permission_request=request))
-        if pointer:
+        finding = Finding(self.path, where, code, message, hint, pointer, severity, permission_request=request)
+        self.findings.append(finding)
+        if pointer and severity is Severity.ERROR:  # a warning does not keep the schema from reporting it
             self.reported.add(pointer)
 
 
@@ -294,6 +302,8 @@ def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
         if not walker.merge:
             for code, message, hint, pointer in walker.deferred:
                 result.add(code, message, hint, pointer)
+            for code, message, hint, pointer in walker.warnings:
+                result.add(code, message, hint, pointer, severity=Severity.WARNING)
             result.data = value
             return
         try:
@@ -367,6 +377,7 @@ class _NodeWalker:
         self.unsafe = False
         self.merge = False
         self.deferred: list[tuple[str, str, str, str]] = []
+        self.warnings: list[tuple[str, str, str, str]] = []
 
     def line(self, node: yaml.Node) -> int:
         return self.first_line + node.start_mark.line
@@ -457,6 +468,8 @@ class _NodeWalker:
             problem = _date_string_problem(value, shown)
             if problem is not None:
                 self.deferred.append(problem)
+            if node.style == '"' and (control := _control_characters(value, shown)) is not None:
+                self.warnings.append(control)  # (only a double-quoted escape can write one)
             return value
         if tag == _INT and len(node.value) > MAX_DIGITS:
             self.unsafe = True
@@ -522,7 +535,27 @@ def _normalise(value: Any, pointer: str, result: ParsedArticle) -> Any:
         return value.isoformat()
     if isinstance(value, str) and (problem := _date_string_problem(value, pointer)) is not None:
         result.add(*problem)
+    if isinstance(value, str) and (control := _control_characters(value, pointer)) is not None:
+        result.add(*control, severity=Severity.WARNING)
     return value
+
+
+#: what XML 1.0 forbids (feed_xml.xml_text removes them from every text of a feed)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _control_characters(value: str, pointer: str) -> tuple[str, str, str, str] | None:
+    """A text with characters feeds cannot carry: a warning, for the article still publishes without them."""
+    found = sorted(set(_CONTROL.findall(value)))
+    if not found:
+        return None
+    listed = ", ".join(f"U+{ord(c):04X}" for c in found[:5]) + (", ..." if len(found) > 5 else "")
+    return (
+        Code.CONTROL_CHARACTER,
+        f"{_where(pointer)} has control characters ({listed}) that feeds leave out",
+        "remove them: they come from a \\x or \\u escape in a double-quoted value, often pasted from a terminal",
+        pointer,
+    )
 
 
 def _date_string_problem(value: str, pointer: str) -> tuple[str, str, str, str] | None:

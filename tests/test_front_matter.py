@@ -7,7 +7,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndicate.front_matter import MAX_DEPTH, ParsedArticle, _normalise, parse_article_bytes
+from syndicate.findings import Severity
+from syndicate.front_matter import MAX_DEPTH, ParsedArticle, _normalise, parse_article_bytes, parse_article_text
 
 ARTICLE = b"""---
 title: A title
@@ -150,3 +151,13 @@ def test_a_tag_on_a_key_is_refused() -> None:
     parsed = parse_article_bytes(b"---\n!!python/name:os.system key: 1\ntitle: x\n---\n", "x.md")
     assert parsed.data is None
     assert [(f.line, f.code) for f in parsed.findings] == [(2, "yaml-tag")]
+
+
+@pytest.mark.parametrize("merge", ["", "base: &b {x: 1}\nm:\n  <<: *b\n"], ids=["walked", "merge-key"])
+def test_control_characters_in_a_text_are_a_warning(merge: str) -> None:
+    article = parse_article_text(f'---\n{merge}title: "Bell \\a and \\x1b[2J"\n---\nBody\n', "a.md")
+    assert article.data is not None and article.data["title"] == "Bell \x07 and \x1b[2J"
+    [finding] = article.findings
+    assert (finding.code, finding.severity, finding.pointer) == ("control-character", Severity.WARNING, "/title")
+    assert "U+0007, U+001B" in finding.message
+    assert "/title" not in article.reported  # the schema still reports what else is wrong with it

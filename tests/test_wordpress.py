@@ -8,6 +8,10 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +186,67 @@ def test_missing_credentials_name_the_variables(
     result = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
     assert result.status == 1
     assert "the environment variable TEST_WP_PASSWORD is not set" in result.err
+
+
+@contextmanager
+def without_wp_json(target: str) -> Iterator[list[str]]:
+    """A real HTTP proxy on 127.0.0.1 in front of the test WordPress, serving it as a site with
+    plain permalinks and no rewrite rule does: /wp-json/ is WordPress's HTML 404 page, and only
+    /?rest_route= reaches the REST API. Yields the paths asked for, as they arrive."""
+    paths: list[str] = []
+    hop_by_hop = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
+
+    class Handler(BaseHTTPRequestHandler):
+        def forward(self) -> None:
+            paths.append(self.path)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self.path.startswith("/wp-json"):
+                status, headers, content = 404, {"Content-Type": "text/html"}, b"<html>Page not found</html>"
+            else:
+                sent = {k: v for k, v in self.headers.items() if k.lower() not in hop_by_hop}
+                answer = requests.request(
+                    self.command, target + self.path, headers=sent, data=body, allow_redirects=False, timeout=30
+                )
+                status, content = answer.status_code, answer.content
+                headers = {k: v for k, v in answer.headers.items() if k.lower() not in hop_by_hop}
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = forward
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    paths.append(f"http://127.0.0.1:{server.server_address[1]}")  # the proxy's URL, first
+    try:
+        yield paths
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_site_without_wp_json_is_reached_by_rest_route(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    config = root / "syndicate.toml"
+    with without_wp_json(WP["WP_TEST_URL"]) as paths:
+        proxy = paths.pop(0)
+        config.write_text(config.read_text().replace(f'url = "{WP["WP_TEST_URL"]}"', f'url = "{proxy}"'))
+        result = run_cli("--config", str(config), "push", "--endpoint", "partner")
+        assert result.status == 0, result.err
+        assert result.out.count("created") == 3
+        article = root / "content" / f"{ALDER}.md"
+        article.write_text(article.read_text().replace('title: "', 'title: "Revised: ', 1))
+        again = run_cli("--config", str(config), "push", "--endpoint", "partner")
+        assert again.out.startswith(f"updated {prefix}{ALDER}"), again.err
+    for slug in (HARBOUR, ALDER, "eastbrook-council-election-turnout-by-ward"):
+        assert len(posts(prefix + slug)) == 1, slug
+    assert posts(prefix + ALDER)[0]["title"]["raw"].startswith("Revised: ")
+    # /wp-json/ was asked once a run; everything else went by ?rest_route=
+    assert [p for p in paths if p.startswith("/wp-json")] == ["/wp-json/"] * 2
+    assert all("rest_route=" in p for p in paths if not p.startswith("/wp-json"))

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, TypeVar
 from syndicate.errors import UsageError
 from syndicate.findings import Severity, display_path
 from syndicate.front_matter import ParsedArticle, read_article_file
-from syndicate.render import RenderedCopy, front_matter_digest, remember, render_copy_uncached
 
 if TYPE_CHECKING:
+    from syndicate.render import RenderedCopy
     from syndicate.validate import Checks
 
 T = TypeVar("T")
@@ -69,7 +69,11 @@ def _check_one(path: Path) -> CheckedFile:
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)
     check_article(article, _job.checks)
     rendered = _render(article, _job.checks) if _job.render else None
-    digest = front_matter_digest(article.data) if rendered is not None and article.data is not None else b""
+    digest = b""
+    if rendered is not None and article.data is not None:
+        from syndicate.render import front_matter_digest
+
+        digest = front_matter_digest(article.data)
     serialised = _job.serialise(article) if _job.serialise is not None else ""
     # What comes after the checks needs neither the line of every key (but the slug's, for
     # duplicate-slug) nor, when it only reports, the body: neither is copied back.
@@ -90,6 +94,8 @@ def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
         or any(f.severity is Severity.ERROR for f in article.findings)
     ):
         return None
+    from syndicate.render import render_copy_uncached
+
     license_ = data.get("license")
     profile = checks.registry.get(license_["id"]) if isinstance(license_, dict) else None
     return render_copy_uncached(data, article.body, profile) if profile is not None else None
@@ -179,6 +185,12 @@ def check_files(
     """
     global _job
     _job = _Job(checks, max_bytes, report_only, render, serialise)
+    # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
+    if render:
+        from syndicate.render import remember
+        from syndicate.sanitise_fast import shape
+
+        shape()  # compiled here once, before the workers fork, not in each of them
     try:
         for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):
             if item.rendered is not None and item.article.data is not None:

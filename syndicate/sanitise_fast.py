@@ -22,6 +22,7 @@ must be made here too.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # --- tokens ------------------------------------------------------------------------------------------------
@@ -70,7 +71,17 @@ _BLOCK_TAG = (
     # a code block: text only, and nothing between <pre> and <code> (html5ever drops a newline there)
     f"|pre><code(?: class={_VALUE})?+>{_TEXT}</code></pre>|{_TABLE}"
 )
-_SHAPE = re.compile(f"{_TEXT}(?:<(?:{_INLINE_TAG}|{_BLOCK_TAG}){_TEXT})*+")
+_SHAPE = f"{_TEXT}(?:<(?:{_INLINE_TAG}|{_BLOCK_TAG}){_TEXT})*+"
+
+
+@functools.cache
+def shape() -> re.Pattern[str]:
+    """The whole shape as one expression, compiled when first needed: compiling it takes 80 ms,
+    which every command paid at start-up when it was compiled on import. (Commands that render
+    many articles call this before they fork their workers, so that each does not compile it.)"""
+    return re.compile(_SHAPE)
+
+
 #: once the shape is known, "<" only opens a tag
 _TAG_NAME = re.compile("<(/?[a-z0-9]+)")
 
@@ -190,7 +201,7 @@ def fast_sanitise(cmark_html: str, *, no_raw_html: bool = False) -> str | None:
     `no_raw_html`: the caller knows that cmark wrote every tag (its Markdown has no "<", with which
     all raw HTML begins), so the nesting is cmark's own, which html5ever keeps, and is not checked.
     """
-    if _SHAPE.fullmatch(cmark_html) is None or not (no_raw_html or _well_nested(cmark_html)):
+    if shape().fullmatch(cmark_html) is None or not (no_raw_html or _well_nested(cmark_html)):
         return None
     html = _RESPELT.sub(_respell, cmark_html)
     if "&quot;" in html:

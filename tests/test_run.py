@@ -253,7 +253,7 @@ def test_a_run_after_a_small_change_renders_only_the_changed_article(
 ) -> None:
     import datetime as dt
 
-    from syndicate import parallel, render
+    from syndicate import render
     from syndicate.incremental import load_site_cached
 
     config = load_config(site / "syndicate.toml")
@@ -273,7 +273,6 @@ def test_a_run_after_a_small_change_renders_only_the_changed_article(
         return uncached(front_matter, *rest)
 
     monkeypatch.setattr(render, "render_copy_uncached", counting)
-    monkeypatch.setattr(parallel, "render_copy_uncached", counting)
     monkeypatch.setenv("SYNDICATE_WORKERS", "1")  # (counted in this process)
     with Ledger(config.paths.state) as ledger:
         second = load_site_cached(config, ledger, today)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from syndicate.article import Author
@@ -218,3 +219,40 @@ def _rss(e: FeedEntry, clean: _Field, raw: _Field) -> bytes:
 def rfc822(when: dt.datetime) -> str:
     """feedgen's formatRFC2822 (strftime in the C locale), without switching the process's locale."""
     return when.strftime(f"{_DAYS[when.weekday()]}, %d {_MONTHS[when.month - 1]} %Y %H:%M:%S %z")
+
+
+#: how many bytes of written entries a build keeps for the documents that show them again
+KEEP_BYTES = 16 * 1024 * 1024
+
+
+class WrittenEntries:
+    """The entries of one build, each written once per format: an entry that several documents
+    show (its archive page, up to five tag feeds) is kept from its first use to its last, within
+    `budget` bytes; the others are written and let go. `uses` are the (index, atom) of every
+    entry every document will ask for, in any order."""
+
+    def __init__(
+        self, entries: Sequence[FeedEntry], uses: Iterable[tuple[int, bool]], budget: int = KEEP_BYTES
+    ) -> None:
+        self._entries = entries
+        #: uses still to come, of the entries used more than once
+        self._left = {use: count for use, count in Counter(uses).items() if count > 1}
+        self._kept: dict[tuple[int, bool], tuple[dt.datetime, bytes]] = {}
+        self._room = budget
+
+    def get(self, index: int, atom: bool) -> tuple[dt.datetime, bytes]:
+        """Entry `index`'s updated date, and its Atom entry (else RSS item)."""
+        key = (index, atom)
+        left = self._left.pop(key, 1) - 1
+        if left > 0:
+            self._left[key] = left
+        kept = self._kept.get(key) if left > 0 else self._kept.pop(key, None)
+        if kept is None:
+            entry = self._entries[index]
+            kept = entry.updated, atom_entry(entry) if atom else rss_item(entry)
+            if left > 0 and len(kept[1]) <= self._room:
+                self._kept[key] = kept
+                self._room -= len(kept[1])
+        elif left <= 0:
+            self._room += len(kept[1])
+        return kept

@@ -17,7 +17,7 @@ pretty-printed output they come right before the closing `</feed>` or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,7 +142,3 @@ def _with_stylesheet(document: bytes, stylesheet: str | None) -> bytes:
     declaration, _, rest = document.partition(b"\n")
     instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>'.encode()
     return declaration + b"\n" + instruction + b"\n" + rest
-
-
-def newest(entries: Sequence[FeedEntry]) -> dt.datetime:
-    return max((e.updated for e in entries), default=EPOCH)

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from syndicate import feed_xml
 from syndicate.article import Author
-from syndicate.feed_entries import atom_entry, rss_item
+from syndicate.feed_entries import WrittenEntries, atom_entry, rss_item
 from syndicate.feed_xml import FeedEntry, FeedPage, SourceInfo
 from tests import feed_reference
 from tests.safety import assert_feed_ok
@@ -238,3 +238,37 @@ def test_a_changed_feedgen_document_is_refused_not_spliced(monkeypatch: pytest.M
     monkeypatch.setattr(FeedGenerator, "atom_str", lambda *args, **kwargs: b"<feed/>\n")
     with pytest.raises(RuntimeError, match="entries would go elsewhere"):
         feed_xml.atom_document(dataclasses.replace(PLAIN_PAGE, entries=(PLAIN,)))
+
+
+# --- entries written once a build ----------------------------------------------------------------
+
+
+@PROPS
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=40),
+    st.sampled_from([0, 1500, 4000, 10**6]),
+)
+def test_written_entries_are_each_entrys_and_are_let_go(uses: list[tuple[int, bool]], budget: int) -> None:
+    made = Made(
+        dataclasses.replace(PLAIN, id=f"tag:x.example,2026:{i}", content_html="<p>x</p>" * 100 * i) for i in range(6)
+    )
+    written, entries = WrittenEntries(made, uses, budget), list(made)
+    for index, atom in uses:
+        updated, data = written.get(index, atom)
+        assert updated == entries[index].updated
+        assert data == (atom_entry(entries[index]) if atom else rss_item(entries[index]))
+    assert written._kept == {}
+    assert written._left == {}
+    assert written._room == budget
+    if budget == 10**6:  # room for all: each entry made once a format
+        assert made.asked == len(set(uses))
+
+
+class Made(list[FeedEntry]):
+    """Entries that count how often they are asked for."""
+
+    asked = 0
+
+    def __getitem__(self, index: Any) -> Any:
+        self.asked += 1
+        return super().__getitem__(index)

@@ -118,7 +118,7 @@ def atom_document(page: FeedPage, written: Iterable[bytes] | None = None) -> byt
     in their order, in place of `page.entries`."""
     head = _generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8")
     entries = map(atom_entry, page.entries) if written is None else written
-    return _with_stylesheet(_spliced(head, b"</feed>\n", entries), page.stylesheet)
+    return _spliced(head, b"</feed>\n", entries, page.stylesheet)
 
 
 def rss_document(page: FeedPage, written: Iterable[bytes] | None = None) -> bytes:
@@ -126,19 +126,14 @@ def rss_document(page: FeedPage, written: Iterable[bytes] | None = None) -> byte
     in their order, in place of `page.entries`."""
     head = _generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8")
     entries = map(rss_item, page.entries) if written is None else written
-    return _with_stylesheet(_spliced(head, b"  </channel>\n</rss>\n", entries), page.stylesheet)
+    return _spliced(head, b"  </channel>\n</rss>\n", entries, page.stylesheet)
 
 
-def _spliced(head: bytes, closing: bytes, entries: Iterable[bytes]) -> bytes:
-    """`entries` as the last children of the document's feed or channel, where feedgen appends them."""
+def _spliced(head: bytes, closing: bytes, entries: Iterable[bytes], stylesheet: str | None) -> bytes:
+    """`entries` as the last children of the document's feed or channel, where feedgen appends them,
+    and the stylesheet's processing instruction after the XML declaration; in one copy of the entries."""
     if not head.endswith(closing):
         raise RuntimeError(f"feedgen's document does not end with {closing!r}: entries would go elsewhere")
-    return head[: -len(closing)] + b"".join(entries) + closing
-
-
-def _with_stylesheet(document: bytes, stylesheet: str | None) -> bytes:
-    if not stylesheet:
-        return document
-    declaration, _, rest = document.partition(b"\n")
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>'.encode()
-    return declaration + b"\n" + instruction + b"\n" + rest
+    declaration, _, rest = head[: -len(closing)].partition(b"\n")
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>\n'.encode() if stylesheet else b""
+    return b"".join([declaration, b"\n", instruction, rest, *entries, closing])

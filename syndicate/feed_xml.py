@@ -1,77 +1,41 @@
-"""One Atom 1.0 and one RSS 2.0 document from a page of entries, with feedgen.
+"""One Atom 1.0 and one RSS 2.0 document from a page of entries.
 
-feedgen 1.0.0 writes the common fields; an extension registered on each feed
-and entry adds what feedgen drops or cannot express: entry links with their
-rel (alternate, via, related, license), name-only authors in RSS
-(dc:creator), Atom `source` with id, updated and rights, RFC 4946 licence
-links, the Creative Commons RSS module, WebSub hub links and RFC 5005 archive
-links. Atom extension elements use plain tags: feedgen writes the Atom
-namespace as a plain `xmlns` attribute, so namespaced tags would come out as
-`ns0:`.
+feedgen 1.0.0 writes each document's feed-level part (namespaces, title,
+links, generator, dates); an extension registered on the feed adds what
+feedgen cannot express: WebSub hub links and RFC 5005 archive links. Atom
+extension elements use plain tags: feedgen writes the Atom namespace as a
+plain `xmlns` attribute, so namespaced tags would come out as `ns0:`.
+
+The entries are written by syndicate.feed_entries, not by feedgen: an element
+tree per entry was most of the time of a build. feedgen builds the document
+with no entry, and the entries go where it would have appended them: they are
+the last children of `<feed>` (Atom) and `<channel>` (RSS), so in lxml's
+pretty-printed output they come right before the closing `</feed>` or
+`  </channel>` line; that closing text is checked, never assumed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from syndicate import __version__
-from syndicate.article import Author
+from syndicate.feed_entries import UNTITLED, FeedEntry, SourceInfo, atom_entry, rss_item, xml_text
+
+__all__ = ["EPOCH", "UNTITLED", "FeedEntry", "FeedPage", "SourceInfo", "atom_document", "rss_document", "xml_text"]
 
 DC = "http://purl.org/dc/elements/1.1/"
 CC_RSS = "http://backend.userland.com/creativeCommonsRssModule"
 ATOM = "http://www.w3.org/2005/Atom"
 FH = "http://purl.org/syndication/history/1.0"
-#: characters XML 1.0 forbids: removed from every text, never a crash
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-#: what a title or name shows when nothing of it is left once the characters XML forbids are gone
-UNTITLED = "(untitled)"
-
-
-def xml_text(value: str) -> str:
-    return _XML_INVALID.sub("", value)
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """Atom `source`: the feed-like description of where the entry came from."""
-
-    id: str
-    title: str
-    updated: dt.datetime
-    link: str
-    rights: str
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    id: str
-    title: str
-    link: str | None
-    summary: str
-    content_html: str
-    authors: tuple[Author, ...]
-    published: dt.datetime
-    updated: dt.datetime
-    categories: tuple[str, ...]
-    rights: str
-    license_url: str | None
-    license_title: str
-    #: the licence URL when it is a Creative Commons licence (for the CC RSS module)
-    cc_license: str | None
-    source: SourceInfo | None
-    via: str | None
-    related: str | None
+#: a page with no entry was last updated then
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -92,7 +56,7 @@ class FeedPage:
     next_archive: str | None = None
     current: str | None = None
     stylesheet: str | None = None
-    updated: dt.datetime = field(default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    updated: dt.datetime = field(default=EPOCH)
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
@@ -125,58 +89,10 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return links
 
 
-class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
-    entry: FeedEntry
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"dc": DC, "creativeCommons": CC_RSS}
-
-    def extend_atom(self, node: Any) -> Any:
-        e = self.entry
-        for rel, href, title in self._links():
-            link = etree.SubElement(node, "link", rel=rel, href=href)
-            if title:
-                link.set("title", title)
-        for category in e.categories:
-            etree.SubElement(node, "category", term=xml_text(category))
-        etree.SubElement(node, "rights").text = xml_text(e.rights)
-        if e.source is not None:
-            source = etree.SubElement(node, "source")
-            etree.SubElement(source, "id").text = e.source.id
-            etree.SubElement(source, "title").text = xml_text(e.source.title)
-            etree.SubElement(source, "updated").text = e.source.updated.isoformat()
-            etree.SubElement(source, "link", rel="alternate", href=e.source.link)
-            etree.SubElement(source, "rights").text = xml_text(e.source.rights)
-        return node
-
-    def extend_rss(self, item: Any) -> Any:
-        e = self.entry
-        if e.link:
-            etree.SubElement(item, "link").text = e.link
-        for author in e.authors:
-            etree.SubElement(item, f"{{{DC}}}creator").text = xml_text(author.name)
-        for category in e.categories:
-            etree.SubElement(item, "category").text = xml_text(category)
-        etree.SubElement(item, f"{{{DC}}}rights").text = xml_text(e.rights)
-        if e.cc_license:
-            etree.SubElement(item, f"{{{CC_RSS}}}license").text = e.cc_license
-        return item
-
-    def _links(self) -> list[tuple[str, str, str]]:
-        e = self.entry
-        links = [("alternate", e.link, "")] if e.link else []
-        if e.license_url:
-            links.append(("license", e.license_url, e.license_title))
-        if e.via:
-            links.append(("via", e.via, ""))
-        if e.related:
-            links.append(("related", e.related, ""))
-        return links
-
-
 def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
+    """The document with no entry: feedgen's part of it."""
     fg = FeedGenerator()
-    fg.register_extension("syndicate", _FeedExtension, _EntryExtension)
+    fg.register_extension("syndicate", _FeedExtension)
     fg.syndicate.page = page
     fg.id(self_url)
     title = xml_text(page.title) or UNTITLED
@@ -194,49 +110,30 @@ def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
     fg.generator("syndicate", version=__version__)
     fg.updated(page.updated)
     fg.lastBuildDate(page.updated)
-    # feedgen prepends entries: add the oldest first so the newest comes first
-    for entry in reversed(page.entries):
-        fe = fg.add_entry()
-        fe.syndicate.entry = entry
-        fe.id(entry.id)
-        fe.guid(entry.id, permalink=False)
-        fe.title(xml_text(entry.title) or UNTITLED)
-        if entry.summary:
-            fe.summary(xml_text(entry.summary))
-            # RSS readers take an item's description as HTML: a plain-text summary is escaped for it
-            fe.description(html.escape(xml_text(entry.summary), quote=False))
-        fe.content(xml_text(entry.content_html), type="html")
-        for author in entry.authors:
-            fe.author(_author(author))
-        fe.published(entry.published)
-        fe.updated(entry.updated)
     return fg
 
 
-def _author(author: Author) -> dict[str, str]:
-    data = {"name": xml_text(author.name) or UNTITLED}
-    if author.url:
-        data["uri"] = author.url
-    return data
+def atom_document(page: FeedPage, written: Iterable[bytes] | None = None) -> bytes:
+    """The Atom document of `page`; `written`: its entries already written (feed_entries.atom_entry),
+    in their order, in place of `page.entries`."""
+    head = _generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8")
+    entries = map(atom_entry, page.entries) if written is None else written
+    return _spliced(head, b"</feed>\n", entries, page.stylesheet)
 
 
-def atom_document(page: FeedPage) -> bytes:
-    fg = _generator(page, page.atom_url)
-    return _with_stylesheet(fg.atom_str(pretty=True, encoding="UTF-8"), page.stylesheet)
+def rss_document(page: FeedPage, written: Iterable[bytes] | None = None) -> bytes:
+    """The RSS document of `page`; `written`: its items already written (feed_entries.rss_item),
+    in their order, in place of `page.entries`."""
+    head = _generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8")
+    entries = map(rss_item, page.entries) if written is None else written
+    return _spliced(head, b"  </channel>\n</rss>\n", entries, page.stylesheet)
 
 
-def rss_document(page: FeedPage) -> bytes:
-    fg = _generator(page, page.rss_url)
-    return _with_stylesheet(fg.rss_str(pretty=True, encoding="UTF-8"), page.stylesheet)
-
-
-def _with_stylesheet(document: bytes, stylesheet: str | None) -> bytes:
-    if not stylesheet:
-        return document
-    declaration, _, rest = document.partition(b"\n")
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>'.encode()
-    return declaration + b"\n" + instruction + b"\n" + rest
-
-
-def newest(entries: Sequence[FeedEntry]) -> dt.datetime:
-    return max((e.updated for e in entries), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+def _spliced(head: bytes, closing: bytes, entries: Iterable[bytes], stylesheet: str | None) -> bytes:
+    """`entries` as the last children of the document's feed or channel, where feedgen appends them,
+    and the stylesheet's processing instruction after the XML declaration; in one copy of the entries."""
+    if not head.endswith(closing):
+        raise RuntimeError(f"feedgen's document does not end with {closing!r}: entries would go elsewhere")
+    declaration, _, rest = head[: -len(closing)].partition(b"\n")
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>\n'.encode() if stylesheet else b""
+    return b"".join([declaration, b"\n", instruction, rest, *entries, closing])

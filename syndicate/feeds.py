@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 from syndicate import __version__
 from syndicate.article import Article
 from syndicate.config import Config
-from syndicate.feed_xml import FeedEntry, FeedPage, SourceInfo, atom_document, newest, rss_document
+from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
+from syndicate.feed_xml import EPOCH, FeedPage, atom_document, rss_document
 from syndicate.files import atomic_write, contained
 from syndicate.licenses import LicenseProfile
 from syndicate.parallel import fork_map
@@ -199,7 +200,7 @@ class _Document:
 
 
 #: what `_build` builds from: set before the workers fork, so they inherit the entries and rendered copies
-_building: tuple[Config, Sequence[FeedEntry]] | None = None
+_building: tuple[Config, WrittenEntries] | None = None
 #: fewer documents than this a worker are built in this process
 DOCUMENTS_PER_WORKER = 16
 #: past this (MB resident: about 4,000 articles) feed documents are built in this process (parallel.fork_map)
@@ -228,10 +229,11 @@ def feed_documents(
         bool(digest) and unchanged is not None and unchanged(d.path, digest)
         for d, digest in zip(documents, digests, strict=True)
     ]
-    _building = (config, entries)
+    todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
+    # an entry shown by several documents is made and written once (its archive page, its tags' feeds)
+    _building = (config, WrittenEntries(entries, ((i, d.atom) for d in todo for i in d.indexes)))
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
-        todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
         built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
         for document, digest, skipped in zip(documents, digests, skip, strict=True):
             yield document.path, None if skipped else next(built), digest
@@ -291,7 +293,7 @@ def _build(document: _Document) -> bytes:
     config, entries = _building
     settings, site = config.feeds, config.site
     base = settings.url.rstrip("/") + "/"
-    items = [entries[i] for i in document.indexes]
+    items = [entries.get(i, document.atom) for i in document.indexes]
     page = FeedPage(
         stylesheet="../" * document.folder.count("/") + STYLESHEET,
         title=document.title,
@@ -301,9 +303,9 @@ def _build(document: _Document) -> bytes:
         site_url=site.url,
         rights=site.rights,
         language=site.language,
-        entries=tuple(items),
+        entries=(),  # given already written, below
         hubs=settings.hubs,
-        updated=newest(items),
+        updated=max((updated for updated, _ in items), default=EPOCH),
         prev_archive=document.prev_archive,
     )
     if document.archive is not None:
@@ -311,7 +313,8 @@ def _build(document: _Document) -> bytes:
         page = replace(
             page, archive=True, current=current, prev_archive=previous, next_archive=following, atom_url=own, rss_url=""
         )
-    return atom_document(page) if document.atom else rss_document(page)
+    written = [entry for _, entry in items]
+    return atom_document(page, written) if document.atom else rss_document(page, written)
 
 
 def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str]]) -> FeedsResult:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +53,11 @@ class Article:
     regions: tuple[str, ...] = ()
     embargo_until: dt.datetime | None = None
     endpoints: tuple[str, ...] | None = None
+    #: render.front_matter_digest(front_matter) when known (workers compute it), else b""
+    front_matter_digest: bytes = field(default=b"", compare=False, repr=False)
 
     @classmethod
-    def from_data(cls, path: Path, data: Mapping[str, Any], body: str) -> Article:
+    def from_data(cls, path: Path, data: Mapping[str, Any], body: str, front_matter_digest: bytes = b"") -> Article:
         published = parse_timestamp(data["published"])
         updated = parse_timestamp(data["updated"]) if "updated" in data else published
         embargo = data.get("embargo_until")
@@ -82,6 +84,7 @@ class Article:
             regions=tuple(data.get("regions", ())),
             embargo_until=parse_timestamp(embargo) if embargo else None,
             endpoints=tuple(endpoints) if endpoints is not None else None,
+            front_matter_digest=front_matter_digest,
         )
 
     @property

@@ -60,7 +60,7 @@ class Copy:
 
 
 def make_copy(article: Article, profile: LicenseProfile) -> Copy:
-    rendered = render_copy(article.front_matter, article.body, profile)
+    rendered = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
     fields: dict[str, Any] = {
         "slug": article.slug,
         "title": article.title,

@@ -36,7 +36,7 @@ from syndicate.feed_xml import EPOCH, FeedPage, atom_document, rss_document
 from syndicate.files import atomic_write, contained
 from syndicate.licenses import LicenseProfile
 from syndicate.parallel import fork_map
-from syndicate.render import render_copy
+from syndicate.render import front_matter_digest, render_copy
 from syndicate.rights import Decision, decide
 from syndicate.validate import Checks
 
@@ -86,7 +86,7 @@ def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime)
 
 
 def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, config: Config) -> FeedEntry:
-    copy = render_copy(article.front_matter, article.body, profile)
+    copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     if decision.grant is not None and not profile.channels:
         rights = f"{notice}. {profile.name}; republished with permission."
@@ -172,9 +172,10 @@ class LazyEntries(Sequence[FeedEntry]):
             article, decision = self._chosen[index]
             profile = self._registry.get(article.license_id)
             assert profile is not None
-            copy = render_copy(article.front_matter, article.body, profile)
+            copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
             licence = [profile.id, profile.name, profile.short_name, profile.url, sorted(profile.channels)]
-            inputs = [article.front_matter, copy.content_hash, licence, decision.grant is not None]
+            front_matter = (article.front_matter_digest or front_matter_digest(article.front_matter)).hex()
+            inputs = [front_matter, copy.content_hash, licence, decision.grant is not None]
             text = json.dumps(inputs, sort_keys=True, default=str)
             known = self._digests[index] = hashlib.sha256(text.encode()).hexdigest()
         return known

@@ -91,6 +91,8 @@ class ParsedArticle:
     findings: list[Finding] = field(default_factory=list)
     #: pointers already reported here, so that the schema does not report them again
     reported: set[str] = field(default_factory=set)
+    #: render.front_matter_digest(data), when a worker that rendered the article computed it
+    front_matter_digest: bytes = b""
 
     def line_of(self, pointer: str) -> int:
         """The line of the key at `pointer`, else of its nearest ancestor, else the opening `---`."""

@@ -70,7 +70,7 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
     """load_site(), reading and validating only the files that changed since the last run."""
     from syndicate.front_matter import ParsedArticle
     from syndicate.parallel import check_files
-    from syndicate.render import RenderedCopy, remember
+    from syndicate.render import RenderedCopy, front_matter_digest, remember
     from syndicate.validate import Checks, site_content
 
     checks = Checks.for_config(config, today)
@@ -99,7 +99,10 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
                 continue
             article = _from_json(known[3])
             if known[4] is not None and article.data is not None:
-                remember(article.data, article.body, article.data["license"]["id"], RenderedCopy.from_bytes(known[4]))
+                if not article.front_matter_digest:  # (a row stored before the digest was)
+                    article.front_matter_digest = front_matter_digest(article.data)
+                license_id = article.data["license"]["id"]
+                remember(article.front_matter_digest, article.body, license_id, RenderedCopy.from_bytes(known[4]))
             parsed.append(article)
 
     ledger.update_files(rows(), set(stats))
@@ -118,6 +121,8 @@ def _to_json(article: Any) -> str:
             "body": article.body,
             "body_line": article.body_line,
             "findings": findings,
+            # the rendered copy's key, so that a later run need not serialise the front matter again
+            "front_matter_digest": article.front_matter_digest.hex(),
         },
         ensure_ascii=False,
     )
@@ -132,6 +137,7 @@ def _from_json(text: str) -> Any:
         data=stored["data"],
         body=stored["body"],
         body_line=stored["body_line"],
+        front_matter_digest=bytes.fromhex(stored.get("front_matter_digest", "")),
     )
     article.findings = [
         dataclasses.replace(

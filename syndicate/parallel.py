@@ -45,8 +45,6 @@ class CheckedFile:
     rendered: RenderedCopy | None = None
     #: the checked article as `serialise` wrote it (on the worker), when asked for
     serialised: str = ""
-    #: render.front_matter_digest of the article, with `rendered` (made on the worker too)
-    front_matter_digest: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -69,11 +67,10 @@ def _check_one(path: Path) -> CheckedFile:
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)
     check_article(article, _job.checks)
     rendered = _render(article, _job.checks) if _job.render else None
-    digest = b""
-    if rendered is not None and article.data is not None:
+    if rendered is not None and article.data is not None:  # (the copy's key, made here, not in the command)
         from syndicate.render import front_matter_digest
 
-        digest = front_matter_digest(article.data)
+        article.front_matter_digest = front_matter_digest(article.data)
     serialised = _job.serialise(article) if _job.serialise is not None else ""
     # What comes after the checks needs neither the line of every key (but the slug's, for
     # duplicate-slug) nor, when it only reports, the body: neither is copied back.
@@ -82,7 +79,7 @@ def _check_one(path: Path) -> CheckedFile:
         article.body = ""
         if article.data is not None:
             article.data = {key: article.data[key] for key in ("slug",) if key in article.data}
-    return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered, serialised, digest)
+    return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered, serialised)
 
 
 def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
@@ -195,7 +192,7 @@ def check_files(
         for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):
             if item.rendered is not None and item.article.data is not None:
                 license_id = item.article.data["license"]["id"]
-                remember(item.front_matter_digest, item.article.body, license_id, item.rendered)
+                remember(item.article.front_matter_digest, item.article.body, license_id, item.rendered)
             if progress is not None:
                 progress(done, len(paths))
             yield item

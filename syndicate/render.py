@@ -379,14 +379,12 @@ def front_matter_digest(front_matter: Mapping[str, Any]) -> bytes:
     return hashlib.sha256(json.dumps(front_matter, sort_keys=True, default=str).encode("utf-8")).digest()
 
 
-def _key(front_matter: Mapping[str, Any], body: str, profile_id: str | None) -> tuple[bytes, str, str | None]:
-    # The body itself, not a digest of it: a str hashes once, and the one held is the article's own.
-    return front_matter_digest(front_matter), body, profile_id
-
-
-def render_copy(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
-    """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out."""
-    key = _key(front_matter, body, profile.id if profile else None)
+def render_copy(
+    front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None, digest: bytes = b""
+) -> RenderedCopy:
+    """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out.
+    `digest`: front_matter_digest(front_matter), when known."""
+    key = (digest or front_matter_digest(front_matter), body, profile.id if profile else None)
     cached = _RENDERED.get(key)
     if cached is None:
         cached = render_copy_uncached(front_matter, body, profile)

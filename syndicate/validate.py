@@ -236,5 +236,5 @@ def site_content(
         if item.data.get("status", "ready") == "draft":
             drafts.append(str(item.data.get("slug", path.stem)))
         else:
-            articles.append(Article.from_data(path, item.data, item.body))
+            articles.append(Article.from_data(path, item.data, item.body, item.front_matter_digest))
     return SiteContent(report, articles, drafts, checks, invalid)

@@ -430,3 +430,21 @@ def test_links_and_text_reads_sanitised_html_as_html_parser_does(markdown: str) 
     hrefs, text = links_and_text(html)
     assert hrefs == reference.hrefs
     assert _fold(text) == _fold(" ".join(reference.text))
+
+
+@given(
+    st.lists(st.sampled_from(["\n", "\n\n", " \t\n", "\r\n", "\r", " ", "\t", "word", "é", "-", "\n \n"]), max_size=60),
+    st.integers(1, 4),
+    st.integers(1, 12),
+)
+def test_the_last_paragraphs_are_those_of_the_whole_body(pieces: list[str], count: int, window: int) -> None:
+    from syndicate.render import _BLANK_LINES, last_paragraphs
+
+    body = "".join(pieces)
+    whole = [p for p in _BLANK_LINES.split(body.replace("\r\n", "\n")) if p.strip()]
+    assert last_paragraphs(body, count, window) == whole[-count:]
+
+
+@given(st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000aB")))
+def test_fold_is_what_the_expression_gave(text: str) -> None:
+    assert _fold(text) == re.sub(r"\s+", " ", text).strip().casefold()

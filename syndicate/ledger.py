@@ -265,12 +265,15 @@ class Ledger:
         with self._transaction() as db:
             db.executemany("INSERT OR REPLACE INTO run_state VALUES (?, ?)", values.items())
 
-    def cached_files(self) -> dict[str, tuple[int, int, str, str, bytes | None]]:
-        """path -> (mtime_ns, size, sha256, parsed article as JSON, rendered copy or None)."""
+    def cached_files(self) -> dict[str, tuple[int, int, str, str | bytes, bytes | None]]:
+        """path -> (mtime_ns, size, sha256, parsed article (compressed JSON; JSON text in older
+        ledgers), rendered copy or None)."""
         rows = self._db.execute("SELECT path, mtime_ns, size, sha256, parsed, rendered FROM article_files")
         return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
 
-    def update_files(self, rows: Iterable[tuple[str, int, int, str, str, bytes | None]], present: Set[str]) -> None:
+    def update_files(
+        self, rows: Iterable[tuple[str, int, int, str, str | bytes, bytes | None]], present: Set[str]
+    ) -> None:
         """Store the rows of files read again, and forget every file not in `present`, in one
         transaction. (Rows of unchanged files stay as they are: rewriting 10,000 rows of JSON
         was half of a run after a small change.)"""

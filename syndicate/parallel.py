@@ -44,7 +44,7 @@ class CheckedFile:
     #: the article's copy, when rendering was asked for and it is publishable
     rendered: RenderedCopy | None = None
     #: the checked article as `serialise` wrote it (on the worker), when asked for
-    serialised: str = ""
+    serialised: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class _Job:
     max_bytes: int
     report_only: bool
     render: bool
-    serialise: Callable[[ParsedArticle], str] | None
+    serialise: Callable[[ParsedArticle], bytes] | None
 
 
 #: what the files are checked against: set before the workers fork, so they inherit it
@@ -71,7 +71,7 @@ def _check_one(path: Path) -> CheckedFile:
         from syndicate.render import front_matter_digest
 
         article.front_matter_digest = front_matter_digest(article.data)
-    serialised = _job.serialise(article) if _job.serialise is not None else ""
+    serialised = _job.serialise(article) if _job.serialise is not None else b""
     # What comes after the checks needs neither the line of every key (but the slug's, for
     # duplicate-slug) nor, when it only reports, the body: neither is copied back.
     article.lines = {pointer: line for pointer, line in article.lines.items() if pointer == "/slug"}
@@ -172,7 +172,7 @@ def check_files(
     report_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     render: bool = False,
-    serialise: Callable[[ParsedArticle], str] | None = None,
+    serialise: Callable[[ParsedArticle], bytes] | None = None,
 ) -> Iterator[CheckedFile]:
     """Read and check each file, in order, as the workers finish them; `progress(done, total)`
     after each. With `report_only`, the articles come back with their findings and slug only

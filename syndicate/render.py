@@ -15,17 +15,14 @@ import hashlib
 import json
 import re
 import struct
-import threading
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape, unescape
 from typing import Any
 
 import nh3
-import zstandard
 
-from syndicate import commonmark
+from syndicate import commonmark, compression
 from syndicate.article import join_names
 from syndicate.licenses import LicenseProfile
 from syndicate.sanitise_fast import fast_sanitise
@@ -58,24 +55,6 @@ _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 _HEADER = struct.Struct("<II")  # RenderedCopy.to_bytes: body_end, content_end
-#: how every zstd frame starts (zlib streams start with 0x78)
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-#: zstd's (de)compressors may not be used by two threads at once, and push renders on several
-_codecs = threading.local()
-
-
-def _zstd() -> zstandard.ZstdCompressor:
-    compressor: zstandard.ZstdCompressor | None = getattr(_codecs, "compressor", None)
-    if compressor is None:
-        compressor = _codecs.compressor = zstandard.ZstdCompressor(level=1)
-    return compressor
-
-
-def _zstd_decompressor() -> zstandard.ZstdDecompressor:
-    decompressor: zstandard.ZstdDecompressor | None = getattr(_codecs, "decompressor", None)
-    if decompressor is None:
-        decompressor = _codecs.decompressor = zstandard.ZstdDecompressor()
-    return decompressor
 
 
 @dataclass(frozen=True)
@@ -95,13 +74,11 @@ class RenderedCopy:
 
     @classmethod
     def pack(cls, utf8: bytes, body_end: int, content_end: int) -> RenderedCopy:
-        return cls(_zstd().compress(utf8), body_end, content_end, hashlib.sha256(utf8).digest())
+        return cls(compression.compress(utf8), body_end, content_end, hashlib.sha256(utf8).digest())
 
     @property
     def utf8(self) -> bytes:
-        if not self.packed.startswith(_ZSTD_MAGIC):  # zlib: a copy a ledger kept from before zstd
-            return zlib.decompress(self.packed)
-        return _zstd_decompressor().decompress(self.packed)
+        return compression.decompress(self.packed)  # (zlib in a ledger kept from before zstd)
 
     def to_bytes(self) -> bytes:
         """The copy as bytes (a ledger keeps them between runs); from_bytes() reads them back."""

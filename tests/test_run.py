@@ -293,3 +293,31 @@ def test_the_file_cache_keeps_unchanged_rows_and_forgets_missing_files(tmp_path:
             "/b.md": (2, 20, "h2", "{}", b"x"),
             "/c.md": (3, 30, "h3", "{}", None),
         }
+
+
+def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows written as JSON text, before they were compressed, read as they did."""
+    import datetime as dt
+
+    from syndicate import compression, render
+    from syndicate.incremental import load_site_cached
+
+    config = load_config(site / "syndicate.toml")
+    today = dt.date(2026, 11, 26)
+    with Ledger(config.paths.state) as ledger:
+        first = load_site_cached(config, ledger, today)
+        rows = ledger._db.execute("SELECT path, parsed FROM article_files").fetchall()
+        assert rows and all(isinstance(parsed, bytes) for _, parsed in rows)
+        with ledger._db:
+            for path, parsed in rows:
+                old = compression.decompress(parsed).decode()
+                ledger._db.execute("UPDATE article_files SET parsed = ? WHERE path = ?", (old, path))
+    monkeypatch.setattr(render, "render_copy_uncached", lambda *args: pytest.fail("rendered again"))
+    monkeypatch.setenv("SYNDICATE_WORKERS", "1")
+    with Ledger(config.paths.state) as ledger:
+        second = load_site_cached(config, ledger, today)
+    assert [(a.slug, a.front_matter, a.body) for a in second.articles] == [
+        (a.slug, a.front_matter, a.body) for a in first.articles
+    ]

@@ -248,18 +248,23 @@ def test_progress_bar_on_a_terminal_only(site: Path) -> None:
         assert b"pushing" in output
 
 
-def test_a_run_after_a_small_change_renders_only_the_changed_article(
-    site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def cached_load(site: Path) -> Any:
+    """What a run reads of the site (load_site_cached), with its ledger."""
     import datetime as dt
 
-    from syndicate import render
     from syndicate.incremental import load_site_cached
 
     config = load_config(site / "syndicate.toml")
-    today = dt.date(2026, 11, 26)
     with Ledger(config.paths.state) as ledger:
-        first = load_site_cached(config, ledger, today)
+        return load_site_cached(config, ledger, dt.date(2026, 11, 26))
+
+
+def test_a_run_after_a_small_change_renders_only_the_changed_article(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syndicate import render
+
+    first = cached_load(site)
     registry = first.checks.registry
     before = {a.slug: render.render_copy(a.front_matter, a.body, registry.get(a.license_id)) for a in first.articles}
     article = site / "content" / f"{ALDER}.md"
@@ -274,8 +279,7 @@ def test_a_run_after_a_small_change_renders_only_the_changed_article(
 
     monkeypatch.setattr(render, "render_copy_uncached", counting)
     monkeypatch.setenv("SYNDICATE_WORKERS", "1")  # (counted in this process)
-    with Ledger(config.paths.state) as ledger:
-        second = load_site_cached(config, ledger, today)
+    second = cached_load(site)
     after = {a.slug: render.render_copy(a.front_matter, a.body, registry.get(a.license_id)) for a in second.articles}
     assert rendered == [ALDER]  # the others came from the ledger
     for articles in (first.articles, second.articles):  # the copies' keys, made by workers or kept in the ledger
@@ -299,15 +303,10 @@ def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows written as JSON text, before they were compressed, read as they did."""
-    import datetime as dt
-
     from syndicate import compression, render
-    from syndicate.incremental import load_site_cached
 
-    config = load_config(site / "syndicate.toml")
-    today = dt.date(2026, 11, 26)
-    with Ledger(config.paths.state) as ledger:
-        first = load_site_cached(config, ledger, today)
+    first = cached_load(site)
+    with Ledger(load_config(site / "syndicate.toml").paths.state) as ledger:
         rows = ledger._db.execute("SELECT path, parsed FROM article_files").fetchall()
         assert rows and all(isinstance(parsed, bytes) for _, parsed in rows)
         with ledger._db:
@@ -316,8 +315,7 @@ def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
                 ledger._db.execute("UPDATE article_files SET parsed = ? WHERE path = ?", (old, path))
     monkeypatch.setattr(render, "render_copy_uncached", lambda *args: pytest.fail("rendered again"))
     monkeypatch.setenv("SYNDICATE_WORKERS", "1")
-    with Ledger(config.paths.state) as ledger:
-        second = load_site_cached(config, ledger, today)
+    second = cached_load(site)
     assert [(a.slug, a.front_matter, a.body) for a in second.articles] == [
         (a.slug, a.front_matter, a.body) for a in first.articles
     ]

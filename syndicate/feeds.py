@@ -18,6 +18,7 @@ Layout under the output folder:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -123,6 +124,7 @@ def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, co
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a site has a few hundred tags, each on many articles
 def tag_slug(tag: str) -> str:
     """A folder name for a tag: ASCII letters, digits and hyphens only, never a path.
 

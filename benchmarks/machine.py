@@ -74,6 +74,7 @@ def machine() -> dict[str, Any]:
                 "nh3",
                 "lxml",
                 "feedgen",
+                "zstandard",
                 "requests",
                 "check-jsonschema",
             )

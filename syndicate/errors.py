@@ -59,6 +59,12 @@ class SchemaError(SyndicateError):
     exit_status = ExitStatus.USAGE
 
 
+class DependencyError(SyndicateError):
+    """A library syndicate uses answers otherwise than the versions it is tested with."""
+
+    exit_status = ExitStatus.USAGE
+
+
 class DeliveryError(SyndicateError):
     """A copy could not be delivered. Transient errors are retried; others fail the row."""
 

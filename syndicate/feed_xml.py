@@ -26,6 +26,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from syndicate import __version__
+from syndicate.errors import DependencyError
 from syndicate.feed_entries import UNTITLED, FeedEntry, SourceInfo, atom_entry, rss_item, xml_text
 
 __all__ = ["EPOCH", "UNTITLED", "FeedEntry", "FeedPage", "SourceInfo", "atom_document", "rss_document", "xml_text"]
@@ -133,7 +134,20 @@ def _spliced(head: bytes, closing: bytes, entries: Iterable[bytes], stylesheet: 
     """`entries` as the last children of the document's feed or channel, where feedgen appends them,
     and the stylesheet's processing instruction after the XML declaration; in one copy of the entries."""
     if not head.endswith(closing):
-        raise RuntimeError(f"feedgen's document does not end with {closing!r}: entries would go elsewhere")
+        raise DependencyError(
+            f"feedgen {_feedgen_version()} wrote a feed that does not end with {closing!r}: "
+            "syndicate puts the entries there, and would write a broken feed",
+            "syndicate is tested with feedgen 1.0: pip install 'feedgen>=1.0,<1.1'",
+        )
     declaration, _, rest = head[: -len(closing)].partition(b"\n")
     instruction = f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>\n'.encode() if stylesheet else b""
     return b"".join([declaration, b"\n", instruction, rest, *entries, closing])
+
+
+def _feedgen_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("feedgen")
+    except PackageNotFoundError:
+        return "(version unknown)"

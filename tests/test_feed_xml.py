@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,9 +25,11 @@ from hypothesis import strategies as st
 
 from syndicate import feed_xml
 from syndicate.article import Author
+from syndicate.errors import DependencyError
 from syndicate.feed_entries import WrittenEntries, atom_entry, rss_item
 from syndicate.feed_xml import FeedEntry, FeedPage, SourceInfo
 from tests import feed_reference
+from tests.conftest import DEMO
 from tests.safety import assert_feed_ok
 
 EXAMPLES = int(os.environ.get("SYNDICATE_FUZZ_EXAMPLES", "150"))
@@ -236,8 +239,20 @@ def test_entries_written_apart_are_the_same_document() -> None:
 
 def test_a_changed_feedgen_document_is_refused_not_spliced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(FeedGenerator, "atom_str", lambda *args, **kwargs: b"<feed/>\n")
-    with pytest.raises(RuntimeError, match="entries would go elsewhere"):
+    with pytest.raises(DependencyError, match="would write a broken feed") as raised:
         feed_xml.atom_document(dataclasses.replace(PLAIN_PAGE, entries=(PLAIN,)))
+    assert "feedgen 1.0.0 wrote" in raised.value.message and "pip install" in raised.value.hint
+
+
+def test_a_changed_feedgen_is_a_clear_error_from_the_command(
+    monkeypatch: pytest.MonkeyPatch, run_cli: Any, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(FeedGenerator, "rss_str", lambda *args, **kwargs: b"<rss/>\n")
+    result = run_cli("--config", str(DEMO / "syndicate.toml"), "feeds", "--out", str(tmp_path / "feeds"))
+    assert result.status == 2
+    assert "feedgen 1.0.0 wrote a feed" in result.err and "hint: syndicate is tested with feedgen 1.0" in result.err
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "feeds" / "rss.xml").exists()
 
 
 # --- entries written once a build ----------------------------------------------------------------

@@ -3,7 +3,7 @@
 Front matter is nearly always plain block YAML: `key: value` lines, nested
 mappings, `- item` lists (of values or of mappings), values that are plain or
 quoted on one line. For that form this reader gives the values and key lines
-that composing with libyaml and walking the nodes gives (front_matter.py),
+that composing with libyaml and walking the nodes gives (yaml_walk.py),
 in half the time: libyaml builds a node, with its marks, for every value.
 
 It reads only what it understands and answers None for anything else:
@@ -45,7 +45,7 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)' *")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)" *')
-#: a text the full reader checks as a date (front_matter._date_string_problem): left to it
+#: a text the full reader checks as a date (yaml_walk._date_string_problem): left to it
 _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: (kind, text) -> tag: names, licence ids and statuses recur from article to article
 _RESOLVED: dict[str, str] = {}
@@ -202,7 +202,7 @@ def _scalar(text: str) -> Any:
             raise _NotPlain
         return moment.isoformat()
     if tag == _INT:
-        if len(text) > 100:  # front_matter.MAX_DIGITS: reported by the full reader
+        if len(text) > 100:  # yaml_walk.MAX_DIGITS: reported by the full reader
             raise _NotPlain
         return _PYYAML.construct_yaml_int(node)
     if tag in _OTHER_SCALARS:

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndicate.findings import Severity
-from syndicate.front_matter import MAX_DEPTH, ParsedArticle, _normalise, parse_article_bytes, parse_article_text
+from syndicate.front_matter import MAX_DEPTH, ParsedArticle, parse_article_bytes, parse_article_text
+from syndicate.yaml_walk import _normalise
 
 ARTICLE = b"""---
 title: A title

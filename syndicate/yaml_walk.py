@@ -120,10 +120,7 @@ def load(source: str, result: ParsedArticle, first_line: int) -> None:
             )
             return
         except (yaml.YAMLError, ValueError, OverflowError) as e:  # the walker checked values; a last guard
-            message = str(e).splitlines()[0] if str(e) else type(e).__name__
-            result.add(
-                Code.YAML_SYNTAX, f"YAML value could not be read: {message}", "check the front matter's values", line=1
-            )
+            _unreadable_value(result, e)
             return
         if walker.unsafe:
             return
@@ -154,14 +151,16 @@ def load(source: str, result: ParsedArticle, first_line: int) -> None:
             )
             return
         except (yaml.YAMLError, ValueError, OverflowError) as e:  # the walker checked values; a last guard
-            message = str(e).splitlines()[0] if str(e) else type(e).__name__
-            result.add(
-                Code.YAML_SYNTAX, f"YAML value could not be read: {message}", "check the front matter's values", line=1
-            )
+            _unreadable_value(result, e)
             return
     finally:
         loader.dispose()
     result.data = _normalise(data, "", result)
+
+
+def _unreadable_value(result: ParsedArticle, error: Exception) -> None:
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    result.add(Code.YAML_SYNTAX, f"YAML value could not be read: {message}", "check the front matter's values", line=1)
 
 
 def _count_nodes(source: str) -> int | None:

@@ -7,9 +7,12 @@
 Two profilers, which err in opposite directions:
 
   py-spy (default when installed: .venv/bin/pip install py-spy) samples the
-  real process from outside, without slowing it; a sample counts for every
-  function and package on its stack (inclusive share). It does not see into C
-  functions: time in nh3, libyaml or re is shown on the Python caller.
+  real process and the workers it forks from outside, without slowing them; a
+  sample counts for every function and package on its stack (inclusive share).
+  It does not see into C functions: time in nh3, libyaml or re is shown on the
+  Python caller.
+
+  cProfile sees only the command's own process, not its workers.
 
   cProfile (--sampler cprofile) traces every call in-process: exact call
   counts and C functions as their own entries (self time by package), but its
@@ -86,13 +89,15 @@ _FRAME = re.compile(r"^(?P<function>.*?) \((?P<path>[^()]*?)(?::\d+)?\)$")
 
 
 def sample(argv: Sequence[str], rate: int) -> tuple[list[tuple[list[tuple[str, str]], int]], float]:
-    """py-spy's stacks of one run of `argv` (outermost frame first) with their sample counts, and the wall time."""
+    """py-spy's stacks of one run of `argv` (outermost frame first) with their sample counts, and the wall time.
+    The worker processes the command forks are sampled too: most of the work is theirs."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     with tempfile.TemporaryDirectory() as scratch:
         raw = Path(scratch) / "stacks.txt"
         start = time.perf_counter()
+        options = ["--subprocesses", "--rate", str(rate), "--format", "raw", "--function", "--output", str(raw)]
         subprocess.run(  # noqa: S603 (a fixed profiler command line)
-            [spy, "record", "--rate", str(rate), "--format", "raw", "--function", "--output", str(raw), "--", *argv],
+            [spy, "record", *options, "--", *argv],
             check=False,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -103,6 +108,8 @@ def sample(argv: Sequence[str], rate: int) -> tuple[list[tuple[list[tuple[str, s
             stack, _, count = line.rpartition(" ")
             frames = []
             for text in stack.split(";"):
+                if text.startswith("process ") and not frames:
+                    continue  # which process: workers are told apart by their frames (parallel._map_chunk)
                 match = _FRAME.match(text)
                 frames.append((match["function"], match["path"]) if match else (text, "?"))
             stacks.append((frames, int(count)))
@@ -131,7 +138,12 @@ def report_samples(stacks: list[tuple[list[tuple[str, str]], int]], seconds: flo
         """Without the frames nearly every sample has (the script, click, cli.main): they say nothing."""
         return [(key, count) for key, count in items if count < 0.97 * total][:top]
 
-    lines = [f"py-spy: {total:,} samples over {seconds:.1f} s (inclusive: a sample counts for all on its stack)", ""]
+    in_workers = sum(count for frames, count in stacks if any(function == "_map_chunk" for function, _ in frames))
+    lines = [
+        f"py-spy: {total:,} samples over {seconds:.1f} s (inclusive: a sample counts for all on its stack), "
+        f"{in_workers / max(total, 1):.0%} of them in worker processes (parallel._map_chunk)",
+        "",
+    ]
     lines += ["| package (inclusive) | share | self |", "| --- | ---: | ---: |"]
     lines += [
         f"| {name} | {share(count, total)} | {share(own[name], total)} |"

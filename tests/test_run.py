@@ -310,8 +310,9 @@ def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
         rows = ledger._db.execute("SELECT path, parsed FROM article_files").fetchall()
         assert rows and all(isinstance(parsed, bytes) for _, parsed in rows)
         with ledger._db:
-            for path, parsed in rows:
-                old = compression.decompress(parsed).decode()
+            for path, parsed in rows:  # as the rows were: all of the article as JSON, the body in it
+                head, _, body = compression.decompress(parsed).partition(b"\0")
+                old = json.dumps(json.loads(head) | {"body": body.decode()}, ensure_ascii=False)
                 ledger._db.execute("UPDATE article_files SET parsed = ? WHERE path = ?", (old, path))
     monkeypatch.setattr(render, "render_copy_uncached", lambda *args: pytest.fail("rendered again"))
     monkeypatch.setenv("SYNDICATE_WORKERS", "1")
@@ -319,3 +320,19 @@ def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
     assert [(a.slug, a.front_matter, a.body) for a in second.articles] == [
         (a.slug, a.front_matter, a.body) for a in first.articles
     ]
+
+
+def test_a_cached_row_gives_back_the_article_whatever_its_body_holds() -> None:
+    from syndicate.front_matter import parse_article_text
+    from syndicate.incremental import _from_row, _to_row
+
+    text = '---\ntitle: "Café \\x07"\nslug: a\n---\nBody with NUL \x00 and \\" quotes, ünïcode 😀\n\x00\n'
+    article = parse_article_text(text, "a.md")
+    article.front_matter_digest = b"\x01" * 32
+    back = _from_row(_to_row(article))
+    assert (back.path, back.data, back.body, back.body_line) == (article.path, article.data, article.body, 5)
+    assert back.front_matter_digest == article.front_matter_digest
+    assert [(f.code, f.line, f.severity) for f in back.findings] == [
+        (f.code, f.line, f.severity) for f in article.findings
+    ]
+    assert "\x00" in back.body and article.findings  # (the control-character warning)

@@ -387,18 +387,11 @@ def render_copy(
     return cached
 
 
-def remember(
-    front_matter: Mapping[str, Any] | bytes,
-    body: str,
-    profile_id: str | None,
-    rendered: RenderedCopy,
-) -> None:
-    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same
-    inputs; the front matter may be given as its front_matter_digest."""
+def remember(front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy) -> None:
+    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs."""
     if len(_RENDERED) >= _RENDERED_MAX:
         _RENDERED.clear()
-    digest = front_matter if isinstance(front_matter, bytes) else front_matter_digest(front_matter)
-    _RENDERED[digest, body, profile_id] = rendered
+    _RENDERED[front_matter_digest, body, profile_id] = rendered
 
 
 def render_copy_uncached(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:

@@ -150,6 +150,14 @@ def test_it_reads_the_plain_form_it_is_for() -> None:
     assert lines["/authors/1"] == 7 and lines["/source/url"] == 12
 
 
+def test_the_demo_articles_mostly_take_the_fast_reader() -> None:
+    """What editors write is of the plain form: were the fast reader to decline it all, every test
+    above would still pass, and only the benchmark would notice."""
+    demo = sorted((GOLDEN.parent.parent / "examples" / "demo" / "content").glob("*.md"))
+    read = [assert_same_or_declined(p.read_text()[4 : p.read_text().index("\n---", 3) + 1]) for p in demo]
+    assert len(demo) == 4 and sum(read) == 3  # (the fourth has a flow list, [community-web])
+
+
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*/*.md")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_golden_articles_read_alike(path: Path) -> None:
     text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")

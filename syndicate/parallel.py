@@ -184,10 +184,9 @@ def check_files(
     _job = _Job(checks, max_bytes, report_only, render, serialise)
     # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
     if render:
-        from syndicate.render import remember
-        from syndicate.sanitise_fast import shape
+        from syndicate.render import prepare, remember
 
-        shape()  # compiled here once, before the workers fork, not in each of them
+        prepare()  # here once, before the workers fork, not in each of them
     try:
         for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):
             if item.rendered is not None and item.article.data is not None:

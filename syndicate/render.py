@@ -22,10 +22,9 @@ from typing import Any
 
 import nh3
 
-from syndicate import commonmark, compression
+from syndicate import commonmark, compression, sanitise_fast
 from syndicate.article import join_names
 from syndicate.licenses import LicenseProfile
-from syndicate.sanitise_fast import fast_sanitise
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")  # fmt: skip
@@ -133,6 +132,11 @@ def render_markdown(body: str) -> str:
     return _sanitised(commonmark.to_html(body), no_raw_html="<" not in body)
 
 
+def prepare() -> None:
+    """Compile what rendering many copies needs (the sanitiser's fast path), ahead of the first."""
+    sanitise_fast.shape()
+
+
 def sanitise(html: str) -> str:
     """What a copy may carry of `html`.
 
@@ -146,7 +150,7 @@ def sanitise(html: str) -> str:
 
 def _sanitised(html: str, no_raw_html: bool) -> str:
     # HTML as cmark writes it: nh3's answer, spelt out by sanitise_fast in half nh3's time; anything else: nh3
-    fast = fast_sanitise(html, no_raw_html=no_raw_html)
+    fast = sanitise_fast.fast_sanitise(html, no_raw_html=no_raw_html)
     return _cleaner().clean(html) if fast is None else fast
 
 

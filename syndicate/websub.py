@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import requests
+from typing import TYPE_CHECKING
 
 from syndicate import __version__
+
+if TYPE_CHECKING:
+    import requests
 
 USER_AGENT = f"syndicate/{__version__} (+https://pypi.org/project/syndicate/)"
 TIMEOUT = (5.0, 15.0)  # connect, read
@@ -31,6 +33,8 @@ def notify_hubs(hubs: Sequence[str], topics: Sequence[str], session: requests.Se
     pings: list[HubPing] = []
     if not hubs or not topics:
         return pings
+    import requests  # 0.1 s: only a run that has a hub to tell pays for it
+
     http = session or requests.Session()
     http.headers["User-Agent"] = USER_AGENT
     for hub in hubs:

@@ -174,6 +174,28 @@ def test_no_early_answer_when_the_run_has_work(site: Path, run_cli: Any, change:
     assert json.loads(run_cli(*argv).out)["noop"] is False
 
 
+def test_the_run_after_the_early_answer_does_not_scan_the_files_again(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = first_run(site, run_cli)
+    touch(site)
+    scans: list[str] = []
+    real_scan = noop.scan
+
+    def counted_scan(root: str) -> dict[str, tuple[int, int]]:
+        scans.append(root)
+        return real_scan(root)
+
+    monkeypatch.setattr(noop, "scan", counted_scan)
+    argv = ["--config", config, "run", "--format", "json", "--now", "2030-01-01T11:00:00+00:00"]
+    assert noop.answer_noop(argv, {}) is None
+    assert len(scans) == 1
+    assert json.loads(run_cli(*argv).out)["noop"] is False
+    assert len(scans) == 2  # the run's own load stats the folder; its no-op check took the answer's word
+    # the word is taken once: the next run looks again, and finds nothing to do
+    assert json.loads(run_cli(*argv).out)["noop"] is True
+
+
 def test_no_early_answer_on_another_day(site: Path, run_cli: Any) -> None:
     config = first_run(site, run_cli)
     late = ["--config", config, "run", "--now", "2030-01-01T23:59:59+00:00"]
@@ -361,6 +383,18 @@ def test_the_command_answers_a_noop_without_loading_click(site: Path, run_cli: A
     done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False)
     assert done.stdout.endswith("0 ['click', 'syndicate.cli', 'syndicate.config', 'tomllib']\n")
     assert "syndicate run: 4 articles" in done.stderr
+
+
+def test_a_run_with_no_hub_and_no_http_endpoint_does_not_load_an_http_client(site: Path, run_cli: Any) -> None:
+    config = first_run(site, run_cli)
+    touch(site)  # a run with work: feeds are rewritten, copies planned
+    probe = (
+        "import sys\nfrom syndicate.__main__ import main\ntry:\n    main()\nexcept SystemExit as e:\n"
+        "    print(e.code, 'requests' in sys.modules)"
+    )
+    argv = ["--config", config, "-v", "run", "--now", NOW]
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False)
+    assert done.stdout == "0 False\n", done.stderr  # importing requests took 0.1 s of such a run
 
 
 def test_the_console_script_is_the_early_entry() -> None:

@@ -11,6 +11,7 @@ checked in this process. SYNDICATE_WORKERS=N sets the number of processes
 from __future__ import annotations
 
 import collections
+import gc
 import hashlib
 import itertools
 import multiprocessing
@@ -149,7 +150,8 @@ def fork_map(
         return
     size = chunk or max(1, min(64, len(items) // (workers * 8)))
     chunks = iter([items[start : start + size] for start in range(0, len(items), size)])
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    # (workers collect cycles as usual even when this process has paused its collector)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable) as pool:
         pending = collections.deque(
             pool.submit(_map_chunk, function, chunk) for chunk in itertools.islice(chunks, 2 * workers)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from pathlib import Path
@@ -98,6 +99,21 @@ def test_feeds_built_on_workers_are_the_same_bytes(site: Path, monkeypatch: pyte
 
 def _pid(item: int) -> int:
     return os.getpid()
+
+
+def _collecting(item: int) -> tuple[int, bool]:
+    return os.getpid(), gc.isenabled()
+
+
+def test_workers_collect_cycles_while_the_command_has_paused_its_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    gc.disable()  # as a run does while it reads its cached articles back
+    try:
+        answers = list(fork_map(_collecting, list(range(40)), per_worker=1))
+    finally:
+        gc.enable()
+    assert {pid for pid, _ in answers} - {os.getpid()}  # (forked)
+    assert all(enabled for _, enabled in answers)
 
 
 def test_fork_map_forks_only_a_small_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -259,6 +259,20 @@ def cached_load(site: Path) -> Any:
         return load_site_cached(config, ledger, dt.date(2026, 11, 26))
 
 
+def test_reading_the_site_leaves_the_cycle_collector_as_it_found_it(site: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    cached_load(site)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cached_load(site)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_run_after_a_small_change_renders_only_the_changed_article(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -37,8 +37,8 @@ CONFIG_NAME = "syndicate.toml"
 NOTHING_CHANGED = "syndicate run: nothing changed since the last run"
 #: what `syndicate run --format json` prints on a no-op run without standing problems (reports.run_summary)
 NOOP_JSON = (
-    '{"articles": null, "errors": 0, "failed": 0, "feeds": null, "noop": true, "ok": true, "plan": '
-    '{"create": 0, "delete": 0, "refused": 0, "skipped": 0, "unchanged": 0, "update": 0}, "problems": []}'
+    '{"articles": null, "errors": null, "failed": 0, "feeds": null, "invalid": null, "noop": true, "ok": true, '
+    '"plan": null, "problems": []}'
 )
 
 

@@ -46,15 +46,22 @@ def plan_table(actions: Sequence[PlannedAction]) -> str:
 
 
 def run_summary(result: RunResult) -> dict[str, object]:
-    counts = dict.fromkeys(("create", "update", "delete", "unchanged", "refused", "skipped"), 0)
-    for action in result.plan:
-        counts[action.action] += 1
+    """What `run --format json` prints. A no-op run checked, wrote and planned nothing: its
+    counts of those are null (not 0, which would say it looked and found none)."""
+    counts: dict[str, int] | None = None
+    if not result.noop:
+        counts = dict.fromkeys(("create", "update", "delete", "unchanged", "refused", "skipped"), 0)
+        for action in result.plan:
+            counts[action.action] += 1
     failed = len(result.push.failures) if result.push else 0
+    report = result.report
     return {
         "ok": result.ok,
         "noop": result.noop,
-        "articles": len(result.report.checked) if result.report else None,
-        "errors": len(result.report.errors) if result.report else 0,
+        "articles": len(report.checked) if report else None,
+        #: articles (files) with at least one error; "errors" counts the error findings
+        "invalid": len({f.path for f in report.errors}) if report else None,
+        "errors": len(report.errors) if report else None,
         "feeds": {
             "entries": result.feeds.entries,
             "written": len(result.feeds.written),
@@ -74,9 +81,12 @@ def run_summary_line(summary: dict[str, object]) -> str:
     plan = summary["plan"]
     feeds = summary["feeds"]
     assert isinstance(plan, dict) and isinstance(feeds, dict)
+    articles, invalid, entries, written = summary["articles"], summary["invalid"], feeds["entries"], feeds["written"]
+    assert isinstance(articles, int) and isinstance(invalid, int) and isinstance(entries, int)
+    assert isinstance(written, int)
     return (
-        f"syndicate run: {summary['articles']} articles, {summary['errors']} with errors; "
-        f"feeds: {feeds['entries']} entries, {feeds['written']} files written; "
+        f"syndicate run: {plural(articles, 'article')}, {invalid} with errors; "
+        f"feeds: {plural(entries, 'entry', 'entries')}, {plural(written, 'file')} written; "
         f"push: {plan['create']} created, {plan['update']} updated, {plan['delete']} deleted, "
         f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from syndicate.config import load_config
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
+from tests.conftest import REPO
 from tests.loopback import Recorder, recording_server
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
@@ -56,6 +58,22 @@ def test_run_is_silent_and_a_second_run_touches_nothing(site: Path) -> None:
         assert feed_stamps(site) == stamps
         summary = json.loads(syndicate(site, "run", "--format", "json").stdout)
         assert summary["noop"] is True and summary["ok"] is True
+
+
+def test_the_summary_counts_articles_with_errors_not_their_findings(site: Path, run_cli: Any) -> None:
+    shutil.copy(REPO / "tests" / "golden" / "invalid" / "dates.md", site / "content")  # four errors, one file
+    config = ["--config", str(site / "syndicate.toml")]
+    done = run_cli(*config, "-v", "run", "--now", "2026-11-26T10:00:00+00:00")
+    assert done.status == 1
+    assert "syndicate run: 5 articles, 1 with errors; feeds: 3 entries, 25 files written;" in done.err
+    summary = json.loads(run_cli(*config, "run", "--format", "json", "--now", "2026-11-26T10:01:00+00:00").out)
+    assert (summary["noop"], summary["ok"], summary["invalid"], summary["errors"]) == (True, False, None, None)
+    assert summary["plan"] is None and len(summary["problems"]) == 4  # a no-op planned nothing: not zeros
+    (site / "content" / "dates.md").unlink()
+    for name in sorted((site / "content").glob("*.md"))[1:]:
+        name.unlink()  # one article left, to be counted in the singular
+    one = run_cli(*config, "-v", "run", "--now", "2026-11-26T10:02:00+00:00")
+    assert one.err.startswith("syndicate run: 1 article, 0 with errors; feeds: 1 entry, ")
 
 
 def test_a_changed_file_is_picked_up(site: Path) -> None:

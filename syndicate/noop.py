@@ -16,7 +16,7 @@ command line does the whole run, as it always did.
 """
 
 # str paths through os on purpose (see above):
-# ruff: noqa: PTH112, PTH113, PTH118, PTH120, PTH121, PTH123, PTH208
+# ruff: noqa: PTH112, PTH113, PTH116, PTH118, PTH120, PTH121, PTH123, PTH208
 from __future__ import annotations
 
 import datetime as dt
@@ -186,7 +186,7 @@ def unchanged(
         return False
     if state("fingerprint") != fingerprint(config_sha256, site.licenses):
         return False
-    if not os.path.isfile(os.path.join(site.feeds, "atom.xml")):
+    if not _feeds_as_left(site.feeds, state("feed_marks")):
         return False
     stored = state("files_digest")
     if stored is None:
@@ -198,6 +198,28 @@ def unchanged(
     if leave_changed:
         _found_changed.append((content_root, stored))
     return False
+
+
+def _feeds_as_left(feeds: str, marks: str | None) -> bool:
+    """Whether every feed document the last run wrote is still there with the modification time
+    and size it left (feeds.FeedsResult.marks: "digest:mtime_ns:size" by relative path): one
+    removed or edited by hand is written again by a run, not left broken until an article changes."""
+    import json  # (1 ms, only once the files are known to be the same)
+
+    try:
+        left = json.loads(marks) if marks else {}
+    except ValueError:
+        return False
+    if not isinstance(left, dict) or "atom.xml" not in left:
+        return False
+    for relative, mark in left.items():
+        try:
+            stat = os.stat(os.path.join(feeds, relative))
+        except OSError:
+            return False
+        if not isinstance(mark, str) or not mark.endswith(f":{stat.st_mtime_ns}:{stat.st_size}"):
+            return False
+    return os.path.isfile(os.path.join(feeds, "feed.xsl"))
 
 
 # -- the `syndicate run` no-op, before the command line loads ------------------------

@@ -152,6 +152,23 @@ def drop_feed(site: Path) -> None:
     (site / "feeds" / "atom.xml").unlink()
 
 
+def drop_rss(site: Path) -> None:
+    (site / "feeds" / "rss.xml").unlink()
+
+
+def drop_tag_feed(site: Path) -> None:
+    next((site / "feeds" / "tags").rglob("atom.xml")).unlink()
+
+
+def drop_stylesheet(site: Path) -> None:
+    (site / "feeds" / "feed.xsl").unlink()
+
+
+def edit_feed_by_hand(site: Path) -> None:
+    rss = site / "feeds" / "rss.xml"
+    rss.write_bytes(rss.read_bytes().replace(b"<channel>", b"<channel >"))
+
+
 def wake_up_due(site: Path) -> None:
     with Ledger(state_db(site)) as ledger:
         ledger.set_state({"next_wakeup": "2030-01-01T10:30:00+00:00"})
@@ -163,7 +180,22 @@ def forget_digest(site: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "change", [touch, add, remove, rename, edit_config, drop_feed, wake_up_due, forget_digest], ids=lambda f: f.__name__
+    "change",
+    [
+        touch,
+        add,
+        remove,
+        rename,
+        edit_config,
+        drop_feed,
+        drop_rss,
+        drop_tag_feed,
+        drop_stylesheet,
+        edit_feed_by_hand,
+        wake_up_due,
+        forget_digest,
+    ],
+    ids=lambda f: f.__name__,
 )
 def test_no_early_answer_when_the_run_has_work(site: Path, run_cli: Any, change: Any) -> None:
     config = first_run(site, run_cli)
@@ -172,6 +204,9 @@ def test_no_early_answer_when_the_run_has_work(site: Path, run_cli: Any, change:
     change(site)
     assert noop.answer_noop(argv, {}) is None
     assert json.loads(run_cli(*argv).out)["noop"] is False
+    assert (site / "feeds" / "rss.xml").read_bytes().count(b"<channel>") == 1  # (rebuilt)
+    assert (site / "feeds" / "feed.xsl").is_file() and next((site / "feeds" / "tags").rglob("atom.xml"), None)
+    assert noop.answer_noop(argv, {}) is not None  # and the run after that has nothing to do
 
 
 def test_the_run_after_the_early_answer_does_not_scan_the_files_again(

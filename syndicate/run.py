@@ -35,10 +35,15 @@ class RunResult:
     #: on a no-op run: the problems the last working run found, which still stand
     standing: list[str] = field(default_factory=list)
     report: ValidationReport | None = None
+    #: the config's run.max_attempts, for the report
+    max_attempts: int = 0
     feeds: FeedsResult | None = None
     plan: list[PlannedAction] = field(default_factory=list)
     push: PushResult | None = None
+    #: pings that failed for the first time (later runs try them again) ...
     hub_failures: list[HubPing] = field(default_factory=list)
+    #: ... and those that failed their last try
+    hubs_given_up: list[HubPing] = field(default_factory=list)
 
     @property
     def given_up(self) -> list[PlannedAction]:
@@ -50,7 +55,8 @@ class RunResult:
         failures = self.push.failures if self.push else []
         if self.noop:
             return not self.standing
-        return (self.report is None or self.report.ok) and not failures and not self.hub_failures and not self.given_up
+        hubs = self.hub_failures or self.hubs_given_up
+        return (self.report is None or self.report.ok) and not failures and not hubs and not self.given_up
 
     def standing_problems(self) -> list[str]:
         """Problems that stay until someone acts: invalid articles, deliveries run gave up on.
@@ -70,7 +76,13 @@ class RunResult:
             a = outcome.action
             hint = f" (hint: {outcome.hint})" if outcome.hint else ""
             lines.append(f"{a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}")
-        lines += [f"hub {p.hub} was not told about {p.topic}: {p.detail}" for p in self.hub_failures]
+        if self.hub_failures or self.hubs_given_up:
+            from syndicate.websub import ping_problems
+
+            lines += [f"{line} (a later run tries again)" for line in ping_problems(self.hub_failures)]
+            lines += [
+                f"{line} (tried {self.max_attempts} times: given up)" for line in ping_problems(self.hubs_given_up)
+            ]
         return lines
 
 
@@ -105,16 +117,15 @@ def _work(
     from syndicate.incremental import load_site_cached
     from syndicate.plan import RunPolicy, iter_plan
     from syndicate.publish import push
-    from syndicate.websub import notify_hubs
 
     # until this run finishes, the next one must not take the last run's work as done
     ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
     site = load_site_cached(config, ledger, now.date())
-    result = RunResult(report=site.report)
+    result = RunResult(report=site.report, max_attempts=config.run.max_attempts)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
     result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now, known=known_feeds)
     ledger.set_state({"feed_marks": json.dumps(result.feeds.marks, sort_keys=True)})
-    result.hub_failures = [p for p in notify_hubs(config.feeds.hubs, result.feeds.changed_topics(config)) if not p.ok]
+    hubs_due = _tell_hubs(config, ledger, result, now)
     last_pushes = ledger.last_pushes()
     not_before = _schedules(config, last_pushes)
     plan = iter_plan(site, config, ledger.all(), now, policy=RunPolicy(not_before))
@@ -130,7 +141,7 @@ def _work(
     stamp = now.isoformat(timespec="seconds")
     for name in {a.endpoint for a in result.plan if a.sends} & set(not_before.keys() | _scheduled(config)):
         ledger.pushed(name, stamp)
-    wake = _next_wakeup(site, ledger, now, not_before, result.plan)
+    wake = min(filter(None, [_next_wakeup(site, ledger, now, not_before, result.plan), hubs_due]), default=None)
     ledger.set_state(
         {
             "next_wakeup": wake.isoformat() if wake else "9999-12-31T00:00:00+00:00",
@@ -157,6 +168,41 @@ def _schedules(config: Config, last_pushes: Mapping[str, str]) -> dict[str, dt.d
         if last is not None:
             due[name] = croniter(expression, dt.datetime.fromisoformat(last)).get_next(dt.datetime)
     return due
+
+
+#: the ledger's run_state key of the hub pings still to make: JSON [[hub, feed URL, failed attempts], ...]
+HUBS_PENDING = "hubs_pending"
+
+
+def _tell_hubs(config: Config, ledger: Ledger, result: RunResult, now: dt.datetime) -> dt.datetime | None:
+    """Tell the hubs about the feeds that changed, and again about those a hub did not take
+    before: a ping is tried again as a delivery is, by a later run after RETRY_DELAY, up to
+    run.max_attempts tries; reported when it first fails and when it is given up. Returns when
+    the next try is due, if one is."""
+    from syndicate.publish import RETRY_DELAY
+    from syndicate.websub import notify_hubs
+
+    assert result.feeds is not None
+    hubs = config.feeds.hubs
+    stored = json.loads(ledger.get_state(HUBS_PENDING) or "[]")
+    pending = {(hub, topic): attempts for hub, topic, attempts in stored if hub in hubs}
+    changed = result.feeds.changed_topics(config)
+    fresh = {(hub, topic) for hub in hubs for topic in changed}
+    still: dict[tuple[str, str], int] = {}
+    for ping in notify_hubs(hubs, changed, again=[key for key in pending if key not in fresh]):
+        key = (ping.hub, ping.topic)
+        if ping.ok:
+            continue
+        attempts = (0 if key in fresh else pending[key]) + 1
+        if attempts >= config.run.max_attempts:
+            result.hubs_given_up.append(ping)
+            continue
+        still[key] = attempts
+        if attempts == 1:
+            result.hub_failures.append(ping)
+    if still or pending:
+        ledger.set_state({HUBS_PENDING: json.dumps(sorted([*key, n] for key, n in still.items()))})
+    return now + RETRY_DELAY if still else None
 
 
 def _next_wakeup(

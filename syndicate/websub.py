@@ -7,7 +7,7 @@ notifies no hub. Each hub gets one POST per changed feed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,23 +28,41 @@ class HubPing:
     detail: str
 
 
-def notify_hubs(hubs: Sequence[str], topics: Sequence[str], session: requests.Session | None = None) -> list[HubPing]:
-    """Announce each changed feed URL to each hub; failures are returned, never raised."""
+def notify_hubs(
+    hubs: Sequence[str],
+    topics: Sequence[str],
+    session: requests.Session | None = None,
+    again: Iterable[tuple[str, str]] = (),
+) -> list[HubPing]:
+    """Announce each changed feed URL to each hub, and the (hub, topic) pings in `again` (ones
+    that failed before); failures are returned, never raised."""
+    pairs = list(dict.fromkeys([(hub, topic) for hub in hubs for topic in topics] + list(again)))
     pings: list[HubPing] = []
-    if not hubs or not topics:
+    if not pairs:
         return pings
     import requests  # 0.1 s: only a run that has a hub to tell pays for it
 
     http = session or requests.Session()
     http.headers["User-Agent"] = USER_AGENT
-    for hub in hubs:
-        for topic in topics:
-            try:
-                response = http.post(hub, data={"hub.mode": "publish", "hub.url": topic}, timeout=TIMEOUT)
-            except requests.RequestException as e:
-                pings.append(HubPing(hub, topic, False, f"no answer: {type(e).__name__}"))
-                continue
-            ok = 200 <= response.status_code < 300
-            detail = f"HTTP {response.status_code}" + ("" if ok else f": {response.text[:200].strip()}")
-            pings.append(HubPing(hub, topic, ok, detail))
+    for hub, topic in pairs:
+        try:
+            response = http.post(hub, data={"hub.mode": "publish", "hub.url": topic}, timeout=TIMEOUT)
+        except requests.RequestException as e:
+            pings.append(HubPing(hub, topic, False, f"no answer: {type(e).__name__}"))
+            continue
+        ok = 200 <= response.status_code < 300
+        detail = f"HTTP {response.status_code}" + ("" if ok else f": {response.text[:200].strip()}")
+        pings.append(HubPing(hub, topic, ok, detail))
     return pings
+
+
+def ping_problems(failed: Sequence[HubPing]) -> list[str]:
+    """One line per hub and cause, not per feed: a hub that is down failed for every feed at once."""
+    topics: dict[tuple[str, str], list[str]] = {}
+    for ping in failed:
+        topics.setdefault((ping.hub, ping.detail), []).append(ping.topic)
+    lines = []
+    for (hub, detail), told in topics.items():
+        more = f" and {len(told) - 1} more feed{'s' if len(told) > 2 else ''}" if len(told) > 1 else ""
+        lines.append(f"hub {hub} was not told about {told[0]}{more}: {detail}")
+    return lines

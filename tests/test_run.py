@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,41 @@ def test_failures_are_retried_across_runs_then_reported_until_fixed(site: Path) 
         fixed = syndicate(site, "run", "--now", "2030-01-03T00:20:00+00:00")
         assert fixed.returncode == 0, fixed.stderr
         assert len(hook.requests) == 6
+
+
+def test_a_ping_a_hub_did_not_take_is_tried_again_by_a_later_run_then_given_up(site: Path, run_cli: Any) -> None:
+    config = site / "syndicate.toml"
+    with recording_server() as hub:
+        config.write_text(config.read_text() + f'\n[feeds]\nhubs = ["{hub.url}"]\ntag_feeds = false\n')
+        hub.status = 503
+        argv = ["--config", str(config), "run", "--now"]
+        first = run_cli(*argv, "2030-01-01T10:00:00+00:00")
+        assert first.status == 1
+        assert f"hub {hub.url} was not told about" in first.err and "(a later run tries again)" in first.err
+        assert len(hub.requests) == 2  # atom.xml and rss.xml
+        hub.requests.clear()
+        # nothing changed and the retry is not due yet: a no-op, as quiet as one
+        assert (run_cli(*argv, "2030-01-01T10:04:00+00:00").status, hub.requests) == (0, [])
+        hub.status = 204
+        due = run_cli(*argv, "2030-01-01T10:06:00+00:00")
+        assert (due.status, due.err) == (0, "")
+        topics = sorted(urllib.parse.parse_qs(r.body.decode())["hub.url"][0] for r in hub.requests)
+        assert topics == ["https://review.example.org/feeds/atom.xml", "https://review.example.org/feeds/rss.xml"]
+        hub.requests.clear()
+        assert (run_cli(*argv, "2030-01-01T10:20:00+00:00").status, hub.requests) == (0, [])  # told: done
+
+        # a hub that keeps failing is tried max_attempts times, then reported as given up
+        config.write_text(config.read_text() + "\n[run]\nmax_attempts = 2\n")
+        hub.status = 500
+        (site / "content" / f"{ALDER}.md").write_text(
+            (site / "content" / f"{ALDER}.md").read_text().replace("title: ", "title: Updated ", 1)
+        )
+        assert run_cli(*argv, "2030-01-01T11:00:00+00:00").status == 1
+        hub.requests.clear()
+        last = run_cli(*argv, "2030-01-01T11:06:00+00:00")
+        assert last.status == 1 and "(tried 2 times: given up)" in last.err and len(hub.requests) == 2
+        hub.requests.clear()
+        assert (run_cli(*argv, "2030-01-01T11:30:00+00:00").status, hub.requests) == (0, [])
 
 
 def test_deleted_article_file_is_reported_or_retracted(site: Path) -> None:

@@ -322,9 +322,8 @@ def _plan(options: Options, endpoint: str | None) -> tuple[Config, Iterator[Plan
     from syndicate.validate import load_site
 
     config = options.config()
-    if endpoint is not None and config.endpoint(endpoint) is None:
-        names = ", ".join(e.name for e in config.endpoints) or "(none)"
-        raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
+    if endpoint is not None:
+        _known_endpoint(config, endpoint)
     site = load_site(config)
     with Ledger(config.paths.state) as ledger:
         actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
@@ -439,11 +438,12 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
 
     config = options.config()
     with Ledger(config.paths.state) as ledger:
-        rows = [
-            r
-            for r in ledger.all()
-            if (endpoint is None or r.endpoint == endpoint) and (not only_failed or r.state in ("failed", "pending"))
-        ]
+        every = ledger.all()
+    if endpoint is not None and all(r.endpoint != endpoint for r in every):
+        _known_endpoint(config, endpoint)  # (an endpoint since removed from the config still has its rows)
+    rows = [
+        r for r in every if endpoint in (None, r.endpoint) and (not only_failed or r.state in ("failed", "pending"))
+    ]
     if output_format == "json":
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return ExitStatus.OK
@@ -476,6 +476,13 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
         raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
     config = options.config()
     with Ledger(config.paths.state) as ledger:
+        if article is not None:
+            recorded = {r.article for r in ledger.all()}
+            if article not in recorded:
+                raise UsageError(
+                    f"no delivery of {article!r} is recorded",
+                    did_you_mean(article, recorded) + "give an article's slug, as `syndicate status` lists them",
+                )
         count = ledger.requeue(article)
         ledger.set_state({"next_wakeup": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     if not options.quiet:
@@ -540,6 +547,16 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
         )
     click.echo(reports.explain_profile(found))
     return ExitStatus.OK
+
+
+def _known_endpoint(config: Config, name: str) -> None:
+    """Raise a usage error (exit 2) when the config has no endpoint `name`."""
+    if config.endpoint(name) is None:
+        names = [e.name for e in config.endpoints]
+        raise UsageError(
+            f"no endpoint {name!r} in {config.path.name}",
+            did_you_mean(name, names) + f"configured endpoints: {', '.join(names) or '(none)'}",
+        )
 
 
 def _print_error(error: SyndicateError) -> None:

@@ -155,7 +155,9 @@ def _known_properties(schema: dict[str, Any], instance: object) -> list[str]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`did you mean 'x'? ` for the closest choice, or "" (hints start with it)."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    same = [choice for choice in options if choice.casefold() == word.casefold()]
+    close = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}? " if close else ""
 
 

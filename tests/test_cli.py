@@ -143,6 +143,8 @@ def test_licenses_lists_and_explains(run_cli: Any) -> None:
     unknown = run_cli("licenses", "CC-BY-4")
     assert unknown.status == 2
     assert "did you mean 'CC-BY-4.0'?" in unknown.err
+    lower_case = run_cli("licenses", "cc-by-nc-nd-4.0")
+    assert lower_case.status == 2 and "did you mean 'CC-BY-NC-ND-4.0'?" in lower_case.err
 
 
 def test_site_licence_folder_adds_profiles(run_cli: Any, site: Path) -> None:

@@ -266,6 +266,22 @@ def test_status_table_and_filters(site: Path, run_cli: Any) -> None:
     assert rows[0]["remote_url"].startswith("file://")
 
 
+def test_unknown_names_are_usage_errors_with_a_suggestion(site: Path, run_cli: Any) -> None:
+    config = site / "syndicate.toml"
+    syndicate(site, "run")
+    typo = run_cli("--config", str(config), "status", "--endpoint", "archiv")
+    assert typo.status == 2 and "no endpoint 'archiv' in syndicate.toml" in typo.err
+    assert "did you mean 'archive'?" in typo.err
+    assert run_cli("--config", str(config), "plan", "--endpoint", "archiv").err == typo.err
+    retry = run_cli("--config", str(config), "retry", ALDER[:-1])
+    assert retry.status == 2 and f"did you mean {ALDER!r}?" in retry.err
+    assert run_cli("--config", str(config), "retry", ALDER).err == "0 deliveries re-queued\n"
+    # an endpoint taken out of the config still has its rows in the ledger, and status shows them
+    config.write_text(config.read_text().split("[[endpoints]]")[0])
+    gone = run_cli("--config", str(config), "status", "--endpoint", "archive")
+    assert gone.status == 0 and gone.out.count("delivered") == 3
+
+
 def test_cron_prints_crontab_and_systemd_units(site: Path, run_cli: Any) -> None:
     result = run_cli("--config", str(site / "syndicate.toml"), "cron", "--every", "5")
     assert result.status == 0

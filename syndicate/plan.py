@@ -181,18 +181,23 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
     """create, update or unchanged, by the ledger's record of what was delivered."""
     remote = _remote(row)
     interrupted = row is not None and row.state in ("pending", "failed")
+    # pending: a run died mid-delivery; failed: the endpoint refused or did not answer
+    earlier = "failed" if row is not None and row.state == "failed" else "was interrupted"
     if remote is None:
         recover = interrupted and row is not None and row.action == "create"
         return PlannedAction(
             action.article,
             action.endpoint,
             "create",
-            "an earlier attempt was interrupted: look it up first" if recover else action.reason,
+            f"an earlier attempt {earlier}: look it up first" if recover else action.reason,
             copy,
             recover=recover,
             previous_key=row.idempotency_key if row else None,
         )
     if row is not None and row.state == "delivered" and row.content_hash == copy.content_hash:
         return PlannedAction(action.article, action.endpoint, "unchanged", "delivered copy is current", copy, remote)
-    reason = "content or metadata changed" if row and row.state == "delivered" else "an earlier update did not finish"
+    if row is not None and row.state == "delivered":
+        reason = "content or metadata changed"
+    else:
+        reason = "an earlier update failed" if earlier == "failed" else "an earlier update did not finish"
     return PlannedAction(action.article, action.endpoint, "update", reason, copy, remote)

@@ -273,7 +273,7 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
                 Code.WRONG_TYPE,
                 pointer,
                 f"{where} must be {words}, not {_type_word(value)}",
-                _type_hint(expected, value, where),
+                _type_hint(expected, value, where, schema),
                 keyword,
             )
         ]
@@ -311,9 +311,11 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
     return [SchemaProblem(Code.INVALID_VALUE, pointer, message, hint, keyword)]
 
 
-def _type_hint(expected: list[Any], value: object, where: str) -> str:
+def _type_hint(expected: list[Any], value: object, where: str, schema: dict[str, Any]) -> str:
     if "string" in expected:
-        return "put the value in quotes"
+        # text of a set form (a date: 20260924 is a number to YAML) is better shown than quoted
+        form = schema.get("description") if ("pattern" in schema or "format" in schema) else None
+        return f"write it as text in this form: {form}" if form else "put the value in quotes"
     if "array" in expected and not isinstance(value, (dict, list)):
         return f"make it a list: [{value}]"
     if "integer" in expected and isinstance(value, str):

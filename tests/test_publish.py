@@ -178,6 +178,8 @@ def test_webhook_transient_failure_is_retried_and_permanent_one_recorded(
         assert f"update {ALDER} -> hook failed: endpoint 'hook': POST {hook.url} answered HTTP 422" in failed.err
         row = rows(site)[(ALDER, "hook")]
         assert row.state == "failed" and row.next_attempt_at is None and "HTTP 422" in row.last_error
+        plan = run_cli("--config", config, "plan", "--endpoint", "hook").out
+        assert f"update     {ALDER}" in plan and "an earlier update failed" in plan  # (not "interrupted")
         assert run_cli("--config", config, "push", "--endpoint", "hook").status == 0
         assert rows(site)[(ALDER, "hook")].state == "delivered"
 

@@ -184,6 +184,10 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
     Examples:
       syndicate import scraped/globalresearch-s400.txt
       syndicate import saved/page.html https://example.org/2024/06/story --out drafts/
+
+    Exit status: 0 every source imported; 1 a URL could not be fetched; 2
+    bad usage (a missing or non-UTF-8 file, an article of that slug already
+    there without --force, no --out and no config).
     """
     from syndicate.importer import import_html_bytes, import_text, import_url, write_article
 
@@ -256,6 +260,9 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
     Examples:
       syndicate feeds
       syndicate feeds --out public/feeds/
+
+    Exit status: 0 written; 1 an article has errors (left out) or a hub was
+    not told; 2 bad usage or config.
     """
     import datetime as dt
 
@@ -288,19 +295,31 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
 
 @cli.command()
 @click.option("--endpoint", metavar="NAME", help="Plan for this endpoint only.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: a list of objects (article, endpoint, action, reason, ...).",
+)
 @click.pass_obj
 def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStatus:
     """Show what push would do per article and endpoint, and why.
 
     Each pair is create, update (content or metadata changed), delete
     (retracted, or no longer allowed), unchanged, refused (the licence's
-    reason and whom to ask) or skipped (draft, embargo). Nothing is sent.
+    reason and whom to ask) or skipped (a draft, an embargo, an article with
+    errors, one that names other endpoints, a file that is gone, a schedule
+    not yet due). Nothing is sent.
 
     \b
     Examples:
       syndicate plan
       syndicate plan --endpoint partner --format json
+
+    Exit status: 0 planned; 1 an article has errors (its row says skipped);
+    2 bad usage or config.
     """
     _, stream, report = _plan(options, endpoint)
     actions = list(stream)
@@ -346,6 +365,9 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     Examples:
       syndicate push --dry-run
       syndicate push --endpoint partner
+
+    Exit status: 0 every delivery done; 1 a delivery failed or an article has
+    errors; 2 bad usage or config.
     """
     import os
 
@@ -373,7 +395,14 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 
 
 @cli.command()
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: silent unless -v or a problem; json: one summary object (README lists its keys).",
+)
 @click.option("--now", "now_text", hidden=True, help="Pretend it is this ISO datetime (tests).")
 @click.pass_obj
 def run(options: Options, output_format: str, now_text: str | None) -> ExitStatus:
@@ -394,6 +423,10 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     \b
     crontab (syndicate cron prints one for this config):
       */10 * * * *  syndicate --config /srv/site/syndicate.toml run
+
+    Exit status: 0 done (or nothing to do); 1 a problem was reported (an
+    article with errors, a failed delivery or hub ping); 2 bad usage or
+    config; 75 another run holds the lock (nothing done).
     """
     import datetime as dt
     import os
@@ -420,7 +453,14 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
 @cli.command()
 @click.option("--failed", "only_failed", is_flag=True, help="Only deliveries that failed (or are still pending).")
 @click.option("--endpoint", metavar="NAME", help="Only this endpoint.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, ...).",
+)
 @click.pass_obj
 def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str) -> ExitStatus:
     """Show the ledger: each article x endpoint, state, remote URL, last error, when.
@@ -433,6 +473,9 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
       syndicate status
       syndicate status --failed
       syndicate status --endpoint partner --format json
+
+    Exit status: 0 shown (also when no delivery matches); 2 bad usage or
+    config (an endpoint neither configured nor in the ledger).
     """
     from syndicate.ledger import Ledger
 
@@ -467,6 +510,9 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     Examples:
       syndicate retry turkey-agreed-to-buy-russias-s-400
       syndicate retry --all
+
+    Exit status: 0 re-queued (or nothing failed); 2 bad usage or config (an
+    article with no delivery recorded).
     """
     import datetime as dt
 
@@ -500,6 +546,8 @@ def cron(options: Options, every: int) -> ExitStatus:
     Examples:
       syndicate cron >> my-crontab
       syndicate --config /srv/site/syndicate.toml cron --every 5
+
+    Exit status: 0 printed; 2 bad usage or config.
     """
     import shutil
 
@@ -528,6 +576,8 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
     Examples:
       syndicate licenses
       syndicate licenses CC-BY-ND-4.0
+
+    Exit status: 0 shown; 2 no such profile, or a bad config.
     """
     from syndicate.licenses import load_registry
 

@@ -8,6 +8,7 @@ turns them into output and an exit status.
 from __future__ import annotations
 
 import enum
+import re
 
 
 class ExitStatus(enum.IntEnum):
@@ -76,3 +77,13 @@ class DeliveryError(SyndicateError):
 
 class CredentialsError(DeliveryError):
     """The endpoint refused our credentials (401/403): no retry helps."""
+
+
+_ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+
+
+def network_reason(error: BaseException) -> str:
+    """What a failed connection comes down to ("Connection refused", "Name or service not known"),
+    not the nested repr requests and urllib3 make of it."""
+    found = _ERRNO_TEXT.search(str(error))
+    return found.group(1).strip() if found else type(error).__name__

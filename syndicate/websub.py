@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from syndicate import __version__
+from syndicate.errors import network_reason
 
 if TYPE_CHECKING:
     import requests
@@ -48,7 +49,7 @@ def notify_hubs(
         try:
             response = http.post(hub, data={"hub.mode": "publish", "hub.url": topic}, timeout=TIMEOUT)
         except requests.RequestException as e:
-            pings.append(HubPing(hub, topic, False, f"no answer: {type(e).__name__}"))
+            pings.append(HubPing(hub, topic, False, f"no answer: {network_reason(e)}"))
             continue
         ok = 200 <= response.status_code < 300
         detail = f"HTTP {response.status_code}" + ("" if ok else f": {response.text[:200].strip()}")

@@ -670,7 +670,8 @@ def test_url_import_refused_connection_is_clear() -> None:
         port = probe.getsockname()[1]
     with pytest.raises(SyndicateError) as error:
         import_url(f"http://127.0.0.1:{port}/", timeout=2)
-    assert "cannot fetch the page" in error.value.message
+    # what the failure comes down to, not urllib3's nested repr of it
+    assert error.value.message == f"http://127.0.0.1:{port}/: cannot fetch the page: Connection refused"
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a", "example.org/a", "https://"])

@@ -203,7 +203,7 @@ def test_wordpress_credentials_never_cross_plain_http(
     (site / "syndicate.toml").write_text((site / "syndicate.toml").read_text() + "allow_insecure = true\n")
     allowed = run_cli("--config", config, "push", "--endpoint", "wp")
     assert "plain http" not in allowed.err
-    assert "connection error" in allowed.err  # it tried (the tests' network stops it)
+    assert "check the endpoint's url and that the server is up" in allowed.err  # it tried (no network here)
 
 
 def test_a_signed_webhook_may_use_plain_http(run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,5 +215,5 @@ def test_a_signed_webhook_may_use_plain_http(run_cli: Any, site: Path, monkeypat
         'url = "http://hooks.example.org/in"\nsecret_env = "TEST_HOOK_SECRET"\nretries = 1\n',
     )
     result = run_cli("--config", config, "push", "--endpoint", "hook")
-    assert "connection error" in result.err and "plain http" not in result.err
+    assert "check the endpoint's url and that the server is up" in result.err and "plain http" not in result.err
     assert HOOK_SECRET not in result.out + result.err

@@ -25,7 +25,7 @@ import requests
 import urllib3
 
 from syndicate import __version__
-from syndicate.errors import CredentialsError, DeliveryError
+from syndicate.errors import CredentialsError, DeliveryError, network_reason
 
 USER_AGENT = f"syndicate/{__version__}"
 #: (connect, read) seconds, unless the endpoint sets `timeout`
@@ -151,7 +151,7 @@ def request(
         ) from e
     except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
         raise DeliveryError(
-            f"endpoint {endpoint!r}: {method} {url} failed: connection error",
+            f"endpoint {endpoint!r}: {method} {url} failed: {network_reason(e)}",
             "check the endpoint's url and that the server is up",
             transient=True,
         ) from e

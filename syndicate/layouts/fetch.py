@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import requests
 
 from syndicate import __version__
-from syndicate.errors import SyndicateError
+from syndicate.errors import SyndicateError, network_reason
 
 #: the largest page fetch_page reads
 MAX_PAGE_BYTES = 5_000_000
@@ -65,6 +65,8 @@ def fetch_page(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES)
         raise SyndicateError(f"{url}: no answer within {timeout:g} s", hint) from e
     except requests.TooManyRedirects as e:
         raise SyndicateError(f"{url}: too many redirects", hint) from e
+    except requests.ConnectionError as e:
+        raise SyndicateError(f"{url}: cannot fetch the page: {network_reason(e)}", hint) from e
     except requests.RequestException as e:
         reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
         raise SyndicateError(f"{url}: cannot fetch the page: {reason}", hint) from e

@@ -84,16 +84,21 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
     ctx.obj = Options(config_path, verbose, quiet)
 
 
+def format_option(help_text: str) -> Callable[[Callable[..., ExitStatus]], Callable[..., ExitStatus]]:
+    """`--format text|json` (as `output_format`), with what each form prints."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one finding a line; json: a list of finding objects.",
-)
+@format_option("text: one finding a line; json: a list of finding objects.")
 @click.option(
     "--explain",
     is_flag=True,
@@ -295,14 +300,7 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
 
 @cli.command()
 @click.option("--endpoint", metavar="NAME", help="Plan for this endpoint only.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: a table; json: a list of objects (article, endpoint, action, reason, ...).",
-)
+@format_option("text: a table; json: a list of objects (article, endpoint, action, reason, ...).")
 @click.pass_obj
 def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStatus:
     """Show what push would do per article and endpoint, and why.
@@ -395,14 +393,7 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: silent unless -v or a problem; json: one summary object (README lists its keys).",
-)
+@format_option("text: silent unless -v or a problem; json: one summary object (README lists its keys).")
 @click.option("--now", "now_text", hidden=True, help="Pretend it is this ISO datetime (tests).")
 @click.pass_obj
 def run(options: Options, output_format: str, now_text: str | None) -> ExitStatus:
@@ -453,14 +444,7 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
 @cli.command()
 @click.option("--failed", "only_failed", is_flag=True, help="Only deliveries that failed (or are still pending).")
 @click.option("--endpoint", metavar="NAME", help="Only this endpoint.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, ...).",
-)
+@format_option("text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, ...).")
 @click.pass_obj
 def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str) -> ExitStatus:
     """Show the ledger: each article x endpoint, state, remote URL, last error, when.

@@ -194,7 +194,7 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
     bad usage (a missing or non-UTF-8 file, an article of that slug already
     there without --force, no --out and no config).
     """
-    from syndicate.importer import import_html_bytes, import_text, import_url, write_article
+    from syndicate.importer import import_html_bytes, import_text, import_url, refuse_unimportable, write_article
 
     if out is None:
         config = options.optional_config()
@@ -215,7 +215,9 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
                 if path.suffix.lower() in (".html", ".htm"):
                     result = import_html_bytes(raw, source)
                 else:
-                    result = import_text(_utf8(raw, source), source)
+                    text = _utf8(raw, source)
+                    refuse_unimportable(text, source)
+                    result = import_text(text, source)
             if result.file_stem in stems:
                 raise UsageError(
                     f"{source}: would be written as {result.file_stem}.md, like {stems[result.file_stem]}",

@@ -73,6 +73,22 @@ def _one_line(text: str) -> str:
     return _NOT_IN_A_COMMENT.sub(" ", text)
 
 
+def refuse_unimportable(text: str, source_name: str) -> None:
+    """Raise a UsageError for what import would only turn into a useless draft: an empty file,
+    or an article that already has front matter (it would be buried, as text, in the new body)."""
+    from syndicate.front_matter import parse_article_text
+
+    if not text.strip("\ufeff \t\r\n"):
+        raise UsageError(f"{source_name}: the file is empty", "nothing to import: check the path")
+    if text.lstrip("\ufeff").startswith("---"):
+        parsed = parse_article_text(text.lstrip("\ufeff"), source_name)
+        if isinstance(parsed.data, dict):
+            raise UsageError(
+                f"{source_name}: already an article (it has front matter), not a scraped page",
+                f"check it with `syndicate validate {source_name}`; to import its text again, remove the front matter",
+            )
+
+
 def import_text(text: str, source_name: str) -> ImportResult:
     """Read one scraped article. Never raises on odd input: what cannot be read is reported."""
     return _import(text, source_name, None, None)

@@ -284,6 +284,21 @@ def test_import_bad_input_is_a_clear_error(run_cli: Any, tmp_path: Path) -> None
     assert "Traceback" not in result.err
 
 
+def test_import_refuses_an_empty_file_and_an_article_that_has_front_matter(run_cli: Any, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("\ufeff\n  \n")
+    article = REPO / "tests" / "golden" / "valid" / "minimal.md"
+    result = run_cli("import", str(empty), str(article), str(SEED), "--out", str(tmp_path / "out"))
+    assert result.status == 2
+    assert f"{empty}: the file is empty" in result.err
+    assert f"{article}: already an article (it has front matter)" in result.err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [result.out.splitlines()[0].rpartition("/")[2]]
+    # text that merely starts with a rule is still a scraped page
+    ruled = tmp_path / "ruled.txt"
+    ruled.write_text("---\n\nA Title\n\n---\n\nSome text.\n")
+    assert run_cli("import", str(ruled), "--out", str(tmp_path / "out")).status == 0
+
+
 @pytest.mark.parametrize(
     "command", ["validate", "import", "feeds", "plan", "push", "run", "status", "licenses", "retry", "cron"]
 )

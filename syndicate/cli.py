@@ -373,6 +373,7 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 
     from syndicate.ledger import Ledger
     from syndicate.publish import push as deliver
+    from syndicate.publish import unopenable
 
     config, actions, report = _plan(options, endpoint)
     for finding in report.errors:
@@ -380,8 +381,13 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     # push takes the plan as it is made: the first copy goes out before the last one is rendered
     sending = (a for a in actions if a.sends or a.action == "refused")
     if dry_run:
-        click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
-        return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+        would_send = [a for a in sending if a.sends]
+        click.echo(reports.plan_table(would_send), nl=False)
+        blocked = unopenable(config, (a.endpoint for a in would_send), os.environ)
+        for error in blocked:
+            click.echo(f"syndicate: push would fail: {error.message}", err=True)
+            click.echo(f"  hint: {error.hint}", err=True)
+        return ExitStatus.OK if report.ok and not blocked else ExitStatus.FAILURE
     with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
         result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:

@@ -192,6 +192,9 @@ class _Lane:
     def put(self, action: PlannedAction) -> None:
         position, self._count = self._count, self._count + 1
         if self._open_error is not None:
+            # in the ledger too, so that `status --failed` shows it (not retried: fixing the
+            # environment makes the next push or run send it, as the copy's key is not the row's)
+            self._ledger.failed(action.article, action.endpoint, self._open_error.message, None)
             self._outcomes.append((position, Outcome(action, False, self._open_error.message, self._open_error.hint)))
             return
         self._queue.put((position, action))
@@ -313,3 +316,17 @@ def _send(action: PlannedAction, client: Endpoint, key: str) -> Remote | None:
 def _later(now: dt.datetime, retry_after: float | None) -> str:
     delay = dt.timedelta(seconds=retry_after) if retry_after else RETRY_DELAY
     return (now + delay).isoformat(timespec="seconds")
+
+
+def unopenable(config: Config, names: Iterable[str], environ: Mapping[str, str]) -> list[SyndicateError]:
+    """Why each of these endpoints could not be used now (a secret's variable not set, ...), for
+    `push --dry-run`: the clients are made, nothing is sent."""
+    problems = []
+    for name in dict.fromkeys(names):
+        settings = config.endpoint(name)
+        try:
+            if settings is not None:
+                open_endpoint(settings, config.root, environ)
+        except SyndicateError as e:
+            problems.append(e)
+    return problems

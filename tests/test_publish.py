@@ -195,6 +195,16 @@ def test_missing_secret_fails_clearly_without_sending(
         assert "the environment variable TEST_HOOK_SECRET is not set" in result.err
         assert hook.requests == []
         assert (site / "out" / "archive" / f"{ALDER}.html").exists()  # other endpoints still delivered
+        # recorded, so that status shows it; not held back: once the variable is set, push sends
+        failed = {key: row for key, row in rows(site).items() if key[1] == "hook"}
+        assert {row.state for row in failed.values()} == {"failed"} and len(failed) == 2
+        assert all("TEST_HOOK_SECRET is not set" in (row.last_error or "") for row in failed.values())
+        dry = run_cli("--config", str(site / "syndicate.toml"), "push", "--dry-run")
+        assert dry.status == 1
+        assert "push would fail: endpoint 'hook': the environment variable TEST_HOOK_SECRET is not set" in dry.err
+        monkeypatch.setenv("TEST_HOOK_SECRET", "s" * 32)
+        assert run_cli("--config", str(site / "syndicate.toml"), "push").status == 0
+        assert len(hook.requests) == 2
 
 
 def test_interrupted_create_is_looked_up_not_duplicated(run_cli: Any, site: Path) -> None:

@@ -86,12 +86,19 @@ def load(source: str, result: ParsedArticle, first_line: int) -> None:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
+            unclosed = bool(e.context and "quoted scalar" in e.context and "end of stream" in str(e.problem))
+            if unclosed and e.context_mark is not None:
+                mark = e.context_mark  # where the quote opened, not where the text ran out
             # an error found at the end of the text belongs to its last line
             line = first_line + min(mark.line, source.count("\n") - 1) if mark else 1
             problem = e.problem or "the YAML could not be read"
             if e.context:
                 problem = f"{problem} ({e.context})"
-            result.add(Code.YAML_SYNTAX, f"YAML syntax: {problem}", _syntax_hint(problem), line=line)
+            hint = _syntax_hint(problem)
+            opened = _unclosed_quote(source, line - first_line) if not unclosed else None
+            if opened is not None:  # a quote left open ran on until the next quote mark, lines later
+                hint = f"the quoted value on line {first_line + opened} is not closed on its line: close it there"
+            result.add(Code.YAML_SYNTAX, f"YAML syntax: {problem}", hint, line=line)
             return
         except yaml.reader.ReaderError as e:  # a character YAML does not allow, e.g. NUL
             line = first_line + source.count("\n", 0, e.position)
@@ -143,6 +150,9 @@ def load(source: str, result: ParsedArticle, first_line: int) -> None:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as e:  # e.g. a merge key ('<<') given something else than a mapping
             mark = e.problem_mark or e.context_mark
+            unclosed = bool(e.context and "quoted scalar" in e.context and "end of stream" in str(e.problem))
+            if unclosed and e.context_mark is not None:
+                mark = e.context_mark  # where the quote opened, not where the text ran out
             result.add(
                 Code.YAML_SYNTAX,
                 f"YAML value could not be read: {e.problem or e.context}",
@@ -182,7 +192,28 @@ def _count_nodes(source: str) -> int | None:
     return None
 
 
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[^\s'"#][^:#]*:\s+(["'])(.*)$""")
+
+
+def _unclosed_quote(source: str, before: int) -> int | None:
+    """The index of the first line above line `before` (0-based) whose value opens a quote that
+    the line does not close; None if there is none (a quoted value may span lines, rarely)."""
+    for index, text in enumerate(source.split("\n")[:before]):
+        found = _QUOTED_VALUE.match(text)
+        if found is None:
+            continue
+        quote, rest = found.groups()
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return index
+    return None
+
+
 def _syntax_hint(problem: str) -> str:
+    if "quoted scalar" in problem and "end of stream" in problem:
+        return "the quoted value that starts on this line is never closed: end it with the same quote mark"
+    if "unknown escape character" in problem:
+        return "in double quotes a backslash starts an escape: write \\\\ for one, or use single quotes"
     if "tab" in problem:
         return "indent YAML with spaces, not tabs"
     if "mapping values are not allowed" in problem:

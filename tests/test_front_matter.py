@@ -162,3 +162,19 @@ def test_control_characters_in_a_text_are_a_warning(merge: str) -> None:
     assert (finding.code, finding.severity, finding.pointer) == ("control-character", Severity.WARNING, "/title")
     assert "U+0007, U+001B" in finding.message
     assert "/title" not in article.reported  # the schema still reports what else is wrong with it
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "hint"),
+    [
+        # the quote runs on to the next quote mark, and YAML fails lines later: the hint names where it opened
+        ('title: "Port Carrow\nslug: x\nsource: {name: "T"}\nbad: [\n', 4, "the quoted value on line 2 is not"),
+        ("title: 'Port Carrow\nslug: x\n", 2, "starts on this line is never closed"),
+        # closed quotes (with their escapes) are not blamed for another error
+        ("title: \"He said \\\"no\\\"\"\nnote: 'it''s'\nbad: [\n", 4, "check the indentation"),
+    ],
+)
+def test_an_unclosed_quote_is_named_where_it_opened(front_matter: str, line: int, hint: str) -> None:
+    parsed = parse_article_text(f"---\n{front_matter}---\nBody.\n", "a.md")
+    (finding,) = parsed.findings
+    assert (finding.code, finding.line) == ("yaml-syntax", line) and hint in finding.hint

@@ -79,7 +79,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
       syndicate COMMAND --help                 # what a command does, with examples
 
     Exit status: 0 ok; 1 an article is invalid or a delivery failed; 2 usage or
-    configuration error; 75 another run holds the lock.
+    configuration error; 75 another run or push holds the lock (nothing done).
     """
     ctx.obj = Options(config_path, verbose, quiet)
 
@@ -302,33 +302,42 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
       syndicate plan
       syndicate plan --endpoint partner --format json
     """
-    _, stream, report = _plan(options, endpoint)
+    stream, report = _plan(_config_for(options, endpoint), endpoint)
     actions = list(stream)
     if output_format == "json":
         click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
     else:
         click.echo(reports.plan_table(actions), nl=False)
-    for finding in report.errors:
-        click.echo(reports.finding_line(finding), err=True)
+    _print_errors(report)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
-def _plan(options: Options, endpoint: str | None) -> tuple[Config, Iterator[PlannedAction], ValidationReport]:
-    """The config, the plan as a stream (each copy is rendered as the stream is read) and the validation report."""
+def _print_errors(report: ValidationReport) -> None:
+    for finding in report.errors:
+        click.echo(reports.finding_line(finding), err=True)
+
+
+def _config_for(options: Options, endpoint: str | None) -> Config:
+    """The config, checked to have `endpoint` (when one is named)."""
+    config = options.config()
+    if endpoint is not None and config.endpoint(endpoint) is None:
+        names = ", ".join(e.name for e in config.endpoints) or "(none)"
+        raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
+    return config
+
+
+def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction], ValidationReport]:
+    """The plan as a stream (each copy is rendered as the stream is read) and the validation report."""
     import datetime as dt
 
     from syndicate.ledger import Ledger
     from syndicate.plan import iter_plan
     from syndicate.validate import load_site
 
-    config = options.config()
-    if endpoint is not None and config.endpoint(endpoint) is None:
-        names = ", ".join(e.name for e in config.endpoints) or "(none)"
-        raise UsageError(f"no endpoint {endpoint!r} in {config.path.name}", f"configured endpoints: {names}")
     site = load_site(config)
     with Ledger(config.paths.state) as ledger:
         actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
-    return config, actions, site.report
+    return actions, site.report
 
 
 @cli.command()
@@ -342,6 +351,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     before and one after each delivery, so a rerun never duplicates a copy.
     Transient failures are retried; credentials come from the environment
     variables the endpoint names. Prints one line per delivery unless -q.
+    Holds the lock run takes: while a run or another push holds it, push
+    exits 75 and sends nothing (--dry-run only reads, and takes no lock).
 
     \b
     Examples:
@@ -351,18 +362,23 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     import os
 
     from syndicate.ledger import Ledger
+    from syndicate.lock import run_lock
     from syndicate.publish import push as deliver
 
-    config, actions, report = _plan(options, endpoint)
-    for finding in report.errors:
-        click.echo(reports.finding_line(finding), err=True)
-    # push takes the plan as it is made: the first copy goes out before the last one is rendered
-    sending = (a for a in actions if a.sends or a.action == "refused")
-    if dry_run:
-        click.echo(reports.plan_table([a for a in sending if a.sends]), nl=False)
+    config = _config_for(options, endpoint)
+    if dry_run:  # sends and records nothing: a look while a run delivers is harmless
+        actions, report = _plan(config, endpoint)
+        _print_errors(report)
+        click.echo(reports.plan_table([a for a in actions if a.sends]), nl=False)
         return ExitStatus.OK if report.ok else ExitStatus.FAILURE
-    with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
-        result = deliver(sending, config, ledger, os.environ, progress=progress)
+    # locked before the ledger is read: a plan made while another process delivers would send its creates again
+    with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
+        actions, report = _plan(config, endpoint)
+        _print_errors(report)
+        # push takes the plan as it is made: the first copy goes out before the last one is rendered
+        sending = (a for a in actions if a.sends or a.action == "refused")
+        with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
+            result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:
         a = outcome.action
         if outcome.ok and not options.quiet:
@@ -462,6 +478,7 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     """Re-queue failed deliveries so that the next run (or push) tries them now.
 
     Resets their attempts, so a delivery that run gave up on is tried again.
+    While a run or push holds the lock, exits 75 and changes nothing.
 
     \b
     Examples:
@@ -471,11 +488,13 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     import datetime as dt
 
     from syndicate.ledger import Ledger
+    from syndicate.lock import run_lock
 
     if bool(article) == everything:
         raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
     config = options.config()
-    with Ledger(config.paths.state) as ledger:
+    # one writer of delivery rows at a time: mid-run, a re-queue would race the rows the run is recording
+    with run_lock(config.paths.state, "wait for it to finish, then retry again"), Ledger(config.paths.state) as ledger:
         count = ledger.requeue(article)
         ledger.set_state({"next_wakeup": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     if not options.quiet:

@@ -13,7 +13,7 @@ import fcntl
 import os
 from contextlib import contextmanager
 
-from syndicate.errors import ExitStatus, SyndicateError
+from syndicate.errors import ExitStatus, LedgerError, SyndicateError, os_reason
 
 TYPE_CHECKING = False  # the early no-op answer (noop.py) takes the lock without importing typing or pathlib
 if TYPE_CHECKING:
@@ -33,8 +33,11 @@ RUN_HINT = "it will finish on its own; the next scheduled run carries on"
 def run_lock(state: Path | str, hint: str = RUN_HINT) -> Iterator[None]:
     """Hold the lock of the ledger at `state`; LockedError (exit 75) at once when another process holds it."""
     path = os.fspath(state) + ".lock"
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)  # noqa: PTH103, PTH120 (pathlib: see TYPE_CHECKING)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)  # noqa: PTH103, PTH120 (pathlib: see TYPE_CHECKING)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:  # the ledger beside it could not be opened either: say so as the ledger does
+        raise LedgerError.cannot_open(state, os_reason(e)) from e
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

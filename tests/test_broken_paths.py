@@ -1,0 +1,77 @@
+"""Through the command line: a ledger or feeds folder that cannot be used is one clean error, exit 2.
+
+The tests run as root, whom file modes do not stop: a file standing where a folder
+should be (or the other way round) is the real fault they make; a permission
+error is shown with the one os function that meets it made to fail.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def state_db(site: Path) -> Path:
+    return site / ".syndicate" / "state.db"
+
+
+def parent_is_a_file(site: Path) -> str:
+    (site / ".syndicate").write_text("x\n")
+    return f"{site}/.syndicate is a file, not a folder"
+
+
+def state_is_a_folder(site: Path) -> str:
+    state_db(site).mkdir(parents=True)
+    return "it is a folder, not a file"
+
+
+def not_a_database(site: Path) -> str:
+    state_db(site).parent.mkdir()
+    state_db(site).write_text("not sqlite\n")
+    return "file is not a database"
+
+
+@pytest.mark.parametrize("break_state", [parent_is_a_file, state_is_a_folder, not_a_database])
+@pytest.mark.parametrize("command", [["run"], ["push"], ["plan"], ["status"], ["retry", "--all"]])
+def test_a_ledger_that_cannot_be_opened_is_a_configuration_error(
+    run_cli: Any, site: Path, break_state: Callable[[Path], str], command: list[str]
+) -> None:
+    reason = break_state(site)
+    result = run_cli("--config", str(site / "syndicate.toml"), *command)
+    assert result.status == 2
+    lines = result.err.splitlines()
+    assert lines[0] == f"syndicate: error: {state_db(site)}: cannot open the ledger: {reason}"
+    assert lines[1].startswith("  hint: ") and len(lines) == 2
+    assert not (site / "out").exists()
+
+
+def test_a_file_that_is_not_a_ledger_says_so(run_cli: Any, site: Path) -> None:
+    not_a_database(site)
+    result = run_cli("--config", str(site / "syndicate.toml"), "status")
+    assert result.err.splitlines()[1] == (
+        f"  hint: {state_db(site)} is not a syndicate ledger (SQLite): "
+        "point paths.state at a new file or restore it from backup"
+    )
+    assert state_db(site).read_text() == "not sqlite\n"  # left as it was, for the editor to look at
+
+
+def test_a_state_folder_syndicate_may_not_write(run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = os.open
+
+    def refusing(path: Any, flags: int, mode: int = 0o777, **kwargs: Any) -> int:
+        if os.fspath(path).endswith(".lock"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_open(path, flags, mode, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing)  # lock.run_lock opens the lock file with it
+    result = run_cli("--config", str(site / "syndicate.toml"), "run")
+    assert result.status == 2
+    assert result.err == (
+        f"syndicate: error: {state_db(site)}: cannot open the ledger: Permission denied: {state_db(site)}.lock\n"
+        "  hint: check paths.state in syndicate.toml and that its folder is writable\n"
+    )

@@ -25,6 +25,7 @@ from syndicate.findings import ValidationReport, display_path
 from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
+    from syndicate.ledger import Delivery
     from syndicate.plan import PlannedAction
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -444,6 +445,8 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
 
     States: delivered, pending (in flight, or interrupted), failed (with its
     next attempt, if any), refused (the licence's reason), retracted.
+    Before the first push or run there is no ledger: status says so, and
+    makes none.
 
     \b
     Examples:
@@ -451,23 +454,38 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
       syndicate status --failed
       syndicate status --endpoint partner --format json
     """
-    from syndicate.ledger import Ledger
-
     config = options.config()
-    with Ledger(config.paths.state) as ledger:
-        rows = [
-            r
-            for r in ledger.all()
-            if (endpoint is None or r.endpoint == endpoint) and (not only_failed or r.state in ("failed", "pending"))
-        ]
+    recorded = _recorded(config.paths.state)
+    rows = [
+        r
+        for r in recorded or []
+        if (endpoint is None or r.endpoint == endpoint) and (not only_failed or r.state in ("failed", "pending"))
+    ]
     if output_format == "json":
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        return ExitStatus.OK
+    if recorded is None:
+        click.echo(f"no deliveries recorded yet: no ledger at {display_path(config.paths.state)}", err=True)
         return ExitStatus.OK
     if not rows:
         click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
         return ExitStatus.OK
     click.echo(reports.status_table(rows), nl=False)
     return ExitStatus.OK
+
+
+def _recorded(state: Path) -> list[Delivery] | None:
+    """Every row of the ledger at `state`; None when there is none yet (status only reads: it makes none)."""
+    from syndicate.ledger import Ledger
+
+    try:
+        state.stat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        pass  # a parent that is a file, say: the ledger names the problem
+    with Ledger(state) as ledger:
+        return ledger.all()
 
 
 @cli.command()

@@ -7,8 +7,10 @@ error is shown with the one os function that meets it made to fail.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,3 +77,16 @@ def test_a_state_folder_syndicate_may_not_write(run_cli: Any, site: Path, monkey
         f"syndicate: error: {state_db(site)}: cannot open the ledger: Permission denied: {state_db(site)}.lock\n"
         "  hint: check paths.state in syndicate.toml and that its folder is writable\n"
     )
+
+
+def test_status_before_the_first_push_makes_no_ledger(run_cli: Any, site: Path) -> None:
+    config = str(site / "syndicate.toml")
+    result = run_cli("--config", config, "status")
+    assert (result.status, result.out) == (0, "")
+    assert result.err == f"no deliveries recorded yet: no ledger at {state_db(site)}\n"
+    assert run_cli("--config", config, "status", "--format", "json").out == "[]\n"
+    assert not (site / ".syndicate").exists()
+    assert run_cli("--config", config, "push").status == 0
+    assert run_cli("--config", config, "status").out.count("delivered") == 3
+    with contextlib.closing(sqlite3.connect(state_db(site))) as db:
+        assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (3,)

@@ -67,14 +67,16 @@ class LedgerError(UsageError):
         return cls(f"{os.fspath(state)}: cannot open the ledger: {reason}", hint)
 
 
-def os_reason(error: OSError) -> str:
-    """An OSError in words, naming the path at fault: a file where a folder should be is named
-    as such (mkdir and open say "File exists" or "Not a directory" about the path they were given)."""
-    if error.filename is None:
+def os_reason(error: OSError, path: os.PathLike[str] | str | None = None) -> str:
+    """An OSError in words, naming the path at fault: `path` when given (the caller knows better
+    than a temporary name the error carries), else the error's. A file where a folder should be is
+    named as such (mkdir and open say "File exists" or "Not a directory" about the path they were given)."""
+    name = error.filename if path is None else path
+    if name is None:
         return error.strerror or str(error)
-    path = os.fsdecode(error.filename)
+    shown = os.fsdecode(name)
     if isinstance(error, FileExistsError | NotADirectoryError):
-        probe = path
+        probe = shown
         while probe:
             if os.path.lexists(probe) and not os.path.isdir(probe):  # noqa: PTH112 (lock.py imports no pathlib)
                 return f"{probe} is a file, not a folder"
@@ -82,7 +84,7 @@ def os_reason(error: OSError) -> str:
             if parent == probe:
                 break
             probe = parent
-    return f"{error.strerror}: {path}"
+    return f"{error.strerror}: {shown}"
 
 
 class SchemaError(SyndicateError):

@@ -90,3 +90,80 @@ def test_status_before_the_first_push_makes_no_ledger(run_cli: Any, site: Path) 
     assert run_cli("--config", config, "status").out.count("delivered") == 3
     with contextlib.closing(sqlite3.connect(state_db(site))) as db:
         assert db.execute("SELECT count(*) FROM deliveries").fetchone() == (3,)
+
+
+def feeds_is_a_file(site: Path) -> tuple[str, str]:
+    (site / "feeds").write_text("x\n")
+    return f"{site}/feeds/feed.xsl", f"{site}/feeds is a file, not a folder"
+
+
+def tag_folder_is_a_file(site: Path) -> tuple[str, str]:
+    (site / "feeds" / "tags").mkdir(parents=True)
+    (site / "feeds" / "tags" / "water").write_text("x\n")
+    return f"{site}/feeds/tags/water/atom.xml", f"{site}/feeds/tags/water is a file, not a folder"
+
+
+def feed_is_a_folder(site: Path) -> tuple[str, str]:
+    (site / "feeds" / "rss.xml").mkdir(parents=True)
+    return f"{site}/feeds/rss.xml", f"Is a directory: {site}/feeds/rss.xml"
+
+
+@pytest.mark.parametrize("block", [feeds_is_a_file, tag_folder_is_a_file, feed_is_a_folder])
+@pytest.mark.parametrize("command", ["feeds", "run"])
+def test_a_feeds_folder_that_cannot_be_written_is_a_configuration_error(
+    run_cli: Any, site: Path, block: Callable[[Path], tuple[str, str]], command: str
+) -> None:
+    target, reason = block(site)
+    result = run_cli("--config", str(site / "syndicate.toml"), command)
+    assert result.status == 2
+    assert result.err.splitlines() == [
+        f"syndicate: error: cannot write {target}: {reason}",
+        "  hint: check paths.feeds in syndicate.toml (or feeds --out): it must be a folder syndicate may write in",
+    ]
+    assert not (site / "out").exists()  # run stops before it pushes
+
+
+def test_the_run_after_the_feeds_folder_is_fixed_does_the_work(run_cli: Any, site: Path) -> None:
+    config = str(site / "syndicate.toml")
+    feeds_is_a_file(site)
+    assert run_cli("--config", config, "run").status == 2
+    (site / "feeds").unlink()
+    again = run_cli("-v", "--config", config, "run")
+    assert again.status == 0
+    assert "3 entries, 25 files written; push: 3 created" in again.err
+    assert (site / "feeds" / "tags" / "water" / "atom.xml").is_file()
+
+
+def test_feeds_out_below_a_file(run_cli: Any, site: Path) -> None:
+    (site / "public").write_text("x\n")
+    result = run_cli("--config", str(site / "syndicate.toml"), "feeds", "--out", str(site / "public" / "feeds"))
+    assert result.status == 2
+    assert result.err.startswith(
+        f"syndicate: error: cannot write {site}/public/feeds/feed.xsl: {site}/public is a file, not a folder\n"
+    )
+
+
+def test_a_stale_page_that_cannot_be_removed(run_cli: Any, site: Path) -> None:
+    (site / "feeds" / "archive" / "atom-9.xml").mkdir(parents=True)
+    result = run_cli("--config", str(site / "syndicate.toml"), "feeds")
+    assert result.status == 2
+    assert result.err.splitlines()[0] == (
+        f"syndicate: error: cannot remove the stale page {site}/feeds/archive/atom-9.xml: "
+        f"Is a directory: {site}/feeds/archive/atom-9.xml"
+    )
+
+
+def test_a_folder_endpoint_that_cannot_be_written_is_still_a_failed_delivery(run_cli: Any, site: Path) -> None:
+    (site / "out").write_text("x\n")
+    result = run_cli("--config", str(site / "syndicate.toml"), "push")
+    assert result.status == 1
+    failures = result.err.splitlines()
+    assert len(failures) == 3  # each copy tried and recorded; push went on
+    assert failures[0] == (
+        f"syndicate: create alder-valley-water-board-approves-tiered-rates -> archive failed: endpoint 'archive': "
+        f"cannot write {site}/out/archive/alder-valley-water-board-approves-tiered-rates.html: "
+        f"{site}/out is a file, not a folder (hint: check the endpoint's path in syndicate.toml, "
+        "and that syndicate may write in that folder)"
+    )
+    status = run_cli("--config", str(site / "syndicate.toml"), "status", "--failed")
+    assert status.out.count("failed") == 3

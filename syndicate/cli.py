@@ -25,6 +25,7 @@ from syndicate.findings import ValidationReport, display_path
 from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
+    from syndicate.ledger import Delivery
     from syndicate.plan import PlannedAction
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -79,7 +80,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
       syndicate COMMAND --help                 # what a command does, with examples
 
     Exit status: 0 ok; 1 an article is invalid or a delivery failed; 2 usage or
-    configuration error; 75 another run holds the lock.
+    configuration error; 75 another run or push holds the lock (nothing done).
     """
     ctx.obj = Options(config_path, verbose, quiet)
 
@@ -321,32 +322,41 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
     Exit status: 0 planned; 1 an article has errors (its row says skipped);
     2 bad usage or config.
     """
-    _, stream, report = _plan(options, endpoint)
+    stream, report = _plan(_config_for(options, endpoint), endpoint)
     actions = list(stream)
     if output_format == "json":
         click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
     else:
         click.echo(reports.plan_table(actions), nl=False)
-    for finding in report.errors:
-        click.echo(reports.finding_line(finding), err=True)
+    _print_errors(report)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
-def _plan(options: Options, endpoint: str | None) -> tuple[Config, Iterator[PlannedAction], ValidationReport]:
-    """The config, the plan as a stream (each copy is rendered as the stream is read) and the validation report."""
+def _print_errors(report: ValidationReport) -> None:
+    for finding in report.errors:
+        click.echo(reports.finding_line(finding), err=True)
+
+
+def _config_for(options: Options, endpoint: str | None) -> Config:
+    """The config, checked to have `endpoint` (when one is named)."""
+    config = options.config()
+    if endpoint is not None:
+        _known_endpoint(config, endpoint)
+    return config
+
+
+def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction], ValidationReport]:
+    """The plan as a stream (each copy is rendered as the stream is read) and the validation report."""
     import datetime as dt
 
     from syndicate.ledger import Ledger
     from syndicate.plan import iter_plan
     from syndicate.validate import load_site
 
-    config = options.config()
-    if endpoint is not None:
-        _known_endpoint(config, endpoint)
     site = load_site(config)
     with Ledger(config.paths.state) as ledger:
         actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
-    return config, actions, site.report
+    return actions, site.report
 
 
 @cli.command()
@@ -360,36 +370,44 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     before and one after each delivery, so a rerun never duplicates a copy.
     Transient failures are retried; credentials come from the environment
     variables the endpoint names. Prints one line per delivery unless -q.
+    Holds the lock run takes: while a run or another push holds it, push
+    exits 75 and sends nothing (--dry-run only reads, and takes no lock).
 
     \b
     Examples:
       syndicate push --dry-run
       syndicate push --endpoint partner
 
-    Exit status: 0 every delivery done; 1 a delivery failed or an article has
-    errors; 2 bad usage or config.
+    Exit status: 0 every delivery done; 1 a delivery failed (or would, with
+    --dry-run) or an article has errors; 2 bad usage or config; 75 a run or
+    another push holds the lock (nothing done).
     """
     import os
 
     from syndicate.ledger import Ledger
+    from syndicate.lock import run_lock
     from syndicate.publish import push as deliver
     from syndicate.publish import unopenable
 
-    config, actions, report = _plan(options, endpoint)
-    for finding in report.errors:
-        click.echo(reports.finding_line(finding), err=True)
-    # push takes the plan as it is made: the first copy goes out before the last one is rendered
-    sending = (a for a in actions if a.sends or a.action == "refused")
-    if dry_run:
-        would_send = [a for a in sending if a.sends]
+    config = _config_for(options, endpoint)
+    if dry_run:  # sends and records nothing: a look while a run delivers is harmless
+        actions, report = _plan(config, endpoint)
+        _print_errors(report)
+        would_send = [a for a in actions if a.sends]
         click.echo(reports.plan_table(would_send), nl=False)
         blocked = unopenable(config, (a.endpoint for a in would_send), os.environ)
         for error in blocked:
             click.echo(f"syndicate: push would fail: {error.message}", err=True)
             click.echo(f"  hint: {error.hint}", err=True)
         return ExitStatus.OK if report.ok and not blocked else ExitStatus.FAILURE
-    with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
-        result = deliver(sending, config, ledger, os.environ, progress=progress)
+    # locked before the ledger is read: a plan made while another process delivers would send its creates again
+    with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
+        actions, report = _plan(config, endpoint)
+        _print_errors(report)
+        # push takes the plan as it is made: the first copy goes out before the last one is rendered
+        sending = (a for a in actions if a.sends or a.action == "refused")
+        with Ledger(config.paths.state) as ledger, _progress(options, "pushing") as progress:
+            result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:
         a = outcome.action
         if outcome.ok and not options.quiet:
@@ -459,6 +477,8 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
 
     States: delivered, pending (in flight, or interrupted), failed (with its
     next attempt, if any), refused (the licence's reason), retracted.
+    Before the first push or run there is no ledger: status says so, and
+    makes none.
 
     \b
     Examples:
@@ -469,11 +489,9 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     Exit status: 0 shown (also when no delivery matches); 2 bad usage or
     config (an endpoint neither configured nor in the ledger).
     """
-    from syndicate.ledger import Ledger
-
     config = options.config()
-    with Ledger(config.paths.state) as ledger:
-        every = ledger.all()
+    recorded = _recorded(config.paths.state)
+    every = recorded or []
     if endpoint is not None and all(r.endpoint != endpoint for r in every):
         _known_endpoint(config, endpoint)  # (an endpoint since removed from the config still has its rows)
     rows = [
@@ -482,11 +500,28 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     if output_format == "json":
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return ExitStatus.OK
+    if recorded is None:
+        click.echo(f"no deliveries recorded yet: no ledger at {display_path(config.paths.state)}", err=True)
+        return ExitStatus.OK
     if not rows:
         click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
         return ExitStatus.OK
     click.echo(reports.status_table(rows), nl=False)
     return ExitStatus.OK
+
+
+def _recorded(state: Path) -> list[Delivery] | None:
+    """Every row of the ledger at `state`; None when there is none yet (status only reads: it makes none)."""
+    from syndicate.ledger import Ledger
+
+    try:
+        state.stat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        pass  # a parent that is a file, say: the ledger names the problem
+    with Ledger(state) as ledger:
+        return ledger.all()
 
 
 @cli.command()
@@ -497,6 +532,7 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     """Re-queue failed deliveries so that the next run (or push) tries them now.
 
     Resets their attempts, so a delivery that run gave up on is tried again.
+    While a run or push holds the lock, exits 75 and changes nothing.
 
     \b
     Examples:
@@ -504,16 +540,18 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
       syndicate retry --all
 
     Exit status: 0 re-queued (or nothing failed); 2 bad usage or config (an
-    article with no delivery recorded).
+    article with no delivery recorded); 75 a run or push holds the lock.
     """
     import datetime as dt
 
     from syndicate.ledger import Ledger
+    from syndicate.lock import run_lock
 
     if bool(article) == everything:
         raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
     config = options.config()
-    with Ledger(config.paths.state) as ledger:
+    # one writer of delivery rows at a time: mid-run, a re-queue would race the rows the run is recording
+    with run_lock(config.paths.state, "wait for it to finish, then retry again"), Ledger(config.paths.state) as ledger:
         if article is not None:
             recorded = {r.article for r in ledger.all()}
             if article not in recorded:

@@ -8,6 +8,7 @@ turns them into output and an exit status.
 from __future__ import annotations
 
 import enum
+import os
 import re
 
 
@@ -52,6 +53,39 @@ class ConfigError(UsageError):
     def __init__(self, message: str, hint: str = "", problems: tuple[str, ...] = ()) -> None:
         super().__init__(message, hint)
         self.problems = problems
+
+
+class LedgerError(UsageError):
+    """The ledger (paths.state), or the run lock beside it, cannot be opened.
+
+    A configuration or environment problem (exit 2), like a config that points at the wrong place.
+    """
+
+    HINT = "check paths.state in syndicate.toml and that its folder is writable"
+
+    @classmethod
+    def cannot_open(cls, state: os.PathLike[str] | str, reason: str, hint: str = HINT) -> LedgerError:
+        return cls(f"{os.fspath(state)}: cannot open the ledger: {reason}", hint)
+
+
+def os_reason(error: OSError, path: os.PathLike[str] | str | None = None) -> str:
+    """An OSError in words, naming the path at fault: `path` when given (the caller knows better
+    than a temporary name the error carries), else the error's. A file where a folder should be is
+    named as such (mkdir and open say "File exists" or "Not a directory" about the path they were given)."""
+    name = error.filename if path is None else path
+    if name is None:
+        return error.strerror or str(error)
+    shown = os.fsdecode(name)
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        probe = shown
+        while probe:
+            if os.path.lexists(probe) and not os.path.isdir(probe):  # noqa: PTH112 (lock.py imports no pathlib)
+                return f"{probe} is a file, not a folder"
+            parent = os.path.dirname(probe)  # noqa: PTH120
+            if parent == probe:
+                break
+            probe = parent
+    return f"{error.strerror}: {shown}"
 
 
 class SchemaError(SyndicateError):

@@ -32,9 +32,10 @@ from urllib.parse import urlsplit
 from syndicate import __version__
 from syndicate.article import Article
 from syndicate.config import Config
+from syndicate.errors import os_reason
 from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
 from syndicate.feed_xml import EPOCH, FeedPage, atom_document, rss_document
-from syndicate.files import atomic_write, contained
+from syndicate.files import WriteError, atomic_write, contained
 from syndicate.licenses import LicenseProfile
 from syndicate.parallel import fork_map
 from syndicate.render import front_matter_digest, render_copy
@@ -42,6 +43,8 @@ from syndicate.rights import Decision, decide
 from syndicate.validate import Checks
 
 MANAGED_FOLDERS = ("archive", "tags")
+#: what to check when a feed cannot be written
+FEEDS_HINT = "check paths.feeds in syndicate.toml (or feeds --out): it must be a folder syndicate may write in"
 #: renders the feeds as a page in a browser; linked from every feed by a relative href
 STYLESHEET = "feed.xsl"
 
@@ -330,12 +333,10 @@ def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str
     for relative, content, digest in files:
         names.add(relative)
         target = contained(root, relative)  # tag_slug makes escaping impossible; checked all the same
-        if content is None or (
-            target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content
-        ):
+        if content is None or _holds(target, content):
             result.unchanged.append(target)
         else:
-            atomic_write(target, content)
+            atomic_write(target, content, FEEDS_HINT)
             result.written.append(target)
         if digest:
             stat = target.stat()
@@ -343,11 +344,22 @@ def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str
     for folder in MANAGED_FOLDERS:
         for stale in sorted((root / folder).rglob("*.xml")) if (root / folder).is_dir() else []:
             if stale.relative_to(root).as_posix() not in names:
-                stale.unlink()
+                try:
+                    stale.unlink()
+                except OSError as e:
+                    raise WriteError(f"cannot remove the stale page {stale}: {os_reason(e)}", FEEDS_HINT) from e
                 result.removed.append(stale)
     result.written.sort()
     result.unchanged.sort()
     return result
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    """Whether `target` is a file that holds `content` already (one that cannot be read is written again)."""
+    try:
+        return target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content
+    except OSError:
+        return False
 
 
 def generate_feeds(

@@ -6,13 +6,31 @@ import os
 import tempfile
 from pathlib import Path
 
-from syndicate.errors import UsageError
+from syndicate.errors import UsageError, os_reason
 
 
-def atomic_write(target: Path, content: bytes) -> None:
-    """Write to a temporary file beside `target`, then rename: readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+class WriteError(UsageError):
+    """A file could not be written: a file stands where its folder should be, or the folder
+    may not be written. Writers that deliver turn it into a DeliveryError; for the rest it is
+    the configuration's folder that is wrong (exit 2)."""
+
+
+#: what to check, for a writer that knows no better (feeds name paths.feeds)
+WRITE_HINT = "check that the folder is a folder and that syndicate may write in it"
+
+
+def atomic_write(target: Path, content: bytes, hint: str = WRITE_HINT) -> None:
+    """Write to a temporary file beside `target`, then rename: readers never see half a file.
+
+    Raises WriteError naming `target` and the path at fault, with `hint`."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _cannot_write(target, e, hint) from e
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:  # it names the temporary file it tried: the folder is what matters
+        raise _cannot_write(target, e, hint, target.parent) from e
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -21,9 +39,15 @@ def atomic_write(target: Path, content: bytes) -> None:
             os.fsync(handle.fileno())
         temp.chmod(0o644)
         temp.replace(target)
-    except BaseException:
+    except BaseException as e:
         temp.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise _cannot_write(target, e, hint, target) from e
         raise
+
+
+def _cannot_write(target: Path, error: OSError, hint: str, path: Path | None = None) -> WriteError:
+    return WriteError(f"cannot write {target}: {os_reason(error, path)}", hint)
 
 
 #: the longest file name most file systems take, in bytes

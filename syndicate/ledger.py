@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from syndicate.errors import SyndicateError
+from syndicate.errors import LedgerError, os_reason
 
 STATES = ("pending", "delivered", "failed", "refused", "retracted")
 
@@ -113,12 +113,21 @@ class Delivery:
     updated_at: str = ""
 
 
-class LedgerError(SyndicateError):
-    pass
-
-
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _open_problem(path: Path, error: OSError | sqlite3.Error) -> tuple[str, str]:
+    """Why the ledger at `path` could not be opened, and the hint (SQLite says only "unable to open")."""
+    if isinstance(error, OSError):
+        return os_reason(error), LedgerError.HINT
+    if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+        return str(
+            error
+        ), f"{path} is not a syndicate ledger (SQLite): point paths.state at a new file or restore it from backup"
+    if path.is_dir():
+        return "it is a folder, not a file", LedgerError.HINT
+    return str(error), LedgerError.HINT
 
 
 class Ledger:
@@ -128,18 +137,18 @@ class Ledger:
         self.path = path
         self.clock = clock
         self._lock = threading.Lock()
+        db = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            db = self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except (OSError, sqlite3.Error) as e:
-            raise LedgerError(
-                f"{path}: cannot open the ledger: {e}",
-                "check paths.state in syndicate.toml and that its folder is writable",
-            ) from e
+            if db is not None:
+                db.close()
+            raise LedgerError.cannot_open(path, *_open_problem(path, e)) from e
 
     def close(self) -> None:
         self._db.close()

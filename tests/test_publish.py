@@ -19,6 +19,7 @@ import pytest
 
 from syndicate.config import load_config
 from syndicate.ledger import MIGRATIONS, Ledger
+from syndicate.lock import run_lock
 from tests.loopback import Recorder, recording_server
 
 HARBOUR = "harbour-library-digitises-shipping-registers"
@@ -120,6 +121,26 @@ def test_endpoint_filter_and_dry_run(run_cli: Any, site: Path) -> None:
     unknown = run_cli("--config", config, "push", "--endpoint", "nope")
     assert unknown.status == 2
     assert "configured endpoints: archive, paper" in unknown.err
+
+
+def test_push_and_retry_do_nothing_while_a_run_holds_the_lock(run_cli: Any, site: Path) -> None:
+    config = str(site / "syndicate.toml")
+    with run_lock(load_config(site / "syndicate.toml").paths.state):
+        held = run_cli("--config", config, "push")
+        assert held.status == 75
+        assert held.out == ""
+        assert f"holds the lock {site}/.syndicate/state.db.lock (pid {os.getpid()}); nothing done" in held.err
+        assert "hint: wait for it to finish" in held.err
+        assert not (site / "out").exists()
+        assert rows(site) == {}
+        # --dry-run sends and records nothing: it may look while a run delivers
+        dry = run_cli("--config", config, "push", "--dry-run")
+        assert (dry.status, dry.out.count("create")) == (0, 3)
+        assert run_cli("--config", config, "retry", "--all").status == 75
+    free = run_cli("--config", config, "push")
+    assert free.status == 0
+    assert sorted(line.split()[1] for line in free.out.splitlines()) == READY
+    assert run_cli("--config", config, "retry", "--all").status == 0
 
 
 def webhook(site: Path, hub: Recorder, secret: bool = True) -> None:

@@ -93,15 +93,16 @@ def test_a_second_run_exits_75_while_one_holds_the_lock(site: Path) -> None:
         result = syndicate(site, "run")
     assert result.returncode == 75
     assert len(result.stderr.strip().splitlines()) <= 2
-    assert "another syndicate run holds the lock" in result.stderr
+    assert "another syndicate run or push holds the lock" in result.stderr
 
 
-def test_two_runs_started_together(site: Path) -> None:
+@pytest.mark.parametrize("commands", [("run", "run"), ("run", "push"), ("push", "push")])
+def test_two_started_together_send_each_copy_once(site: Path, commands: tuple[str, str]) -> None:
     with recording_server() as hook:
         hook.delay = 0.5
         add_hook(site, hook)
-        command = [sys.executable, "-m", "syndicate", "--config", str(site / "syndicate.toml"), "run"]
-        processes = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        base = [sys.executable, "-m", "syndicate", "--config", str(site / "syndicate.toml")]
+        processes = [subprocess.Popen([*base, command], stderr=subprocess.PIPE, text=True) for command in commands]
         codes = sorted(p.wait(timeout=60) for p in processes)
         for p in processes:
             assert p.stderr is not None

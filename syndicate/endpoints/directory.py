@@ -15,7 +15,10 @@ from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
 from syndicate.errors import DeliveryError, UsageError
-from syndicate.files import atomic_write, contained
+from syndicate.files import WriteError, atomic_write, contained
+
+#: a copy that cannot be written
+WRITE_HINT = "check the endpoint's path in syndicate.toml, and that syndicate may write in that folder"
 
 
 class DirectoryEndpoint:
@@ -32,12 +35,10 @@ class DirectoryEndpoint:
     def create(self, copy: Copy, key: str) -> Remote:
         page, twin = self._paths(copy.slug)
         try:
-            atomic_write(page, _page(copy).encode("utf-8"))
-            atomic_write(twin, _markdown(copy).encode("utf-8"))
-        except OSError as e:
-            raise DeliveryError(
-                f"endpoint {self.name!r}: cannot write {page}: {e.strerror}", "check the folder's permissions"
-            ) from e
+            atomic_write(page, _page(copy).encode("utf-8"), WRITE_HINT)
+            atomic_write(twin, _markdown(copy).encode("utf-8"), WRITE_HINT)
+        except WriteError as e:  # a failed delivery of this copy, not a broken configuration: push goes on
+            raise DeliveryError(f"endpoint {self.name!r}: {e.message}", e.hint) from e
         return Remote(copy.slug, page.as_uri())
 
     def update(self, remote: Remote, copy: Copy, key: str) -> Remote:

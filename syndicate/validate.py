@@ -14,10 +14,10 @@ from pathlib import Path
 from syndicate.article import Article
 from syndicate.attribution import check_attribution, check_license_id
 from syndicate.config import Config
+from syndicate.content_folder import article_files, content_files, require_folder
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
 from syndicate.front_matter import MAX_FILE_BYTES, ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry, load_registry
-from syndicate.noop import article_entries
 from syndicate.parallel import check_files
 from syndicate.rights import decide, permission_request
 from syndicate.schemas import schema_problems
@@ -35,7 +35,7 @@ def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Findi
     findings: list[Finding] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(Path(name) for name, _ in article_entries(str(path)))
+            found = article_files(path)
             if not found:
                 findings.append(
                     Finding(
@@ -187,6 +187,7 @@ def validate_paths(
     """
     checks = Checks.for_config(config, today)
     if not paths and config is not None:
+        require_folder(config)  # a configured folder that is not there is the config's problem, not a finding
         paths = [config.paths.content]
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
@@ -211,11 +212,14 @@ class SiteContent:
 
 
 def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
-    """Read and validate the content folder; articles with errors are left out (and reported)."""
+    """Read and validate the content folder; articles with errors are left out (and reported).
+
+    A content folder that is missing or holds no article raises (content_folder.py).
+    """
     checks = Checks.for_config(config, today)
-    files, findings = collect_article_files([config.paths.content])
+    files = content_files(config)
     parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes, render=True)]
-    return site_content(files, parsed, findings, checks, already_checked=True)
+    return site_content(files, parsed, [], checks, already_checked=True)
 
 
 def site_content(

@@ -354,3 +354,27 @@ def test_huge_integer_is_a_finding_at_its_line(run_cli: Any, tmp_path: Path) -> 
     article.write_text("---\ntitle: T\ncopyright: {holder: H, year: " + "9" * 5000 + "}\n---\nBody\n")
     result = run_cli("-q", "validate", str(article))
     assert ":3: invalid-value a number of 5000 digits" in result.out
+
+
+def test_a_folder_endpoint_inside_the_content_folder_stops_every_command(run_cli: Any, site: Path) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text().replace('path = "out/archive"', 'path = "content/archive"'))
+    for command in ("run", "validate", "push", "feeds"):
+        result = run_cli("--config", str(config), command)
+        assert result.status == 2, command
+        assert f"endpoints[0] 'archive': its path {site / 'content' / 'archive'} is inside the content folder" in (
+            result.err
+        )
+    assert sorted(p.name for p in site.iterdir()) == ["content", "syndicate.toml"]  # nothing written anywhere
+
+
+def test_a_folder_endpoint_linked_into_the_content_folder_later_stops_the_run(run_cli: Any, site: Path) -> None:
+    """The check is made on trusted config bytes too (a run skips revalidating a config it knows)."""
+    config = str(site / "syndicate.toml")
+    assert run_cli("--config", config, "run").status == 0
+    shutil.rmtree(site / "out")
+    (site / "out").symlink_to(site / "content", target_is_directory=True)
+    result = run_cli("--config", config, "run")
+    assert result.status == 2
+    assert "is inside the content folder" in result.err
+    assert not (site / "content" / "archive").exists()

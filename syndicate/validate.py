@@ -154,23 +154,33 @@ def _check_endpoint_names(article: ParsedArticle, config: Config) -> None:
 def validate_articles(
     articles: Iterable[ParsedArticle], checks: Checks, already_checked: bool = False
 ) -> list[Finding]:
-    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique)."""
-    findings: list[Finding] = []
-    slugs: dict[str, str] = {}
+    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique).
+
+    Every file of a shared slug gets the error, not all but the first: which
+    one is meant is for an editor to say, so none of them is pushed, updated,
+    retracted or put in a feed until they do (a new file must not take over
+    the copy an older article was delivered as).
+    """
+    articles = list(articles)
+    by_slug: dict[str, list[str]] = {}
     for article in articles:
         if not already_checked:
             check_article(article, checks)
         slug = article.data.get("slug") if article.data else None
         if isinstance(slug, str):
-            if slug in slugs:
-                article.add(
-                    Code.DUPLICATE_SLUG,
-                    f"slug {slug!r} is already used by {slugs[slug]}",
-                    "each article needs its own slug: copies are named after it",
-                    "/slug",
-                )
-            else:
-                slugs[slug] = article.path
+            by_slug.setdefault(slug, []).append(article.path)
+    findings: list[Finding] = []
+    for article in articles:
+        slug = article.data.get("slug") if article.data else None
+        others = [path for path in by_slug.get(slug, ()) if path != article.path] if isinstance(slug, str) else []
+        if others:
+            article.add(
+                Code.DUPLICATE_SLUG,
+                f"slug {slug!r} is also used by {', '.join(others)}",
+                "each article needs its own slug (copies are named after it): change or remove all but one; "
+                "until then none of them is pushed",
+                "/slug",
+            )
         findings.extend(sorted(article.findings, key=lambda f: f.line))
     return findings
 

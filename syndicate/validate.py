@@ -219,6 +219,8 @@ class SiteContent:
     checks: Checks
     #: slugs (or file names) of articles left out for their errors
     invalid: list[str] = field(default_factory=list)
+    #: files left out for errors whose slug cannot be read (any delivered copy may be theirs)
+    unnamed: list[str] = field(default_factory=list)
 
 
 def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
@@ -241,14 +243,16 @@ def site_content(
 ) -> SiteContent:
     report = ValidationReport(findings=findings, checked=files)
     report.findings.extend(validate_articles(parsed, checks, already_checked))
-    articles, drafts, invalid = [], [], []
+    articles, drafts, invalid, unnamed = [], [], [], []
     for path, item in zip(files, parsed, strict=True):
         if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):
             slug = item.data.get("slug") if item.data else None
             invalid.append(slug if isinstance(slug, str) else path.stem)
+            if not isinstance(slug, str):
+                unnamed.append(item.path)
             continue
         if item.data.get("status", "ready") == "draft":
             drafts.append(str(item.data.get("slug", path.stem)))
         else:
             articles.append(Article.from_data(path, item.data, item.body, item.front_matter_digest))
-    return SiteContent(report, articles, drafts, checks, invalid)
+    return SiteContent(report, articles, drafts, checks, invalid, unnamed)

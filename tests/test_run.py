@@ -390,3 +390,27 @@ def test_a_new_file_with_a_delivered_slug_takes_nothing_over(site: Path) -> None
     assert "0 updated, 0 deleted" in fixed.stderr
     assert {p: p.read_bytes() for p in copies} == delivered
     assert HARBOUR in (site / "feeds" / "atom.xml").read_text()
+
+
+def test_an_article_whose_slug_cannot_be_read_keeps_every_copy_from_retraction(site: Path) -> None:
+    """A delivered article whose file is renamed and broken (no readable slug) may be that file: no retraction."""
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + '\n[run]\ndeleted = "retract"\n')
+    assert syndicate(site, "run").returncode == 0
+    copy = site / "out" / "archive" / f"{HARBOUR}.html"
+    delivered = copy.read_bytes()
+    article = site / "content" / "harbour.md"  # a file name that is not the slug
+    (site / "content" / f"{HARBOUR}.md").rename(article)
+    text = article.read_text()
+    article.write_text(text.replace('title: "', 'title: ["', 1))  # the front matter no longer parses
+    broken = syndicate(site, "-v", "run")
+    assert broken.returncode == 1
+    assert "yaml-syntax" in broken.stderr and "0 deleted" in broken.stderr
+    assert copy.read_bytes() == delivered
+    plan = syndicate(site, "plan").stdout
+    assert f"{article} has errors and no readable slug: its copy stays" in plan
+    article.write_text(text)
+    fixed = syndicate(site, "-v", "run")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "0 updated, 0 deleted" in fixed.stderr
+    assert copy.read_bytes() == delivered

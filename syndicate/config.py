@@ -153,6 +153,8 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
         ) from e
     secrets: set[str] = set()
     problems = _literal_secrets(data, "", secrets)
+    # checked even for trusted bytes: the folders' symbolic links may have changed since
+    problems += _endpoints_in_content(path, data)
     if not problems and trusted is not None and trusted(raw):
         return _build(path, data, raw)
     problems += [f"{p.message} (hint: {p.hint})" for p in schema_problems("config", data)]
@@ -240,6 +242,31 @@ def _duplicate_names(data: dict[str, Any]) -> list[str]:
                     f"endpoints[{index}].name {name!r} is a duplicate (hint: each endpoint needs its own name)"
                 )
             seen.add(name)
+    return problems
+
+
+def _endpoints_in_content(path: Path, data: dict[str, Any]) -> list[str]:
+    """A directory endpoint may not write into the content folder: its Markdown copies would be read as articles."""
+    paths, endpoints = data.get("paths", {}), data.get("endpoints")
+    if not isinstance(paths, dict) or not isinstance(endpoints, list):
+        return []  # the schema reports it
+    content = Path(SitePaths.of(str(path), paths).content).resolve()
+    root = path.resolve().parent
+    problems = []
+    for index, endpoint in enumerate(endpoints):
+        if not isinstance(endpoint, dict) or endpoint.get("type") != "directory":
+            continue
+        folder = endpoint.get("path")
+        if not isinstance(folder, str):
+            continue
+        target = (root / folder).resolve()  # as endpoints/directory.py resolves it
+        if target == content or target.is_relative_to(content):
+            where = "is the content folder" if target == content else f"is inside the content folder {content}"
+            problems.append(
+                f"endpoints[{index}] {endpoint.get('name')!r}: its path {target} {where} (paths.content) "
+                '(hint: give the endpoint a folder outside the content folder, e.g. "out/archive": '
+                "its Markdown copies would be read back as articles)"
+            )
     return problems
 
 

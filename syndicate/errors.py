@@ -88,6 +88,14 @@ def os_reason(error: OSError, path: os.PathLike[str] | str | None = None) -> str
     return f"{error.strerror}: {shown}"
 
 
+class NoArticlesError(UsageError):
+    """The content folder holds no article file: a run would take every article as deleted.
+
+    Nothing is done on such a folder (see content_folder.py): it is far more
+    often an unmounted volume or a failed checkout than a site's real state.
+    """
+
+
 class SchemaError(SyndicateError):
     """A schema shipped with syndicate could not be loaded: the installation is broken."""
 

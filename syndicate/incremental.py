@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from syndicate import compression, noop
 from syndicate.config import Config
+from syndicate.content_folder import lost_error
 from syndicate.findings import Code, Finding, Severity
 
 if TYPE_CHECKING:
@@ -69,7 +70,10 @@ def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
 
 
 def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
-    """load_site(), reading and validating only the files that changed since the last run."""
+    """load_site(), reading and validating only the files that changed since the last run.
+
+    Like load_site, it raises when the content folder is missing or holds no article.
+    """
     with _collector_paused():
         return _load_site_cached(config, ledger, today)
 
@@ -82,6 +86,8 @@ def _load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCon
 
     checks = Checks.for_config(config, today)
     stats = scan_content(config.paths.content)
+    if not stats:  # never taken as "every article was deleted": nothing is stored, retracted or written
+        raise lost_error(config)
     current = fingerprint(config)
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
     files = [Path(p) for p in sorted(stats)]

@@ -27,7 +27,7 @@ from syndicate import __version__
 
 TYPE_CHECKING = False  # typing costs 3 ms to import, and nothing here needs it at run time
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Generator, Mapping, Sequence
 
 SUFFIXES = (".md", ".markdown")
 DEFAULT_PATHS = {"content": "content", "feeds": "feeds", "state": ".syndicate/state.db"}
@@ -99,7 +99,7 @@ def ledger_state(state: str) -> dict[str, str]:
         db.close()
 
 
-def article_entries(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def article_entries(root: str) -> Generator[tuple[str, os.DirEntry[str]], None, None]:
     """(path, entry) of every article file below `root`: hidden files and folders skipped,
     symbolic links to files taken, to folders not followed. Paths start with `root` as given."""
     stack = [root]
@@ -193,7 +193,8 @@ def unchanged(
         return False
     if _found_changed and _found_changed.pop() == (content_root, stored):
         return False
-    if stored == files_digest(scan(content_root)):
+    stats = scan(content_root)
+    if stats and stored == files_digest(stats):  # no article found is never "nothing changed": the run refuses it
         return True
     if leave_changed:
         _found_changed.append((content_root, stored))

@@ -117,7 +117,11 @@ def _plan(
         remote = _remote(row)
         if slug in known or endpoint_name not in names or remote is None:
             continue
-        if config.run.retract_deleted:
+        if config.run.retract_deleted and site.unnamed:
+            # a file whose slug cannot be read (broken front matter) may be this article: not retracted on a guess
+            reason = f"no file has this slug, but {site.unnamed[0]} has errors and no readable slug: its copy stays"
+            yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote)
+        elif config.run.retract_deleted:
             yield PlannedAction(slug, endpoint_name, "delete", "the article file is gone", remote=remote)
         else:
             reason = 'the article file is gone; its copy stays ([run] deleted = "retract" removes it)'

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from syndicate.config import Config
+from syndicate.content_folder import require_articles
 from syndicate.incremental import nothing_to_do, site_paths
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
@@ -92,7 +93,12 @@ def run(
     environ: Mapping[str, str],
     sleep: Callable[[float], None] | None = None,
 ) -> RunResult:
-    """One cron run. Raises LockedError (exit 75) when another run holds the lock."""
+    """One cron run. Raises LockedError (exit 75) when another run holds the lock.
+
+    A content folder that is missing or holds no article raises a UsageError
+    before the lock or the ledger is touched (content_folder.py).
+    """
+    require_articles(config)
     with run_lock(config.paths.state), Ledger(config.paths.state) as ledger:
         # what the early answer (noop.answer_noop) checks a config against, without parsing it
         known = {"config_digest": config_digest(config.digest), **site_paths(config).remember()}

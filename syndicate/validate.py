@@ -14,10 +14,10 @@ from pathlib import Path
 from syndicate.article import Article
 from syndicate.attribution import check_attribution, check_license_id
 from syndicate.config import Config
+from syndicate.content_folder import article_files, content_files, require_folder
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
 from syndicate.front_matter import MAX_FILE_BYTES, ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry, load_registry
-from syndicate.noop import article_entries
 from syndicate.parallel import check_files
 from syndicate.rights import decide, permission_request
 from syndicate.schemas import schema_problems
@@ -35,7 +35,7 @@ def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Findi
     findings: list[Finding] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(Path(name) for name, _ in article_entries(str(path)))
+            found = article_files(path)
             if not found:
                 findings.append(
                     Finding(
@@ -154,23 +154,33 @@ def _check_endpoint_names(article: ParsedArticle, config: Config) -> None:
 def validate_articles(
     articles: Iterable[ParsedArticle], checks: Checks, already_checked: bool = False
 ) -> list[Finding]:
-    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique)."""
-    findings: list[Finding] = []
-    slugs: dict[str, str] = {}
+    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique).
+
+    Every file of a shared slug gets the error, not all but the first: which
+    one is meant is for an editor to say, so none of them is pushed, updated,
+    retracted or put in a feed until they do (a new file must not take over
+    the copy an older article was delivered as).
+    """
+    articles = list(articles)
+    by_slug: dict[str, list[str]] = {}
     for article in articles:
         if not already_checked:
             check_article(article, checks)
         slug = article.data.get("slug") if article.data else None
         if isinstance(slug, str):
-            if slug in slugs:
-                article.add(
-                    Code.DUPLICATE_SLUG,
-                    f"slug {slug!r} is already used by {slugs[slug]}",
-                    "each article needs its own slug: copies are named after it",
-                    "/slug",
-                )
-            else:
-                slugs[slug] = article.path
+            by_slug.setdefault(slug, []).append(article.path)
+    findings: list[Finding] = []
+    for article in articles:
+        slug = article.data.get("slug") if article.data else None
+        others = [path for path in by_slug.get(slug, ()) if path != article.path] if isinstance(slug, str) else []
+        if others:
+            article.add(
+                Code.DUPLICATE_SLUG,
+                f"slug {slug!r} is also used by {', '.join(others)}",
+                "each article needs its own slug (copies are named after it): change or remove all but one; "
+                "until then none of them is pushed",
+                "/slug",
+            )
         findings.extend(sorted(article.findings, key=lambda f: f.line))
     return findings
 
@@ -187,6 +197,7 @@ def validate_paths(
     """
     checks = Checks.for_config(config, today)
     if not paths and config is not None:
+        require_folder(config)  # a configured folder that is not there is the config's problem, not a finding
         paths = [config.paths.content]
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
@@ -208,14 +219,19 @@ class SiteContent:
     checks: Checks
     #: slugs (or file names) of articles left out for their errors
     invalid: list[str] = field(default_factory=list)
+    #: files left out for errors whose slug cannot be read (any delivered copy may be theirs)
+    unnamed: list[str] = field(default_factory=list)
 
 
 def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
-    """Read and validate the content folder; articles with errors are left out (and reported)."""
+    """Read and validate the content folder; articles with errors are left out (and reported).
+
+    A content folder that is missing or holds no article raises (content_folder.py).
+    """
     checks = Checks.for_config(config, today)
-    files, findings = collect_article_files([config.paths.content])
+    files = content_files(config)
     parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes, render=True)]
-    return site_content(files, parsed, findings, checks, already_checked=True)
+    return site_content(files, parsed, [], checks, already_checked=True)
 
 
 def site_content(
@@ -227,14 +243,16 @@ def site_content(
 ) -> SiteContent:
     report = ValidationReport(findings=findings, checked=files)
     report.findings.extend(validate_articles(parsed, checks, already_checked))
-    articles, drafts, invalid = [], [], []
+    articles, drafts, invalid, unnamed = [], [], [], []
     for path, item in zip(files, parsed, strict=True):
         if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):
             slug = item.data.get("slug") if item.data else None
             invalid.append(slug if isinstance(slug, str) else path.stem)
+            if not isinstance(slug, str):
+                unnamed.append(item.path)
             continue
         if item.data.get("status", "ready") == "draft":
             drafts.append(str(item.data.get("slug", path.stem)))
         else:
             articles.append(Article.from_data(path, item.data, item.body, item.front_matter_digest))
-    return SiteContent(report, articles, drafts, checks, invalid)
+    return SiteContent(report, articles, drafts, checks, invalid, unnamed)

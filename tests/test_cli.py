@@ -187,7 +187,36 @@ def test_duplicate_slug_across_files(run_cli: Any, site: Path) -> None:
     shutil.copy(content / "alder-valley-water-board-approves-tiered-rates.md", content / "copy.md")
     result = run_cli("--config", str(site / "syndicate.toml"), "validate")
     assert result.status == 1
-    assert "duplicate-slug slug 'alder-valley-water-board-approves-tiered-rates' is already used by" in result.out
+    slug = "alder-valley-water-board-approves-tiered-rates"
+    original, copy = content / f"{slug}.md", content / "copy.md"
+    flagged = [line for line in result.out.splitlines() if " duplicate-slug " in line]
+    assert flagged == [  # every file of the slug, not all but the first
+        f"{original}:4: duplicate-slug slug '{slug}' is also used by {copy} {DUPLICATE_HINT}",
+        f"{copy}:4: duplicate-slug slug '{slug}' is also used by {original} {DUPLICATE_HINT}",
+    ]
+
+
+DUPLICATE_HINT = (
+    "(hint: each article needs its own slug (copies are named after it): change or remove all but one; "
+    "until then none of them is pushed)"
+)
+
+
+def test_three_files_of_one_slug_each_name_the_other_two(site: Path) -> None:
+    from syndicate.config import load_config
+    from syndicate.validate import validate_paths
+
+    content = site / "content"
+    slug = "alder-valley-water-board-approves-tiered-rates"
+    for name in ("a.md", "z.md"):
+        shutil.copy(content / f"{slug}.md", content / name)
+    report = validate_paths([], load_config(site / "syndicate.toml"))
+    messages = {Path(f.path).name: f.message for f in report.findings if f.code == "duplicate-slug"}
+    assert messages == {
+        "a.md": f"slug '{slug}' is also used by {content / f'{slug}.md'}, {content / 'z.md'}",
+        f"{slug}.md": f"slug '{slug}' is also used by {content / 'a.md'}, {content / 'z.md'}",
+        "z.md": f"slug '{slug}' is also used by {content / 'a.md'}, {content / f'{slug}.md'}",
+    }
 
 
 def test_folder_without_articles(run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -371,3 +400,27 @@ def test_huge_integer_is_a_finding_at_its_line(run_cli: Any, tmp_path: Path) -> 
     article.write_text("---\ntitle: T\ncopyright: {holder: H, year: " + "9" * 5000 + "}\n---\nBody\n")
     result = run_cli("-q", "validate", str(article))
     assert ":3: invalid-value a number of 5000 digits" in result.out
+
+
+def test_a_folder_endpoint_inside_the_content_folder_stops_every_command(run_cli: Any, site: Path) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text().replace('path = "out/archive"', 'path = "content/archive"'))
+    for command in ("run", "validate", "push", "feeds"):
+        result = run_cli("--config", str(config), command)
+        assert result.status == 2, command
+        assert f"endpoints[0] 'archive': its path {site / 'content' / 'archive'} is inside the content folder" in (
+            result.err
+        )
+    assert sorted(p.name for p in site.iterdir()) == ["content", "syndicate.toml"]  # nothing written anywhere
+
+
+def test_a_folder_endpoint_linked_into_the_content_folder_later_stops_the_run(run_cli: Any, site: Path) -> None:
+    """The check is made on trusted config bytes too (a run skips revalidating a config it knows)."""
+    config = str(site / "syndicate.toml")
+    assert run_cli("--config", config, "run").status == 0
+    shutil.rmtree(site / "out")
+    (site / "out").symlink_to(site / "content", target_is_directory=True)
+    result = run_cli("--config", config, "run")
+    assert result.status == 2
+    assert "is inside the content folder" in result.err
+    assert not (site / "content" / "archive").exists()

@@ -89,3 +89,41 @@ def test_config_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'[site]\ntitle = "\xff"\n')
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(path)
+
+
+def folder_endpoint(path: str, content: str = "content") -> str:
+    endpoint = f'[[endpoints]]\nname = "archive"\ntype = "directory"\nchannel = "community-web"\npath = "{path}"\n'
+    return SITE + f'[paths]\ncontent = "{content}"\n' + endpoint
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "where"),
+    [
+        ("content/archive", "content", "is inside the content folder"),
+        ("content", "content", "is the content folder"),
+        ("./out/../content/", "content", "is the content folder"),
+        ("site/articles/copies", "site/articles", "is inside the content folder"),
+    ],
+)
+def test_a_folder_endpoint_inside_the_content_folder_is_refused(
+    tmp_path: Path, path: str, content: str, where: str
+) -> None:
+    found = problems(tmp_path, folder_endpoint(path, content))
+    assert len(found) == 1
+    assert found[0].startswith(f"endpoints[0] 'archive': its path {(tmp_path / path).resolve()} ")
+    assert where in found[0] and "(paths.content)" in found[0]
+    assert str((tmp_path / content).resolve()) in found[0]
+    assert "hint: give the endpoint a folder outside the content folder" in found[0]
+
+
+@pytest.mark.parametrize("path", ["out/archive", "content-copies", ".", ".."])
+def test_a_folder_endpoint_beside_or_around_the_content_folder_is_fine(tmp_path: Path, path: str) -> None:
+    config = load_config(write(tmp_path, folder_endpoint(path)))
+    assert config.endpoints[0].settings["path"] == path
+
+
+def test_a_folder_endpoint_reaching_the_content_folder_through_a_link_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "content", target_is_directory=True)
+    found = problems(tmp_path, folder_endpoint("out/archive"))
+    assert any(f"its path {(tmp_path / 'content' / 'archive').resolve()} is inside" in p for p in found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -421,3 +422,66 @@ def test_a_cached_row_gives_back_the_article_whatever_its_body_holds() -> None:
         (f.code, f.line, f.severity) for f in article.findings
     ]
     assert "\x00" in back.body and article.findings  # (the control-character warning)
+
+
+def test_a_new_file_with_a_delivered_slug_takes_nothing_over(site: Path) -> None:
+    """Both files of a shared slug are held back: the delivered copy stays, not updated, not retracted."""
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + '\n[run]\ndeleted = "retract"\n')
+    assert syndicate(site, "run").returncode == 0
+    copies = sorted((site / "out" / "archive").glob(f"{HARBOUR}.*"))
+    delivered = {p: p.read_bytes() for p in copies}
+    state = load_config(config).paths.state
+
+    def row() -> tuple[object, ...]:
+        with Ledger(state) as ledger:
+            return next((r.state, r.content_hash, r.remote_id) for r in ledger.all() if r.article == HARBOUR)
+
+    before = row()
+    assert HARBOUR in (site / "feeds" / "atom.xml").read_text()
+    original = site / "content" / f"{HARBOUR}.md"
+    newcomer = site / "content" / "aaa-newcomer.md"  # sorts first: it used to win the slug
+    newcomer.write_text(re.sub(r'(?m)^title: ".*"$', 'title: "A newcomer"', original.read_text(), count=1))
+    for _ in range(2):  # the second run reads both files back from the ledger's cache
+        result = syndicate(site, "-v", "run")
+        assert result.returncode == 1
+        flagged = sorted(line.strip() for line in result.stderr.splitlines() if "duplicate-slug" in line)
+        assert [line.split(": duplicate-slug slug ")[0].rsplit(":", 1)[0] for line in flagged] == [
+            str(newcomer),
+            str(original),
+        ]
+        assert f"is also used by {original} " in flagged[0] and f"is also used by {newcomer} " in flagged[1]
+        assert "0 updated, 0 deleted" in result.stderr or "nothing changed" in result.stderr
+        assert {p: p.read_bytes() for p in copies} == delivered
+        assert row() == before
+        assert HARBOUR not in (site / "feeds" / "atom.xml").read_text()
+    newcomer.unlink()
+    fixed = syndicate(site, "-v", "run")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "0 updated, 0 deleted" in fixed.stderr
+    assert {p: p.read_bytes() for p in copies} == delivered
+    assert HARBOUR in (site / "feeds" / "atom.xml").read_text()
+
+
+def test_an_article_whose_slug_cannot_be_read_keeps_every_copy_from_retraction(site: Path) -> None:
+    """A delivered article whose file is renamed and broken (no readable slug) may be that file: no retraction."""
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + '\n[run]\ndeleted = "retract"\n')
+    assert syndicate(site, "run").returncode == 0
+    copy = site / "out" / "archive" / f"{HARBOUR}.html"
+    delivered = copy.read_bytes()
+    article = site / "content" / "harbour.md"  # a file name that is not the slug
+    (site / "content" / f"{HARBOUR}.md").rename(article)
+    text = article.read_text()
+    article.write_text(text.replace('title: "', 'title: ["', 1))  # the front matter no longer parses
+    broken = syndicate(site, "-v", "run")
+    assert broken.returncode == 1
+    assert "yaml-syntax" in broken.stderr and "0 deleted" in broken.stderr
+    assert copy.read_bytes() == delivered
+    plan = syndicate(site, "plan").stdout
+    assert f"{article} has errors and no readable slug: its copy stays" in plan
+    article.write_text(text)
+    fixed = syndicate(site, "-v", "run")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "0 updated, 0 deleted" in fixed.stderr
+    assert copy.read_bytes() == delivered

@@ -1,0 +1,65 @@
+"""The content folder (paths.content): its article files, and refusing to act on a folder that looks lost.
+
+A run compares the articles it finds with the ledger, and retracts the copies
+of articles whose file is gone. A content folder that is missing (an unmounted
+volume, a failed checkout, a typo in paths.content) or holds no article at
+all would read as "every article was deleted": feeds emptied, every copy
+retracted. So the commands that act on the whole site (run, feeds, plan,
+push) stop with a usage error instead, before anything is written or sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from syndicate.config import Config
+from syndicate.errors import ConfigError, NoArticlesError, UsageError
+from syndicate.noop import SUFFIXES, article_entries
+
+#: what the errors below advise: the folder is more often lost than really empty
+_HINT = "check paths.content; an unmounted volume or a failed checkout looks like this"
+
+
+def _message(config: Config, what: str) -> str:
+    return f"the content folder {config.paths.content} (paths.content in {config.path}) {what}; nothing was done"
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files below `folder` (hidden files and folders skipped), sorted."""
+    return sorted(Path(name) for name, _ in article_entries(str(folder)))
+
+
+def _missing(config: Config) -> ConfigError | None:
+    folder = config.paths.content
+    if folder.is_dir():
+        return None
+    return ConfigError(_message(config, "is not a folder" if folder.exists() else "does not exist"), _HINT)
+
+
+def require_folder(config: Config) -> None:
+    """Raise ConfigError unless paths.content is a folder."""
+    missing = _missing(config)
+    if missing is not None:
+        raise missing
+
+
+def lost_error(config: Config) -> UsageError:
+    """The error for a content folder in which no article file was found: missing, not a folder, or empty."""
+    suffixes = ", ".join(f"*{suffix}" for suffix in SUFFIXES)
+    return _missing(config) or NoArticlesError(_message(config, f"holds no article ({suffixes}) files"), _HINT)
+
+
+def require_articles(config: Config) -> None:
+    """Raise unless paths.content is a folder with at least one article file (it stops at the first)."""
+    with contextlib.closing(article_entries(str(config.paths.content))) as entries:
+        if next(entries, None) is None:
+            raise lost_error(config)
+
+
+def content_files(config: Config) -> list[Path]:
+    """The article files of the content folder; raises when there are none (see the module's docstring)."""
+    files = article_files(config.paths.content)
+    if not files:
+        raise lost_error(config)
+    return files

@@ -53,7 +53,16 @@ def read_article_file(path: Path, shown: str, max_bytes: int = MAX_FILE_BYTES) -
                     raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as e:
         result = ParsedArticle(shown)
-        result.add(Code.UNREADABLE, f"cannot read the file: {e.strerror}", "check its permissions", line=0)
+        if path.is_symlink() and not path.exists():
+            target = path.readlink()
+            result.add(
+                Code.UNREADABLE,
+                f"the file is a symbolic link to {target}, which does not exist",
+                "fix the link or remove it",
+                line=0,
+            )
+        else:
+            result.add(Code.UNREADABLE, f"cannot read the file: {e.strerror}", "check its permissions", line=0)
         return result, b""
     if size > max_bytes or len(raw) > max_bytes:
         return _too_large(shown, max(size, len(raw)), max_bytes), b""

@@ -122,7 +122,8 @@ def article_entries(root: str) -> Generator[tuple[str, os.DirEntry[str]], None, 
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(prefix + name)
-                elif name.lower().endswith(SUFFIXES) and entry.is_file():
+                elif name.lower().endswith(SUFFIXES) and (entry.is_file() or entry.is_symlink()):
+                    # (a link to nowhere is yielded too: reading it gives a finding, not silence)
                     yield prefix + name, entry  # (its stat() works while the folder is open)
         finally:
             os.close(fd)
@@ -132,7 +133,11 @@ def scan(root: str) -> dict[str, tuple[int, int]]:
     """Every article file below the resolved folder `root`: path -> (mtime_ns, size)."""
     found: dict[str, tuple[int, int]] = {}
     for path, entry in article_entries(root):
-        stat = entry.stat()
+        try:
+            stat = entry.stat()
+        except OSError:  # a link to nowhere: changes to anything else once its target appears
+            found[path] = (0, -1)
+            continue
         found[path] = (stat.st_mtime_ns, stat.st_size)
     return found
 

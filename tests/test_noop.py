@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -454,3 +455,22 @@ def test_scan_counts_links_to_files_but_does_not_enter_linked_folders(tmp_path: 
     root = str(content.resolve())
     assert sorted(found) == [f"{root}/B.MARKDOWN", f"{root}/folder.md/d.md", f"{root}/linked.md", f"{root}/year/a.md"]
     assert found[f"{root}/linked.md"][1] == 1  # the target's stat
+
+
+def test_a_link_to_nowhere_is_an_unreadable_article_not_silence(site: Path, run_cli: Any) -> None:
+    content = site / "content"
+    (content / "moved.md").symlink_to(site / "nowhere" / "moved.md")
+    root = str(content.resolve())
+    assert noop.scan(root)[f"{root}/moved.md"] == (0, -1)
+    checked = run_cli("--config", str(site / "syndicate.toml"), "validate")
+    assert checked.status == 1
+    assert "moved.md:0: unreadable the file is a symbolic link to " in checked.out
+    assert "which does not exist (hint: fix the link or remove it)" in checked.out
+    first = run_cli("--config", str(site / "syndicate.toml"), "run", "--now", NOW)
+    assert first.status == 1 and "moved.md:0: unreadable" in first.err
+    # once its target appears, the next run sees the change (the link itself did not change)
+    (site / "nowhere").mkdir()
+    shutil.copy(content / f"{ALDER}.md", site / "nowhere" / "moved.md")
+    (content / f"{ALDER}.md").unlink()
+    again = run_cli("--config", str(site / "syndicate.toml"), "-v", "run", "--now", NOW)
+    assert again.status == 0, again.err

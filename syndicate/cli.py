@@ -451,9 +451,14 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     from syndicate.incremental import config_known
     from syndicate.run import run as run_once
 
-    config = options.config(trusted=config_known)
-    now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
-    result = run_once(config, now, os.environ)
+    try:
+        config = options.config(trusted=config_known)
+        now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
+        result = run_once(config, now, os.environ)
+    except SyndicateError as e:
+        if output_format == "json":  # a log collector gets its line for a run that could not start too
+            click.echo(json.dumps(reports.run_error_summary(e), ensure_ascii=False, sort_keys=True))
+        raise
     summary = reports.run_summary(result)
     if output_format == "json":
         click.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))

@@ -14,6 +14,7 @@ from syndicate.noop import NOTHING_CHANGED
 
 if TYPE_CHECKING:
     from syndicate.config import Config
+    from syndicate.errors import SyndicateError
     from syndicate.ledger import Delivery
     from syndicate.licenses import LicenseProfile
     from syndicate.plan import PlannedAction
@@ -72,6 +73,23 @@ def run_summary(result: RunResult) -> dict[str, object]:
         "plan": counts,
         "failed": failed,
         "problems": result.problems(),
+    }
+
+
+def run_error_summary(error: SyndicateError) -> dict[str, object]:
+    """What `run --format json` prints when the run could not start (a bad config, the lock held):
+    the summary's keys, nothing counted, and the error."""
+    return {
+        "ok": False,
+        "noop": False,
+        "articles": None,
+        "invalid": None,
+        "errors": None,
+        "feeds": None,
+        "plan": None,
+        "failed": 0,
+        "problems": [error.message],
+        "error": {"message": error.message, "hint": error.hint, "exit_status": int(error.exit_status)},
     }
 
 

@@ -97,6 +97,19 @@ def test_a_second_run_exits_75_while_one_holds_the_lock(site: Path) -> None:
     assert "another syndicate run or push holds the lock" in result.stderr
 
 
+def test_a_run_that_cannot_start_still_prints_its_json_line(site: Path) -> None:
+    config = load_config(site / "syndicate.toml")
+    with run_lock(config.paths.state):
+        locked = syndicate(site, "run", "--format", "json")
+    assert locked.returncode == 75
+    summary = json.loads(locked.stdout)
+    assert (summary["ok"], summary["error"]["exit_status"]) == (False, 75)
+    assert "holds the lock" in summary["error"]["message"] and "holds the lock" in locked.stderr
+    (site / "syndicate.toml").write_text("[site\n")
+    broken = syndicate(site, "run", "--format", "json")
+    assert broken.returncode == 2 and json.loads(broken.stdout)["error"]["exit_status"] == 2
+
+
 @pytest.mark.parametrize("commands", [("run", "run"), ("run", "push"), ("push", "push")])
 def test_two_started_together_send_each_copy_once(site: Path, commands: tuple[str, str]) -> None:
     with recording_server() as hook:

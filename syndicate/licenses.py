@@ -22,7 +22,7 @@ CONDITIONS = ("attribution", "copyright-notice", "link-to-original", "no-derivat
 CHANNEL_WORDS = {
     "community-web": "non-commercial community web sites",
     "commercial-web": "commercial web sites",
-    "print": "print",
+    "print": "print publications",
     "newsletter": "email newsletters",
     "social": "social-media posts",
 }

@@ -111,6 +111,6 @@ def test_permission_request_is_ready_to_send() -> None:
     )
     assert '"Turkey Has Agreed to Buy Russia\'s S-400" by Defend Democracy Press' in text
     assert "(Global Research, https://gr.example.org/s400), © 2017 Defend Democracy Press" in text
-    assert "on our endpoint 'paper', which publishes to print." in text
+    assert "on our endpoint 'paper', which publishes to print publications." in text
     assert "link to the original article" in text
     assert text.endswith("Thank you,\nCommunity Review\nhttps://review.example.org/\n")

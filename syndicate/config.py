@@ -12,6 +12,7 @@ belongs is a configuration error that names the key and never repeats the value.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -24,10 +25,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from syndicate.errors import ConfigError
+from syndicate.findings import Code
 from syndicate.noop import CONFIG_ENV as CONFIG_ENV  # where they are defined: noop.py looks configs up too
 from syndicate.noop import CONFIG_NAME as CONFIG_NAME
 from syndicate.noop import SitePaths
-from syndicate.schemas import schema_problems
+from syndicate.schemas import load_schema, schema_problems
 
 #: the default of [limits] max_article_bytes (front_matter.MAX_FILE_BYTES)
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
@@ -157,7 +159,18 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
     problems += _endpoints_in_content(path, data)
     if not problems and trusted is not None and trusted(raw):
         return _build(path, data, raw)
-    problems += [f"{p.message} (hint: {p.hint})" for p in schema_problems("config", data)]
+    found = schema_problems("config", data)
+    # an endpoint of an unknown type gets its type named, not the keys that only its (unknown) type would take
+    untyped = {p.pointer.rpartition("/")[0] + "/" for p in found if p.keyword == "enum" and p.pointer.endswith("/type")}
+    problems += [
+        f"{p.message} (hint: {p.hint})"
+        for p in found
+        if not (
+            p.code == Code.UNKNOWN_FIELD
+            and p.pointer.rpartition("/")[0] + "/" in untyped
+            and p.pointer.rpartition("/")[2] in _typed_endpoint_keys()
+        )
+    ]
     problems += _duplicate_names(data)
     problems += _bad_schedules(data)
     problems = [_redact(problem, secrets) for problem in problems]
@@ -228,6 +241,13 @@ def _redact(text: str, secrets: set[str]) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+@functools.cache
+def _typed_endpoint_keys() -> frozenset[str]:
+    """The keys some endpoint type takes besides the keys every endpoint takes (path, url, ...)."""
+    branches = load_schema("config")["$defs"]["endpoint"]["allOf"]
+    return frozenset(key for branch in branches for key in branch["then"].get("properties", {}))
 
 
 def _duplicate_names(data: dict[str, Any]) -> list[str]:

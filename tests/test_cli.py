@@ -262,7 +262,7 @@ def test_bad_config_lists_every_problem_with_exit_2(run_cli: Any, site: Path) ->
     config = site / "syndicate.toml"
     config.write_text(
         config.read_text()
-        + '\n[[endpoints]]\nname = "archive"\ntype = "ftp"\nchannel = "community-web"\ncolour = "blue"\n'
+        + '\n[[endpoints]]\nname = "archive"\ntype = "ftp"\nchannel = "community-web"\ncolour = "blue"\npath = "x"\n'
         + '\n[[endpoints]]\ntype = "webhook"\nchannel = "newsletter"\nurl = "https://hooks.example.org/x"\n'
     )
     result = run_cli("--config", str(config), "validate")
@@ -270,7 +270,8 @@ def test_bad_config_lists_every_problem_with_exit_2(run_cli: Any, site: Path) ->
     assert result.out == ""
     assert "configuration problems" in result.err
     assert "endpoints[1].type is 'ftp', not one of: directory, webhook, wordpress" in result.err
-    assert "unknown field 'endpoints[1].colour'" in result.err
+    assert "unknown field 'endpoints[1].colour'" in result.err  # no endpoint type takes it ...
+    assert "endpoints[1].path" not in result.err  # ... but a directory would take a path: the type is at fault
     assert "missing required field 'endpoints[2].name'" in result.err
     assert "endpoints[1].name 'archive' is a duplicate" in result.err
     assert "Traceback" not in result.err

@@ -64,7 +64,10 @@ def test_endpoint_type_specific_keys(tmp_path: Path) -> None:
 
 
 def test_missing_site_and_bad_channel(tmp_path: Path) -> None:
-    assert any("missing required field 'site'" in p for p in problems(tmp_path, "[paths]\n"))
+    assert any(
+        "missing required field 'site' (hint: add 'site': a [site] table: title, url and channel" in p
+        for p in problems(tmp_path, "[paths]\n")
+    )
     found = problems(tmp_path, SITE.replace("community-web", "web"))
     assert found == (
         "site.channel is 'web', not one of: community-web, commercial-web, print, newsletter, social "

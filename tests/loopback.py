@@ -29,6 +29,8 @@ class Recorder:
     #: seconds to wait before answering
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    #: the body of every answer
+    answer: bytes = b""
 
     def next_status(self) -> int:
         return self.script.pop(0) if self.script else self.status
@@ -48,8 +50,9 @@ def recording_server() -> Iterator[Recorder]:
             self.send_response(recorder.next_status())
             for name, value in recorder.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Length", str(len(recorder.answer)))
             self.end_headers()
+            self.wfile.write(recorder.answer)
 
         def log_message(self, format: str, *args: object) -> None:
             pass

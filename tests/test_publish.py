@@ -205,6 +205,20 @@ def test_webhook_transient_failure_is_retried_and_permanent_one_recorded(
         assert rows(site)[(ALDER, "hook")].state == "delivered"
 
 
+def test_an_html_page_for_an_answer_is_named_not_printed(run_cli: Any, site: Path) -> None:
+    with recording_server() as hook:
+        webhook(site, hook, secret=False)
+        hook.status = 501
+        hook.headers = {"Content-Type": "text/html"}
+        hook.answer = (
+            b"<!DOCTYPE HTML>\n<html lang='en'><head><title>Not Implemented</title></head><body>...</body></html>"
+        )
+        failed = run_cli("--config", str(site / "syndicate.toml"), "push", "--endpoint", "hook")
+    assert failed.status == 1
+    assert "answered HTTP 501: an HTML page ('Not Implemented'), not the API's JSON" in failed.err
+    assert "<html" not in failed.err.lower()
+
+
 def test_missing_secret_fails_clearly_without_sending(
     run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

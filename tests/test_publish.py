@@ -215,7 +215,7 @@ def test_an_html_page_for_an_answer_is_named_not_printed(run_cli: Any, site: Pat
         )
         failed = run_cli("--config", str(site / "syndicate.toml"), "push", "--endpoint", "hook")
     assert failed.status == 1
-    assert "answered HTTP 501: an HTML page ('Not Implemented'), not the API's JSON" in failed.err
+    assert 'answered HTTP 501: an HTML page ("Not Implemented"), not the API\'s JSON' in failed.err
     assert "<html" not in failed.err.lower()
 
 

@@ -253,8 +253,9 @@ def _server_message(response: requests.Response, secrets: Iterable[str] = ()) ->
         if re.match(r"\s*<(?:!doctype html|html)", text, re.IGNORECASE):
             # a page, not an API's answer: its markup would only bury the status
             title = re.search(r"<title[^>]*>([^<]*)</title>", text, re.IGNORECASE)
-            text = f"an HTML page ({title.group(1).strip()!r}), not the API's JSON" if title else "an HTML page"
-            text += ": is the url the service's address?"
+            words = " ".join((title.group(1) if title else re.sub(r"<[^>]*>", " ", text)).split())
+            shown = words if len(words) <= 150 else words[:149] + "…"
+            text = f"an HTML page (\"{shown}\"), not the API's JSON: is the url the service's address?"
         text = text or response.reason or ""
     else:
         text = str(data.get("message") or data.get("error") or data) if isinstance(data, dict) else str(data)

@@ -11,6 +11,7 @@ push) stop with a usage error instead, before anything is written or sent.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from syndicate.config import Config
@@ -52,14 +53,23 @@ def lost_error(config: Config) -> UsageError:
 
 def require_articles(config: Config) -> None:
     """Raise unless paths.content is a folder with at least one article file (it stops at the first)."""
+    # a link to nowhere is not an article here: a folder of links into an unmounted volume is lost too
     with contextlib.closing(article_entries(str(config.paths.content))) as entries:
-        if next(entries, None) is None:
+        if not any(_reachable(entry) for _, entry in entries):
             raise lost_error(config)
+
+
+def _reachable(entry: os.DirEntry[str]) -> bool:
+    try:
+        entry.stat()
+    except OSError:
+        return False
+    return True
 
 
 def content_files(config: Config) -> list[Path]:
     """The article files of the content folder; raises when there are none (see the module's docstring)."""
     files = article_files(config.paths.content)
-    if not files:
+    if not any(file.exists() for file in files):  # (a link to nowhere is no article: require_articles)
         raise lost_error(config)
     return files

@@ -86,7 +86,9 @@ def _load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCon
 
     checks = Checks.for_config(config, today)
     stats = scan_content(config.paths.content)
-    if not stats:  # never taken as "every article was deleted": nothing is stored, retracted or written
+    # never taken as "every article was deleted": nothing is stored, retracted or written (links to
+    # nowhere, noop.scan's (0, -1), do not count: a folder of links into an unmounted volume is lost too)
+    if all(stat == (0, -1) for stat in stats.values()):
         raise lost_error(config)
     current = fingerprint(config)
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()

@@ -326,7 +326,8 @@ def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, s
         return None
     import sqlite3
 
-    from syndicate.lock import LockedError, run_lock
+    from syndicate.errors import SyndicateError
+    from syndicate.lock import run_lock
 
     try:
         with open(config_path, "rb") as config_file:
@@ -351,7 +352,7 @@ def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, s
                 return None
             if state.get("problems") not in (None, "", "[]"):
                 return None  # reported by the normal path: its text goes through click
-    except (OSError, ValueError, sqlite3.Error, LockedError):
+    except (OSError, ValueError, sqlite3.Error, SyndicateError):  # the lock held, or unusable: the normal path says
         return None
     if args.json:
         return NOOP_JSON + "\n", ""

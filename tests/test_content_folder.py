@@ -67,8 +67,21 @@ def file_instead(site: Path) -> None:
     (site / "content").write_text("a mount point left as a file")
 
 
-LOSSES = [lose_folder, empty_folder, file_instead]
-WHAT = {lose_folder: "does not exist", empty_folder: "holds no article", file_instead: "is not a folder"}
+def links_to_nowhere(site: Path) -> None:
+    """Articles kept as links into a volume that is not mounted: every link is left, every target gone."""
+    lose_folder(site)
+    (site / "content").mkdir()
+    for article in sorted((site / "content.gone").glob("*.md")):
+        (site / "content" / article.name).symlink_to(site / "unmounted" / article.name)
+
+
+LOSSES = [lose_folder, empty_folder, file_instead, links_to_nowhere]
+WHAT = {
+    lose_folder: "does not exist",
+    empty_folder: "holds no article",
+    file_instead: "is not a folder",
+    links_to_nowhere: "holds no article",
+}
 
 
 def syndicate(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -164,3 +177,13 @@ def test_the_library_refuses_a_folder_that_empties_after_the_run_looked(site: Pa
         load_site(config)
     with Ledger(config.paths.state) as ledger, pytest.raises(NoArticlesError):
         load_site_cached(config, ledger, dt.date(2030, 1, 1))
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_line_and_exit_2_on_the_early_path(site: Path, run_cli: Any) -> None:
+    config = first_run(site, run_cli)
+    lock = load_config(Path(config)).paths.state.with_name("state.db.lock")
+    lock.unlink()
+    lock.mkdir()  # as a lock left unusable (a folder, or another user's file)
+    done = syndicate(site, "run")  # through answer_noop, which takes the lock before the command line loads
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "cannot open the ledger" in done.stderr

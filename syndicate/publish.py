@@ -192,9 +192,9 @@ class _Lane:
     def put(self, action: PlannedAction) -> None:
         position, self._count = self._count, self._count + 1
         if self._open_error is not None:
-            # in the ledger too, so that `status --failed` shows it (not retried: fixing the
-            # environment makes the next push or run send it, as the copy's key is not the row's)
-            self._ledger.failed(action.article, action.endpoint, self._open_error.message, None)
+            # in the ledger too, so that `status --failed` shows it, due again as a transient failure
+            # is: a run after the environment is fixed sends it (a push sends it at once)
+            self._ledger.failed(action.article, action.endpoint, self._open_error.message, _later(self._now, None))
             self._outcomes.append((position, Outcome(action, False, self._open_error.message, self._open_error.hint)))
             return
         self._queue.put((position, action))

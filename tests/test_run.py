@@ -190,6 +190,24 @@ def test_scheduled_endpoint_waits_for_its_time(site: Path) -> None:
     assert "is not a cron expression" in syndicate(site, "run").stderr
 
 
+def test_a_secret_set_after_a_run_failed_for_want_of_it_is_used_by_a_later_run(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RUN_HOOK_SECRET", raising=False)
+    with recording_server() as hook:
+        add_hook(site, hook, 'secret_env = "RUN_HOOK_SECRET"\n')
+        argv = ["--config", str(site / "syndicate.toml"), "run", "--now"]
+        missing = run_cli(*argv, "2030-01-01T10:00:00+00:00")
+        assert missing.status == 1 and "RUN_HOOK_SECRET is not set" in missing.err
+        monkeypatch.setenv("RUN_HOOK_SECRET", "s" * 32)
+        # not before its retry time, as any failed delivery ...
+        assert run_cli(*argv, "2030-01-01T10:01:00+00:00").status == 0 and hook.requests == []
+        # ... then sent, without `syndicate retry`
+        due = run_cli(*argv, "2030-01-01T10:06:00+00:00")
+        assert due.status == 0, due.err
+        assert len(hook.requests) == 2
+
+
 def test_failures_are_retried_across_runs_then_reported_until_fixed(site: Path) -> None:
     with recording_server() as hook:
         hook.status = 503

@@ -176,39 +176,46 @@ def _schedules(config: Config, last_pushes: Mapping[str, str]) -> dict[str, dt.d
     return due
 
 
-#: the ledger's run_state key of the hub pings still to make: JSON [[hub, feed URL, failed attempts], ...]
+#: the ledger's run_state key of the hub pings still to make:
+#: JSON [[hub, feed URL, failed attempts, next attempt (ISO datetime)], ...]
 HUBS_PENDING = "hubs_pending"
 
 
 def _tell_hubs(config: Config, ledger: Ledger, result: RunResult, now: dt.datetime) -> dt.datetime | None:
     """Tell the hubs about the feeds that changed, and again about those a hub did not take
-    before: a ping is tried again as a delivery is, by a later run after RETRY_DELAY, up to
-    run.max_attempts tries; reported when it first fails and when it is given up. Returns when
-    the next try is due, if one is."""
+    before, once their time has come: a ping is tried again as a delivery is, RETRY_DELAY after
+    it failed, up to run.max_attempts tries; reported when it first fails and when it is given
+    up. Returns when the next try is due, if one is."""
     from syndicate.publish import RETRY_DELAY
     from syndicate.websub import notify_hubs
 
     assert result.feeds is not None
     hubs = config.feeds.hubs
-    stored = json.loads(ledger.get_state(HUBS_PENDING) or "[]")
-    pending = {(hub, topic): attempts for hub, topic, attempts in stored if hub in hubs}
-    changed = result.feeds.changed_topics(config)
-    fresh = {(hub, topic) for hub in hubs for topic in changed}
-    still: dict[tuple[str, str], int] = {}
-    for ping in notify_hubs(hubs, changed, again=[key for key in pending if key not in fresh]):
+    pending: dict[tuple[str, str], tuple[int, str]] = {}
+    for hub, topic, attempts, *due in json.loads(ledger.get_state(HUBS_PENDING) or "[]"):
+        if hub in hubs:
+            pending[hub, topic] = (attempts, due[0] if due else "")  # (no due time: kept by an older version)
+    # a ping still waiting for its time covers any change of its feed meanwhile: the hub reads
+    # the feed when told, whatever changed before
+    waiting = {k for k, (_, due) in pending.items() if due and dt.datetime.fromisoformat(due) > now}
+    pairs = [(hub, topic) for hub in hubs for topic in result.feeds.changed_topics(config)]
+    pairs = list(dict.fromkeys([k for k in pairs if k not in waiting] + [k for k in pending if k not in waiting]))
+    still = {k: pending[k] for k in waiting}
+    retry_at = (now + RETRY_DELAY).isoformat(timespec="seconds")
+    for ping in notify_hubs((), (), again=pairs):
         key = (ping.hub, ping.topic)
         if ping.ok:
             continue
-        attempts = (0 if key in fresh else pending[key]) + 1
+        attempts = pending.get(key, (0, ""))[0] + 1
         if attempts >= config.run.max_attempts:
             result.hubs_given_up.append(ping)
             continue
-        still[key] = attempts
+        still[key] = (attempts, retry_at)
         if attempts == 1:
             result.hub_failures.append(ping)
     if still or pending:
-        ledger.set_state({HUBS_PENDING: json.dumps(sorted([*key, n] for key, n in still.items()))})
-    return now + RETRY_DELAY if still else None
+        ledger.set_state({HUBS_PENDING: json.dumps(sorted([*key, n, due] for key, (n, due) in still.items()))})
+    return min((dt.datetime.fromisoformat(due) for _, due in still.values()), default=None)
 
 
 def _next_wakeup(

@@ -253,6 +253,11 @@ def test_a_ping_a_hub_did_not_take_is_tried_again_by_a_later_run_then_given_up(s
         hub.requests.clear()
         # nothing changed and the retry is not due yet: a no-op, as quiet as one
         assert (run_cli(*argv, "2030-01-01T10:04:00+00:00").status, hub.requests) == (0, [])
+        # a feed that changes meanwhile waits for the ping that is due: it will tell the hub as much
+        article = site / "content" / f"{ALDER}.md"
+        article.write_text(article.read_text().replace("title: ", "title: Edited ", 1))
+        edited = run_cli(*argv, "2030-01-01T10:04:30+00:00")
+        assert (edited.status, hub.requests) == (0, [])
         hub.status = 204
         due = run_cli(*argv, "2030-01-01T10:06:00+00:00")
         assert (due.status, due.err) == (0, "")
@@ -264,9 +269,7 @@ def test_a_ping_a_hub_did_not_take_is_tried_again_by_a_later_run_then_given_up(s
         # a hub that keeps failing is tried max_attempts times, then reported as given up
         config.write_text(config.read_text() + "\n[run]\nmax_attempts = 2\n")
         hub.status = 500
-        (site / "content" / f"{ALDER}.md").write_text(
-            (site / "content" / f"{ALDER}.md").read_text().replace("title: ", "title: Updated ", 1)
-        )
+        article.write_text(article.read_text().replace("title: ", "title: Updated ", 1))
         assert run_cli(*argv, "2030-01-01T11:00:00+00:00").status == 1
         hub.requests.clear()
         last = run_cli(*argv, "2030-01-01T11:06:00+00:00")

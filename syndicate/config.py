@@ -270,7 +270,10 @@ def _endpoints_in_content(path: Path, data: dict[str, Any]) -> list[str]:
     paths, endpoints = data.get("paths", {}), data.get("endpoints")
     if not isinstance(paths, dict) or not isinstance(endpoints, list):
         return []  # the schema reports it
-    content = Path(SitePaths.of(str(path), paths).content).resolve()
+    try:
+        content = Path(SitePaths.of(str(path), paths).content).resolve()
+    except (OSError, RuntimeError, ValueError) as e:  # a loop of links (RuntimeError on 3.11), a NUL
+        return [f"paths.content cannot be resolved: {e} (hint: give a folder that exists, without a loop of links)"]
     root = path.resolve().parent
     problems = []
     for index, endpoint in enumerate(endpoints):
@@ -279,7 +282,14 @@ def _endpoints_in_content(path: Path, data: dict[str, Any]) -> list[str]:
         folder = endpoint.get("path")
         if not isinstance(folder, str):
             continue
-        target = (root / folder).resolve()  # as endpoints/directory.py resolves it
+        try:
+            target = (root / folder).resolve()  # as endpoints/directory.py resolves it
+        except (OSError, RuntimeError, ValueError) as e:
+            problems.append(
+                f"endpoints[{index}].path {folder!r} cannot be resolved: {e} "
+                "(hint: give a folder path without a loop of symbolic links or control characters)"
+            )
+            continue
         if target == content or target.is_relative_to(content):
             where = "is the content folder" if target == content else f"is inside the content folder {content}"
             problems.append(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 
 
 class ExitStatus(enum.IntEnum):
@@ -121,11 +120,13 @@ class CredentialsError(DeliveryError):
     """The endpoint refused our credentials (401/403): no retry helps."""
 
 
-_ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
-
-
 def network_reason(error: BaseException) -> str:
     """What a failed connection comes down to ("Connection refused", "Name or service not known"),
     not the nested repr requests and urllib3 make of it."""
-    found = _ERRNO_TEXT.search(str(error))
+    import re  # (here: the no-op run imports this module and needs no regular expression)
+
+    text = str(error)
+    found = re.search(r"\[SSL: [A-Z_]+\] ([^'\"]+?)(?: \(_ssl\.c:\d+\))?['\"]", text) or re.search(
+        r"\[Errno -?\d+\] ([^'\")\]]+)", text
+    )
     return found.group(1).strip() if found else type(error).__name__

@@ -247,7 +247,9 @@ def site_content(
     for path, item in zip(files, parsed, strict=True):
         if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):
             slug = item.data.get("slug") if item.data else None
-            invalid.append(slug if isinstance(slug, str) else path.stem)
+            named = slug if isinstance(slug, str) else path.stem
+            if named not in invalid:  # (the files of a shared slug are all invalid: one plan row for them)
+                invalid.append(named)
             if not isinstance(slug, str):
                 unnamed.append(item.path)
             continue

@@ -194,6 +194,8 @@ def test_duplicate_slug_across_files(run_cli: Any, site: Path) -> None:
         f"{original}:4: duplicate-slug slug '{slug}' is also used by {copy} {DUPLICATE_HINT}",
         f"{copy}:4: duplicate-slug slug '{slug}' is also used by {original} {DUPLICATE_HINT}",
     ]
+    plan = run_cli("--config", str(site / "syndicate.toml"), "plan").out
+    assert len([row for row in plan.splitlines() if f" {slug} " in row]) == 1  # one row, not one per file
 
 
 DUPLICATE_HINT = (

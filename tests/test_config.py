@@ -130,3 +130,12 @@ def test_a_folder_endpoint_reaching_the_content_folder_through_a_link_is_refused
     (tmp_path / "out").symlink_to(tmp_path / "content", target_is_directory=True)
     found = problems(tmp_path, folder_endpoint("out/archive"))
     assert any(f"its path {(tmp_path / 'content' / 'archive').resolve()} is inside" in p for p in found)
+
+
+def test_a_folder_endpoint_path_that_cannot_be_resolved_is_a_config_problem(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")  # a link to itself
+    found = problems(tmp_path, folder_endpoint("loop/archive"))
+    assert any("endpoints[0].path 'loop/archive' cannot be resolved" in p for p in found)
+    found = problems(tmp_path, folder_endpoint("out\\u0000archive"))  # TOML's escape: a NUL in the path
+    assert any("endpoints[0].path 'out\\x00archive' cannot be resolved" in p for p in found)

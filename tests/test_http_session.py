@@ -65,3 +65,43 @@ def test_the_environment_is_read_when_the_session_is_made(monkeypatch: pytest.Mo
     assert session.verify == str(tmp_path / "bundle.pem")
     assert session.auth == ("editor", "from-netrc")
     assert make_session("https://elsewhere.example.org/").auth is None
+
+
+@pytest.mark.parametrize(
+    ("page", "words"),
+    [
+        ("<!DOCTYPE html><html><head><title> Not &amp; Found </title></head></html>", "Not & Found"),
+        ("<!-- a proxy --><html><head><style>h1 {color: red}</style></head><body><h1>Bad Gateway</h1>", "Bad Gateway"),
+        ("<html><body><script>var x = 1;</script>" + "word " * 100 + "</body></html>", "word " * 29 + "word…"),
+    ],
+)
+def test_an_html_error_page_is_said_in_a_few_words(page: str, words: str) -> None:
+    from syndicate.endpoints.http import _page_words
+
+    assert _page_words(page) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "HTTPSConnectionPool(host='x.example.org', port=443): Max retries exceeded with url: / (Caused by "
+            "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            "self-signed certificate (_ssl.c:1006)')))",
+            "certificate verify failed: self-signed certificate",
+        ),
+        (
+            "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: / (Caused by "
+            "NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new "
+            "connection: [Errno 111] Connection refused'))",
+            "Connection refused",
+        ),
+        ("something else entirely", "ConnectionError"),
+    ],
+)
+def test_a_failed_connection_is_said_by_its_cause(text: str, reason: str) -> None:
+    import requests
+
+    from syndicate.errors import network_reason
+
+    assert network_reason(requests.ConnectionError(text)) == reason

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
 import json
 import os
 import re
@@ -239,6 +240,18 @@ def json_body(response: requests.Response) -> Any:
         raise ValueError("JSON nested too deeply") from e
 
 
+def _page_words(page: str, limit: int = 150) -> str:
+    """An HTML page in a few words: its title, else its first visible text (no script or style)."""
+    title = re.search(r"<title[^>]*>(.*?)</title>", page, re.IGNORECASE | re.DOTALL)
+    if title is not None and title.group(1).strip():
+        text = title.group(1)
+    else:
+        text = re.sub(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", " ", page, flags=re.IGNORECASE | re.DOTALL)
+        text = re.sub(r"<[^>]*>", " ", text)
+    words = " ".join(html.unescape(text).split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
 def _server_message(response: requests.Response, secrets: Iterable[str] = ()) -> tuple[str, str]:
     """What the server said, printable, and the error code its JSON answer gave ("" if none)."""
     code = ""
@@ -250,11 +263,9 @@ def _server_message(response: requests.Response, secrets: Iterable[str] = ()) ->
             text = head.decode(response.encoding or "utf-8", errors="replace")
         except LookupError:  # a charset Python does not know
             text = head.decode("utf-8", errors="replace")
-        if re.match(r"\s*<(?:!doctype html|html)", text, re.IGNORECASE):
+        if re.search(r"<(?:!doctype html|html|body)\b", text[:4096], re.IGNORECASE):
             # a page, not an API's answer: its markup would only bury the status
-            title = re.search(r"<title[^>]*>([^<]*)</title>", text, re.IGNORECASE)
-            words = " ".join((title.group(1) if title else re.sub(r"<[^>]*>", " ", text)).split())
-            shown = words if len(words) <= 150 else words[:149] + "…"
+            shown = _page_words(text)
             text = f"an HTML page (\"{shown}\"), not the API's JSON: is the url the service's address?"
         text = text or response.reason or ""
     else:

@@ -349,13 +349,12 @@ def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction]
     """The plan as a stream (each copy is rendered as the stream is read) and the validation report."""
     import datetime as dt
 
-    from syndicate.ledger import Ledger
     from syndicate.plan import iter_plan
     from syndicate.validate import load_site
 
     site = load_site(config)
-    with Ledger(config.paths.state) as ledger:
-        actions = iter_plan(site, config, ledger.all(), dt.datetime.now(dt.UTC), endpoint)
+    # (before the first push there is no ledger: a plan, which only reads, makes none)
+    actions = iter_plan(site, config, _recorded(config.paths.state) or [], dt.datetime.now(dt.UTC), endpoint)
     return actions, site.report
 
 
@@ -516,7 +515,7 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
 
 
 def _recorded(state: Path) -> list[Delivery] | None:
-    """Every row of the ledger at `state`; None when there is none yet (status only reads: it makes none)."""
+    """Every row of the ledger at `state`; None when there is none yet (status and plan only read: they make none)."""
     from syndicate.ledger import Ledger
 
     try:

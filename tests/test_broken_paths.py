@@ -79,12 +79,15 @@ def test_a_state_folder_syndicate_may_not_write(run_cli: Any, site: Path, monkey
     )
 
 
-def test_status_before_the_first_push_makes_no_ledger(run_cli: Any, site: Path) -> None:
+def test_status_and_plan_before_the_first_push_make_no_ledger(run_cli: Any, site: Path) -> None:
     config = str(site / "syndicate.toml")
     result = run_cli("--config", config, "status")
     assert (result.status, result.out) == (0, "")
     assert result.err == f"no deliveries recorded yet: no ledger at {state_db(site)}\n"
     assert run_cli("--config", config, "status", "--format", "json").out == "[]\n"
+    planned = run_cli("--config", config, "plan")  # plan only reads too
+    assert planned.status == 0 and planned.out.count("create") == 3
+    assert run_cli("--config", config, "push", "--dry-run").status == 0
     assert not (site / ".syndicate").exists()
     assert run_cli("--config", config, "push").status == 0
     assert run_cli("--config", config, "status").out.count("delivered") == 3

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from syndicate.config import Config
@@ -73,3 +75,38 @@ def content_files(config: Config) -> list[Path]:
     if not any(file.exists() for file in files):  # (a link to nowhere is no article: require_articles)
         raise lost_error(config)
     return files
+
+
+#: a slug as the front matter of most articles writes it (plain, or quoted): enough to find a
+#: duplicate cheaply; an article written otherwise is still checked in full by validate and run
+_SLUG_LINE = re.compile(rb"""^slug:[ \t]*["']?([a-z0-9][a-z0-9-]*)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def slugs_elsewhere(config: Config, named: Iterable[Path], wanted: Iterable[str]) -> dict[str, list[Path]]:
+    """Which other article files of the content folder use one of the `wanted` slugs, by slug.
+
+    For `validate FILE...` (the pre-commit hook names only the staged files): a new article
+    that takes a slug already in the folder is found before it is committed. Only each file's
+    front matter is read, and only its `slug:` line (about 20 us a file).
+    """
+    wanted = set(wanted)
+    if not wanted or not config.paths.content.is_dir():
+        return {}
+    skip = {path.resolve() for path in named}
+    names = {path.name for path in skip}
+    found: dict[str, list[Path]] = {}
+    for path in article_files(config.paths.content):
+        if path.name in names and path.resolve() in skip:  # (resolved only when the name is one of them)
+            continue
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(16 * 1024)
+        except OSError:
+            continue  # (unreadable: validate reports it when it reads the folder)
+        end = head.find(b"\n---", 3)
+        if not head.startswith(b"---") or end < 0:
+            continue
+        match = _SLUG_LINE.search(head, 0, end)
+        if match is not None and match.group(1).decode() in wanted:
+            found.setdefault(match.group(1).decode(), []).append(path)
+    return found

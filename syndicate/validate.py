@@ -7,14 +7,14 @@ here prints or exits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from syndicate.article import Article
 from syndicate.attribution import check_attribution, check_license_id
 from syndicate.config import Config
-from syndicate.content_folder import article_files, content_files, require_folder
+from syndicate.content_folder import article_files, content_files, require_folder, slugs_elsewhere
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
 from syndicate.front_matter import MAX_FILE_BYTES, ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry, load_registry
@@ -152,14 +152,18 @@ def _check_endpoint_names(article: ParsedArticle, config: Config) -> None:
 
 
 def validate_articles(
-    articles: Iterable[ParsedArticle], checks: Checks, already_checked: bool = False
+    articles: Iterable[ParsedArticle],
+    checks: Checks,
+    already_checked: bool = False,
+    elsewhere: Mapping[str, Sequence[Path]] | None = None,
 ) -> list[Finding]:
     """Check each article (unless `already_checked`) and the set as a whole (slugs are unique).
 
     Every file of a shared slug gets the error, not all but the first: which
     one is meant is for an editor to say, so none of them is pushed, updated,
     retracted or put in a feed until they do (a new file must not take over
-    the copy an older article was delivered as).
+    the copy an older article was delivered as). `elsewhere`: files not
+    checked here that use a slug (content_folder.slugs_elsewhere).
     """
     articles = list(articles)
     by_slug: dict[str, list[str]] = {}
@@ -173,6 +177,8 @@ def validate_articles(
     for article in articles:
         slug = article.data.get("slug") if article.data else None
         others = [path for path in by_slug.get(slug, ()) if path != article.path] if isinstance(slug, str) else []
+        if isinstance(slug, str) and elsewhere:
+            others += [display_path(path) for path in elsewhere.get(slug, ())]
         if others:
             article.add(
                 Code.DUPLICATE_SLUG,
@@ -196,6 +202,7 @@ def validate_paths(
     `progress(done, total)` is called after each file, for a progress bar.
     """
     checks = Checks.for_config(config, today)
+    named = bool(paths) and all(path.is_file() for path in paths)  # files named alone, not folders
     if not paths and config is not None:
         require_folder(config)  # a configured folder that is not there is the config's problem, not a finding
         paths = [config.paths.content]
@@ -203,7 +210,13 @@ def validate_paths(
     report = ValidationReport(findings=findings, checked=files)
     max_bytes = config.limits.max_article_bytes if config is not None else MAX_FILE_BYTES
     checked = list(check_files(files, checks, max_bytes, report_only=True, progress=progress))
-    report.findings.extend(validate_articles((c.article for c in checked), checks, already_checked=True))
+    elsewhere: dict[str, list[Path]] = {}
+    if named and config is not None:  # files named alone (the pre-commit hook): slugs the folder already has
+        slugs = {c.article.data.get("slug") for c in checked if c.article.data}
+        elsewhere = slugs_elsewhere(config, files, (s for s in slugs if isinstance(s, str)))
+    report.findings.extend(
+        validate_articles((c.article for c in checked), checks, already_checked=True, elsewhere=elsewhere)
+    )
     return report
 
 

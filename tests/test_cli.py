@@ -198,6 +198,22 @@ def test_duplicate_slug_across_files(run_cli: Any, site: Path) -> None:
     assert len([row for row in plan.splitlines() if f" {slug} " in row]) == 1  # one row, not one per file
 
 
+def test_a_file_named_alone_is_checked_against_the_slugs_of_the_content_folder(
+    run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the pre-commit hook runs: `validate` of the staged files only."""
+    monkeypatch.chdir(site)
+    slug = "alder-valley-water-board-approves-tiered-rates"
+    text = (site / "content" / f"{slug}.md").read_text()
+    Path("content/new.md").write_text(text.replace(f"slug: {slug}", f'slug: "{slug}"'))
+    alone = run_cli("validate", "content/new.md")
+    assert alone.status == 1
+    assert f"content/new.md:4: duplicate-slug slug '{slug}' is also used by content/{slug}.md" in alone.out
+    assert len(alone.out.splitlines()) == 1  # the other file is named, not checked
+    Path("content/new.md").write_text(text.replace(f"slug: {slug}", "slug: a-new-story"))
+    assert run_cli("validate", "content/new.md").status == 0
+
+
 DUPLICATE_HINT = (
     "(hint: each article needs its own slug (copies are named after it): change or remove all but one; "
     "until then none of them is pushed)"

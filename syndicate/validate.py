@@ -212,8 +212,8 @@ def validate_paths(
     checked = list(check_files(files, checks, max_bytes, report_only=True, progress=progress))
     elsewhere: dict[str, list[Path]] = {}
     if named and config is not None:  # files named alone (the pre-commit hook): slugs the folder already has
-        slugs = {c.article.data.get("slug") for c in checked if c.article.data}
-        elsewhere = slugs_elsewhere(config, files, (s for s in slugs if isinstance(s, str)))
+        slugs = [c.article.data.get("slug") for c in checked if c.article.data]
+        elsewhere = slugs_elsewhere(config, files, (slug for slug in slugs if isinstance(slug, str)))
     report.findings.extend(
         validate_articles((c.article for c in checked), checks, already_checked=True, elsewhere=elsewhere)
     )

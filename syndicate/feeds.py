@@ -279,17 +279,19 @@ def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tupl
             )
         )
     if settings.tag_feeds:
-        by_tag: dict[str, tuple[str, list[int]]] = {}
+        # tags that share a folder ("Water" and "water", "Économie" and "Economie") share a feed:
+        # an article is in it once (twice was a duplicate guid), and its title names every spelling
+        by_tag: dict[str, tuple[dict[str, None], dict[int, None]]] = {}
         for index, categories in enumerate(tags if tags is not None else [e.categories for e in entries]):
             for tag in categories:
-                by_tag.setdefault(tag_slug(tag), (tag, []))[1].append(index)
-        for slug, (name, indexes) in sorted(by_tag.items()):
-            folder = f"tags/{slug}/"
+                names, shown = by_tag.setdefault(tag_slug(tag), ({}, {}))
+                names[tag] = None
+                shown[index] = None
+        for slug, (spellings, members) in sorted(by_tag.items()):
+            folder, name, newest = f"tags/{slug}/", " / ".join(spellings), list(members)[:limit]
             for atom in (True, False):
                 documents.append(
-                    _Document(
-                        f"{folder}{'atom' if atom else 'rss'}.xml", folder, f"{title}: {name}", indexes[:limit], atom
-                    )
+                    _Document(f"{folder}{'atom' if atom else 'rss'}.xml", folder, f"{title}: {name}", newest, atom)
                 )
     return documents
 

@@ -175,6 +175,25 @@ def test_tag_feeds_stay_inside_their_folder(site: Path) -> None:
     assert len(water.entries) == 1
 
 
+def test_tags_that_share_a_folder_share_one_feed_with_each_article_once(site: Path) -> None:
+    article = site / "content" / "alder-valley-water-board-approves-tiered-rates.md"
+    article.write_text(article.read_text().replace("tags:\n", "tags:\n  - water\n  - WATER\n", 1))
+    build(site)
+    for name in ("atom.xml", "rss.xml"):
+        water = parse(site / "feeds" / "tags" / "water" / name)
+        assert water.feed.title == "Community Review (demo): water / WATER / Water"
+        assert len(water.entries) == 1  # once, not three times (RSS: a duplicate guid is an error)
+        if FEEDCHECK.is_file() and (FEEDVALIDATOR / "src").is_dir():
+            done = subprocess.run(
+                [str(FEEDCHECK), "--strict", "--all", str(site / "feeds" / "tags" / "water" / name)],
+                env={**os.environ, "FEEDVALIDATOR_DIR": str(FEEDVALIDATOR)},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_xml_invalid_characters_are_removed(site: Path) -> None:
     article = site / "content" / "alder-valley-water-board-approves-tiered-rates.md"
     text = article.read_text().replace("Here", "Here\x0b", 1)

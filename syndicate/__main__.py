@@ -3,7 +3,7 @@
 A cron `syndicate run` with nothing to do is answered here, by noop.py,
 before the command line (click, the config schema, the ledger) is imported:
 those imports were about half of a no-op run's time. Everything else goes to
-cli.py, the module that prints; this one writes only the no-op's fixed answer.
+the cli package, which prints; this one writes only the no-op's fixed answer.
 """
 
 from __future__ import annotations

@@ -24,12 +24,12 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from syndicate.errors import ConfigError
+from syndicate.errors import ConfigError, UsageError
 from syndicate.findings import Code
 from syndicate.noop import CONFIG_ENV as CONFIG_ENV  # where they are defined: noop.py looks configs up too
 from syndicate.noop import CONFIG_NAME as CONFIG_NAME
 from syndicate.noop import SitePaths
-from syndicate.schemas import load_schema, schema_problems
+from syndicate.schemas import did_you_mean, load_schema, schema_problems
 
 #: the default of [limits] max_article_bytes (front_matter.MAX_FILE_BYTES)
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
@@ -115,6 +115,17 @@ class Config:
 
     def endpoint(self, name: str) -> Endpoint | None:
         return next((e for e in self.endpoints if e.name == name), None)
+
+    def require_endpoint(self, name: str) -> Endpoint:
+        """The endpoint `name`; a usage error (exit 2) with a suggestion when there is none."""
+        found = self.endpoint(name)
+        if found is None:
+            names = [e.name for e in self.endpoints]
+            raise UsageError(
+                f"no endpoint {name!r} in {self.path.name}",
+                did_you_mean(name, names) + f"configured endpoints: {', '.join(names) or '(none)'}",
+            )
+        return found
 
 
 def find_config(explicit: str | None, environ: Mapping[str, str] = os.environ) -> Path | None:

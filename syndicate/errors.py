@@ -1,7 +1,7 @@
 """The one exception hierarchy of syndicate, and the exit statuses.
 
 Every error carries a message (what went wrong, naming the file, key or URL)
-and a hint (what to do about it). The library raises these; only `cli.py`
+and a hint (what to do about it). The library raises these; only the `cli` package
 turns them into output and an exit status.
 """
 

@@ -73,6 +73,27 @@ def _one_line(text: str) -> str:
     return _NOT_IN_A_COMMENT.sub(" ", text)
 
 
+def import_source(source: str) -> ImportResult:
+    """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file."""
+    if source.startswith(("http://", "https://")):
+        return import_url(source)
+    path = Path(source)
+    if not path.is_file():
+        raise UsageError(f"{source}: no such file", "check the path")
+    raw = path.read_bytes()
+    if path.suffix.lower() in (".html", ".htm"):
+        return import_html_bytes(raw, source)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UsageError(
+            f"{source}:{line}: byte 0x{raw[e.start]:02x} is not UTF-8", "convert the file to UTF-8 first"
+        ) from e
+    refuse_unimportable(text, source)
+    return import_text(text, source)
+
+
 def refuse_unimportable(text: str, source_name: str) -> None:
     """Raise a UsageError for what import would only turn into a useless draft: an empty file,
     or an article that already has front matter (it would be buried, as text, in the new body)."""

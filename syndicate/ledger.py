@@ -297,3 +297,16 @@ class Ledger:
     def pushed(self, endpoint: str, when: str) -> None:
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO endpoint_pushes VALUES (?, ?)", (endpoint, when))
+
+
+def recorded(state: Path) -> list[Delivery] | None:
+    """Every row of the ledger at `state`; None when there is none yet (status and plan only read:
+    they make none)."""
+    try:
+        state.stat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        pass  # a parent that is a file, say: opening the ledger names the problem
+    with Ledger(state) as ledger:
+        return ledger.all()

@@ -1,6 +1,6 @@
 """Text the command line shows: finding lines, summaries, tables, explanations.
 
-Pure functions from result objects to strings; cli.py prints them.
+Pure functions from result objects to strings; the cli package prints them.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A run that finds nothing changed (same files, same config, no embargo lifting,
 no retry or schedule due) stops after one stat per file and one query. Every
-outcome is collected in a RunResult; cli.py decides what to print.
+outcome is collected in a RunResult; the cli package decides what to print.
 """
 
 from __future__ import annotations

@@ -269,7 +269,7 @@ def test_no_early_answer_when_problems_stand(site: Path, run_cli: Any) -> None:
     config = str(site / "syndicate.toml")
     assert run_cli("--config", config, "run", "--now", NOW).status == 1
     argv = ["--config", config, "run", "--now", NOW]
-    assert noop.answer_noop(argv, {}) is None  # cli.py reports them
+    assert noop.answer_noop(argv, {}) is None  # the command line reports them
     again = run_cli(*argv)
     assert again.status == 1 and "syndicate run: problems:" in again.err
 

@@ -1,0 +1,308 @@
+"""The commands of the ledger and the endpoints: plan, push, run, status, retry, cron.
+
+Part of the command line (see __init__.py): these print and pick exit statuses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from syndicate import reports
+from syndicate.cli import Options, cli, format_option, progress_bar
+from syndicate.config import Config
+from syndicate.errors import ExitStatus, SyndicateError, UsageError
+from syndicate.findings import ValidationReport, display_path
+from syndicate.schemas import did_you_mean
+
+if TYPE_CHECKING:
+    from syndicate.plan import PlannedAction
+
+
+@cli.command()
+@click.option("--endpoint", metavar="NAME", help="Plan for this endpoint only.")
+@format_option("text: a table; json: a list of objects (article, endpoint, action, reason, ...).")
+@click.pass_obj
+def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStatus:
+    """Show what push would do per article and endpoint, and why.
+
+    Each pair is create, update (content or metadata changed), delete
+    (retracted, or no longer allowed), unchanged, refused (the licence's
+    reason and whom to ask) or skipped (a draft, an embargo, an article with
+    errors, one that names other endpoints, a file that is gone, a schedule
+    not yet due). Nothing is sent.
+
+    \b
+    Examples:
+      syndicate plan
+      syndicate plan --endpoint partner --format json
+
+    Exit status: 0 planned; 1 an article has errors (its row says skipped);
+    2 bad usage or config.
+    """
+    stream, report = _plan(_config_for(options, endpoint), endpoint)
+    actions = list(stream)
+    if output_format == "json":
+        click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
+    else:
+        click.echo(reports.plan_table(actions), nl=False)
+    _print_errors(report)
+    return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+
+
+def _print_errors(report: ValidationReport) -> None:
+    for finding in report.errors:
+        click.echo(reports.finding_line(finding), err=True)
+
+
+def _config_for(options: Options, endpoint: str | None) -> Config:
+    """The config, checked to have `endpoint` (when one is named)."""
+    config = options.config()
+    if endpoint is not None:
+        config.require_endpoint(endpoint)
+    return config
+
+
+def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction], ValidationReport]:
+    """The plan as a stream (each copy is rendered as the stream is read) and the validation report."""
+    import datetime as dt
+
+    from syndicate.ledger import recorded
+    from syndicate.plan import iter_plan
+    from syndicate.validate import load_site
+
+    site = load_site(config)
+    # (before the first push there is no ledger: a plan, which only reads, makes none)
+    actions = iter_plan(site, config, recorded(config.paths.state) or [], dt.datetime.now(dt.UTC), endpoint)
+    return actions, site.report
+
+
+@cli.command()
+@click.option("--endpoint", metavar="NAME", help="Push to this endpoint only.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing, record nothing.")
+@click.pass_obj
+def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
+    """Deliver copies to the endpoints; record every outcome in the ledger.
+
+    Creates, updates and deletes what plan shows, one ledger transaction
+    before and one after each delivery, so a rerun never duplicates a copy.
+    Transient failures are retried; credentials come from the environment
+    variables the endpoint names. Prints one line per delivery unless -q.
+    Holds the lock run takes: while a run or another push holds it, push
+    exits 75 and sends nothing (--dry-run only reads, and takes no lock).
+
+    \b
+    Examples:
+      syndicate push --dry-run
+      syndicate push --endpoint partner
+
+    Exit status: 0 every delivery done; 1 a delivery failed (or would, with
+    --dry-run) or an article has errors; 2 bad usage or config; 75 a run or
+    another push holds the lock (nothing done).
+    """
+    import os
+
+    from syndicate.ledger import Ledger
+    from syndicate.lock import run_lock
+    from syndicate.publish import push as deliver
+    from syndicate.publish import unopenable
+
+    config = _config_for(options, endpoint)
+    if dry_run:  # sends and records nothing: a look while a run delivers is harmless
+        actions, report = _plan(config, endpoint)
+        _print_errors(report)
+        would_send = [a for a in actions if a.sends]
+        click.echo(reports.plan_table(would_send), nl=False)
+        blocked = unopenable(config, (a.endpoint for a in would_send), os.environ)
+        for error in blocked:
+            click.echo(f"syndicate: push would fail: {error.message}", err=True)
+            click.echo(f"  hint: {error.hint}", err=True)
+        return ExitStatus.OK if report.ok and not blocked else ExitStatus.FAILURE
+    # locked before the ledger is read: a plan made while another process delivers would send its creates again
+    with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
+        actions, report = _plan(config, endpoint)
+        _print_errors(report)
+        # push takes the plan as it is made: the first copy goes out before the last one is rendered
+        sending = (a for a in actions if a.sends or a.action == "refused")
+        with Ledger(config.paths.state) as ledger, progress_bar(options, "pushing") as progress:
+            result = deliver(sending, config, ledger, os.environ, progress=progress)
+    for outcome in result.outcomes:
+        a = outcome.action
+        if outcome.ok and not options.quiet:
+            click.echo(f"{a.action}d {a.article} -> {a.endpoint}: {outcome.detail}")
+        elif not outcome.ok:
+            hint = f" (hint: {outcome.hint})" if outcome.hint else ""
+            click.echo(f"syndicate: {a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}", err=True)
+    return ExitStatus.OK if report.ok and not result.failures else ExitStatus.FAILURE
+
+
+@cli.command()
+@format_option("text: silent unless -v or a problem; json: one summary object (README lists its keys).")
+@click.option("--now", "now_text", hidden=True, help="Pretend it is this ISO datetime (tests).")
+@click.pass_obj
+def run(options: Options, output_format: str, now_text: str | None) -> ExitStatus:
+    """The cron entry point: lock, validate, feeds, push, notify hubs.
+
+    Silent on success (cron mails whatever is printed); -v prints a summary;
+    problems print a short report and exit 1. A second run while one holds
+    the lock exits 75 at once. Unchanged articles are not read again: a run
+    with nothing to do costs one stat per file. Failed deliveries are retried
+    when their time comes, up to [run] max_attempts; endpoints with a
+    `schedule` are pushed only when a scheduled time has passed.
+
+    \b
+    Examples:
+      syndicate run
+      syndicate -v run
+      syndicate run --format json >> /var/log/syndicate.jsonl
+    \b
+    crontab (syndicate cron prints one for this config):
+      */10 * * * *  syndicate --config /srv/site/syndicate.toml run
+
+    Exit status: 0 done (or nothing to do); 1 a problem was reported (an
+    article with errors, a failed delivery or hub ping); 2 bad usage or
+    config; 75 another run holds the lock (nothing done).
+    """
+    import datetime as dt
+    import os
+
+    from syndicate.incremental import config_known
+    from syndicate.run import run as run_once
+
+    try:
+        config = options.config(trusted=config_known)
+        now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
+        result = run_once(config, now, os.environ)
+    except SyndicateError as e:
+        if output_format == "json":  # a log collector gets its line for a run that could not start too
+            click.echo(json.dumps(reports.run_error_summary(e), ensure_ascii=False, sort_keys=True))
+        raise
+    summary = reports.run_summary(result)
+    if output_format == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, sort_keys=True))
+    else:
+        if options.verbose:
+            click.echo(reports.run_summary_line(summary), err=True)
+        if not result.ok:
+            click.echo("syndicate run: problems:", err=True)
+            for line in result.problems():
+                click.echo(f"  {line}", err=True)
+    return ExitStatus.OK if result.ok else ExitStatus.FAILURE
+
+
+@cli.command()
+@click.option("--failed", "only_failed", is_flag=True, help="Only deliveries that failed (or are still pending).")
+@click.option("--endpoint", metavar="NAME", help="Only this endpoint.")
+@format_option("text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, ...).")
+@click.pass_obj
+def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str) -> ExitStatus:
+    """Show the ledger: each article x endpoint, state, remote URL, last error, when.
+
+    States: delivered, pending (in flight, or interrupted), failed (with its
+    next attempt, if any), refused (the licence's reason), retracted.
+    Before the first push or run there is no ledger: status says so, and
+    makes none.
+
+    \b
+    Examples:
+      syndicate status
+      syndicate status --failed
+      syndicate status --endpoint partner --format json
+
+    Exit status: 0 shown (also when no delivery matches); 2 bad usage or
+    config (an endpoint neither configured nor in the ledger).
+    """
+    config = options.config()
+    from syndicate.ledger import recorded
+
+    rows_kept = recorded(config.paths.state)
+    every = rows_kept or []
+    if endpoint is not None and all(r.endpoint != endpoint for r in every):
+        config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its rows)
+    rows = [
+        r for r in every if endpoint in (None, r.endpoint) and (not only_failed or r.state in ("failed", "pending"))
+    ]
+    if output_format == "json":
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        return ExitStatus.OK
+    if rows_kept is None:
+        click.echo(f"no deliveries recorded yet: no ledger at {display_path(config.paths.state)}", err=True)
+        return ExitStatus.OK
+    if not rows:
+        click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
+        return ExitStatus.OK
+    click.echo(reports.status_table(rows), nl=False)
+    return ExitStatus.OK
+
+
+@cli.command()
+@click.argument("article", required=False)
+@click.option("--all", "everything", is_flag=True, help="Every failed delivery.")
+@click.pass_obj
+def retry(options: Options, article: str | None, everything: bool) -> ExitStatus:
+    """Re-queue failed deliveries so that the next run (or push) tries them now.
+
+    Resets their attempts, so a delivery that run gave up on is tried again.
+    While a run or push holds the lock, exits 75 and changes nothing.
+
+    \b
+    Examples:
+      syndicate retry turkey-agreed-to-buy-russias-s-400
+      syndicate retry --all
+
+    Exit status: 0 re-queued (or nothing failed); 2 bad usage or config (an
+    article with no delivery recorded); 75 a run or push holds the lock.
+    """
+    import datetime as dt
+
+    from syndicate.ledger import Ledger
+    from syndicate.lock import run_lock
+
+    if bool(article) == everything:
+        raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
+    config = options.config()
+    # one writer of delivery rows at a time: mid-run, a re-queue would race the rows the run is recording
+    with run_lock(config.paths.state, "wait for it to finish, then retry again"), Ledger(config.paths.state) as ledger:
+        if article is not None:
+            recorded = {r.article for r in ledger.all()}
+            if article not in recorded:
+                raise UsageError(
+                    f"no delivery of {article!r} is recorded",
+                    did_you_mean(article, recorded) + "give an article's slug, as `syndicate status` lists them",
+                )
+        count = ledger.requeue(article)
+        ledger.set_state({"next_wakeup": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    if not options.quiet:
+        click.echo(f"{reports.plural(count, 'delivery', 'deliveries')} re-queued", err=True)
+    return ExitStatus.OK
+
+
+@cli.command()
+@click.option("--every", default=10, show_default=True, help="Minutes between runs.")
+@click.pass_obj
+def cron(options: Options, every: int) -> ExitStatus:
+    """Print a crontab line, and a systemd service and timer, that run this config.
+
+    \b
+    Examples:
+      syndicate cron >> my-crontab
+      syndicate --config /srv/site/syndicate.toml cron --every 5
+
+    Exit status: 0 printed; 2 bad usage or config.
+    """
+    import shutil
+
+    config = options.config()
+    if not 1 <= every <= 59:
+        raise UsageError(f"--every {every}: give minutes from 1 to 59", "e.g. --every 10")
+    script = Path(sys.argv[0])
+    program = str(script.resolve()) if script.name == "syndicate" and script.is_file() else None
+    program = program or shutil.which("syndicate") or f"{sys.executable} -m syndicate"
+    click.echo(reports.cron_text(f"{program} --config {config.path} run", config, every))
+    return ExitStatus.OK

@@ -13,7 +13,6 @@ from syndicate.findings import Finding, Severity, ValidationReport
 from syndicate.noop import NOTHING_CHANGED
 
 if TYPE_CHECKING:
-    from syndicate.config import Config
     from syndicate.errors import SyndicateError
     from syndicate.ledger import Delivery
     from syndicate.licenses import LicenseProfile
@@ -141,28 +140,3 @@ def status_table(rows: Sequence[Delivery]) -> str:
     return "".join(
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
     )
-
-
-def cron_text(command: str, config: Config, every: int) -> str:
-    return f"""# crontab (crontab -e): every {every} minutes; cron mails what a run prints (only problems)
-*/{every} * * * *  {command}
-
-# systemd: /etc/systemd/system/syndicate.service
-[Unit]
-Description=syndicate run for {config.site.title}
-
-[Service]
-Type=oneshot
-WorkingDirectory={config.root}
-ExecStart={command}
-
-# systemd: /etc/systemd/system/syndicate.timer  (then: systemctl enable --now syndicate.timer)
-[Unit]
-Description=syndicate run every {every} minutes
-
-[Timer]
-OnCalendar=*:0/{every}
-Persistent=true
-
-[Install]
-WantedBy=timers.target"""

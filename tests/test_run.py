@@ -323,6 +323,43 @@ def test_cron_prints_crontab_and_systemd_units(site: Path, run_cli: Any) -> None
     assert result.status == 0
     assert "*/5 * * * *  " in result.out and f"--config {site.resolve() / 'syndicate.toml'} run" in result.out
     assert "OnCalendar=*:0/5" in result.out and "[Install]\nWantedBy=timers.target" in result.out
+    assert "SuccessExitStatus=75" in result.out  # a run that found the lock held did nothing: no failure
+    assert "/etc/systemd/system/syndicate-site.service" in result.out  # named after the site's folder
+    assert "EnvironmentFile" not in result.out  # no endpoint reads a secret
+
+
+def test_cron_lines_work_for_a_site_whose_path_has_spaces_and_percent_signs(
+    site: Path, run_cli: Any, tmp_path: Path
+) -> None:
+    odd = tmp_path / "my site%x"
+    site.rename(odd)
+    config = odd / "syndicate.toml"
+    config.write_text(
+        config.read_text() + '\n[[endpoints]]\nname = "hook"\ntype = "webhook"\nchannel = "community-web"\n'
+        'url = "https://hooks.example.org/x"\nsecret_env = "HOOK_SECRET"\n'
+    )
+    text = run_cli("--config", str(config), "cron").out
+    line = next(row for row in text.splitlines() if row.startswith("*/10 * * * *  "))
+    command = line.removeprefix("*/10 * * * *  ").replace("\\%", "%")  # as cron hands it to /bin/sh
+    checked = subprocess.run(
+        ["/bin/sh", "-c", command.removesuffix(" run") + " licenses"], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr  # the config was found, whole
+    assert "HOOK_SECRET" in text and "EnvironmentFile=/etc/syndicate/syndicate-my-site-x.env" in text
+    assert f'--config "{odd}/syndicate.toml"'.replace("%", "%%") in text  # systemd: quoted, % doubled
+    analyze = shutil.which("systemd-analyze")
+    if analyze is not None:  # (on the machines that have it: the unit as systemd reads it)
+        unit = text[text.index("[Unit]") : text.index("# systemd:", text.index("[Unit]"))]
+        unit = unit.replace("EnvironmentFile=", "EnvironmentFile=-")  # (the file is the admin's to write)
+        (tmp_path / "syndicate-my-site-x.service").write_text(unit)
+        done = subprocess.run(
+            [analyze, "verify", "--man=no", str(tmp_path / "syndicate-my-site-x.service")],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"},
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_progress_bar_on_a_terminal_only(site: Path) -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -296,13 +294,10 @@ def cron(options: Options, every: int) -> ExitStatus:
 
     Exit status: 0 printed; 2 bad usage or config.
     """
-    import shutil
+    from syndicate.schedules import cron_text, syndicate_program
 
     config = options.config()
     if not 1 <= every <= 59:
         raise UsageError(f"--every {every}: give minutes from 1 to 59", "e.g. --every 10")
-    script = Path(sys.argv[0])
-    program = str(script.resolve()) if script.name == "syndicate" and script.is_file() else None
-    program = program or shutil.which("syndicate") or f"{sys.executable} -m syndicate"
-    click.echo(reports.cron_text(f"{program} --config {config.path} run", config, every))
+    click.echo(cron_text(syndicate_program(), config, every))
     return ExitStatus.OK

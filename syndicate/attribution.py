@@ -18,7 +18,7 @@ import unicodedata
 from typing import Any
 
 from syndicate.body_links import bad_links
-from syndicate.findings import Code
+from syndicate.findings import Code, Severity
 from syndicate.front_matter import ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry
 from syndicate.schemas import did_you_mean
@@ -109,6 +109,7 @@ def check_attribution(article: ParsedArticle, profile: LicenseProfile | None, to
     data = article.data or {}
     _check_body_links(article)
     _check_copyright_year(article, data, today)
+    _check_updated(article, data)
     _check_original(article, data)
     if profile is not None and profile.requires("no-derivatives"):
         _check_body_hash(article, data, profile)
@@ -145,6 +146,28 @@ def _check_copyright_year(article: ParsedArticle, data: dict[str, Any], today: d
             f"the year of first publication, between 1800 and {today.year + 1}",
             "/copyright/year",
         )
+
+
+def _check_updated(article: ParsedArticle, data: dict[str, Any]) -> None:
+    """A warning: `updated` before `published` says the article changed before it appeared;
+    feeds and copies take `published` for both, so the editor should know which is wrong."""
+    from syndicate.article import parse_timestamp
+
+    published, updated = data.get("published"), data.get("updated")
+    if {"/published", "/updated"} & article.reported or not (isinstance(published, str) and isinstance(updated, str)):
+        return
+    try:
+        if parse_timestamp(updated) >= parse_timestamp(published):
+            return
+    except ValueError:
+        return  # (the schema says what is wrong with the form)
+    article.add(
+        Code.UPDATED_BEFORE_PUBLISHED,
+        f"updated {updated} is before published {published}",
+        "updated is when the article last changed: fix whichever date is wrong (feeds show published for both)",
+        "/updated",
+        severity=Severity.WARNING,
+    )
 
 
 def _check_original(article: ParsedArticle, data: dict[str, Any]) -> None:

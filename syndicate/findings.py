@@ -119,6 +119,7 @@ class Code:
     PLACEHOLDER_LINK = "placeholder-link"
     RELATIVE_LINK = "relative-link"
     IMPLAUSIBLE_YEAR = "implausible-year"
+    UPDATED_BEFORE_PUBLISHED = "updated-before-published"
     MISSING_ORIGINAL = "missing-original"
     MISSING_BODY_HASH = "missing-body-hash"
     BODY_CHANGED = "body-changed"

@@ -156,7 +156,7 @@ def _join(text: str, kept: list[Block]) -> str:
 def _read_paragraph(block: Block, footer: Footer) -> None:
     has_image = any(link.image for link in links(block.text))
     for line in block.text.splitlines():
-        if notice := read_notice(line):
+        if notice := read_notice(line) or _notice_after_a_sentence(line):
             notice = replace(notice, image_credit=notice.image_credit or has_image)
             (footer.site_notices if notice.site_wide or notice.image_credit else footer.notices).append(notice)
         for pattern, first in ((FIRST, True), (VIA, False)):
@@ -174,6 +174,18 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
         footer.terms.append(Terms("public-domain", text, "a public-domain statement", block.text))
     elif states_permission(block.text) and not read_notice(block.text):
         footer.terms.append(Terms("custom", text, "republication terms in the text's own words", block.text))
+
+
+#: a sentence that starts a notice inside a line ("... licensed under CC BY 4.0. © 2026 The Courier.")
+_NOTICE_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=©|\(c\)|copyright\b)", re.IGNORECASE)
+
+
+def _notice_after_a_sentence(line: str) -> Notice | None:
+    """A notice that follows another sentence on its line: a footer often puts it after the licence."""
+    for match in _NOTICE_SENTENCE.finditer(line):
+        if notice := read_notice(line[match.end() :]):
+            return notice
+    return None
 
 
 def _named(rest: str, said: str) -> Publisher | None:

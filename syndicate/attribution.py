@@ -17,6 +17,7 @@ import re
 import unicodedata
 from typing import Any
 
+from syndicate.article import parse_timestamp
 from syndicate.body_links import bad_links
 from syndicate.findings import Code, Severity
 from syndicate.front_matter import ParsedArticle
@@ -151,8 +152,6 @@ def _check_copyright_year(article: ParsedArticle, data: dict[str, Any], today: d
 def _check_updated(article: ParsedArticle, data: dict[str, Any]) -> None:
     """A warning: `updated` before `published` says the article changed before it appeared;
     feeds and copies take `published` for both, so the editor should know which is wrong."""
-    from syndicate.article import parse_timestamp
-
     published, updated = data.get("published"), data.get("updated")
     if {"/published", "/updated"} & article.reported or not (isinstance(published, str) and isinstance(updated, str)):
         return

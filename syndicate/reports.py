@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from syndicate.licenses import LicenseProfile
     from syndicate.plan import PlannedAction
     from syndicate.run import RunResult
+    from syndicate.websub import HubPing
 
 
 def finding_line(finding: Finding) -> str:
@@ -140,3 +141,15 @@ def status_table(rows: Sequence[Delivery]) -> str:
     return "".join(
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
     )
+
+
+def ping_problems(failed: Sequence[HubPing]) -> list[str]:
+    """One line per hub and cause, not per feed: a hub that is down failed for every feed at once."""
+    topics: dict[tuple[str, str], list[str]] = {}
+    for ping in failed:
+        topics.setdefault((ping.hub, ping.detail), []).append(ping.topic)
+    lines = []
+    for (hub, detail), told in topics.items():
+        more = f" and {plural(len(told) - 1, 'more feed')}" if len(told) > 1 else ""
+        lines.append(f"hub {hub} was not told about {told[0]}{more}: {detail}")
+    return lines

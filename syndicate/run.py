@@ -19,7 +19,7 @@ from syndicate.incremental import nothing_to_do, site_paths
 from syndicate.ledger import Ledger
 from syndicate.lock import run_lock
 from syndicate.noop import config_digest
-from syndicate.reports import finding_line
+from syndicate.reports import finding_line, ping_problems
 
 if TYPE_CHECKING:
     from syndicate.feeds import FeedsResult
@@ -36,8 +36,6 @@ class RunResult:
     #: on a no-op run: the problems the last working run found, which still stand
     standing: list[str] = field(default_factory=list)
     report: ValidationReport | None = None
-    #: the config's run.max_attempts, for the report
-    max_attempts: int = 0
     feeds: FeedsResult | None = None
     plan: list[PlannedAction] = field(default_factory=list)
     push: PushResult | None = None
@@ -77,13 +75,8 @@ class RunResult:
             a = outcome.action
             hint = f" (hint: {outcome.hint})" if outcome.hint else ""
             lines.append(f"{a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}")
-        if self.hub_failures or self.hubs_given_up:
-            from syndicate.websub import ping_problems
-
-            lines += [f"{line} (a later run tries again)" for line in ping_problems(self.hub_failures)]
-            lines += [
-                f"{line} (tried {self.max_attempts} times: given up)" for line in ping_problems(self.hubs_given_up)
-            ]
+        lines += [f"{line} (a later run tries again)" for line in ping_problems(self.hub_failures)]
+        lines += [f"{line} (run.max_attempts tries made: given up)" for line in ping_problems(self.hubs_given_up)]
         return lines
 
 
@@ -127,7 +120,7 @@ def _work(
     # until this run finishes, the next one must not take the last run's work as done
     ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
     site = load_site_cached(config, ledger, now.date())
-    result = RunResult(report=site.report, max_attempts=config.run.max_attempts)
+    result = RunResult(report=site.report)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
     result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now, known=known_feeds)
     ledger.set_state({"feed_marks": json.dumps(result.feeds.marks, sort_keys=True)})
@@ -187,22 +180,22 @@ def _tell_hubs(config: Config, ledger: Ledger, result: RunResult, now: dt.dateti
     it failed, up to run.max_attempts tries; reported when it first fails and when it is given
     up. Returns when the next try is due, if one is."""
     from syndicate.publish import RETRY_DELAY
-    from syndicate.websub import notify_hubs
+    from syndicate.websub import ping_hubs
 
     assert result.feeds is not None
     hubs = config.feeds.hubs
     pending: dict[tuple[str, str], tuple[int, str]] = {}
-    for hub, topic, attempts, *due in json.loads(ledger.get_state(HUBS_PENDING) or "[]"):
+    for hub, topic, attempts, due in json.loads(ledger.get_state(HUBS_PENDING) or "[]"):
         if hub in hubs:
-            pending[hub, topic] = (attempts, due[0] if due else "")  # (no due time: kept by an older version)
+            pending[hub, topic] = (attempts, due)
     # a ping still waiting for its time covers any change of its feed meanwhile: the hub reads
     # the feed when told, whatever changed before
-    waiting = {k for k, (_, due) in pending.items() if due and dt.datetime.fromisoformat(due) > now}
-    pairs = [(hub, topic) for hub in hubs for topic in result.feeds.changed_topics(config)]
-    pairs = list(dict.fromkeys([k for k in pairs if k not in waiting] + [k for k in pending if k not in waiting]))
+    waiting = {k for k, (_, due) in pending.items() if dt.datetime.fromisoformat(due) > now}
+    changed = [(hub, topic) for hub in hubs for topic in result.feeds.changed_topics(config)]
+    pairs = [key for key in changed + list(pending) if key not in waiting]
     still = {k: pending[k] for k in waiting}
     retry_at = (now + RETRY_DELAY).isoformat(timespec="seconds")
-    for ping in notify_hubs((), (), again=pairs):
+    for ping in ping_hubs(pairs):
         key = (ping.hub, ping.topic)
         if ping.ok:
             continue

@@ -7,7 +7,7 @@ notifies no hub. Each hub gets one POST per changed feed
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,15 +29,13 @@ class HubPing:
     detail: str
 
 
-def notify_hubs(
-    hubs: Sequence[str],
-    topics: Sequence[str],
-    session: requests.Session | None = None,
-    again: Iterable[tuple[str, str]] = (),
-) -> list[HubPing]:
-    """Announce each changed feed URL to each hub, and the (hub, topic) pings in `again` (ones
-    that failed before); failures are returned, never raised."""
-    pairs = list(dict.fromkeys([(hub, topic) for hub in hubs for topic in topics] + list(again)))
+def notify_hubs(hubs: Sequence[str], topics: Sequence[str], session: requests.Session | None = None) -> list[HubPing]:
+    """Announce each changed feed URL to each hub; failures are returned, never raised."""
+    return ping_hubs([(hub, topic) for hub in hubs for topic in topics], session)
+
+
+def ping_hubs(pairs: Sequence[tuple[str, str]], session: requests.Session | None = None) -> list[HubPing]:
+    """Send each (hub, feed URL) ping once; failures are returned, never raised."""
     pings: list[HubPing] = []
     if not pairs:
         return pings
@@ -45,7 +43,7 @@ def notify_hubs(
 
     http = session or requests.Session()
     http.headers["User-Agent"] = USER_AGENT
-    for hub, topic in pairs:
+    for hub, topic in dict.fromkeys(pairs):
         try:
             response = http.post(hub, data={"hub.mode": "publish", "hub.url": topic}, timeout=TIMEOUT)
         except requests.RequestException as e:
@@ -55,15 +53,3 @@ def notify_hubs(
         detail = f"HTTP {response.status_code}" + ("" if ok else f": {response.text[:200].strip()}")
         pings.append(HubPing(hub, topic, ok, detail))
     return pings
-
-
-def ping_problems(failed: Sequence[HubPing]) -> list[str]:
-    """One line per hub and cause, not per feed: a hub that is down failed for every feed at once."""
-    topics: dict[tuple[str, str], list[str]] = {}
-    for ping in failed:
-        topics.setdefault((ping.hub, ping.detail), []).append(ping.topic)
-    lines = []
-    for (hub, detail), told in topics.items():
-        more = f" and {len(told) - 1} more feed{'s' if len(told) > 2 else ''}" if len(told) > 1 else ""
-        lines.append(f"hub {hub} was not told about {told[0]}{more}: {detail}")
-    return lines

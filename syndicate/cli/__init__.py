@@ -252,7 +252,7 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
 
     from syndicate.feeds import generate_feeds
     from syndicate.validate import load_site
-    from syndicate.websub import notify_hubs, ping_problems
+    from syndicate.websub import notify_hubs
 
     config = options.config()
     site = load_site(config)
@@ -272,7 +272,7 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
             err=True,
         )
     failed_pings = [p for p in notify_hubs(config.feeds.hubs, result.changed_topics(config)) if not p.ok]
-    for line in ping_problems(failed_pings):
+    for line in reports.ping_problems(failed_pings):
         click.echo(f"syndicate: {line}", err=True)
     return ExitStatus.OK if site.report.ok and not failed_pings else ExitStatus.FAILURE
 

@@ -22,8 +22,6 @@ from syndicate.parallel import check_files
 from syndicate.rights import decide, permission_request
 from syndicate.schemas import schema_problems
 
-ARTICLE_SUFFIXES = (".md", ".markdown")
-
 
 def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     """The article files named by `paths` (folders are searched for *.md and *.markdown).
@@ -260,9 +258,7 @@ def site_content(
     for path, item in zip(files, parsed, strict=True):
         if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):
             slug = item.data.get("slug") if item.data else None
-            named = slug if isinstance(slug, str) else path.stem
-            if named not in invalid:  # (the files of a shared slug are all invalid: one plan row for them)
-                invalid.append(named)
+            invalid.append(slug if isinstance(slug, str) else path.stem)
             if not isinstance(slug, str):
                 unnamed.append(item.path)
             continue
@@ -270,4 +266,5 @@ def site_content(
             drafts.append(str(item.data.get("slug", path.stem)))
         else:
             articles.append(Article.from_data(path, item.data, item.body, item.front_matter_digest))
-    return SiteContent(report, articles, drafts, checks, invalid, unnamed)
+    # (the files of a shared slug are all invalid: one plan row for them)
+    return SiteContent(report, articles, drafts, checks, list(dict.fromkeys(invalid)), unnamed)

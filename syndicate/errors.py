@@ -87,6 +87,12 @@ def os_reason(error: OSError, path: os.PathLike[str] | str | None = None) -> str
     return f"{error.strerror}: {shown}"
 
 
+class WriteError(UsageError):
+    """A file could not be written: a file stands where its folder should be, or the folder
+    may not be written. Writers that deliver turn it into a DeliveryError; for the rest it is
+    the configuration's folder that is wrong (exit 2)."""
+
+
 class NoArticlesError(UsageError):
     """The content folder holds no article file: a run would take every article as deleted.
 

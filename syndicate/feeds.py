@@ -32,10 +32,10 @@ from urllib.parse import urlsplit
 from syndicate import __version__
 from syndicate.article import Article
 from syndicate.config import Config
-from syndicate.errors import os_reason
+from syndicate.errors import WriteError, os_reason
 from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
 from syndicate.feed_xml import EPOCH, FeedPage, atom_document, rss_document
-from syndicate.files import WriteError, atomic_write, contained
+from syndicate.files import atomic_write, contained
 from syndicate.licenses import LicenseProfile
 from syndicate.parallel import fork_map
 from syndicate.render import front_matter_digest, render_copy

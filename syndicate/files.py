@@ -6,14 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from syndicate.errors import UsageError, os_reason
-
-
-class WriteError(UsageError):
-    """A file could not be written: a file stands where its folder should be, or the folder
-    may not be written. Writers that deliver turn it into a DeliveryError; for the rest it is
-    the configuration's folder that is wrong (exit 2)."""
-
+from syndicate.errors import UsageError, WriteError, os_reason
 
 #: what to check, for a writer that knows no better (feeds name paths.feeds)
 WRITE_HINT = "check that the folder is a folder and that syndicate may write in it"

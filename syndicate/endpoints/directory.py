@@ -14,8 +14,8 @@ import frontmatter
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
-from syndicate.errors import DeliveryError, UsageError
-from syndicate.files import WriteError, atomic_write, contained
+from syndicate.errors import DeliveryError, UsageError, WriteError
+from syndicate.files import atomic_write, contained
 
 #: a copy that cannot be written
 WRITE_HINT = "check the endpoint's path in syndicate.toml, and that syndicate may write in that folder"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -229,7 +230,11 @@ class WrittenEntries:
     """The entries of one build, each written once per format: an entry that several documents
     show (its archive page, up to five tag feeds) is kept from its first use to its last, within
     `budget` bytes; the others are written and let go. `uses` are the (index, atom) of every
-    entry every document will ask for, in any order."""
+    entry every document will ask for, in any order.
+
+    The counts hold only in the process that made them: a forked worker builds some of the
+    documents, so it would keep entries whose other uses are another worker's; there each use
+    is written and nothing is kept."""
 
     def __init__(
         self, entries: Sequence[FeedEntry], uses: Iterable[tuple[int, bool]], budget: int = KEEP_BYTES
@@ -239,9 +244,13 @@ class WrittenEntries:
         self._left = {use: count for use, count in Counter(uses).items() if count > 1}
         self._kept: dict[tuple[int, bool], tuple[dt.datetime, bytes]] = {}
         self._room = budget
+        self._pid = os.getpid()
 
     def get(self, index: int, atom: bool) -> tuple[dt.datetime, bytes]:
         """Entry `index`'s updated date, and its Atom entry (else RSS item)."""
+        if os.getpid() != self._pid:
+            entry = self._entries[index]
+            return entry.updated, atom_entry(entry) if atom else rss_item(entry)
         key = (index, atom)
         left = self._left.pop(key, 1) - 1
         if left > 0:

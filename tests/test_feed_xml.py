@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from syndicate import feed_xml
 from syndicate.article import Author
 from syndicate.errors import DependencyError
-from syndicate.feed_entries import WrittenEntries, atom_entry, rss_item
+from syndicate.feed_entries import KEEP_BYTES, WrittenEntries, atom_entry, rss_item
 from syndicate.feed_xml import FeedEntry, FeedPage, SourceInfo
 from tests import feed_reference
 from tests.conftest import DEMO
@@ -291,3 +291,14 @@ class Made(list[FeedEntry]):
     def __getitem__(self, index: Any) -> Any:
         self.asked += 1
         return super().__getitem__(index)
+
+
+def test_written_entries_keep_nothing_in_a_forked_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker builds only some documents: the parent's use counts would keep its entries forever."""
+    made = Made(dataclasses.replace(PLAIN, id=f"tag:x.example,2026:{i}") for i in range(3))
+    uses = [(i, True) for i in range(3)] * 2  # each entry in two documents
+    written = WrittenEntries(made, uses)
+    monkeypatch.setattr("syndicate.feed_entries.os.getpid", lambda: -1)  # as in a forked child
+    for index in range(3):  # this worker's one document
+        assert written.get(index, True)[1] == atom_entry(list(made)[index])
+    assert written._kept == {} and written._room == KEEP_BYTES

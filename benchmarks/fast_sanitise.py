@@ -108,7 +108,7 @@ def measure(articles: Sequence[Article], rounds: int) -> None:
 
     def copies(fast: bool) -> Callable[[], None]:
         def work() -> None:
-            with mock.patch.object(render, "fast_sanitise", fast_sanitise if fast else _no_fast_path):
+            with mock.patch.object(render.sanitise_fast, "fast_sanitise", fast_sanitise if fast else _no_fast_path):
                 for front_matter, body, profile in articles:
                     render.render_copy_uncached(front_matter, body, profile)
 

@@ -20,9 +20,7 @@ from pathlib import Path
 from syndicate import yaml_fast, yaml_walk
 from syndicate.findings import Code
 from syndicate.parsed_article import ParsedArticle as ParsedArticle  # (re-exported: what callers import)
-from syndicate.parsed_article import escape_pointer_part as escape_pointer_part
 from syndicate.yaml_walk import MAX_DEPTH as MAX_DEPTH
-from syndicate.yaml_walk import MAX_NODES as MAX_NODES
 
 #: an article is text: a few hundred KB at most. Larger files are refused from their size alone
 #: (syndicate.toml: [limits] max_article_bytes).

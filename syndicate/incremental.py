@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syndicate import compression, noop
+from syndicate import noop
 from syndicate.config import Config
 from syndicate.content_folder import lost_error
 from syndicate.findings import Code, Finding, Severity
@@ -87,8 +87,8 @@ def _load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCon
     checks = Checks.for_config(config, today)
     stats = scan_content(config.paths.content)
     # never taken as "every article was deleted": nothing is stored, retracted or written (links to
-    # nowhere, noop.scan's (0, -1), do not count: a folder of links into an unmounted volume is lost too)
-    if all(stat == (0, -1) for stat in stats.values()):
+    # nowhere do not count: a folder of links into an unmounted volume is lost too)
+    if all(stat == noop.UNREACHABLE for stat in stats.values()):
         raise lost_error(config)
     current = fingerprint(config)
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
@@ -158,6 +158,8 @@ def _to_row(article: Any) -> bytes:
         },
         ensure_ascii=False,
     )
+    from syndicate import compression  # (zstandard: not loaded by a run that finds nothing to do)
+
     return compression.compress(
         b"\0".join([text.encode("utf-8", "surrogatepass"), article.body.encode("utf-8", "surrogatepass")])
     )
@@ -170,6 +172,8 @@ def _from_row(row: str | bytes) -> Any:
     if isinstance(row, str):
         stored = json.loads(row)
     else:
+        from syndicate import compression
+
         head, _, body = compression.decompress(row).partition(b"\0")
         stored = json.loads(head.decode("utf-8", "surrogatepass"))
         stored["body"] = body.decode("utf-8", "surrogatepass")

@@ -129,14 +129,18 @@ def article_entries(root: str) -> Generator[tuple[str, os.DirEntry[str]], None, 
             os.close(fd)
 
 
+#: scan's stat of a link to nowhere (no file has it): changes to anything else once its target appears
+UNREACHABLE = (0, -1)
+
+
 def scan(root: str) -> dict[str, tuple[int, int]]:
     """Every article file below the resolved folder `root`: path -> (mtime_ns, size)."""
     found: dict[str, tuple[int, int]] = {}
     for path, entry in article_entries(root):
         try:
             stat = entry.stat()
-        except OSError:  # a link to nowhere: changes to anything else once its target appears
-            found[path] = (0, -1)
+        except OSError:  # a link to nowhere
+            found[path] = UNREACHABLE
             continue
         found[path] = (stat.st_mtime_ns, stat.st_size)
     return found

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from syndicate.article import Author
 
 #: characters XML 1.0 forbids: removed from every text, never a crash
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: the forbidden characters left to find in UTF-8 (a surrogate does not encode; U+FFFE and U+FFFF are found apart)
 _C0 = bytes(c for c in range(32) if c not in b"\t\n\r")
 #: what a title or name shows when nothing of it is left once the characters XML forbids are gone
@@ -42,7 +42,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def xml_text(value: str) -> str:
-    return _XML_INVALID.sub("", value)
+    return XML_INVALID.sub("", value)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _as_is(value: str) -> str:
 
 
 def _compatible(value: str) -> str:
-    if _XML_INVALID.search(value):
+    if XML_INVALID.search(value):
         raise ValueError(_INCOMPATIBLE)
     return value
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from syndicate.feed_entries import XML_INVALID
 from syndicate.findings import Code, Severity
 from syndicate.parsed_article import ParsedArticle, escape_pointer_part
 from syndicate.schemas import field_name
@@ -406,13 +407,10 @@ def _normalise(value: Any, pointer: str, result: ParsedArticle) -> Any:
     return value
 
 
-#: what XML 1.0 forbids (feed_xml.xml_text removes them from every text of a feed)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _control_characters(value: str, pointer: str) -> tuple[str, str, str, str] | None:
-    """A text with characters feeds cannot carry: a warning, for the article still publishes without them."""
-    found = sorted(set(_CONTROL.findall(value)))
+    """A text with characters feeds cannot carry (feed_entries.xml_text removes them): a warning, for the
+    article still publishes without them."""
+    found = sorted(set(XML_INVALID.findall(value)))
     if not found:
         return None
     listed = ", ".join(f"U+{ord(c):04X}" for c in found[:5]) + (", ..." if len(found) > 5 else "")

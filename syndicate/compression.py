@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import threading
 import zlib
+from typing import TYPE_CHECKING
 
-import zstandard
+if TYPE_CHECKING:
+    import zstandard
 
 #: how every zstd frame starts (zlib streams start with 0x78)
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -22,6 +24,8 @@ _codecs = threading.local()
 def compress(data: bytes) -> bytes:
     compressor: zstandard.ZstdCompressor | None = getattr(_codecs, "compressor", None)
     if compressor is None:
+        import zstandard  # (first use in this thread: a run that finds nothing to do never loads it)
+
         compressor = _codecs.compressor = zstandard.ZstdCompressor(level=1)
     return compressor.compress(data)
 
@@ -32,5 +36,7 @@ def decompress(data: bytes) -> bytes:
         return zlib.decompress(data)
     decompressor: zstandard.ZstdDecompressor | None = getattr(_codecs, "decompressor", None)
     if decompressor is None:
+        import zstandard
+
         decompressor = _codecs.decompressor = zstandard.ZstdDecompressor()
     return decompressor.decompress(data)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syndicate import noop
+from syndicate import compression, noop
 from syndicate.config import Config
 from syndicate.content_folder import lost_error
 from syndicate.findings import Code, Finding, Severity
@@ -158,8 +158,6 @@ def _to_row(article: Any) -> bytes:
         },
         ensure_ascii=False,
     )
-    from syndicate import compression  # (zstandard: not loaded by a run that finds nothing to do)
-
     return compression.compress(
         b"\0".join([text.encode("utf-8", "surrogatepass"), article.body.encode("utf-8", "surrogatepass")])
     )
@@ -172,8 +170,6 @@ def _from_row(row: str | bytes) -> Any:
     if isinstance(row, str):
         stored = json.loads(row)
     else:
-        from syndicate import compression
-
         head, _, body = compression.decompress(row).partition(b"\0")
         stored = json.loads(head.decode("utf-8", "surrogatepass"))
         stored["body"] = body.decode("utf-8", "surrogatepass")

@@ -53,6 +53,11 @@ class Outcome:
     hint: str = ""
     remote: Remote | None = None
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a delivery that succeeded had to leave out (a WordPress tag the site refused)."""
+        return self.remote.warnings if self.remote else ()
+
 
 @dataclass
 class PushResult:
@@ -61,6 +66,9 @@ class PushResult:
     @property
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
+
+    def warning_lines(self) -> list[str]:
+        return [f"{o.action.article} -> {o.action.endpoint}: {w}" for o in self.outcomes for w in o.warnings]
 
 
 def backoff(attempt: int, retry_after: float | None = None) -> float:

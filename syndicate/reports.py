@@ -53,7 +53,12 @@ def run_summary(result: RunResult) -> dict[str, object]:
     if not result.noop:
         counts = dict.fromkeys(("create", "update", "delete", "unchanged", "refused", "skipped"), 0)
         for action in result.plan:
-            counts[action.action] += 1
+            if action.action not in ("create", "update", "delete"):
+                counts[action.action] += 1
+        # what was done, not what was planned: a planned create that failed is counted as failed
+        for outcome in result.push.outcomes if result.push else []:
+            if outcome.ok:
+                counts[outcome.action.action] += 1
     failed = len(result.push.failures) if result.push else 0
     report = result.report
     return {
@@ -73,6 +78,7 @@ def run_summary(result: RunResult) -> dict[str, object]:
         "plan": counts,
         "failed": failed,
         "problems": result.problems(),
+        "warnings": result.warnings(),
     }
 
 
@@ -89,6 +95,7 @@ def run_error_summary(error: SyndicateError) -> dict[str, object]:
         "plan": None,
         "failed": 0,
         "problems": [error.message],
+        "warnings": [],
         "error": {"message": error.message, "hint": error.hint, "exit_status": int(error.exit_status)},
     }
 

@@ -66,6 +66,10 @@ class RunResult:
         errors = [finding_line(f) for f in (self.report.errors if self.report else [])]
         return errors + [f"{a.article} -> {a.endpoint}: {a.reason}" for a in self.given_up]
 
+    def warnings(self) -> list[str]:
+        """Deliveries made, but not whole: said once, by the run that made them."""
+        return self.push.warning_lines() if self.push else []
+
     def problems(self) -> list[str]:
         """One line per problem, for the short report cron mails."""
         if self.noop:

@@ -563,3 +563,13 @@ def test_an_article_whose_slug_cannot_be_read_keeps_every_copy_from_retraction(s
     assert fixed.returncode == 0, fixed.stderr
     assert "0 updated, 0 deleted" in fixed.stderr
     assert copy.read_bytes() == delivered
+
+
+def test_the_summary_counts_what_was_done_not_what_was_planned(site: Path, run_cli: Any) -> None:
+    with recording_server() as hook:
+        hook.script = [200, 400]  # concurrency 1, retries 1: the first create lands, the second is refused
+        add_hook(site, hook)
+        done = run_cli("--config", str(site / "syndicate.toml"), "-v", "run", "--now", "2030-01-01T00:00:00+00:00")
+        assert done.status == 1 and len(hook.requests) == 2
+        # the folder endpoint's three creates and the webhook's one: never the failed one too
+        assert "push: 4 created, 0 updated, 0 deleted, 0 refused, 3 skipped, 1 failed" in done.err, done.err

@@ -132,6 +132,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
             result = deliver(sending, config, ledger, os.environ, progress=progress)
     for outcome in result.outcomes:
         a = outcome.action
+        for warning in outcome.warnings:
+            click.echo(f"syndicate: warning: {a.action} {a.article} -> {a.endpoint}: {warning}", err=True)
         if outcome.ok and not options.quiet:
             click.echo(f"{a.action}d {a.article} -> {a.endpoint}: {outcome.detail}")
         elif not outcome.ok:
@@ -187,6 +189,10 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     else:
         if options.verbose:
             click.echo(reports.run_summary_line(summary), err=True)
+        if result.warnings():
+            click.echo("syndicate run: warnings:", err=True)
+            for line in result.warnings():
+                click.echo(f"  {line}", err=True)
         if not result.ok:
             click.echo("syndicate run: problems:", err=True)
             for line in result.problems():

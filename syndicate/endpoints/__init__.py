@@ -12,7 +12,7 @@ raise syndicate.errors.DeliveryError (transient or not).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Remote:
-    """A copy at an endpoint: its id there and its address."""
+    """A copy at an endpoint: its id there and its address, and what the endpoint had to leave out."""
 
     id: str
     url: str
+    #: delivered all the same, but not whole (a WordPress tag the site refused)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
 class Endpoint(Protocol):

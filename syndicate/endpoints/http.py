@@ -53,10 +53,13 @@ class StatusError(DeliveryError):
         code: str = "",
         transient: bool = False,
         retry_after: float | None = None,
+        term_id: int | None = None,
     ) -> None:
         super().__init__(message, hint, transient=transient, retry_after=retry_after)
         self.status = status
         self.code = code
+        #: the existing term's id that WordPress gives with a `term_exists` answer
+        self.term_id = term_id
 
 
 def make_session(url: str) -> requests.Session:
@@ -187,7 +190,9 @@ def request(
         raise StatusError(
             f"{where}: the copy is too large for the server: {detail}", "raise the server's body size limit", status
         )
-    raise StatusError(f"{where}: {detail}", "the server refused the copy; see its message", status, code)
+    raise StatusError(
+        f"{where}: {detail}", "the server refused the copy; see its message", status, code, term_id=_term_id(response)
+    )
 
 
 class _Incomplete(Exception):
@@ -250,6 +255,17 @@ def _page_words(page: str, limit: int = 150) -> str:
         text = re.sub(r"<[^>]*>", " ", text)
     words = " ".join(html.unescape(text).split())
     return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def _term_id(response: requests.Response) -> int | None:
+    """`data.term_id` of a WordPress error answer (`term_exists` carries the existing term's id)."""
+    try:
+        data = json_body(response)
+    except ValueError:
+        return None
+    details = data.get("data") if isinstance(data, dict) else None
+    term_id = details.get("term_id") if isinstance(details, dict) else None
+    return term_id if isinstance(term_id, int) and not isinstance(term_id, bool) and term_id > 0 else None
 
 
 def _server_message(response: requests.Response, secrets: Iterable[str] = ()) -> tuple[str, str]:

@@ -6,7 +6,10 @@
   the copy's slug, updated in place, and on retraction trashed (or deleted for
   good with `delete = "force"`).
 - The article's tags become WordPress tags and its regions categories,
-  matched by name or created.
+  matched by name or created (a name WordPress keeps escaped, such as
+  'Middle East & North Africa', is found by the id its `term_exists` answer
+  gives). A term WordPress refuses is left off the post with a warning: a
+  correction must reach the partner whatever its tags say.
 - Core WordPress has no field for a byline or a link to the original: both are
   in the content's attribution block.
 - After a crash, a copy is looked up by its slug before it is created again;
@@ -27,7 +30,7 @@ import base64
 import html
 import ipaddress
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +42,9 @@ from syndicate.errors import ConfigError, DeliveryError
 
 #: every status a post can have except trash, for lookups (needs an authenticated user)
 _LIVE_STATUSES = "publish,future,draft,pending,private"
+#: WordPress keeps at most 200 characters of a term's name (a longer one fails with a database error)
+TERM_NAME_LIMIT = 200
+_TERM_KIND = {"tags": "tag", "categories": "category"}
 
 
 class WordPressEndpoint:
@@ -125,11 +131,13 @@ class WordPressEndpoint:
             found = self.find(copy.slug, key)
             if found is not None:
                 return self.update(found, copy, key)
-        return self._remote(self._call("POST", "/wp/v2/posts", json=self._payload(copy)))
+        payload, warnings = self._payload(copy)
+        return self._remote(self._call("POST", "/wp/v2/posts", json=payload), warnings)
 
     def update(self, remote: Remote, copy: Copy, key: str) -> Remote:
+        payload, warnings = self._payload(copy)
         try:
-            return self._remote(self._call("POST", f"/wp/v2/posts/{_post_id(remote)}", json=self._payload(copy)))
+            return self._remote(self._call("POST", f"/wp/v2/posts/{_post_id(remote)}", json=payload), warnings)
         except StatusError as e:
             if e.status in (404, 410):  # deleted at the site: deliver it again
                 return self.create(copy, key)
@@ -153,19 +161,42 @@ class WordPressEndpoint:
 
     # -- content and terms ---------------------------------------------------------------
 
-    def _payload(self, copy: Copy) -> dict[str, Any]:
-        return {
+    def _payload(self, copy: Copy) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The post as the REST API takes it, and warnings about terms left off it."""
+        warnings: list[str] = []
+        payload = {
             "title": html.escape(copy.title, quote=False),
             "slug": copy.slug,
             "status": self.status,
             "content": copy.html,
             "excerpt": html.escape(copy.summary, quote=False),
-            "tags": [self._term("tags", name) for name in copy.tags],
-            "categories": [self._term("categories", name) for name in copy.regions],
+            "tags": self._terms_of("tags", copy.tags, warnings),
+            "categories": self._terms_of("categories", copy.regions, warnings),
         }
+        return payload, tuple(warnings)
+
+    def _terms_of(self, taxonomy: str, names: Iterable[str], warnings: list[str]) -> list[int]:
+        """The ids of the named terms, each once; a term WordPress refuses is left off, never the post."""
+        ids: dict[int, None] = {}
+        for name in names:
+            try:
+                ids[self._term(taxonomy, name)] = None
+            except DeliveryError as e:
+                if e.transient and not (isinstance(e, StatusError) and e.code):
+                    raise  # the server is down or slow: the whole delivery is tried again later
+                # a refusal (no right to create categories, a name the database will not take):
+                # wrong credentials fail the post itself just after
+                warnings.append(f"the {_TERM_KIND[taxonomy]} {name!r} was left off: {e.message}")
+        return list(ids)
 
     def _term(self, taxonomy: str, name: str) -> int:
-        """The id of the tag or category called `name` (case-insensitive), created when missing."""
+        """The id of the tag or category called `name` (case-insensitive), created when missing.
+
+        WordPress keeps a name HTML-escaped ('&' as '&amp;') and without tags, so a search for
+        the name as written may miss a term that exists; creating it then answers `term_exists`
+        with the existing term's id.
+        """
+        name = name[:TERM_NAME_LIMIT]
         cache_key = (taxonomy, name.casefold())
         with self._lock:
             if cache_key in self._terms:
@@ -178,14 +209,16 @@ class WordPressEndpoint:
         except StatusError as e:
             if e.code != "term_exists":
                 raise
+            if e.term_id is not None:
+                return self._remember(cache_key, e.term_id)
             return self._term_after_race(taxonomy, name, cache_key)
-        return self._remember(cache_key, self._id(created, taxonomy[:-1]))
+        return self._remember(cache_key, self._id(created, _TERM_KIND[taxonomy]))
 
     def _find_term(self, taxonomy: str, name: str) -> int | None:
         found = self._call("GET", f"/wp/v2/{taxonomy}", params={"search": name, "per_page": 100})
         for term in found if isinstance(found, list) else []:
             if isinstance(term, dict) and html.unescape(str(term.get("name", ""))).casefold() == name.casefold():
-                return self._id(term, taxonomy[:-1])
+                return self._id(term, _TERM_KIND[taxonomy])
         return None
 
     def _term_after_race(self, taxonomy: str, name: str, cache_key: tuple[str, str]) -> int:
@@ -193,7 +226,10 @@ class WordPressEndpoint:
         found = self._find_term(taxonomy, name)
         if found is not None:
             return self._remember(cache_key, found)
-        raise DeliveryError(f"endpoint {self.name!r}: cannot find or create the {taxonomy[:-1]} {name!r}")
+        raise DeliveryError(
+            f"endpoint {self.name!r}: cannot find or create the {_TERM_KIND[taxonomy]} {name!r}",
+            "check the site's tags and categories",
+        )
 
     def _remember(self, cache_key: tuple[str, str], term_id: int) -> int:
         with self._lock:
@@ -215,9 +251,9 @@ class WordPressEndpoint:
             )
         return int(value)
 
-    def _remote(self, post: Any) -> Remote:
+    def _remote(self, post: Any, warnings: tuple[str, ...] = ()) -> Remote:
         link = post.get("link") if isinstance(post, dict) else None
-        return Remote(str(self._id(post, "post")), printable(str(link or ""), 2000, self.secrets))
+        return Remote(str(self._id(post, "post")), printable(str(link or ""), 2000, self.secrets), warnings)
 
 
 def _post_id(remote: Remote) -> int:

@@ -243,10 +243,12 @@ class Ledger:
         )
 
     def removed(self, article: str, endpoint: str) -> None:
-        """The copy was deleted at the endpoint (retraction, or no longer allowed)."""
-        self._upsert(
-            article, endpoint, state="retracted", remote_id=None, attempts=0, next_attempt_at=None, last_error=None
-        )
+        """The copy was taken down at the endpoint (retraction, back to draft, or no longer allowed).
+
+        Its remote id is kept: an endpoint that keeps what it took down (WordPress's trash or
+        drafts) publishes the same post again if the article comes back.
+        """
+        self._upsert(article, endpoint, state="retracted", attempts=0, next_attempt_at=None, last_error=None)
 
     def failed(self, article: str, endpoint: str, error: str, next_attempt_at: str | None) -> None:
         self._upsert(article, endpoint, state="failed", last_error=error, next_attempt_at=next_attempt_at)
@@ -297,6 +299,14 @@ class Ledger:
     def pushed(self, endpoint: str, when: str) -> None:
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO endpoint_pushes VALUES (?, ?)", (endpoint, when))
+
+
+def recorded_state(state: Path, key: str) -> str | None:
+    """One value of the run state, None when there is no ledger (read-only commands make none)."""
+    if not state.exists():
+        return None
+    with Ledger(state) as ledger:
+        return ledger.get_state(key)
 
 
 def recorded(state: Path) -> list[Delivery] | None:

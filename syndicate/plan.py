@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from syndicate.article import Article
-from syndicate.config import Config
+from syndicate.config import Config, Endpoint
 from syndicate.copies import Copy, make_copy
 from syndicate.endpoints import Remote
 from syndicate.ledger import Delivery
@@ -48,6 +49,11 @@ class PlannedAction:
     recover: bool = False
     #: the key of the interrupted attempt, reused when recovering
     previous_key: str | None = None
+    #: a delete because the article went back to draft: the endpoint unpublishes (WordPress: a draft)
+    unpublish: bool = False
+    #: a live copy that no longer matches its article (retracted, draft, gone, refused), left as it is
+    #: because its endpoint is disabled: reported by plan, run and status until it is taken down
+    stranded: bool = False
 
     @property
     def sends(self) -> bool:
@@ -67,6 +73,7 @@ class PlannedAction:
             "action": self.action,
             "reason": self.reason,
             "remote_url": self.remote.url if self.remote else None,
+            "stranded": self.stranded,
         }
 
 
@@ -97,9 +104,10 @@ def _plan(
     now: dt.datetime,
     only_endpoint: str | None,
 ) -> Iterator[PlannedAction]:
-    endpoints = [e for e in config.endpoints if e.enabled and (only_endpoint is None or e.name == only_endpoint)]
+    chosen = [e for e in config.endpoints if only_endpoint is None or e.name == only_endpoint]
+    endpoints = [e for e in chosen if e.enabled]
     for slug in site.drafts:
-        yield from (PlannedAction(slug, e.name, "skipped", "draft: never pushed") for e in endpoints)
+        yield from (_draft(slug, e.name, ledger.get((slug, e.name))) for e in endpoints)
     for slug in site.invalid:
         yield from (PlannedAction(slug, e.name, "skipped", "has errors: see syndicate validate") for e in endpoints)
     for article in sorted(site.articles, key=lambda a: a.slug):
@@ -126,6 +134,68 @@ def _plan(
         else:
             reason = 'the article file is gone; its copy stays ([run] deleted = "retract" removes it)'
             yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote)
+    disabled = [e for e in chosen if not e.enabled]
+    if disabled:
+        yield from _stranded(site, config, ledger, disabled, now)
+
+
+def _draft(slug: str, endpoint: str, row: Delivery | None) -> PlannedAction:
+    """A draft is never pushed; one that was delivered before has its copy taken down."""
+    remote = _remote(row)
+    if remote is None:
+        return PlannedAction(slug, endpoint, "skipped", "draft: not pushed")
+    reason = "set back to draft: its copy is taken down"
+    return PlannedAction(slug, endpoint, "delete", reason, remote=remote, unpublish=True)
+
+
+def _stranded(
+    site: SiteContent,
+    config: Config,
+    ledger: dict[tuple[str, str], Delivery],
+    disabled: list[Endpoint],
+    now: dt.datetime,
+) -> Iterator[PlannedAction]:
+    """Live copies at disabled endpoints that the article's state says should come down.
+
+    A disabled endpoint is not pushed, so nothing takes them down: each is
+    named until the endpoint is enabled again (and the copy removed) or the
+    copy is removed by hand and `syndicate reconcile` records it.
+    """
+    articles = {a.slug: a for a in site.articles}
+    drafts, invalid = set(site.drafts), set(site.invalid)
+    names = {e.name: e for e in disabled}
+    for (slug, endpoint_name), row in sorted(ledger.items()):
+        remote = _remote(row)
+        endpoint = names.get(endpoint_name)
+        if endpoint is None or remote is None or slug in invalid:
+            continue
+        if slug in drafts:
+            why = "set back to draft"
+        elif slug in articles:
+            decided = _decide(articles[slug], endpoint.name, endpoint.channel, row, site, now)
+            if decided.action != "delete":
+                continue
+            why = decided.reason
+        elif config.run.retract_deleted and not site.unnamed:
+            why = "the article file is gone"
+        else:
+            continue
+        reason = f"{why}, copy still live at {endpoint_name}: endpoint disabled"
+        yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote, stranded=True)
+
+
+def stranded_state(actions: Iterable[PlannedAction]) -> str:
+    """The stranded copies of a whole-site plan as the ledger keeps them for `status` (JSON)."""
+    return json.dumps([[a.article, a.endpoint, a.reason] for a in actions if a.stranded], ensure_ascii=False)
+
+
+def read_stranded(value: str | None) -> dict[tuple[str, str], str]:
+    """(article, endpoint) -> why its live copy should come down, as the last run or push found."""
+    try:
+        found = json.loads(value or "[]")
+    except ValueError:
+        return {}
+    return {(str(a), str(e)): str(r) for a, e, r in found} if isinstance(found, list) else {}
 
 
 def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy: RunPolicy) -> PlannedAction:
@@ -151,7 +221,15 @@ def _copy(article: Article, site: SiteContent) -> Copy:
 
 
 def _remote(row: Delivery | None) -> Remote | None:
+    """The live copy the ledger records, if any."""
     if row is None or row.remote_id is None or row.state == "retracted":
+        return None
+    return Remote(row.remote_id, row.remote_url or "")
+
+
+def _taken_down(row: Delivery | None) -> Remote | None:
+    """A copy taken down earlier (retracted, or back to draft) that the endpoint may still keep."""
+    if row is None or row.remote_id is None or row.state != "retracted":
         return None
     return Remote(row.remote_id, row.remote_url or "")
 
@@ -189,12 +267,15 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
     earlier = "failed" if row is not None and row.state == "failed" else "was interrupted"
     if remote is None:
         recover = interrupted and row is not None and row.action == "create"
+        earlier_copy = _taken_down(row)
+        reason = f"an earlier attempt {earlier}: look it up first" if recover else action.reason
         return PlannedAction(
             action.article,
             action.endpoint,
             "create",
-            f"an earlier attempt {earlier}: look it up first" if recover else action.reason,
+            "its copy was taken down: restored" if earlier_copy else reason,
             copy,
+            remote=earlier_copy,
             recover=recover,
             previous_key=row.idempotency_key if row else None,
         )

@@ -308,12 +308,17 @@ def _deliver(
 def _send(action: PlannedAction, client: Endpoint, key: str) -> Remote | None:
     if action.action == "delete":
         assert action.remote is not None
-        client.delete(action.remote, action.article, key)
+        if action.unpublish:
+            client.unpublish(action.remote, action.article, key)
+        else:
+            client.delete(action.remote, action.article, key)
         return None
     assert action.copy is not None
     if action.action == "update":
         assert action.remote is not None
         return client.update(action.remote, action.copy, key)
+    if action.remote is not None:  # a create of a copy taken down earlier: the endpoint may still keep it
+        return client.restore(action.remote, action.copy, key)
     if action.recover:
         found = client.find(action.article, key)
         if found is not None:

@@ -50,12 +50,18 @@ class RunResult:
         return [a for a in self.plan if a.action == "skipped" and a.reason.startswith("failed, not retried")]
 
     @property
+    def stranded(self) -> list[PlannedAction]:
+        """Live copies that no longer match their article, at endpoints that are disabled."""
+        return [a for a in self.plan if a.stranded]
+
+    @property
     def ok(self) -> bool:
         failures = self.push.failures if self.push else []
         if self.noop:
             return not self.standing
         hubs = self.hub_failures or self.hubs_given_up
-        return (self.report is None or self.report.ok) and not failures and not hubs and not self.given_up
+        held = self.given_up or self.stranded
+        return (self.report is None or self.report.ok) and not failures and not hubs and not held
 
     def standing_problems(self) -> list[str]:
         """Problems that stay until someone acts: invalid articles, deliveries run gave up on.
@@ -64,7 +70,7 @@ class RunResult:
         retried is reported only by the run it happened in.
         """
         errors = [finding_line(f) for f in (self.report.errors if self.report else [])]
-        return errors + [f"{a.article} -> {a.endpoint}: {a.reason}" for a in self.given_up]
+        return errors + [f"{a.article} -> {a.endpoint}: {a.reason}" for a in self.given_up + self.stranded]
 
     def warnings(self) -> list[str]:
         """Deliveries made, but not whole: said once, by the run that made them."""
@@ -118,7 +124,7 @@ def _work(
 
     from syndicate.feeds import generate_feeds
     from syndicate.incremental import load_site_cached
-    from syndicate.plan import RunPolicy, iter_plan
+    from syndicate.plan import RunPolicy, iter_plan, stranded_state
     from syndicate.publish import push
 
     # until this run finishes, the next one must not take the last run's work as done
@@ -149,6 +155,7 @@ def _work(
         {
             "next_wakeup": wake.isoformat() if wake else "9999-12-31T00:00:00+00:00",
             "problems": json.dumps(result.standing_problems(), ensure_ascii=False),
+            "stranded": stranded_state(result.plan),
         }
     )
     return result

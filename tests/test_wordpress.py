@@ -338,3 +338,47 @@ def test_a_term_wordpress_refuses_is_left_off_with_a_warning(run_cli: Any, site:
     assert "was left off" in pushed.err
     (post,) = posts(prefix + ALDER)
     assert post["tags"]  # the others are there
+
+
+def test_draft_again_unpublishes_and_ready_again_republishes_the_same_post(
+    run_cli: Any, site: tuple[Path, str]
+) -> None:
+    root, prefix = site
+    config = str(root / "syndicate.toml")
+    article = root / "content" / f"{ALDER}.md"
+    assert run_cli("--config", config, "push", "--endpoint", "partner").status == 0
+    (post,) = posts(prefix + ALDER)
+
+    article.write_text(article.read_text().replace("status: ready", "status: draft"))
+    down = run_cli("--config", config, "push", "--endpoint", "partner")
+    assert down.status == 0, down.err
+    assert post_by_id(post["id"])["status"] == "draft"  # no longer public, kept for the editors
+    assert posts(prefix + ALDER, "publish") == []
+
+    article.write_text(article.read_text().replace("status: draft", "status: ready"))
+    back = run_cli("--config", config, "push", "--endpoint", "partner")
+    assert back.status == 0, back.err
+    assert post_by_id(post["id"])["status"] == "publish"
+    assert [p["id"] for p in posts(prefix + ALDER)] == [post["id"]]
+
+    # retracted, then ready again: the trashed post comes back, slug and all
+    article.write_text(article.read_text().replace("status: ready", "status: retracted"))
+    assert run_cli("--config", config, "push", "--endpoint", "partner").status == 0
+    assert post_by_id(post["id"])["status"] == "trash"
+    article.write_text(article.read_text().replace("status: retracted", "status: ready"))
+    assert run_cli("--config", config, "push", "--endpoint", "partner").status == 0
+    restored = post_by_id(post["id"])
+    assert (restored["status"], restored["slug"]) == ("publish", prefix + ALDER)
+    assert [p["id"] for p in posts(prefix + ALDER)] == [post["id"]]
+
+
+def test_unpublish_trash_sends_a_draft_again_to_the_trash(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    config = root / "syndicate.toml"
+    config.write_text(config.read_text() + 'unpublish = "trash"\n')
+    article = root / "content" / f"{ALDER}.md"
+    assert run_cli("--config", str(config), "push", "--endpoint", "partner").status == 0
+    (post,) = posts(prefix + ALDER)
+    article.write_text(article.read_text().replace("status: ready", "status: draft"))
+    assert run_cli("--config", str(config), "push", "--endpoint", "partner").status == 0
+    assert post_by_id(post["id"])["status"] == "trash"

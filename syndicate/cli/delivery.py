@@ -41,8 +41,14 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
       syndicate plan
       syndicate plan --endpoint partner --format json
 
-    Exit status: 0 planned; 1 an article has errors (its row says skipped);
-    2 bad usage or config.
+    A copy at a disabled endpoint that should come down (its article was
+    retracted, set back to draft, deleted or is no longer allowed there) is
+    skipped, and named: "retracted, copy still live at partner: endpoint
+    disabled".
+
+    Exit status: 0 planned; 1 an article has errors (its row says skipped),
+    or a live copy at a disabled endpoint should come down; 2 bad usage or
+    config.
     """
     stream, report = _plan(_config_for(options, endpoint), endpoint)
     actions = list(stream)
@@ -51,7 +57,10 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
     else:
         click.echo(reports.plan_table(actions), nl=False)
     _print_errors(report)
-    return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+    stranded = [a for a in actions if a.stranded]
+    for action in stranded:
+        click.echo(f"syndicate: {action.article} -> {action.endpoint}: {action.reason}", err=True)
+    return ExitStatus.OK if report.ok and not stranded else ExitStatus.FAILURE
 
 
 def _print_errors(report: ValidationReport) -> None:
@@ -101,13 +110,15 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
       syndicate push --endpoint partner
 
     Exit status: 0 every delivery done; 1 a delivery failed (or would, with
-    --dry-run) or an article has errors; 2 bad usage or config; 75 a run or
+    --dry-run), an article has errors, or a live copy at a disabled endpoint
+    should come down; 2 bad usage or config; 75 a run or
     another push holds the lock (nothing done).
     """
     import os
 
     from syndicate.ledger import Ledger
     from syndicate.lock import run_lock
+    from syndicate.plan import stranded_state
     from syndicate.publish import push as deliver
     from syndicate.publish import unopenable
 
@@ -126,10 +137,20 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
         actions, report = _plan(config, endpoint)
         _print_errors(report)
-        # push takes the plan as it is made: the first copy goes out before the last one is rendered
-        sending = (a for a in actions if a.sends or a.action == "refused")
+        stranded: list[PlannedAction] = []
+
+        def sending() -> Iterator[PlannedAction]:
+            # push takes the plan as it is made: the first copy goes out before the last one is rendered
+            for action in actions:
+                if action.stranded:
+                    stranded.append(action)
+                if action.sends or action.action == "refused":
+                    yield action
+
         with Ledger(config.paths.state) as ledger, progress_bar(options, "pushing") as progress:
-            result = deliver(sending, config, ledger, os.environ, progress=progress)
+            result = deliver(sending(), config, ledger, os.environ, progress=progress)
+            if endpoint is None:  # the whole site was planned: what status shows
+                ledger.set_state({"stranded": stranded_state(stranded)})
     for outcome in result.outcomes:
         a = outcome.action
         for warning in outcome.warnings:
@@ -139,7 +160,9 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         elif not outcome.ok:
             hint = f" (hint: {outcome.hint})" if outcome.hint else ""
             click.echo(f"syndicate: {a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}", err=True)
-    return ExitStatus.OK if report.ok and not result.failures else ExitStatus.FAILURE
+    for action in stranded:
+        click.echo(f"syndicate: {action.article} -> {action.endpoint}: {action.reason}", err=True)
+    return ExitStatus.OK if report.ok and not result.failures and not stranded else ExitStatus.FAILURE
 
 
 @cli.command()
@@ -223,7 +246,8 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     config (an endpoint neither configured nor in the ledger).
     """
     config = options.config()
-    from syndicate.ledger import recorded
+    from syndicate.ledger import recorded, recorded_state
+    from syndicate.plan import read_stranded
 
     rows_kept = recorded(config.paths.state)
     every = rows_kept or []
@@ -232,8 +256,10 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     rows = [
         r for r in every if endpoint in (None, r.endpoint) and (not only_failed or r.state in ("failed", "pending"))
     ]
+    stranded = read_stranded(recorded_state(config.paths.state, "stranded")) if rows_kept else {}
     if output_format == "json":
-        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        listed = [{**dataclasses.asdict(r), "stranded": stranded.get((r.article, r.endpoint))} for r in rows]
+        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
         return ExitStatus.OK
     if rows_kept is None:
         click.echo(f"no deliveries recorded yet: no ledger at {display_path(config.paths.state)}", err=True)
@@ -242,6 +268,11 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
         click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
         return ExitStatus.OK
     click.echo(reports.status_table(rows), nl=False)
+    shown = [(r.article, r.endpoint) for r in rows if (r.article, r.endpoint) in stranded]
+    if shown:
+        click.echo("\nlive copies that should come down (as the last run or push found):")
+        for pair in shown:
+            click.echo(f"  {pair[0]} -> {pair[1]}: {stranded[pair]}")
     return ExitStatus.OK
 
 

@@ -3,6 +3,10 @@
     create(copy, key) -> Remote       deliver a new copy
     update(remote, copy, key) -> Remote
     delete(remote, slug, key)         retraction, or no longer allowed
+    unpublish(remote, slug, key)      the article went back to draft: take the copy down
+    restore(remote, copy, key) -> Remote
+                                      a copy taken down earlier is wanted again (the same post
+                                      where the endpoint kept it, else a new copy)
     find(slug, key) -> Remote | None  look a copy up after a crash, before creating it again
 
 `key` is the idempotency key the ledger recorded before the call. Failures
@@ -40,6 +44,10 @@ class Endpoint(Protocol):
     def update(self, remote: Remote, copy: Copy, key: str) -> Remote: ...
 
     def delete(self, remote: Remote, slug: str, key: str) -> None: ...
+
+    def unpublish(self, remote: Remote, slug: str, key: str) -> None: ...
+
+    def restore(self, remote: Remote, copy: Copy, key: str) -> Remote: ...
 
     def find(self, slug: str, key: str) -> Remote | None: ...
 

@@ -50,6 +50,12 @@ class DirectoryEndpoint:
         for path in self._paths(remote.id or slug):
             path.unlink(missing_ok=True)
 
+    def unpublish(self, remote: Remote, slug: str, key: str) -> None:
+        self.delete(remote, slug, key)
+
+    def restore(self, remote: Remote, copy: Copy, key: str) -> Remote:
+        return self.update(remote, copy, key)
+
     def find(self, slug: str, key: str) -> Remote | None:
         page, _ = self._paths(slug)
         return Remote(slug, page.as_uri()) if page.is_file() else None

@@ -81,6 +81,14 @@ class WebhookEndpoint:
     def delete(self, remote: Remote, slug: str, key: str) -> None:
         self._post("delete", slug, key, None)
 
+    def unpublish(self, remote: Remote, slug: str, key: str) -> None:
+        """A receiver has one way to take a copy down: the same `delete` event as a retraction."""
+        self.delete(remote, slug, key)
+
+    def restore(self, remote: Remote, copy: Copy, key: str) -> Remote:
+        """The receiver deleted its copy: a `create` event, as for a new article."""
+        return self.create(copy, key)
+
     def find(self, slug: str, key: str) -> Remote | None:
         """A webhook cannot be asked; the caller resends with the same Idempotency-Key instead."""
         return None

@@ -4,7 +4,9 @@
   else `/?rest_route=/wp/v2/...` (sites with plain permalinks).
 - Posts are created with the configured status (publish, draft, pending) and
   the copy's slug, updated in place, and on retraction trashed (or deleted for
-  good with `delete = "force"`).
+  good with `delete = "force"`). An article set back to draft makes its post a
+  draft (or trashes it, `unpublish = "trash"`); when it is ready again, the
+  same post is published again (a trashed post is restored by the update).
 - The article's tags become WordPress tags and its regions categories,
   matched by name or created (a name WordPress keeps escaped, such as
   'Middle East & North Africa', is found by the id its `term_exists` answer
@@ -54,6 +56,7 @@ class WordPressEndpoint:
         self.site = str(settings["url"]).rstrip("/")
         self.status = str(settings.get("status", "publish"))
         self.force_delete = settings.get("delete", "trash") == "force"
+        self.unpublish_to_trash = settings.get("unpublish", "draft") == "trash"
         user_env, password_env = str(settings["username_env"]), str(settings["password_env"])
         missing = [name for name in (user_env, password_env) if not environ.get(name)]
         if missing:
@@ -151,6 +154,22 @@ class WordPressEndpoint:
             if e.status in (404, 410):  # already gone
                 return
             raise
+
+    def unpublish(self, remote: Remote, slug: str, key: str) -> None:
+        """Back to draft: the post becomes a WordPress draft (or goes to the trash, `unpublish = "trash"`)."""
+        if self.unpublish_to_trash:
+            self.delete(remote, slug, key)
+            return
+        try:
+            self._call("POST", f"/wp/v2/posts/{_post_id(remote)}", json={"status": "draft"})
+        except StatusError as e:
+            if e.status in (404, 410):  # already gone
+                return
+            raise
+
+    def restore(self, remote: Remote, copy: Copy, key: str) -> Remote:
+        """The post taken down (trashed or made a draft) is published again, with the same id."""
+        return self.update(remote, copy, key)
 
     def find(self, slug: str, key: str) -> Remote | None:
         found = self._call("GET", "/wp/v2/posts", params={"slug": slug, "status": _LIVE_STATUSES, "context": "edit"})

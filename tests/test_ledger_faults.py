@@ -5,7 +5,8 @@ table's page overwritten, garbage behind a valid header. A full disk cannot be
 made here: SQLite's own limit (PRAGMA max_page_count) makes it say
 SQLITE_FULL where a run's transaction must grow the file, and, where a
 statement has to fail at a chosen point, the connection raises the error
-SQLite raises.
+SQLite raises. The lock tests put a symbolic link and a FIFO where the lock
+file goes, and run the real command (the early no-op answer takes the lock too).
 """
 
 from __future__ import annotations
@@ -268,3 +269,40 @@ def test_a_commit_that_fails_is_rolled_back(run_cli: Any, site: Path) -> None:
         f"syndicate: error: {state_db(site)}: cannot use the ledger: database or disk is full"
     )
     assert tables(state_db(site)) == before  # the re-queue did not happen half
+
+
+# --- the lock file -------------------------------------------------------------------------------
+
+
+LOCK_HINT = "  hint: remove it: syndicate makes the lock file itself, and writes its pid in it"
+
+
+@pytest.mark.parametrize("command", [["run"], ["push"], ["retry", "--all"]])
+def test_a_lock_that_is_a_symbolic_link_is_not_followed(site: Path, tmp_path: Path, command: list[str]) -> None:
+    assert syndicate(site, "run").returncode == 0  # (a second run would be answered early: that path too)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file\n")
+    lock = Path(f"{state_db(site)}.lock")
+    lock.unlink()
+    lock.symlink_to(victim)
+    result = syndicate(site, *command)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"syndicate: error: {lock}: the run lock is a symbolic link; syndicate does not follow it",
+        LOCK_HINT,
+    ]
+    assert victim.read_text() == "someone else's file\n"
+
+
+@pytest.mark.parametrize("command", [["run"], ["push"], ["retry", "--all"]])
+def test_a_lock_that_is_a_fifo_neither_hangs_nor_crashes(site: Path, command: list[str]) -> None:
+    assert syndicate(site, "run").returncode == 0
+    lock = Path(f"{state_db(site)}.lock")
+    lock.unlink()
+    os.mkfifo(lock)
+    result = syndicate(site, *command)  # (a hang would fail at the timeout)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"syndicate: error: {lock}: the run lock is a FIFO, not a file",
+        LOCK_HINT,
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
+import stat  # (os imports it anyway)
 
 
 class ExitStatus(enum.IntEnum):
@@ -55,7 +56,8 @@ class ConfigError(UsageError):
 
 
 class LedgerError(UsageError):
-    """The ledger (paths.state), or the run lock beside it, cannot be opened.
+    """The ledger (paths.state), or the run lock beside it, cannot be opened or used (a damaged
+    file, a full disk, a lock file that is a symbolic link).
 
     A configuration or environment problem (exit 2), like a config that points at the wrong place.
     """
@@ -85,6 +87,20 @@ def os_reason(error: OSError, path: os.PathLike[str] | str | None = None) -> str
                 break
             probe = parent
     return f"{error.strerror}: {shown}"
+
+
+def file_kind(mode: int) -> str:
+    """What a file of st_mode `mode` is, in words: "a folder", "a FIFO" ..."""
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISREG, "a file"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 class WriteError(UsageError):

@@ -14,6 +14,10 @@ the WAL is fsynced at checkpoints, so a power cut may undo the last commits
 
 The schema is created and changed by named migrations, applied in order and
 recorded in `schema_migrations`.
+
+SQLite's errors (a damaged file, a full disk) come out as a LedgerError naming
+the file (ledger_errors.py); a transaction that fails, its COMMIT too, leaves
+nothing of itself behind.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Set
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from syndicate.errors import LedgerError, os_reason
+from syndicate.ledger_errors import ledger_error, not_a_file
 
 STATES = ("pending", "delivered", "failed", "refused", "retracted")
 
@@ -117,19 +122,6 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _open_problem(path: Path, error: OSError | sqlite3.Error) -> tuple[str, str]:
-    """Why the ledger at `path` could not be opened, and the hint (SQLite says only "unable to open")."""
-    if isinstance(error, OSError):
-        return os_reason(error), LedgerError.HINT
-    if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
-        return str(
-            error
-        ), f"{path} is not a syndicate ledger (SQLite): point paths.state at a new file or restore it from backup"
-    if path.is_dir():
-        return "it is a folder, not a file", LedgerError.HINT
-    return str(error), LedgerError.HINT
-
-
 class Ledger:
     """The ledger at `path` (created with its folder when missing). Thread-safe: writes are serialised."""
 
@@ -137,18 +129,26 @@ class Ledger:
         self.path = path
         self.clock = clock
         self._lock = threading.Lock()
+        kind = not_a_file(path)
+        if kind:
+            raise LedgerError.cannot_open(path, kind)
+        self._opening = True  # SQLite's errors until migrated say "cannot open the ledger"
         db = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
-        except (OSError, sqlite3.Error) as e:
+            with self._sqlite_errors():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+                db.row_factory = sqlite3.Row
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+        except (OSError, LedgerError) as e:
             if db is not None:
                 db.close()
-            raise LedgerError.cannot_open(path, *_open_problem(path, e)) from e
+            if isinstance(e, OSError):
+                raise LedgerError.cannot_open(path, os_reason(e)) from e
+            raise
+        self._opening = False
 
     def close(self) -> None:
         self._db.close()
@@ -160,15 +160,34 @@ class Ledger:
         self.close()
 
     @contextmanager
+    def _sqlite_errors(self) -> Iterator[None]:
+        """SQLite's errors (a damaged file, a full disk) as a LedgerError naming the ledger."""
+        try:
+            yield
+        except sqlite3.Error as e:
+            raise ledger_error(self.path, e, self._opening) from e
+
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite3.Connection]:
+        """The connection, to one thread at a time (push's workers share it), its errors as LedgerErrors."""
+        with self._lock, self._sqlite_errors():
+            yield self._db
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+        """All the statements of the block, or (whatever fails, the COMMIT too) none of them."""
+        with self._locked() as db:
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
+                yield db
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # SQLite rolls back by itself on some errors (a full disk, I/O): a second ROLLBACK
+                # would fail, and its error would hide the first
+                if db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
         with self._transaction() as db:
@@ -180,18 +199,19 @@ class Ledger:
                     db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, self.clock()))
 
     def applied_migrations(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT name FROM schema_migrations ORDER BY name")]
+        with self._locked() as db:
+            return [row[0] for row in db.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
     def get(self, article: str, endpoint: str) -> Delivery | None:
-        with self._lock:  # push reads while its workers write on the same connection
-            row = self._db.execute(
+        with self._locked() as db:  # push reads while its workers write on the same connection
+            row = db.execute(
                 "SELECT * FROM deliveries WHERE article = ? AND endpoint = ?", (article, endpoint)
             ).fetchone()
         return Delivery(**dict(row)) if row else None
 
     def all(self) -> list[Delivery]:
-        with self._lock:
-            rows = self._db.execute("SELECT * FROM deliveries ORDER BY article, endpoint").fetchall()
+        with self._locked() as db:
+            rows = db.execute("SELECT * FROM deliveries ORDER BY article, endpoint").fetchall()
         return [Delivery(**dict(row)) for row in rows]
 
     def _upsert(self, article: str, endpoint: str, **fields: object) -> None:
@@ -200,8 +220,8 @@ class Ledger:
         names = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
         assignments = ", ".join(f"{name} = excluded.{name}" for name in fields)
-        with self._lock:
-            self._db.execute(
+        with self._locked() as db:
+            db.execute(
                 f"INSERT INTO deliveries (article, endpoint, {names}, created_at, updated_at) "  # noqa: S608 (names are ours)
                 f"VALUES (?, ?, {marks}, ?, ?) "
                 f"ON CONFLICT (article, endpoint) DO UPDATE SET {assignments}, updated_at = excluded.updated_at",
@@ -214,9 +234,9 @@ class Ledger:
         Committed when this returns: the upsert is one statement in autocommit mode.
         """
         now = self.clock()
-        with self._lock:
+        with self._locked() as db:
             # UPSERT (SQLite 3.24), not RETURNING (3.35): Pythons linked to older SQLites are still about
-            self._db.execute(
+            db.execute(
                 "INSERT INTO deliveries (article, endpoint, state, action, idempotency_key, attempts, "
                 "created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, 1, ?, ?) "
                 "ON CONFLICT (article, endpoint) DO UPDATE SET state = 'pending', action = excluded.action, "
@@ -224,7 +244,7 @@ class Ledger:
                 "updated_at = excluded.updated_at",
                 (article, endpoint, action, key, now, now),
             )
-            row = self._db.execute(
+            row = db.execute(
                 "SELECT attempts FROM deliveries WHERE article = ? AND endpoint = ?", (article, endpoint)
             ).fetchone()
         return int(row[0])
@@ -269,7 +289,8 @@ class Ledger:
     # -- what run remembers ------------------------------------------------------------
 
     def get_state(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM run_state WHERE key = ?", (key,)).fetchone()
+        with self._locked() as db:
+            row = db.execute("SELECT value FROM run_state WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else None
 
     def set_state(self, values: dict[str, str]) -> None:
@@ -279,8 +300,9 @@ class Ledger:
     def cached_files(self) -> dict[str, tuple[int, int, str, str | bytes, bytes | None]]:
         """path -> (mtime_ns, size, sha256, parsed article (compressed JSON; JSON text in older
         ledgers), rendered copy or None)."""
-        rows = self._db.execute("SELECT path, mtime_ns, size, sha256, parsed, rendered FROM article_files")
-        return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
+        with self._locked() as db:
+            rows = db.execute("SELECT path, mtime_ns, size, sha256, parsed, rendered FROM article_files")
+            return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
 
     def update_files(
         self, rows: Iterable[tuple[str, int, int, str, str | bytes, bytes | None]], present: Set[str]
@@ -294,7 +316,8 @@ class Ledger:
             db.executemany("DELETE FROM article_files WHERE path = ?", [(p,) for p in stored if p not in present])
 
     def last_pushes(self) -> dict[str, str]:
-        return {row[0]: row[1] for row in self._db.execute("SELECT endpoint, last_push_at FROM endpoint_pushes")}
+        with self._locked() as db:
+            return {row[0]: row[1] for row in db.execute("SELECT endpoint, last_push_at FROM endpoint_pushes")}
 
     def pushed(self, endpoint: str, when: str) -> None:
         with self._transaction() as db:

@@ -38,7 +38,13 @@ def not_a_database(site: Path) -> str:
     return "file is not a database"
 
 
-@pytest.mark.parametrize("break_state", [parent_is_a_file, state_is_a_folder, not_a_database])
+def state_is_a_fifo(site: Path) -> str:
+    state_db(site).parent.mkdir()
+    os.mkfifo(state_db(site))
+    return "it is a FIFO, not a file"  # (SQLite says only "disk I/O error")
+
+
+@pytest.mark.parametrize("break_state", [parent_is_a_file, state_is_a_folder, not_a_database, state_is_a_fifo])
 @pytest.mark.parametrize("command", [["run"], ["push"], ["plan"], ["status"], ["retry", "--all"]])
 def test_a_ledger_that_cannot_be_opened_is_a_configuration_error(
     run_cli: Any, site: Path, break_state: Callable[[Path], str], command: list[str]
@@ -55,9 +61,9 @@ def test_a_ledger_that_cannot_be_opened_is_a_configuration_error(
 def test_a_file_that_is_not_a_ledger_says_so(run_cli: Any, site: Path) -> None:
     not_a_database(site)
     result = run_cli("--config", str(site / "syndicate.toml"), "status")
-    assert result.err.splitlines()[1] == (
-        f"  hint: {state_db(site)} is not a syndicate ledger (SQLite): "
-        "point paths.state at a new file or restore it from backup"
+    assert result.err.splitlines()[1].startswith(
+        "  hint: if paths.state names another file, correct it; if it names the ledger, that is the record of "
+        "every copy delivered (a new, empty one would send them all again): recover it"
     )
     assert state_db(site).read_text() == "not sqlite\n"  # left as it was, for the editor to look at
 

@@ -33,6 +33,8 @@ from syndicate.layouts.rights import read_copyright, read_license
 SLUG_MAX = 80
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: an address import fetches; any other SOURCE is a file (the scheme is case-insensitive: RFC 3986)
+_URL = re.compile(r"https?://", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l",
                        "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "&": " and "})  # fmt: skip
@@ -75,7 +77,7 @@ def _one_line(text: str) -> str:
 
 def import_source(source: str) -> ImportResult:
     """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file."""
-    if source.startswith(("http://", "https://")):
+    if _URL.match(source):
         return import_url(source)
     path = Path(source)
     if not path.is_file():

@@ -22,7 +22,7 @@ import yaml
 from syndicate.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
 from syndicate.layouts import Notes, choose_layout
-from syndicate.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page
+from syndicate.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
 from syndicate.layouts.footer import GLUED, Footer, read_body
 from syndicate.layouts.header import Header, Publisher, read_header
 from syndicate.layouts.html import PageFacts, read_html
@@ -75,14 +75,13 @@ def _one_line(text: str) -> str:
     return _NOT_IN_A_COMMENT.sub(" ", text)
 
 
-def import_source(source: str) -> ImportResult:
-    """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file."""
+def import_source(source: str, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
+    """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file;
+    a file, like a page, of at most `max_bytes`."""
     if _URL.match(source):
-        return import_url(source)
+        return import_url(source, max_bytes=max_bytes)
     path = Path(source)
-    if not path.is_file():
-        raise UsageError(f"{source}: no such file", "check the path")
-    raw = path.read_bytes()
+    raw = read_page_file(path, source, max_bytes)
     if path.suffix.lower() in (".html", ".htm"):
         return import_html_bytes(raw, source)
     try:

@@ -177,12 +177,12 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
     """Turn scraped articles into front-matter articles, as drafts.
 
     SOURCE is a text or Markdown file (as scraped, with its footer), a saved
-    HTML page, or an http(s) URL. Nothing is guessed: what the text does not
-    state stays out of the front matter and is reported, and the validator
-    names it; placeholder links ([text](#)) are kept and counted. The licence
-    is recognised (Creative Commons wordings to SPDX ids, Global Research's
-    cross-post terms) or kept verbatim as `custom`. Each article is written as
-    SLUG.md, never over an existing one without --force.
+    HTML page, or an http(s) URL, of at most 5 MB. Nothing is guessed: what
+    the text does not state stays out of the front matter and is reported, and
+    the validator names it; placeholder links ([text](#)) are kept and
+    counted. The licence is recognised (Creative Commons wordings to SPDX ids,
+    Global Research's cross-post terms) or kept verbatim as `custom`. Each
+    article is written as SLUG.md, never over an existing one without --force.
 
     \b
     Examples:
@@ -190,8 +190,8 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
       syndicate import saved/page.html https://example.org/2024/06/story --out drafts/
 
     Exit status: 0 every source imported; 1 a URL could not be fetched; 2
-    bad usage (a missing or non-UTF-8 file, an article of that slug already
-    there without --force, no --out and no config).
+    bad usage (a missing, non-UTF-8 or too large file, an article of that
+    slug already there without --force, no --out and no config).
     """
     from syndicate.importer import import_source, write_article
 

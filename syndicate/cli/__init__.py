@@ -23,6 +23,7 @@ from syndicate.config import CONFIG_ENV, Config, find_config, load_config
 from syndicate.errors import ConfigError, ExitStatus, SyndicateError, UsageError
 from syndicate.findings import display_path
 from syndicate.schemas import did_you_mean
+from syndicate.terminal import escape_controls
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -216,12 +217,13 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
             _print_error(e)
             worst = max(worst, e.exit_status)
             continue
-        click.echo(f"{source} -> {display_path(written)}")
+        # a name or a note may hold what a terminal acts on (ESC ]0;...BEL): it is shown, not obeyed
+        click.echo(escape_controls(f"{source} -> {display_path(written)}"))
         if not options.quiet:
             for line in result.found:
-                click.echo(f"  found: {line}")
+                click.echo(escape_controls(f"  found: {line}"))
             for line in result.missing:
-                click.echo(f"  missing: {line}")
+                click.echo(escape_controls(f"  missing: {line}"))
     return worst
 
 
@@ -316,11 +318,12 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
 
 
 def _print_error(error: SyndicateError) -> None:
-    click.echo(f"syndicate: error: {error.message}", err=True)
+    # a message may name a file or quote input: its control characters are shown, not obeyed
+    click.echo(escape_controls(f"syndicate: error: {error.message}", keep_newlines=True), err=True)
     for problem in getattr(error, "problems", ()):
-        click.echo(f"  {problem}", err=True)
+        click.echo(escape_controls(f"  {problem}", keep_newlines=True), err=True)
     if error.hint:
-        click.echo(f"  hint: {error.hint}", err=True)
+        click.echo(escape_controls(f"  hint: {error.hint}", keep_newlines=True), err=True)
 
 
 from syndicate.cli import delivery as delivery  # noqa: E402  (registers its commands on `cli`)

@@ -21,18 +21,21 @@ import yaml
 
 from syndicate.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
-from syndicate.layouts import Notes, choose_layout
-from syndicate.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page
+from syndicate.layouts import Notes, choose_layout, one_line_note, quote
+from syndicate.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
 from syndicate.layouts.footer import GLUED, Footer, read_body
 from syndicate.layouts.header import Header, Publisher, read_header
 from syndicate.layouts.html import PageFacts, read_html
 from syndicate.layouts.markdown import count_placeholder_links, glued_splitter, split_blocks, split_glued
 from syndicate.layouts.page import fill_from_page
 from syndicate.layouts.rights import read_copyright, read_license
+from syndicate.terminal import strip_controls, strip_controls_in
 
 SLUG_MAX = 80
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: an address import fetches; any other SOURCE is a file (the scheme is case-insensitive: RFC 3986)
+_URL = re.compile(r"https?://", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l",
                        "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "&": " and "})  # fmt: skip
@@ -73,14 +76,13 @@ def _one_line(text: str) -> str:
     return _NOT_IN_A_COMMENT.sub(" ", text)
 
 
-def import_source(source: str) -> ImportResult:
-    """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file."""
-    if source.startswith(("http://", "https://")):
-        return import_url(source)
+def import_source(source: str, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
+    """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file;
+    a file, like a page, of at most `max_bytes`."""
+    if _URL.match(source):
+        return import_url(source, max_bytes=max_bytes)
     path = Path(source)
-    if not path.is_file():
-        raise UsageError(f"{source}: no such file", "check the path")
-    raw = path.read_bytes()
+    raw = read_page_file(path, source, max_bytes)
     if path.suffix.lower() in (".html", ".htm"):
         return import_html_bytes(raw, source)
     try:
@@ -158,6 +160,7 @@ def import_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES)
 def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: str | None) -> ImportResult:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text, broken = _SURROGATE.subn("\ufffd", text)
+    text, controls = strip_controls(text)
     layout = choose_layout(text)
     report = Notes([f"layout: {layout.name}" + (" (an HTML page)" if facts else "")], [])
     if broken:
@@ -185,6 +188,12 @@ def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: 
         report.missing.append(f"{layout.labels.get(label.lower(), 'tags')}: the label '{label}:' has no value")
     if facts is not None:
         fill_from_page(fm, footer.body, facts, fetched_from, report)
+        controls += strip_controls_in(fm)  # a page's markup (JSON-LD's "\u001b") may hold some too
+    if controls:
+        report.missing.append(
+            f"text: {controls} terminal control sequence(s) or control character(s) removed "
+            "(a terminal printing the article would have acted on them)"
+        )
     _slug(fm, report)
     fm["status"] = "draft"
     _body_report(footer, glued, report)
@@ -195,9 +204,8 @@ def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: 
             f"the address{'es were' if placeholders > 1 else ' was'} lost in scraping; restore or remove them"
         )
     stem = fm.get("slug") or slugify(Path(source_name).stem) or "article"
-    return ImportResult(
-        _ordered(fm), footer.body, report.found, report.missing, placeholders, layout.name, stem, source_name
-    )
+    found, missing = [one_line_note(n) for n in report.found], [one_line_note(n) for n in report.missing]
+    return ImportResult(_ordered(fm), footer.body, found, missing, placeholders, layout.name, stem, source_name)
 
 
 def _slug(fm: dict[str, Any], report: Notes) -> None:
@@ -236,10 +244,10 @@ def _title(header: Header, fm: dict[str, Any], report: Notes) -> None:
         report.missing.append("title: no heading ('# ...') or title line above a byline")
         return
     fm["title"] = header.title
-    report.found.append(f"title: {header.title}")
+    report.found.append(f"title: {quote(header.title)}")
     if header.subtitle:
         fm["subtitle"] = header.subtitle
-        report.found.append(f"subtitle: {header.subtitle}")
+        report.found.append(f"subtitle: {quote(header.subtitle)}")
 
 
 def _authors(header: Header, fm: dict[str, Any], report: Notes) -> None:
@@ -348,8 +356,9 @@ def _body_report(footer: Footer, glued: int, report: Notes) -> None:
     if glued:
         report.found.append(f"footer lines glued together in scraping: split in {glued} place{'s' * (glued > 1)}")
     if footer.ends_mid_sentence and not footer.terms:
+        ending = quote(footer.ends_mid_sentence, from_end=True).removeprefix("…")
         report.missing.append(
-            f"body: the text may be truncated: it ends mid-sentence ('...{footer.ends_mid_sentence}'); "
+            f"body: the text may be truncated: it ends mid-sentence ('...{ending}'); "
             "footers lost with it may have said where it first appeared: check 'published'"
         )
 

@@ -28,6 +28,7 @@ from syndicate.importer import (
     ImportResult,
     import_html,
     import_html_bytes,
+    import_source,
     import_text,
     import_url,
     slugify,
@@ -640,6 +641,12 @@ def test_url_import_without_canonical_uses_the_address_after_redirects(site: str
     assert result.front_matter["source"] == {"url": f"{site}/news/no-canonical"}
     assert f"[the table]({site}/data/table.csv)" in result.body
     assert "source.url: " + f"{site}/news/no-canonical (from the page: the address it was fetched from)" in result.found
+
+
+@pytest.mark.parametrize("scheme", ["HTTP", "Http"])
+def test_url_scheme_is_case_insensitive(site: str, scheme: str) -> None:
+    result = import_source(site.replace("http", scheme, 1) + "/seed.txt")  # not taken for a file name
+    assert result.body == _import(SEED).body
 
 
 def test_url_import_of_text(site: str) -> None:

@@ -23,6 +23,7 @@ from syndicate.config import CONFIG_ENV, Config, find_config, load_config
 from syndicate.errors import ConfigError, ExitStatus, SyndicateError, UsageError
 from syndicate.findings import display_path
 from syndicate.schemas import did_you_mean
+from syndicate.terminal import escape_controls
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -177,12 +178,12 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
     """Turn scraped articles into front-matter articles, as drafts.
 
     SOURCE is a text or Markdown file (as scraped, with its footer), a saved
-    HTML page, or an http(s) URL. Nothing is guessed: what the text does not
-    state stays out of the front matter and is reported, and the validator
-    names it; placeholder links ([text](#)) are kept and counted. The licence
-    is recognised (Creative Commons wordings to SPDX ids, Global Research's
-    cross-post terms) or kept verbatim as `custom`. Each article is written as
-    SLUG.md, never over an existing one without --force.
+    HTML page, or an http(s) URL, of at most 5 MB. Nothing is guessed: what
+    the text does not state stays out of the front matter and is reported, and
+    the validator names it; placeholder links ([text](#)) are kept and
+    counted. The licence is recognised (Creative Commons wordings to SPDX ids,
+    Global Research's cross-post terms) or kept verbatim as `custom`. Each
+    article is written as SLUG.md, never over an existing one without --force.
 
     \b
     Examples:
@@ -190,8 +191,8 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
       syndicate import saved/page.html https://example.org/2024/06/story --out drafts/
 
     Exit status: 0 every source imported; 1 a URL could not be fetched; 2
-    bad usage (a missing or non-UTF-8 file, an article of that slug already
-    there without --force, no --out and no config).
+    bad usage (a missing, non-UTF-8 or too large file, an article of that
+    slug already there without --force, no --out and no config).
     """
     from syndicate.importer import import_source, write_article
 
@@ -216,12 +217,13 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
             _print_error(e)
             worst = max(worst, e.exit_status)
             continue
-        click.echo(f"{source} -> {display_path(written)}")
+        # a name or a note may hold what a terminal acts on (ESC ]0;...BEL): it is shown, not obeyed
+        click.echo(escape_controls(f"{source} -> {display_path(written)}"))
         if not options.quiet:
             for line in result.found:
-                click.echo(f"  found: {line}")
+                click.echo(escape_controls(f"  found: {line}"))
             for line in result.missing:
-                click.echo(f"  missing: {line}")
+                click.echo(escape_controls(f"  missing: {line}"))
     return worst
 
 
@@ -316,11 +318,12 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
 
 
 def _print_error(error: SyndicateError) -> None:
-    click.echo(f"syndicate: error: {error.message}", err=True)
+    # a message may name a file or quote input: its control characters are shown, not obeyed
+    click.echo(escape_controls(f"syndicate: error: {error.message}", keep_newlines=True), err=True)
     for problem in getattr(error, "problems", ()):
-        click.echo(f"  {problem}", err=True)
+        click.echo(escape_controls(f"  {problem}", keep_newlines=True), err=True)
     if error.hint:
-        click.echo(f"  hint: {error.hint}", err=True)
+        click.echo(escape_controls(f"  hint: {error.hint}", keep_newlines=True), err=True)
 
 
 from syndicate.cli import delivery as delivery  # noqa: E402  (registers its commands on `cli`)

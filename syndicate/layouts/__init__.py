@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from syndicate.terminal import strip_controls
+
 
 @dataclass
 class Notes:
@@ -23,6 +25,31 @@ class Notes:
 
     found: list[str]
     missing: list[str]
+
+
+#: how much of the text a note quotes
+QUOTE_MAX = 80
+#: the longest note: one that names several values is cut too
+NOTE_MAX = 400
+
+
+def quote(text: str, from_end: bool = False, limit: int = QUOTE_MAX) -> str:
+    """What a note quotes of `text`: one line of it (the last with `from_end`), at most `limit`
+    characters, "…" where it was cut; a note never carries a paragraph, or a whole body."""
+    lines = [line for line in text.splitlines() if line.strip()] or [""]
+    line = " ".join((lines[-1] if from_end else lines[0]).split())
+    cut = len(lines) > 1 or len(line) > limit
+    if not cut:
+        return line
+    if from_end:
+        return "…" + line[-(limit - 1) :].lstrip()
+    return line[: limit - 1].rstrip() + "…"
+
+
+def one_line_note(note: str) -> str:
+    """A note as printed and written into the draft: one line, no control character, at most NOTE_MAX."""
+    note = " ".join(strip_controls(note)[0].split())
+    return note if len(note) <= NOTE_MAX else note[: NOTE_MAX - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Fetching a page for import: requests with a timeout, a size limit and clear errors.
 
+A saved page or text file has the same size limit, checked before it is read.
+
 The whole download must arrive within the timeout (a server trickling bytes
 does not hold an import forever) and within the size limit. The text is
 decoded with the charset the server declares, else the one the page declares
@@ -9,17 +11,19 @@ in a <meta> tag, else UTF-8; bytes that do not decode are replaced and said so.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
 
 from syndicate import __version__
-from syndicate.errors import SyndicateError, network_reason
+from syndicate.errors import SyndicateError, UsageError, network_reason
 
-#: the largest page fetch_page reads
+#: the largest page fetch_page (and read_page_file) reads
 MAX_PAGE_BYTES = 5_000_000
 
 
@@ -72,6 +76,34 @@ def fetch_page(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES)
         raise SyndicateError(f"{url}: cannot fetch the page: {reason}", hint) from e
     text, replaced = decode_page(raw, declared_charset)
     return FetchedPage(text, content_type, final_url, replaced)
+
+
+def read_page_file(path: Path, shown: str, max_bytes: int = MAX_PAGE_BYTES) -> bytes:
+    """A saved page or text file's bytes; a file over `max_bytes` is refused from its size before it
+    is read, and a file that grows meanwhile, a pipe or a device is never read past the limit."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            raw = b""
+            if size <= max_bytes:
+                # read(n) allocates n bytes first: ask for the size, not the limit
+                raw = handle.read(size + 1)
+                if len(raw) > size:  # growing, a pipe or a device: read on, never past the limit
+                    raw += handle.read(max_bytes + 1 - len(raw))
+    except FileNotFoundError as e:
+        raise UsageError(f"{shown}: no such file", "check the path") from e
+    except IsADirectoryError as e:
+        raise UsageError(f"{shown}: a folder, not a file", "name the files in it to import") from e
+    except OSError as e:
+        raise UsageError(f"{shown}: cannot read the file: {e.strerror}", "check its permissions") from e
+    if size > max_bytes or len(raw) > max_bytes:
+        more = f"{size:,} bytes" if size > max_bytes else "more arrived as it was read"
+        raise UsageError(
+            f"{shown}: the file is larger than the limit of {max_bytes:,} bytes ({more}): not read",
+            "an article's page is far smaller: check that this is the right file (pages fetched from a URL "
+            "have the same limit)",
+        )
+    return raw
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:

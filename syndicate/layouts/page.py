@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from syndicate.attribution import body_hash
-from syndicate.layouts import Notes
+from syndicate.layouts import Notes, quote
 from syndicate.layouts.credits import read_byline
 from syndicate.layouts.dates import parse_date
 from syndicate.layouts.html import PageFacts
@@ -66,7 +66,9 @@ def _dates(fm: dict[str, Any], values: dict[str, Any], where: dict[str, str], ta
     if "published" not in fm.get("source", {}) and values.get("published"):
         found = parse_date(str(values["published"]))
         if found is None:
-            notes.missing.append(f"source.published: {where['published']} is not a date: {values['published']!r}")
+            notes.missing.append(
+                f"source.published: {where['published']} is not a date: {quote(str(values['published']))!r}"
+            )
         else:
             take("source.published", found.value, where["published"])
             if found.note:
@@ -88,7 +90,7 @@ def _license(fm: dict[str, Any], body: str, url: str, how: str, take: Any, notes
         if stated.no_derivatives and "body_hash" not in fm:
             take("body_hash", body_hash(body), "the licence forbids derivatives: the body as received")
     else:
-        notes.missing.append(f"license.id: the page names the licence {url!r}, which no profile matches")
+        notes.missing.append(f"license.id: the page names the licence {quote(url)!r}, which no profile matches")
 
 
 def _about(note: str, pointer: str) -> bool:
@@ -99,5 +101,5 @@ def _about(note: str, pointer: str) -> bool:
 
 def _shown(value: Any) -> str:
     if isinstance(value, list):
-        return "; ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
-    return str(value)
+        return quote("; ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value))
+    return quote(str(value))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from syndicate.layouts import Notes
+from syndicate.layouts import Notes, quote
 from syndicate.layouts.footer import Footer
 from syndicate.layouts.licensing import find_contact
 from syndicate.licenses import load_registry
@@ -22,13 +22,13 @@ from syndicate.licenses import load_registry
 def read_copyright(footer: Footer, fm: dict[str, Any], report: Notes) -> None:
     for notice in footer.site_notices:
         kind = "an image credit" if notice.image_credit else "the site's notice"
-        report.found.append(f"ignored {kind}: {notice.text!r}")
+        report.found.append(f"ignored {kind}: {quote(notice.text)!r}")
     distinct = list({((n.holder or "").casefold(), n.year): n for n in footer.notices}.values())
     if not distinct:
         report.missing.append("copyright: no copyright notice of the article ('Copyright ©', '©')")
         return
     if len(distinct) > 1:
-        texts = "; ".join(repr(n.text) for n in distinct)
+        texts = "; ".join(repr(quote(n.text)) for n in distinct)
         report.missing.append(
             f"copyright: {len(distinct)} different notices ({texts}): which is the article's is unclear"
         )
@@ -38,14 +38,14 @@ def read_copyright(footer: Footer, fm: dict[str, Any], report: Notes) -> None:
     if notice.holder:
         copyright_["holder"] = notice.holder
     else:
-        report.missing.append(f"copyright.holder: the notice {notice.text!r} names no holder")
+        report.missing.append(f"copyright.holder: the notice {quote(notice.text)!r} names no holder")
     if notice.year is not None:
         copyright_["year"] = notice.year
     else:
-        report.missing.append(f"copyright.year: the notice {notice.text!r} states no single year")
+        report.missing.append(f"copyright.year: the notice {quote(notice.text)!r} states no single year")
     if copyright_:
         fm["copyright"] = copyright_
-        report.found.append(f"copyright: {_describe_copyright(copyright_)} ({notice.text!r})")
+        report.found.append(f"copyright: {_describe_copyright(copyright_)} ({quote(notice.text)!r})")
 
 
 def _describe_copyright(copyright_: dict[str, Any]) -> str:
@@ -58,7 +58,7 @@ def read_license(footer: Footer, fm: dict[str, Any], report: Notes) -> bool:
         reserved = [n for n in footer.notices if n.all_rights_reserved]
         if "copyright" in fm and reserved:
             fm["license"] = {"id": "all-rights-reserved", "terms": reserved[0].text}
-            report.found.append(f"license: all-rights-reserved ({reserved[0].text!r})")
+            report.found.append(f"license: all-rights-reserved ({quote(reserved[0].text)!r})")
             return False
         report.missing.append("license: the text states no licence or republication terms")
         return False
@@ -72,7 +72,7 @@ def read_license(footer: Footer, fm: dict[str, Any], report: Notes) -> bool:
         if cc.url:
             license_["url"] = cc.url
         if cc.spdx_id:
-            report.found.append(f"license: {cc.spdx_id} ({cc.name}, stated as {terms.text!r})")
+            report.found.append(f"license: {cc.spdx_id} ({cc.name}, stated as {quote(terms.text)!r})")
         elif cc.problem:
             report.missing.append(f"license.id: {cc.problem}: no id picked; the terms are kept verbatim")
         elif cc.kind is None:

@@ -1,0 +1,57 @@
+"""Text that is safe to show on a terminal.
+
+Scraped text and file names can hold escape sequences that a terminal acts on
+(ESC ]0;...BEL retitles the window, CSI sequences move the cursor, erase or
+recolour what is on screen) and other control characters. Text kept for later
+(an imported draft) has them removed; text printed once (a file name in an
+error) has them written out as escapes, so that the reader still sees them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: a whole terminal control sequence, with its introducer, parameters and terminator
+_SEQUENCE = re.compile(
+    # OSC, DCS, SOS, PM and APC strings (7- or 8-bit), up to BEL or ST; never across a line
+    "(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\\\|\x9c)"
+    # CSI: parameters, intermediates, final byte
+    "|(?:\x1b\\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
+    # any other escape: ESC c, ESC 7, ESC ( B
+    "|\x1b[\x20-\x2f]*[\x30-\x7e]"
+)
+#: C0 controls but tab and newline, DEL, C1 controls
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: every C0 control, DEL and C1 control: what a one-line name may not show raw
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """`text` without terminal control sequences and control characters (tabs and newlines stay),
+    and how many were removed."""
+    if not _CONTROL.search(text):  # the common case: nothing to do (every sequence starts with one)
+        return text, 0
+    text, sequences = _SEQUENCE.subn("", text)
+    # a lone control that Python counts as white space (form feed, NEL) still parts two words
+    text, characters = _CONTROL.subn(lambda m: " " if m.group(0).isspace() else "", text)
+    return text, sequences + characters
+
+
+def strip_controls_in(value: Any) -> int:
+    """Strip every string in a structure of dicts and lists, in place; how many were removed."""
+    removed = 0
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            value[key], count = strip_controls(item)
+            removed += count
+        else:
+            removed += strip_controls_in(item)
+    return removed
+
+
+def escape_controls(text: str, keep_newlines: bool = False) -> str:
+    """`text` with each control character written as an escape (ESC as \\x1b), for printing."""
+    pattern = _CONTROL if keep_newlines else _ANY_CONTROL
+    return pattern.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)

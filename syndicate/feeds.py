@@ -237,14 +237,16 @@ def feed_documents(
     ]
     todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
     # an entry shown by several documents is made and written once (its archive page, its tags' feeds)
-    _building = (config, WrittenEntries(entries, ((i, d.atom) for d in todo for i in d.indexes)))
+    mine = _building = (config, WrittenEntries(entries, ((i, d.atom) for d in todo for i in d.indexes)))
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
         built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
         for document, digest, skipped in zip(documents, digests, skip, strict=True):
             yield document.path, None if skipped else next(built), digest
     finally:
-        _building = None
+        # a generator left unfinished is closed when it is collected, maybe while a later one builds
+        if _building is mine:
+            _building = None
 
 
 def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:

@@ -31,6 +31,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests.auth
+
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
@@ -64,8 +66,10 @@ class WordPressEndpoint:
         self.timeout = endpoint_timeout(settings)
         self.session = make_session(self.site)
         user, password = environ[user_env], environ[password_env]
-        self.session.auth = (user, password)
-        basic = base64.b64encode(f"{user}:{password}".encode("utf-8", "surrogateescape")).decode("ascii")
+        # as UTF-8, which WordPress checks (requests would send Latin-1, and fail on a character beyond it)
+        user_bytes, password_bytes = (value.encode("utf-8", "surrogateescape") for value in (user, password))
+        self.session.auth = requests.auth.HTTPBasicAuth(user_bytes, password_bytes)
+        basic = base64.b64encode(user_bytes + b":" + password_bytes).decode("ascii")
         #: kept out of every message and record, whatever the server answers
         self.secrets = (password, basic)
         self._api: str | None = None

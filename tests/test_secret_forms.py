@@ -7,7 +7,8 @@ Authorization header. None of those forms may reach what syndicate prints
 last_error): checked here for random secrets with quotes, backslashes, control
 characters and non-ASCII, through real loopback servers, webhook- and
 WordPress-shaped, that echo them. SYNDICATE_FUZZ_EXAMPLES=200 searches harder.
-A secret of a few characters never eats the rest of a message.
+A secret written in syndicate.toml is hidden too where a problem quotes it as
+its repr; a secret of a few characters never eats the rest of a message.
 """
 
 from __future__ import annotations
@@ -107,6 +108,31 @@ def test_a_short_secret_withholds_a_text_that_shows_it_and_no_other() -> None:
 
 def test_asterisks_that_spell_a_secret_withhold_the_text() -> None:
     assert printable("x******y", secrets=["****"]) == WITHHELD
+
+
+# --- syndicate.toml -------------------------------------------------------------------------------
+
+HOOK = (
+    '\n[[endpoints]]\nname = "hook"\ntype = "webhook"\nchannel = "community-web"\nurl = "https://hooks.example.org/"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("literal", "secret"),
+    [("secret_env = 'wh\\sec\"9f8e-7d6c'", 'wh\\sec"9f8e-7d6c'), ('secret_env = "a b"', "a b"), ("api_key = 1", "1")],
+    ids=["escaped", "short", "digit"],
+)
+def test_a_secret_in_the_config_is_hidden_in_its_quoted_forms_and_the_keys_stay_named(
+    run_cli: Any, site: Path, literal: str, secret: str
+) -> None:
+    """A schema problem quotes a value as its repr; a short secret ("1") must not eat "endpoints[1]"."""
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + HOOK + literal + "\n")
+    result = run_cli("--config", str(config), "validate")
+    assert result.status == 2
+    assert f"endpoints[1].{literal.split()[0]}" in result.err
+    for form in (repr(secret), json.dumps(secret), *(forms(secret).values() if len(secret) >= 4 else ())):
+        assert form not in result.out + result.err, form
 
 
 # --- what the endpoints make of an echo ---------------------------------------------------------------

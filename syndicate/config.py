@@ -247,11 +247,11 @@ def _url_secrets(url: str, where: str, found: set[str]) -> list[str]:
 
 
 def _redact(text: str, secrets: set[str]) -> str:
-    """`text` with every secret (longest first, so that none is half replaced) written as ***."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    """`text` with every secret, in any form (a problem quotes a value as its repr), written as ***; one of
+    a few characters only where it stands quoted, as a value ("endpoints[1]" keeps its 1: see redact.py)."""
+    from syndicate import redact  # (here: only a config with problems needs it)
+
+    return redact.redactor(tuple(sorted(secrets))).hide_quoted(text)
 
 
 @functools.cache

@@ -20,7 +20,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +52,8 @@ class Fault:
     location: str = ""
     #: the request takes effect before the fault (a post is created, a webhook event is accepted)
     apply: bool = False
+    #: the body made from the request's headers instead of `body` (a server repeating what it was sent)
+    echo: Callable[[dict[str, str]], bytes] | None = None
     #: which requests it may hit: None matches any
     method: str | None = None
     path: str | None = None
@@ -236,7 +238,7 @@ def fault_server(
             if fault is None:
                 self._send(status, content)
             elif fault.kind == "status":
-                self._send(fault.status, fault.body, fault.headers)
+                self._send(fault.status, fault.echo(headers) if fault.echo else fault.body, fault.headers)
             elif fault.kind == "redirect":
                 self._send(fault.status if 300 <= fault.status < 400 else 307, b"", {"Location": fault.location})
             elif fault.kind == "slow":

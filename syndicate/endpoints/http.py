@@ -7,7 +7,9 @@ A server is not trusted to behave: every exchange ends within the endpoint's
 `timeout` (a server that answers a byte at a time is cut off too), an answer
 is read up to MAX_RESPONSE_BYTES, and what a server says (its message, the id
 and address of a copy) is cut short and stripped of control characters before
-it reaches the ledger or a terminal, with the endpoint's secrets written as ***.
+it reaches the ledger or a terminal, with the endpoint's secrets, in any form,
+written as *** (syndicate/redact.py). A JSON message that is not text is shown
+as compact JSON, never as a Python repr.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import requests
 import urllib3
 
-from syndicate import __version__
+from syndicate import __version__, redact
 from syndicate.errors import CredentialsError, DeliveryError, network_reason
 
 USER_AGENT = f"syndicate/{__version__}"
@@ -38,6 +40,8 @@ MAX_RETRY_AFTER = 24 * 3600.0
 #: what a server says is kept to this many characters
 MAX_MESSAGE = 300
 _CHUNK = 64 * 1024
+#: what stands for a server's text that shows a secret too short to cut out of it (see syndicate/redact.py)
+WITHHELD = "(withheld: it shows the endpoint's secret)"
 #: C0 and C1 controls, DEL, and the bidirectional overrides that make text read differently than it is
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]+")
 
@@ -97,18 +101,14 @@ def endpoint_timeout(settings: Mapping[str, Any]) -> tuple[float, float]:
     return TIMEOUT
 
 
-def printable(text: str, limit: int = MAX_MESSAGE, secrets: Iterable[str] = ()) -> str:
-    """Server-supplied text made safe to print and store: no control characters, cut at `limit`, secrets as ***."""
-    hidden = sorted((s for s in secrets if s), key=len, reverse=True)
-    text = _UNPRINTABLE.sub(" ", _redact(text, hidden)).strip()
-    text = _redact(text, hidden)  # also a secret the server split with control characters
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
+def printable(text: str, limit: int = MAX_MESSAGE, secrets: Iterable[str] = (), withheld: str = WITHHELD) -> str:
+    """Server-supplied text made safe to print and store: no control characters, cut at `limit`,
+    secrets (in any form, see syndicate/redact.py) as ***; `withheld` instead when a secret cannot be cut out."""
+    redactor = redact.redactor(tuple(secrets))
+    text = _UNPRINTABLE.sub(" ", redactor.hide(text)).strip()
+    text = redactor.hide(text)  # also a secret the server split with control characters
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return withheld if redactor.shows(text) else text
 
 
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
@@ -268,8 +268,20 @@ def _term_id(response: requests.Response) -> int | None:
     return term_id if isinstance(term_id, int) and not isinstance(term_id, bool) and term_id > 0 else None
 
 
+def _as_text(value: Any) -> str:
+    """A JSON value as a message: a string as it is, anything else as compact JSON (never a Python repr,
+    whose escaping would also hide a secret from redaction's plainest forms)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except (RecursionError, ValueError):
+        return "(a JSON value nested too deeply)"
+
+
 def _server_message(response: requests.Response, secrets: Iterable[str] = ()) -> tuple[str, str]:
     """What the server said, printable, and the error code its JSON answer gave ("" if none)."""
+    secrets = tuple(secrets)
     code = ""
     try:
         data = json_body(response)
@@ -280,12 +292,21 @@ def _server_message(response: requests.Response, secrets: Iterable[str] = ()) ->
         except LookupError:  # a charset Python does not know
             text = head.decode("utf-8", errors="replace")
         if re.search(r"<(?:!doctype html|html|body)\b", text[:4096], re.IGNORECASE):
-            # a page, not an API's answer: its markup would only bury the status
-            shown = _page_words(text)
-            text = f"an HTML page (\"{shown}\"), not the API's JSON: is the url the service's address?"
+            # a page, not an API's answer: its markup would only bury the status (secrets go before it is cut)
+            shown = printable(_page_words(redact.redactor(secrets).hide(text)), secrets=secrets)
+            return f"an HTML page (\"{shown}\"), not the API's JSON: is the url the service's address?", code
         text = text or response.reason or ""
     else:
-        text = str(data.get("message") or data.get("error") or data) if isinstance(data, dict) else str(data)
+        said = (data.get("message") or data.get("error") or data) if isinstance(data, dict) else data
+        text = _as_text(said)
         if isinstance(data, dict) and isinstance(data.get("code"), str):
-            code = printable(data["code"], 100, secrets)
+            code = _code(data["code"], secrets)
     return printable(text, secrets=secrets) or "(no message)", code
+
+
+def _code(value: str, secrets: tuple[str, ...]) -> str:
+    """An error code (WordPress's "term_exists"): a short identifier, compared, never shown; "" if it is
+    anything else or holds a secret (a short secret is let be: it would be in many a code)."""
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,100}", value) or redact.redactor(secrets).hide(value) != value:
+        return ""
+    return value

@@ -69,8 +69,8 @@ class WebhookEndpoint:
         if not isinstance(answer, dict):
             answer = {}
         # the receiver's id and address are stored and printed: short, printable, never the secret
-        remote_id = printable(str(answer.get("id") or ""), 200, secrets) or slug
-        return Remote(remote_id, printable(str(answer.get("url") or ""), 2000, secrets) or self.url)
+        remote_id = printable(str(answer.get("id") or ""), 200, secrets, withheld="") or slug
+        return Remote(remote_id, printable(str(answer.get("url") or ""), 2000, secrets, withheld="") or self.url)
 
     def create(self, copy: Copy, key: str) -> Remote:
         return self._post("create", copy.slug, key, copy)

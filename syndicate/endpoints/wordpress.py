@@ -36,6 +36,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests.auth
+
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
@@ -73,10 +75,13 @@ class WordPressEndpoint:
         self.timeout = endpoint_timeout(settings)
         self.session = make_session(self.site)
         user, password = environ[user_env], environ[password_env]
-        self.session.auth = (user, password)
-        basic = base64.b64encode(f"{user}:{password}".encode("utf-8", "surrogateescape")).decode("ascii")
-        #: kept out of every message and record, whatever the server answers
-        self.secrets = (password, basic)
+        # as UTF-8, which WordPress checks (requests would send Latin-1, and fail on a character beyond it)
+        user_bytes, password_bytes = (value.encode("utf-8", "surrogateescape") for value in (user, password))
+        self.session.auth = requests.auth.HTTPBasicAuth(user_bytes, password_bytes)
+        basic = base64.b64encode(user_bytes + b":" + password_bytes).decode("ascii")
+        #: kept out of every message and record, whatever the server answers (in any form: see syndicate/redact.py);
+        #: WordPress also takes an Application Password without its spaces
+        self.secrets = (password, "".join(password.split()), basic)
         self._api: str | None = None
         self._terms: dict[tuple[str, str], int] = {}
         #: idempotency keys of creations already tried in this run: a second try looks the post up first
@@ -95,7 +100,7 @@ class WordPressEndpoint:
     def _discover(self) -> str:
         pretty = f"{self.site}/wp-json"
         try:
-            response = request(self.session, "GET", pretty + "/", self.name, timeout=self.timeout)
+            response = request(self.session, "GET", pretty + "/", self.name, secrets=self.secrets, timeout=self.timeout)
             index = json_body(response)
             if response.status_code == 200 and isinstance(index, dict) and "namespaces" in index:
                 return pretty
@@ -272,7 +277,9 @@ class WordPressEndpoint:
 
     def _remote(self, post: Any, warnings: tuple[str, ...] = ()) -> Remote:
         link = post.get("link") if isinstance(post, dict) else None
-        return Remote(str(self._id(post, "post")), printable(str(link or ""), 2000, self.secrets), warnings)
+        return Remote(
+            str(self._id(post, "post")), printable(str(link or ""), 2000, self.secrets, withheld=""), warnings
+        )
 
 
 def _post_id(remote: Remote) -> int:

@@ -250,3 +250,13 @@ def test_a_site_without_wp_json_is_reached_by_rest_route(run_cli: Any, site: tup
     # /wp-json/ was asked once a run; everything else went by ?rest_route=
     assert [p for p in paths if p.startswith("/wp-json")] == ["/wp-json/"] * 2
     assert all("rest_route=" in p for p in paths if not p.startswith("/wp-json"))
+
+
+def test_control_characters_never_reach_a_wordpress_title(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    article = root / "content" / f"{ALDER}.md"
+    article.write_text(article.read_text().replace('title: "', 'title: "\\x00Bell\\a\\e[2J ', 1))
+    pushed = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
+    assert pushed.status == 0, pushed.err
+    (post,) = posts(prefix + ALDER)
+    assert post["title"]["raw"].startswith("Bell[2J Alder Valley")

@@ -16,6 +16,13 @@ def atomic_write(target: Path, content: bytes, hint: str = WRITE_HINT) -> None:
     """Write to a temporary file beside `target`, then rename: readers never see half a file.
 
     Raises WriteError naming `target` and the path at fault, with `hint`."""
+    put_in_place(staged_write(target, content, hint), target, hint)
+
+
+def staged_write(target: Path, content: bytes, hint: str = WRITE_HINT) -> Path:
+    """`content` written (and synced) to a new temporary file beside `target`, whose name is
+    returned: `put_in_place` moves it to `target`. Writers of several files that must change
+    together stage them all first, so that a full disk stops them before any has changed."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -31,12 +38,21 @@ def atomic_write(target: Path, content: bytes, hint: str = WRITE_HINT) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         temp.chmod(0o644)
-        temp.replace(target)
     except BaseException as e:
         temp.unlink(missing_ok=True)
         if isinstance(e, OSError):
             raise _cannot_write(target, e, hint, target) from e
         raise
+    return temp
+
+
+def put_in_place(temp: Path, target: Path, hint: str = WRITE_HINT) -> None:
+    """Rename the staged file `temp` to `target` (atomically); the temporary file goes if that fails."""
+    try:
+        temp.replace(target)
+    except OSError as e:
+        temp.unlink(missing_ok=True)
+        raise _cannot_write(target, e, hint, target) from e
 
 
 def _cannot_write(target: Path, error: OSError, hint: str, path: Path | None = None) -> WriteError:

@@ -91,3 +91,31 @@ def _unsafe_name(relative: str) -> str:
         if os.name == "nt" and part.split(".", 1)[0].rstrip(" ").lower() in _WINDOWS_DEVICES:
             return "Windows reserves it for a device"
     return ""
+
+
+#: what a feeds folder must be, for a refused one
+FEEDS_FOLDER_HINT = (
+    "give the feeds a folder of their own outside the content folder, e.g. feeds/ beside it: syndicate writes "
+    "its files there and removes stale pages from its archive/ and tags/ folders"
+)
+
+
+def feeds_folder_problem(folder: str, content: Path) -> str | None:
+    """Why `folder` may not take the feeds, or None: an empty path (the working folder, unsaid),
+    the root of the file system, or the content folder, a folder in it or one that holds it
+    (symbolic links followed)."""
+    if not folder.strip():
+        return "an empty path would write into the working folder"
+    try:
+        target, articles = Path(folder).resolve(), content.resolve()
+    except (OSError, RuntimeError, ValueError) as e:  # a loop of links (RuntimeError on 3.11), a NUL
+        return f"it cannot be resolved: {e}"
+    if target.parent == target:
+        return f"{target} is the root of the file system"
+    if target == articles:
+        return f"{target} is the content folder"
+    if target.is_relative_to(articles):
+        return f"{target} is inside the content folder {articles}"
+    if articles.is_relative_to(target):
+        return f"{target} holds the content folder {articles}"
+    return None

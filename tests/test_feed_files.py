@@ -7,6 +7,7 @@ import os
 import shutil
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -88,3 +89,57 @@ def test_a_full_disk_leaves_the_previous_feeds_whole_and_consistent(
     result = build(site)
     assert len(result.written) == writes and _files(feeds) == built
     assert len(list((feeds / "archive").iterdir())) == 8 and dangling_links(feeds) == []
+
+
+@pytest.fixture
+def no_feed_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the check ever go, a test of it must not write at the root of the machine that runs it."""
+
+    def refused(*args: object) -> None:
+        raise AssertionError("feeds were written")
+
+    monkeypatch.setattr("syndicate.feed_files.staged_write", refused)
+
+
+@pytest.mark.usefixtures("no_feed_writes")
+@pytest.mark.parametrize(
+    ("out", "problem"),
+    [
+        ("/", "/ is the root of the file system"),
+        ("", "an empty path would write into the working folder"),
+        (" ", "an empty path would write into the working folder"),
+        ("content", "is the content folder"),
+        ("linked-content/", "is the content folder"),
+        ("content/feeds", "is inside the content folder"),
+        (".", "holds the content folder"),
+    ],
+)
+def test_feeds_are_never_written_at_the_root_here_or_among_the_articles(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, out: str, problem: str
+) -> None:
+    """`--out /` wrote at the root of the file system, `--out ''` into the working folder, and the content
+    folder was taken: syndicate removes stale pages from archive/ and tags/ wherever it writes."""
+    (site / "linked-content").symlink_to(site / "content")
+    monkeypatch.chdir(site)
+    before = _files(site)
+    result = run_cli("--config", "syndicate.toml", "feeds", "--out", out)
+    assert result.status == 2, result.err
+    assert f"feeds --out {out!r}: " in result.err and problem in result.err
+    assert "hint: give the feeds a folder of their own" in result.err and "Traceback" not in result.err
+    assert _files(site) == before
+
+
+@pytest.mark.usefixtures("no_feed_writes")
+@pytest.mark.parametrize(
+    ("feeds", "problem"), [("/", "is the root of the file system"), (" ", "an empty path"), (".", "holds the content")]
+)
+def test_a_feeds_path_at_the_root_or_around_the_articles_is_a_config_error(
+    site: Path, run_cli: Any, feeds: str, problem: str
+) -> None:
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text().replace('feeds = "feeds"', f'feeds = "{feeds}"', 1))
+    for command in ("feeds", "run"):
+        result = run_cli("--config", str(config), command)
+        assert result.status == 2, result.err
+        assert f"paths.feeds {feeds!r}: " in result.err and problem in result.err
+    assert not (site / "feeds").exists() and not (site / "atom.xml").exists()

@@ -34,6 +34,7 @@ from syndicate.article import Article
 from syndicate.config import Config
 from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
 from syndicate.feed_files import FeedsResult, write_feed_files
+from syndicate.feed_updated import distinct_updated
 from syndicate.feed_xml import EPOCH, FeedPage, atom_document, rss_document
 from syndicate.licenses import LicenseProfile
 from syndicate.parallel import fork_map
@@ -60,7 +61,10 @@ def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime)
     return chosen
 
 
-def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, config: Config) -> FeedEntry:
+def feed_entry(
+    article: Article, profile: LicenseProfile, decision: Decision, config: Config, updated: dt.datetime | None = None
+) -> FeedEntry:
+    """The entry of `article`; `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
     copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     if decision.grant is not None and not profile.channels:
@@ -78,7 +82,7 @@ def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, co
         content_html=copy.content_html,
         authors=article.authors,
         published=article.published,
-        updated=article.updated,
+        updated=updated or article.updated,
         categories=article.tags,
         rights=rights,
         license_url=profile.url,
@@ -122,6 +126,8 @@ class LazyEntries(Sequence[FeedEntry]):
         assert checks.config is not None
         self._chosen, self._registry, self._config = chosen, checks.registry, checks.config
         self._digests: dict[int, str] = {}
+        #: each entry's atom:updated, which depends on the other entries (a date alone is told apart)
+        self._updated = distinct_updated([article for article, _ in chosen])
 
     def __len__(self) -> int:
         return len(self._chosen)
@@ -136,7 +142,7 @@ class LazyEntries(Sequence[FeedEntry]):
         article, decision = self._chosen[index]
         profile = self._registry.get(article.license_id)
         assert profile is not None  # feed_articles chose only articles with a known licence
-        return feed_entry(article, profile, decision, self._config)
+        return feed_entry(article, profile, decision, self._config, self._updated[index])
 
     def tags(self) -> list[tuple[str, ...]]:
         return [article.tags for article, _ in self._chosen]
@@ -151,7 +157,8 @@ class LazyEntries(Sequence[FeedEntry]):
             copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
             licence = [profile.id, profile.name, profile.short_name, profile.url, sorted(profile.channels)]
             front_matter = (article.front_matter_digest or front_matter_digest(article.front_matter)).hex()
-            inputs = [front_matter, copy.content_hash, licence, decision.grant is not None]
+            updated = self._updated[index].isoformat()
+            inputs = [front_matter, copy.content_hash, licence, decision.grant is not None, updated]
             text = json.dumps(inputs, sort_keys=True, default=str)
             known = self._digests[index] = hashlib.sha256(text.encode()).hexdigest()
         return known

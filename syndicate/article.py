@@ -55,11 +55,15 @@ class Article:
     endpoints: tuple[str, ...] | None = None
     #: render.front_matter_digest(front_matter) when known (workers compute it), else b""
     front_matter_digest: bytes = field(default=b"", compare=False, repr=False)
+    #: `updated` is a date's midnight, for the front matter gave a date alone (feed_updated.py)
+    updated_is_date: bool = False
 
     @classmethod
     def from_data(cls, path: Path, data: Mapping[str, Any], body: str, front_matter_digest: bytes = b"") -> Article:
         published = parse_timestamp(data["published"])
         updated = parse_timestamp(data["updated"]) if "updated" in data else published
+        # (the later of the two is the article's updated time: the text it was read from)
+        updated_text = data["updated"] if "updated" in data and updated >= published else data["published"]
         embargo = data.get("embargo_until")
         endpoints = data.get("endpoints")
         return cls(
@@ -85,6 +89,7 @@ class Article:
             embargo_until=parse_timestamp(embargo) if embargo else None,
             endpoints=tuple(endpoints) if endpoints is not None else None,
             front_matter_digest=front_matter_digest,
+            updated_is_date=is_date(updated_text),
         )
 
     @property
@@ -103,9 +108,14 @@ def join_names(names: Sequence[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def is_date(value: str) -> bool:
+    """Whether an ISO date or datetime (validated) is a date alone."""
+    return len(value) == 10
+
+
 def parse_timestamp(value: str) -> dt.datetime:
     """An ISO date or datetime (validated) as an aware datetime; a date is midnight UTC."""
-    if len(value) == 10:
+    if is_date(value):
         return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.UTC)
     parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

@@ -1,7 +1,8 @@
 """Attribution rules: what every republished copy owes its source, as findings.
 
 Codes (stable): unknown-license, placeholder-link, relative-link,
-implausible-year, missing-original, missing-body-hash, body-changed.
+implausible-year, updated-before-published, missing-original,
+missing-body-hash, body-changed.
 
 The no-derivatives check compares a hash of the body, recorded when the
 article was first taken in (`body_hash` in the front matter), with the body
@@ -22,7 +23,7 @@ from syndicate.body_links import bad_links
 from syndicate.findings import Code, Severity
 from syndicate.front_matter import ParsedArticle
 from syndicate.licenses import LicenseProfile, LicenseRegistry
-from syndicate.schemas import did_you_mean
+from syndicate.schemas import did_you_mean, field_name
 
 #: a trailing paragraph that starts with one of these is attribution, not the article's text
 FOOTER_OPENINGS = (
@@ -110,6 +111,7 @@ def check_attribution(article: ParsedArticle, profile: LicenseProfile | None, to
     data = article.data or {}
     _check_body_links(article)
     _check_copyright_year(article, data, today)
+    _check_date_years(article, data)
     _check_updated(article, data)
     _check_original(article, data)
     if profile is not None and profile.requires("no-derivatives"):
@@ -147,6 +149,50 @@ def _check_copyright_year(article: ParsedArticle, data: dict[str, Any], today: d
             f"the year of first publication, between 1800 and {today.year + 1}",
             "/copyright/year",
         )
+
+
+#: the years a date may have, in its own time zone and in UTC
+DATE_YEARS = range(1000, 10000)
+
+
+def _check_date_years(article: ParsedArticle, data: dict[str, Any]) -> None:
+    """Every date's year has four digits, in UTC too: a feed entry's id is a tag URI with the
+    year of `published` (RFC 4151 wants four digits), and feeds write dates in UTC's terms."""
+    for pointer, value in _dates(data):
+        if pointer in article.reported:
+            continue  # the schema or the reader already said what is wrong with it
+        try:
+            moment = parse_timestamp(value)
+        except ValueError:
+            continue
+        try:
+            utc_year = moment.astimezone(dt.UTC).year
+        except OverflowError:  # past 9999-12-31 in UTC
+            utc_year = 10000
+        if moment.year in DATE_YEARS and utc_year in DATE_YEARS:
+            continue
+        in_utc = f" (year {utc_year} in UTC)" if moment.year in DATE_YEARS else ""
+        article.add(
+            Code.IMPLAUSIBLE_YEAR,
+            f"{field_name(pointer)} {value} is in the year {moment.year}{in_utc}",
+            "write the date in full, e.g. 2017-07-23: feeds need a year from 1000 to 9999, in UTC too",
+            pointer,
+        )
+
+
+def _dates(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The front matter's dates (those given as text), by JSON Pointer."""
+    found = [(f"/{key}", data.get(key)) for key in ("published", "updated", "embargo_until")]
+    for key in ("source", "original"):
+        part = data.get(key)
+        if isinstance(part, dict):
+            found.append((f"/{key}/published", part.get("published")))
+    license_ = data.get("license")
+    grants = license_.get("grants") if isinstance(license_, dict) else None
+    for index, grant in enumerate(grants if isinstance(grants, list) else []):
+        if isinstance(grant, dict):
+            found += [(f"/license/grants/{index}/{key}", grant.get(key)) for key in ("date", "expires")]
+    return [(pointer, value) for pointer, value in found if isinstance(value, str)]
 
 
 def _check_updated(article: ParsedArticle, data: dict[str, Any]) -> None:

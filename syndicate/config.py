@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from syndicate.errors import ConfigError, UsageError
+from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 from syndicate.findings import Code
 from syndicate.noop import CONFIG_ENV as CONFIG_ENV  # where they are defined: noop.py looks configs up too
 from syndicate.noop import CONFIG_NAME as CONFIG_NAME
@@ -167,7 +168,7 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
     secrets: set[str] = set()
     problems = _literal_secrets(data, "", secrets)
     # checked even for trusted bytes: the folders' symbolic links may have changed since
-    problems += _endpoints_in_content(path, data)
+    problems += _endpoints_in_content(path, data) + _feeds_folder(path, data)
     if not problems and trusted is not None and trusted(raw):
         return _build(path, data, raw)
     found = schema_problems("config", data)
@@ -309,6 +310,17 @@ def _endpoints_in_content(path: Path, data: dict[str, Any]) -> list[str]:
                 "its Markdown copies would be read back as articles)"
             )
     return problems
+
+
+def _feeds_folder(path: Path, data: dict[str, Any]) -> list[str]:
+    """paths.feeds may not be blank or the file system's root, nor the content folder, in it or around it."""
+    paths = data.get("paths", {})
+    feeds = paths.get("feeds", "feeds") if isinstance(paths, dict) else None
+    if not isinstance(feeds, str) or feeds == "":
+        return []  # the schema reports it
+    site = SitePaths.of(str(path), paths)
+    problem = feeds_folder_problem(site.feeds if feeds.strip() else feeds, Path(site.content))
+    return [f"paths.feeds {feeds!r}: {problem} (hint: {FEEDS_FOLDER_HINT})"] if problem else []
 
 
 def _bad_schedules(data: dict[str, Any]) -> list[str]:

@@ -17,6 +17,7 @@ pretty-printed output they come right before the closing `</feed>` or
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,7 +119,7 @@ def _generator(page: FeedPage, self_url: str, entry_extension: type[Any] | None 
 def atom_document(page: FeedPage, written: Iterable[bytes] | None = None) -> bytes:
     """The Atom document of `page`; `written`: its entries already written (feed_entries.atom_entry),
     in their order, in place of `page.entries`."""
-    head = _generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8")
+    head = _plain_references(_generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8"))
     entries = map(atom_entry, page.entries) if written is None else written
     return _spliced(head, b"</feed>\n", entries, page.stylesheet)
 
@@ -126,9 +127,23 @@ def atom_document(page: FeedPage, written: Iterable[bytes] | None = None) -> byt
 def rss_document(page: FeedPage, written: Iterable[bytes] | None = None) -> bytes:
     """The RSS document of `page`; `written`: its items already written (feed_entries.rss_item),
     in their order, in place of `page.entries`."""
-    head = _generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8")
+    head = _plain_references(_generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8"))
     entries = map(rss_item, page.entries) if written is None else written
     return _spliced(head, b"  </channel>\n</rss>\n", entries, page.stylesheet)
+
+
+#: the feed-level elements of plain text (feedgen writes no entry, so RSS's description is the channel's)
+_PLAIN_ELEMENTS = re.compile(rb"<(title|subtitle|rights|description|copyright)>([^<]*)</\1>")
+
+
+def _plain_references(head: bytes) -> bytes:
+    """The document's own plain texts (not HTML) with `&` and `<` as hexadecimal character
+    references, as feed_entries writes the entries' (lxml writes `&amp;` and `&lt;`)."""
+    if b"&" not in head:
+        return head
+    return _PLAIN_ELEMENTS.sub(
+        lambda m: b"<%s>%s</%s>" % (m[1], m[2].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;"), m[1]), head
+    )
 
 
 def _spliced(head: bytes, closing: bytes, entries: Iterable[bytes], stylesheet: str | None) -> bytes:

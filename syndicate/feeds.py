@@ -23,8 +23,8 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import overload
 from urllib.parse import urlsplit
@@ -32,46 +32,18 @@ from urllib.parse import urlsplit
 from syndicate import __version__
 from syndicate.article import Article
 from syndicate.config import Config
-from syndicate.errors import WriteError, os_reason
 from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
+from syndicate.feed_files import FeedsResult, write_feed_files
+from syndicate.feed_updated import distinct_updated
 from syndicate.feed_xml import EPOCH, FeedPage, atom_document, rss_document
-from syndicate.files import atomic_write, contained
 from syndicate.licenses import LicenseProfile
 from syndicate.parallel import fork_map
 from syndicate.render import front_matter_digest, render_copy
 from syndicate.rights import Decision, decide
 from syndicate.validate import Checks
 
-MANAGED_FOLDERS = ("archive", "tags")
-#: what to check when a feed cannot be written
-FEEDS_HINT = "check paths.feeds in syndicate.toml (or feeds --out): it must be a folder syndicate may write in"
 #: renders the feeds as a page in a browser; linked from every feed by a relative href
 STYLESHEET = "feed.xsl"
-
-
-@dataclass
-class FeedsResult:
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
-    entries: int = 0
-    #: what a later run needs to tell an unchanged document (generate_feeds' `known`), by relative path
-    marks: dict[str, str] = field(default_factory=dict)
-
-    #: the output folder, resolved
-    root: Path | None = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.written or self.removed)
-
-    def changed_topics(self, config: Config) -> list[str]:
-        """The public URLs of the subscription feeds (not archive pages) that were rewritten."""
-        if self.root is None:
-            return []
-        base = config.feeds.url.rstrip("/") + "/"
-        relative = [p.relative_to(self.root).as_posix() for p in self.written]
-        return [base + r for r in relative if r.endswith(".xml") and not r.startswith("archive/")]
 
 
 def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime) -> list[tuple[Article, Decision]]:
@@ -89,7 +61,10 @@ def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime)
     return chosen
 
 
-def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, config: Config) -> FeedEntry:
+def feed_entry(
+    article: Article, profile: LicenseProfile, decision: Decision, config: Config, updated: dt.datetime | None = None
+) -> FeedEntry:
+    """The entry of `article`; `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
     copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     if decision.grant is not None and not profile.channels:
@@ -107,7 +82,7 @@ def feed_entry(article: Article, profile: LicenseProfile, decision: Decision, co
         content_html=copy.content_html,
         authors=article.authors,
         published=article.published,
-        updated=article.updated,
+        updated=updated or article.updated,
         categories=article.tags,
         rights=rights,
         license_url=profile.url,
@@ -151,6 +126,8 @@ class LazyEntries(Sequence[FeedEntry]):
         assert checks.config is not None
         self._chosen, self._registry, self._config = chosen, checks.registry, checks.config
         self._digests: dict[int, str] = {}
+        #: each entry's atom:updated, which depends on the other entries (a date alone is told apart)
+        self._updated = distinct_updated([article for article, _ in chosen])
 
     def __len__(self) -> int:
         return len(self._chosen)
@@ -165,7 +142,7 @@ class LazyEntries(Sequence[FeedEntry]):
         article, decision = self._chosen[index]
         profile = self._registry.get(article.license_id)
         assert profile is not None  # feed_articles chose only articles with a known licence
-        return feed_entry(article, profile, decision, self._config)
+        return feed_entry(article, profile, decision, self._config, self._updated[index])
 
     def tags(self) -> list[tuple[str, ...]]:
         return [article.tags for article, _ in self._chosen]
@@ -180,7 +157,8 @@ class LazyEntries(Sequence[FeedEntry]):
             copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
             licence = [profile.id, profile.name, profile.short_name, profile.url, sorted(profile.channels)]
             front_matter = (article.front_matter_digest or front_matter_digest(article.front_matter)).hex()
-            inputs = [front_matter, copy.content_hash, licence, decision.grant is not None]
+            updated = self._updated[index].isoformat()
+            inputs = [front_matter, copy.content_hash, licence, decision.grant is not None, updated]
             text = json.dumps(inputs, sort_keys=True, default=str)
             known = self._digests[index] = hashlib.sha256(text.encode()).hexdigest()
         return known
@@ -325,45 +303,6 @@ def _build(document: _Document) -> bytes:
         )
     written = [entry for _, entry in items]
     return atom_document(page, written) if document.atom else rss_document(page, written)
-
-
-def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str]]) -> FeedsResult:
-    """Write what changed, atomically, as each document comes (None: known unchanged, not built);
-    remove stale pages in the folders syndicate owns. `marks` get each written or unchanged
-    file's input digest, modification time and size."""
-    root = out_dir.resolve()
-    result = FeedsResult(root=root)
-    names: set[str] = set()
-    for relative, content, digest in files:
-        names.add(relative)
-        target = contained(root, relative)  # tag_slug makes escaping impossible; checked all the same
-        if content is None or _holds(target, content):
-            result.unchanged.append(target)
-        else:
-            atomic_write(target, content, FEEDS_HINT)
-            result.written.append(target)
-        if digest:
-            stat = target.stat()
-            result.marks[relative] = f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
-    for folder in MANAGED_FOLDERS:
-        for stale in sorted((root / folder).rglob("*.xml")) if (root / folder).is_dir() else []:
-            if stale.relative_to(root).as_posix() not in names:
-                try:
-                    stale.unlink()
-                except OSError as e:
-                    raise WriteError(f"cannot remove the stale page {stale}: {os_reason(e)}", FEEDS_HINT) from e
-                result.removed.append(stale)
-    result.written.sort()
-    result.unchanged.sort()
-    return result
-
-
-def _holds(target: Path, content: bytes) -> bool:
-    """Whether `target` is a file that holds `content` already (one that cannot be read is written again)."""
-    try:
-        return target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content
-    except OSError:
-        return False
 
 
 def generate_feeds(

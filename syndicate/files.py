@@ -16,6 +16,13 @@ def atomic_write(target: Path, content: bytes, hint: str = WRITE_HINT) -> None:
     """Write to a temporary file beside `target`, then rename: readers never see half a file.
 
     Raises WriteError naming `target` and the path at fault, with `hint`."""
+    put_in_place(staged_write(target, content, hint), target, hint)
+
+
+def staged_write(target: Path, content: bytes, hint: str = WRITE_HINT) -> Path:
+    """`content` written (and synced) to a new temporary file beside `target`, whose name is
+    returned: `put_in_place` moves it to `target`. Writers of several files that must change
+    together stage them all first, so that a full disk stops them before any has changed."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -31,12 +38,21 @@ def atomic_write(target: Path, content: bytes, hint: str = WRITE_HINT) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         temp.chmod(0o644)
-        temp.replace(target)
     except BaseException as e:
         temp.unlink(missing_ok=True)
         if isinstance(e, OSError):
             raise _cannot_write(target, e, hint, target) from e
         raise
+    return temp
+
+
+def put_in_place(temp: Path, target: Path, hint: str = WRITE_HINT) -> None:
+    """Rename the staged file `temp` to `target` (atomically); the temporary file goes if that fails."""
+    try:
+        temp.replace(target)
+    except OSError as e:
+        temp.unlink(missing_ok=True)
+        raise _cannot_write(target, e, hint, target) from e
 
 
 def _cannot_write(target: Path, error: OSError, hint: str, path: Path | None = None) -> WriteError:
@@ -75,3 +91,31 @@ def _unsafe_name(relative: str) -> str:
         if os.name == "nt" and part.split(".", 1)[0].rstrip(" ").lower() in _WINDOWS_DEVICES:
             return "Windows reserves it for a device"
     return ""
+
+
+#: what a feeds folder must be, for a refused one
+FEEDS_FOLDER_HINT = (
+    "give the feeds a folder of their own outside the content folder, e.g. feeds/ beside it: syndicate writes "
+    "its files there and removes stale pages from its archive/ and tags/ folders"
+)
+
+
+def feeds_folder_problem(folder: str, content: Path) -> str | None:
+    """Why `folder` may not take the feeds, or None: an empty path (the working folder, unsaid),
+    the root of the file system, or the content folder, a folder in it or one that holds it
+    (symbolic links followed)."""
+    if not folder.strip():
+        return "an empty path would write into the working folder"
+    try:
+        target, articles = Path(folder).resolve(), content.resolve()
+    except (OSError, RuntimeError, ValueError) as e:  # a loop of links (RuntimeError on 3.11), a NUL
+        return f"it cannot be resolved: {e}"
+    if target.parent == target:
+        return f"{target} is the root of the file system"
+    if target == articles:
+        return f"{target} is the content folder"
+    if target.is_relative_to(articles):
+        return f"{target} is inside the content folder {articles}"
+    if articles.is_relative_to(target):
+        return f"{target} holds the content folder {articles}"
+    return None

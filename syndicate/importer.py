@@ -21,6 +21,7 @@ import yaml
 
 from syndicate.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
+from syndicate.feed_entries import xml_text
 from syndicate.layouts import Notes, choose_layout, one_line_note, quote
 from syndicate.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
 from syndicate.layouts.footer import GLUED, Footer, read_body
@@ -231,12 +232,21 @@ _NESTED = {
 
 
 def _ordered(fm: dict[str, Any]) -> dict[str, Any]:
-    """Fields in the order of DESIGN.md; within source, original, copyright and licence too."""
-    out = {key: fm[key] for key in _ORDER if key in fm}
+    """Fields in the order of DESIGN.md; within source, original, copyright and licence too; without
+    the characters XML forbids (a scraped NUL), which the reader would remove (and warn about)."""
+    out = {key: _plain(fm[key]) for key in _ORDER if key in fm}
     for key, order in _NESTED.items():
         if isinstance(out.get(key), dict):
             out[key] = {k: out[key][k] for k in order if k in out[key]}
     return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return xml_text(value) if isinstance(value, str) else value
 
 
 def _title(header: Header, fm: dict[str, Any], report: Notes) -> None:

@@ -22,7 +22,7 @@ from syndicate.noop import config_digest
 from syndicate.reports import finding_line, ping_problems
 
 if TYPE_CHECKING:
-    from syndicate.feeds import FeedsResult
+    from syndicate.feed_files import FeedsResult
     from syndicate.findings import ValidationReport
     from syndicate.plan import PlannedAction
     from syndicate.publish import PushResult

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from syndicate.feed_entries import XML_INVALID
+from syndicate.feed_entries import XML_INVALID, xml_text
 from syndicate.findings import Code, Severity
 from syndicate.parsed_article import ParsedArticle, escape_pointer_part
 from syndicate.schemas import field_name
@@ -337,6 +337,7 @@ class _NodeWalker:
                 self.deferred.append(problem)
             if node.style == '"' and (control := _control_characters(value, shown)) is not None:
                 self.warnings.append(control)  # (only a double-quoted escape can write one)
+                value = xml_text(value)
             return value
         if tag == _INT and len(node.value) > MAX_DIGITS:
             self.unsafe = True
@@ -404,19 +405,21 @@ def _normalise(value: Any, pointer: str, result: ParsedArticle) -> Any:
         result.add(*problem)
     if isinstance(value, str) and (control := _control_characters(value, pointer)) is not None:
         result.add(*control, severity=Severity.WARNING)
+        return xml_text(value)
     return value
 
 
 def _control_characters(value: str, pointer: str) -> tuple[str, str, str, str] | None:
-    """A text with characters feeds cannot carry (feed_entries.xml_text removes them): a warning, for the
-    article still publishes without them."""
+    """A text with characters XML forbids (control characters, lone surrogates): a warning, for the
+    article still publishes without them. The reader removes them from the value it keeps, so that
+    no title or name carries them anywhere: not in copies, endpoints, feeds or plan and status."""
     found = sorted(set(XML_INVALID.findall(value)))
     if not found:
         return None
     listed = ", ".join(f"U+{ord(c):04X}" for c in found[:5]) + (", ..." if len(found) > 5 else "")
     return (
         Code.CONTROL_CHARACTER,
-        f"{_where(pointer)} has control characters ({listed}) that feeds leave out",
+        f"{_where(pointer)} has control characters ({listed}): they are left out wherever it is used",
         "remove them: they come from a \\x or \\u escape in a double-quoted value, often pasted from a terminal",
         pointer,
     )

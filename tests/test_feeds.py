@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import html
 import os
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -291,3 +292,34 @@ def test_a_plain_text_summary_reads_back_as_written_in_rss_and_atom(site: Path) 
             assert entry.summary_detail.type == "text/plain"
             shown = entry.summary
         assert shown.startswith("Tom & Jerry <3 <b>not bold</b>: Port Carrow"), (name, shown)
+
+
+#: headlines with "&" and "<": plain, and reading like markup ("&amp;", "<stdio.h>"), which the W3C
+#: validator takes for HTML in a title unless "&" and "<" are hexadecimal references
+AMPERSAND_TITLES = {
+    "alder-valley-water-board-approves-tiered-rates": "Q&A: AT&T, R&amp;D and x <y",
+    "eastbrook-council-election-turnout-by-ward": "Tom &amp Jerry &copy; <stdio.h> &#38;",
+    "harbour-library-digitises-shipping-registers": "Fish & Chips < 3 &lt;x",
+}
+
+
+def test_titles_with_ampersands_and_angle_brackets_pass_the_w3c_validator(site: Path) -> None:
+    for slug, title in AMPERSAND_TITLES.items():
+        article = site / "content" / f"{slug}.md"
+        text = article.read_text()
+        line = re.search(r"^title: .*$", text, flags=re.M)
+        assert line is not None
+        text = text.replace(line[0], f'title: "{title}"', 1)
+        article.write_text(text.replace("tags:\n", 'tags:\n  - "R&amp;D <x"\n', 1))
+    build(site)
+    documents = [
+        site / "feeds" / folder / name for folder in ("", "tags/r-amp-d-x") for name in ("rss.xml", "atom.xml")
+    ]
+    for path in documents:
+        parsed = parse(path)
+        assert sorted(e.title for e in parsed.entries) == sorted(AMPERSAND_TITLES.values()), path
+        titles = [line for line in path.read_text().splitlines() if "<title>" in line and "&" in line]
+        assert len(titles) >= 3 and not [line for line in titles if "&amp;" in line or "&lt;" in line], titles
+    assert parse(documents[2]).feed.title == "Community Review (demo): R&amp;D <x"
+    for path in documents:
+        assert w3c_problems(path) is None

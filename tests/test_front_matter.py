@@ -155,9 +155,9 @@ def test_a_tag_on_a_key_is_refused() -> None:
 
 
 @pytest.mark.parametrize("merge", ["", "base: &b {x: 1}\nm:\n  <<: *b\n"], ids=["walked", "merge-key"])
-def test_control_characters_in_a_text_are_a_warning(merge: str) -> None:
+def test_control_characters_in_a_text_are_a_warning_and_removed(merge: str) -> None:
     article = parse_article_text(f'---\n{merge}title: "Bell \\a and \\x1b[2J"\n---\nBody\n', "a.md")
-    assert article.data is not None and article.data["title"] == "Bell \x07 and \x1b[2J"
+    assert article.data is not None and article.data["title"] == "Bell  and [2J"
     [finding] = article.findings
     assert (finding.code, finding.severity, finding.pointer) == ("control-character", Severity.WARNING, "/title")
     assert "U+0007, U+001B" in finding.message

@@ -344,3 +344,33 @@ def test_a_crash_between_sending_and_recording_is_recovered_without_a_duplicate(
         assert len(keys) == 2 and len(set(keys)) == 1  # sent again, with the same key: the receiver drops it
         assert len([r for r in hook.requests if json.loads(r.body)["article"] == HARBOUR]) == 1
         assert {d.state for (_, endpoint), d in rows(site).items() if endpoint == "hook"} == {"delivered"}
+
+
+def test_control_characters_in_front_matter_reach_no_copy_endpoint_or_output(run_cli: Any, site: Path) -> None:
+    """NUL, BEL and ESC from escapes in the front matter: a warning, and removed as it is read, so that
+    the folder copies, the webhook's payload, the feeds and plan and status never carry them."""
+    edit(site, ALDER, 'title: "Alder', 'title: "\\x00Alder\\a\\e[2J')
+    edit(site, ALDER, "  - name: Dana Whitcombe", '  - name: "Dana\\x1b Whitcombe"')
+    source_url = "https://riverside-ledger.example.org/2026/09/alder-valley-water-board-approves-tiered-rates/"
+    edit(site, ALDER, f"  url: {source_url}\n", f'  url: "{source_url}\\a"\n')  # (a URL with one crashed feeds)
+    forbidden = set("\x00\x07\x1b")
+    with recording_server() as hook:
+        webhook(site, hook, secret=False)
+        config = str(site / "syndicate.toml")
+        checked = run_cli("--config", config, "validate")
+        assert checked.status == 0 and checked.out.count("control-character warning") == 3
+        outputs = [run_cli("--config", config, "plan", "--format", form).out for form in ("text", "json")]
+        pushed = run_cli("--config", config, "push")
+        assert pushed.status == 0, pushed.err
+        outputs += [pushed.out, pushed.err, run_cli("--config", config, "status", "--format", "json").out]
+        assert run_cli("--config", config, "feeds").status == 0
+        [received] = [r for r in hook.requests if json.loads(r.body)["article"] == ALDER]
+        copy = json.loads(received.body)["copy"]
+        assert copy["title"] == "Alder[2J Valley Water Board Approves Tiered Rates to Pay for Pipe Replacement"
+        assert copy["authors"] == ["Dana Whitcombe"] and copy["source"]["url"] == source_url
+        assert not forbidden & set(received.body.decode())
+    written = [p.read_text() for p in (site / "out" / "archive").glob(f"{ALDER}.*")]
+    written += [p.read_text() for p in (site / "feeds").rglob("*.xml")]
+    assert len(written) > 2 and all("Alder[2J Valley" in text for text in written[:2])
+    for text in outputs + written:
+        assert not forbidden & set(text)

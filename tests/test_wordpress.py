@@ -382,3 +382,13 @@ def test_unpublish_trash_sends_a_draft_again_to_the_trash(run_cli: Any, site: tu
     article.write_text(article.read_text().replace("status: ready", "status: draft"))
     assert run_cli("--config", str(config), "push", "--endpoint", "partner").status == 0
     assert post_by_id(post["id"])["status"] == "trash"
+
+
+def test_control_characters_never_reach_a_wordpress_title(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    article = root / "content" / f"{ALDER}.md"
+    article.write_text(article.read_text().replace('title: "', 'title: "\\x00Bell\\a\\e[2J ', 1))
+    pushed = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
+    assert pushed.status == 0, pushed.err
+    (post,) = posts(prefix + ALDER)
+    assert post["title"]["raw"].startswith("Bell[2J Alder Valley")

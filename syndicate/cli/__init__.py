@@ -228,11 +228,9 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
 
 
 @cli.command()
-@click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), help="Where to write the feeds. Default: paths.feeds."
-)
+@click.option("--out", type=click.Path(file_okay=False), help="Where to write the feeds. Default: paths.feeds.")
 @click.pass_obj
-def feeds(options: Options, out: Path | None) -> ExitStatus:
+def feeds(options: Options, out: str | None) -> ExitStatus:
     """Write rss.xml and atom.xml of the articles the site's channel may carry.
 
     Ready articles that are not under embargo and whose licence (or a grant)
@@ -240,7 +238,9 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
     50) with full content, attribution and rights; older ones on RFC 5005
     archive pages (archive/atom-N.xml), and a feed pair per tag
     (tags/TAG/). A file is rewritten only when its content changes.
-    Articles with errors are left out and reported (exit 1).
+    Articles with errors are left out and reported (exit 1). The folder
+    must be one of their own: not empty, the root, or the content folder,
+    in it or around it.
 
     \b
     Examples:
@@ -253,15 +253,19 @@ def feeds(options: Options, out: Path | None) -> ExitStatus:
     import datetime as dt
 
     from syndicate.feeds import generate_feeds
+    from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
     from syndicate.validate import load_site
     from syndicate.websub import notify_hubs
 
     config = options.config()
+    problem = feeds_folder_problem(out, config.paths.content) if out is not None else None
+    if problem is not None:
+        raise UsageError(f"feeds --out {out!r}: {problem}", FEEDS_FOLDER_HINT)
     site = load_site(config)
     for finding in site.report.errors:
         click.echo(reports.finding_line(finding), err=True)
     now = dt.datetime.now(dt.UTC)
-    result = generate_feeds(config, site.articles, site.checks, out or config.paths.feeds, now)
+    result = generate_feeds(config, site.articles, site.checks, Path(out) if out else config.paths.feeds, now)
     if options.verbose or (not options.quiet and result.changed):
         for path in result.written:
             click.echo(f"wrote {display_path(path)}", err=True)

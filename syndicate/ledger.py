@@ -32,73 +32,10 @@ from pathlib import Path
 
 from syndicate.errors import LedgerError, os_reason
 from syndicate.ledger_errors import ledger_error, not_a_file
+from syndicate.ledger_migrations import MIGRATIONS
+from syndicate.ledger_receipt import LEDGER_ID, Receipt, lost_ledger, new_ledger_id, read_receipt, write_receipt
 
-STATES = ("pending", "delivered", "failed", "refused", "retracted")
-
-
-def _0001_create_deliveries(db: sqlite3.Connection) -> None:
-    db.execute(
-        """
-        CREATE TABLE deliveries (
-            article TEXT NOT NULL,            -- the article's slug
-            endpoint TEXT NOT NULL,           -- the endpoint's name in syndicate.toml
-            state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed', 'refused', 'retracted')),
-            action TEXT,                      -- what the last attempt did: create, update, delete
-            remote_id TEXT,
-            remote_url TEXT,
-            content_hash TEXT,                -- of the copy last delivered
-            idempotency_key TEXT,             -- of the attempt in flight or last made
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT,             -- ISO 8601 UTC; NULL: no retry scheduled
-            last_error TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (article, endpoint)
-        )
-        """
-    )
-
-
-def _0002_create_run_state(db: sqlite3.Connection) -> None:
-    """What `run` remembers between runs: each article file as last read, and when endpoints were pushed."""
-    db.execute(
-        """
-        CREATE TABLE article_files (
-            path TEXT PRIMARY KEY,            -- absolute
-            mtime_ns INTEGER NOT NULL,
-            size INTEGER NOT NULL,
-            sha256 TEXT NOT NULL,
-            parsed TEXT NOT NULL              -- JSON: front matter, body, body line, findings
-        )
-        """
-    )
-    db.execute("CREATE TABLE endpoint_pushes (endpoint TEXT PRIMARY KEY, last_push_at TEXT NOT NULL)")
-    db.execute("CREATE TABLE run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-
-
-def _0003_files_digest(db: sqlite3.Connection) -> None:
-    """run compares one digest of the content folder's stat with the scan, no longer every row: derive it."""
-    from syndicate.noop import files_digest
-
-    rows = db.execute("SELECT path, mtime_ns, size FROM article_files").fetchall()
-    if rows:
-        stats = {row[0]: (row[1], row[2]) for row in rows}
-        db.execute("INSERT OR REPLACE INTO run_state VALUES ('files_digest', ?)", (files_digest(stats),))
-
-
-#: applied in order; never edit one that has shipped: add another
-def _0004_rendered_copies(db: sqlite3.Connection) -> None:
-    """Each article file's rendered copy too (render.RenderedCopy.to_bytes): a run after a small
-    change renders only what changed, where it rendered the whole site for the feeds."""
-    db.execute("ALTER TABLE article_files ADD COLUMN rendered BLOB")
-
-
-MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
-    ("0001_create_deliveries", _0001_create_deliveries),
-    ("0002_create_run_state", _0002_create_run_state),
-    ("0003_files_digest", _0003_files_digest),
-    ("0004_rendered_copies", _0004_rendered_copies),
-)
+STATES = ("pending", "delivered", "failed", "refused", "retracted", "unknown")
 
 
 @dataclass(frozen=True)
@@ -125,10 +62,14 @@ def utc_now() -> str:
 class Ledger:
     """The ledger at `path` (created with its folder when missing). Thread-safe: writes are serialised."""
 
-    def __init__(self, path: Path, clock: Callable[[], str] = utc_now) -> None:
+    def __init__(self, path: Path, clock: Callable[[], str] = utc_now, adopt: bool = False) -> None:
+        """`adopt`: open a ledger that does not hold the id its receipt names (reconcile, which
+        rebuilds it, then takes the id over); any other command refuses it (ledger_receipt.py)."""
         self.path = path
         self.clock = clock
         self._lock = threading.Lock()
+        self._giving = threading.Lock()  # one id, however many of push's workers record a first attempt
+        self._ledger_id: str | None = None
         kind = not_a_file(path)
         if kind:
             raise LedgerError.cannot_open(path, kind)
@@ -142,6 +83,8 @@ class Ledger:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 self._migrate()
+            self._opening = False  # open: what SQLite says from here on is about using it
+            self._ledger_id = self._check_receipt(adopt)
         except (OSError, LedgerError) as e:
             if db is not None:
                 db.close()
@@ -149,6 +92,34 @@ class Ledger:
                 raise LedgerError.cannot_open(path, os_reason(e)) from e
             raise
         self._opening = False
+
+    def _check_receipt(self, adopt: bool) -> str | None:
+        """This ledger's id, once it has recorded a delivery; refuses a ledger its receipt disowns."""
+        held = self.get_state(LEDGER_ID)
+        receipt = read_receipt(self.path)
+        if receipt is not None and receipt.ledger_id != held and not adopt:
+            raise lost_ledger(self.path, receipt, held)
+        if held is None and receipt is None:
+            with self._locked() as db:
+                delivered = db.execute("SELECT 1 FROM deliveries WHERE remote_id IS NOT NULL LIMIT 1").fetchone()
+            if delivered:  # a ledger from before receipts: given one now
+                held = self._give_id()
+        elif held is not None and receipt is None:  # the receipt was removed: written again
+            write_receipt(self.path, Receipt(held, self.clock()))
+        return held
+
+    def _give_id(self, ledger_id: str | None = None, since: str | None = None) -> str:
+        """Give this ledger an id (new, or the receipt's that reconcile takes over) and write its receipt."""
+        ledger_id = ledger_id or new_ledger_id()
+        self.set_state({LEDGER_ID: ledger_id})
+        write_receipt(self.path, Receipt(ledger_id, since or self.clock()))
+        self._ledger_id = ledger_id
+        return ledger_id
+
+    def adopt_receipt(self) -> None:
+        """Take over the receipt's id (after reconcile rebuilt the record), or get one."""
+        receipt = read_receipt(self.path)
+        self._give_id(receipt.ledger_id if receipt else None, receipt.since if receipt else None)
 
     def close(self) -> None:
         self._db.close()
@@ -231,8 +202,13 @@ class Ledger:
     def begin_attempt(self, article: str, endpoint: str, action: str, key: str) -> int:
         """Record, before sending, that `action` is under way with idempotency `key`; returns the attempt number.
 
-        Committed when this returns: the upsert is one statement in autocommit mode.
+        Committed when this returns: the upsert is one statement in autocommit mode. The first
+        attempt a ledger records gives it its id and receipt, before anything is sent.
         """
+        if self._ledger_id is None:
+            with self._giving:
+                if self._ledger_id is None:
+                    self._give_id()
         now = self.clock()
         with self._locked() as db:
             # UPSERT (SQLite 3.24), not RETURNING (3.35): Pythons linked to older SQLites are still about
@@ -249,7 +225,9 @@ class Ledger:
             ).fetchone()
         return int(row[0])
 
-    def delivered(self, article: str, endpoint: str, remote_id: str, remote_url: str, content_hash: str) -> None:
+    def delivered(self, article: str, endpoint: str, remote_id: str, remote_url: str, content_hash: str | None) -> None:
+        """The copy is at the endpoint (`content_hash` None: as it is there is not known, so the
+        next push updates it)."""
         self._upsert(
             article,
             endpoint,
@@ -272,6 +250,15 @@ class Ledger:
 
     def failed(self, article: str, endpoint: str, error: str, next_attempt_at: str | None) -> None:
         self._upsert(article, endpoint, state="failed", last_error=error, next_attempt_at=next_attempt_at)
+
+    def unknown(self, article: str, endpoint: str) -> None:
+        """A rebuilt ledger cannot tell whether the endpoint holds this copy (a webhook cannot be asked)."""
+        self._upsert(article, endpoint, state="unknown", remote_id=None, content_hash=None, next_attempt_at=None)
+
+    def forget_unknown(self, endpoint: str) -> int:
+        """Drop the endpoint's `unknown` rows (reconcile --assume-new / --assume-delivered decides them)."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM deliveries WHERE endpoint = ? AND state = 'unknown'", (endpoint,)).rowcount
 
     def refused(self, article: str, endpoint: str, reason: str) -> None:
         self._upsert(article, endpoint, state="refused", last_error=reason, next_attempt_at=None)
@@ -327,7 +314,7 @@ class Ledger:
 def recorded_state(state: Path, key: str) -> str | None:
     """One value of the run state, None when there is no ledger (read-only commands make none)."""
     if not state.exists():
-        return None
+        return None  # (status read the rows first: a lost ledger was named then)
     with Ledger(state) as ledger:
         return ledger.get_state(key)
 
@@ -338,6 +325,9 @@ def recorded(state: Path) -> list[Delivery] | None:
     try:
         state.stat()
     except FileNotFoundError:
+        receipt = read_receipt(state)
+        if receipt is not None:  # the ledger is gone, not yet made: plan would say "create" for every copy
+            raise lost_ledger(state, receipt, None) from None
         return None
     except OSError:
         pass  # a parent that is a file, say: opening the ledger names the problem

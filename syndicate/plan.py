@@ -265,6 +265,13 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
     interrupted = row is not None and row.state in ("pending", "failed")
     # pending: a run died mid-delivery; failed: the endpoint refused or did not answer
     earlier = "failed" if row is not None and row.state == "failed" else "was interrupted"
+    if row is not None and row.state == "unknown":
+        reason = (
+            f"unknown whether {action.endpoint} holds a copy (the ledger was rebuilt; it cannot be asked): "
+            f"syndicate reconcile --endpoint {action.endpoint} --assume-new sends it, --assume-delivered "
+            "records it as delivered"
+        )
+        return PlannedAction(action.article, action.endpoint, "skipped", reason, copy, stranded=True)
     if remote is None:
         recover = interrupted and row is not None and row.action == "create"
         earlier_copy = _taken_down(row)
@@ -281,7 +288,9 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
         )
     if row is not None and row.state == "delivered" and row.content_hash == copy.content_hash:
         return PlannedAction(action.article, action.endpoint, "unchanged", "delivered copy is current", copy, remote)
-    if row is not None and row.state == "delivered":
+    if row is not None and row.state == "delivered" and row.content_hash is None:
+        reason = "the ledger was rebuilt (syndicate reconcile): the copy is sent as it is now"
+    elif row is not None and row.state == "delivered":
         reason = "content or metadata changed"
     else:
         reason = "an earlier update failed" if earlier == "failed" else "an earlier update did not finish"

@@ -30,6 +30,9 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")  # fmt: skip
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+#: the attribution block's class attribute (an endpoint may tell its copies by it)
+ATTRIBUTION_CLASS = 'class="syndicate-attribution"'
+
 #: how many trailing paragraphs may hold an existing attribution footer
 FOOTER_PARAGRAPHS = 3
 
@@ -264,7 +267,7 @@ def attribution_block(front_matter: Mapping[str, Any], profile: LicenseProfile |
     if not lines:
         return ""
     paragraphs = "".join(f"<p>{line}</p>\n" for line in lines)
-    return f'<footer class="syndicate-attribution">\n{paragraphs}</footer>\n'
+    return f"<footer {ATTRIBUTION_CLASS}>\n{paragraphs}</footer>\n"
 
 
 #: in nh3's output every attribute value is double-quoted (and may hold ">"), every "<" in text is escaped

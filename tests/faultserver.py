@@ -190,7 +190,7 @@ class FaultServer:
 
     def _post_json(self, post: Post) -> dict[str, Any]:
         return {"id": post.id, "slug": post.slug, "status": post.status, "link": f"{self.url}?p={post.id}",
-                "title": {"raw": post.title}}  # fmt: skip
+                "title": {"raw": post.title}, "content": {"raw": post.content}}  # fmt: skip
 
 
 def _article_of(shape: str, method: str, target: str, body: bytes) -> str | None:

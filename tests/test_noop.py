@@ -334,7 +334,7 @@ def test_a_site_whose_path_sqlite_would_read_as_a_uri(tmp_path: Path, site: Path
     first_run(site, run_cli)
     argv = ["--config", str(site / "syndicate.toml"), "-v", "run", "--now", NOW]
     assert noop.answer_noop(argv, {}) == ("", noop.NOTHING_CHANGED + "\n")
-    assert sorted(p.name for p in (site / ".syndicate").iterdir()) == ["state.db", "state.db.lock"]
+    assert sorted(p.name for p in (site / ".syndicate").iterdir()) == ["state.db", "state.db.lock", "state.db.receipt"]
 
 
 def test_config_from_the_environment_or_the_working_folder(

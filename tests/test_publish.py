@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from syndicate.config import load_config
-from syndicate.ledger import MIGRATIONS, Ledger
+from syndicate.ledger import Ledger
+from syndicate.ledger_migrations import MIGRATIONS
 from syndicate.lock import run_lock
 from tests.loopback import Recorder, recording_server
 

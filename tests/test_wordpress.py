@@ -158,7 +158,8 @@ def test_wrong_credentials_fail_clearly_without_showing_the_secret(
     monkeypatch.setenv("TEST_WP_PASSWORD", "wrong-password-value")
     result = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
     assert result.status == 1
-    assert "endpoint 'partner'" in result.err and "answered HTTP 401" in result.err
+    # every create looks its slug up first: WordPress answers a wrong password's GET as a visitor's
+    assert "endpoint 'partner'" in result.err and "the credentials were not taken" in result.err
     assert "check TEST_WP_USER and TEST_WP_PASSWORD" in result.err
     assert "wrong-password-value" not in result.err + result.out
     # the endpoint stops after a 401: of three copies, those in flight fail and the rest are not tried
@@ -392,3 +393,48 @@ def test_control_characters_never_reach_a_wordpress_title(run_cli: Any, site: tu
     assert pushed.status == 0, pushed.err
     (post,) = posts(prefix + ALDER)
     assert post["title"]["raw"].startswith("Bell[2J Alder Valley")
+
+
+def test_an_emptied_ledger_is_rebuilt_from_wordpress_and_nothing_is_posted_twice(
+    run_cli: Any, site: tuple[Path, str]
+) -> None:
+    root, prefix = site
+    config = str(root / "syndicate.toml")
+    assert run_cli("--config", config, "run", "--now", "2030-01-01T00:00:00+00:00").status == 0
+    before = {slug: [p["id"] for p in posts(prefix + slug)] for slug in (HARBOUR, ALDER)}
+    assert all(len(ids) == 1 for ids in before.values())
+    state = load_config(root / "syndicate.toml").paths.state
+    state.write_bytes(b"")
+    assert run_cli("--config", config, "run", "--now", "2030-01-01T00:10:00+00:00").status == 2  # refused
+    rebuilt = run_cli("-v", "--config", config, "reconcile")
+    assert rebuilt.status == 0, rebuilt.err
+    assert f"found              {prefix}{ALDER} -> partner: " in rebuilt.out
+    again = run_cli("-v", "--config", config, "run", "--now", "2030-01-01T00:20:00+00:00")
+    assert again.status == 0, again.err
+    assert " 0 created," in again.err
+    assert {slug: [p["id"] for p in posts(prefix + slug)] for slug in (HARBOUR, ALDER)} == before
+
+
+def test_a_post_of_the_sites_own_with_the_same_slug_is_never_taken_over(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    theirs = requests.post(
+        WP["WP_TEST_URL"] + "/",
+        params={"rest_route": "/wp/v2/posts"},
+        json={"title": "The partner's own story", "slug": prefix + ALDER, "status": "publish", "content": "Ours."},
+        auth=(WP["WP_TEST_USER"], WP["WP_TEST_APP_PASSWORD"]),
+        timeout=10,
+    ).json()
+    pushed = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
+    assert pushed.status == 0, pushed.err
+    kept = post_by_id(theirs["id"])
+    assert (kept["title"]["raw"], kept["content"]["raw"]) == ("The partner's own story", "Ours.")
+    ours = posts(prefix + ALDER + "-2")
+    assert len(ours) == 1 and "syndicate-copy" in ours[0]["content"]["raw"]
+    # the whole state folder lost (ledger and receipt): the next push finds its own posts by their
+    # marker, and still leaves the partner's alone
+    shutil.rmtree(root / ".syndicate")
+    again = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
+    assert again.status == 0, again.err
+    assert [p["id"] for p in posts(prefix + ALDER + "-2")] == [ours[0]["id"]]
+    assert posts(prefix + ALDER + "-3") == []
+    assert post_by_id(theirs["id"])["content"]["raw"] == "Ours."

@@ -331,6 +331,7 @@ def _print_error(error: SyndicateError) -> None:
 
 
 from syndicate.cli import delivery as delivery  # noqa: E402  (registers its commands on `cli`)
+from syndicate.cli import recovery as recovery  # noqa: E402
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -14,9 +14,11 @@
   correction must reach the partner whatever its tags say.
 - Core WordPress has no field for a byline or a link to the original: both are
   in the content's attribution block.
-- After a crash, a copy is looked up by its slug before it is created again;
-  so is a copy whose creation is tried again within a run (the first try may
-  have reached WordPress even though its answer never came back).
+- Every create looks the slug up first and takes over a post that is ours
+  (it carries the `<!-- syndicate-copy: SLUG -->` marker each post gets, or
+  the attribution block): a try whose answer never came back, a crash, or a
+  lost ledger never makes a second post, and a post of the site's own with
+  the same slug is never overwritten.
 - Titles and excerpts are sent as text, escaped: WordPress treats them as
   HTML, and does not filter them for users who may post unfiltered HTML.
 - The user name and password come from the environment variables the endpoint
@@ -42,7 +44,8 @@ from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
 from syndicate.endpoints.http import StatusError, endpoint_timeout, json_body, make_session, printable, request
-from syndicate.errors import ConfigError, DeliveryError
+from syndicate.errors import ConfigError, CredentialsError, DeliveryError
+from syndicate.render import ATTRIBUTION_CLASS
 
 #: every status a post can have except trash, for lookups (needs an authenticated user)
 _LIVE_STATUSES = "publish,future,draft,pending,private"
@@ -84,8 +87,6 @@ class WordPressEndpoint:
         self.secrets = (password, "".join(password.split()), basic)
         self._api: str | None = None
         self._terms: dict[tuple[str, str], int] = {}
-        #: idempotency keys of creations already tried in this run: a second try looks the post up first
-        self._tried: set[str] = set()
         self._lock = threading.Lock()
 
     # -- the REST API ------------------------------------------------------------------
@@ -132,13 +133,10 @@ class WordPressEndpoint:
     # -- the endpoint interface ----------------------------------------------------------
 
     def create(self, copy: Copy, key: str) -> Remote:
-        with self._lock:
-            retry = key in self._tried
-            self._tried.add(key)
-        if retry:  # the last try may have created it before failing: never a second post
-            found = self.find(copy.slug, key)
-            if found is not None:
-                return self.update(found, copy, key)
+        # a post of ours may be there already: a try whose answer never came back, a ledger lost
+        found = self.find(copy.slug, key)
+        if found is not None:
+            return self.update(found, copy, key)
         payload, warnings = self._payload(copy)
         return self._remote(self._call("POST", "/wp/v2/posts", json=payload), warnings)
 
@@ -177,8 +175,30 @@ class WordPressEndpoint:
         return self.update(remote, copy, key)
 
     def find(self, slug: str, key: str) -> Remote | None:
-        found = self._call("GET", "/wp/v2/posts", params={"slug": slug, "status": _LIVE_STATUSES, "context": "edit"})
-        return self._remote(found[0]) if isinstance(found, list) and found else None
+        """Our post of `slug`, if the site has one: by the slug, else (WordPress gave ours another slug,
+        as it does when the site had a post of that slug) by our marker. A post of the site's own
+        (it carries neither our marker nor our attribution block) is never taken over."""
+        for params in ({"slug": slug}, {"search": _marker(slug)[5:-4]}):
+            for post in self._posts({**params, "status": _LIVE_STATUSES, "context": "edit"}):
+                content = post.get("content")
+                raw = content.get("raw") if isinstance(content, dict) else None
+                if not isinstance(raw, str):
+                    continue
+                if _marker(slug) in raw or (params.get("slug") and ATTRIBUTION_CLASS in raw):
+                    return self._remote(post)
+        return None
+
+    def _posts(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        try:
+            found = self._call("GET", "/wp/v2/posts", params=params)
+        except StatusError as e:
+            if e.code == "rest_invalid_param":  # drafts are hidden from visitors: the password was not taken
+                raise CredentialsError(
+                    f"{e.message} (WordPress answered as to a visitor: the credentials were not taken)",
+                    self.credentials_hint,
+                ) from e
+            raise
+        return [post for post in found if isinstance(post, dict)] if isinstance(found, list) else []
 
     def close(self) -> None:
         self.session.close()
@@ -192,7 +212,7 @@ class WordPressEndpoint:
             "title": html.escape(copy.title, quote=False),
             "slug": copy.slug,
             "status": self.status,
-            "content": copy.html,
+            "content": copy.html + "\n" + _marker(copy.slug),
             "excerpt": html.escape(copy.summary, quote=False),
             "tags": self._terms_of("tags", copy.tags, warnings),
             "categories": self._terms_of("categories", copy.regions, warnings),
@@ -280,6 +300,12 @@ class WordPressEndpoint:
         return Remote(
             str(self._id(post, "post")), printable(str(link or ""), 2000, self.secrets, withheld=""), warnings
         )
+
+
+def _marker(slug: str) -> str:
+    """What marks a post as syndicate's copy of `slug`: an HTML comment (WordPress keeps comments, and
+    registers no post meta for a plugin-less client to write)."""
+    return f"<!-- syndicate-copy: {slug} -->"
 
 
 def _post_id(remote: Remote) -> int:

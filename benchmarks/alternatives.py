@@ -9,7 +9,7 @@ the median over --repeat passes of the mean per article, for:
   YAML front matter   PyYAML's CSafeLoader (libyaml) vs the pure-Python SafeLoader and yaml-rs
   schema              jsonschema (Draft 2020-12, iter_errors as syndicate calls it) vs jsonschema-rs is_valid
   Markdown parse      markdown-it-py token stream (validate's link check) vs cmarkgfm to HTML
-  Markdown render     markdown-it-py (as syndicate rendered before) vs cmark-gfm (syndicate.commonmark, now)
+  Markdown render     markdown-it-py (as syndicate rendered before) vs cmark-gfm (syndicate.render.commonmark, now)
   sanitise            nh3.clean, syndicate's settings, of the rendered body
 
 and whether cmarkgfm's HTML, once sanitised by nh3 exactly as syndicate
@@ -73,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jsonschema import Draft202012Validator
     from markdown_it import MarkdownIt
 
-    from syndicate import commonmark, render, yaml_fast
+    from syndicate.articles import yaml_fast
+    from syndicate.render import commonmark
+    from syndicate.render import html_copy as render
 
     files = sorted((args.site / "content").rglob("*.md"))[: args.articles]
     if not files:
@@ -129,7 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_article(markdown_it.render, bodies, args.repeat),
     )
     row(
-        "Markdown render", "cmark-gfm, syndicate.commonmark (now)", per_article(commonmark.to_html, bodies, args.repeat)
+        "Markdown render",
+        "cmark-gfm, syndicate.render.commonmark (now)",
+        per_article(commonmark.to_html, bodies, args.repeat),
     )
     html = {body: commonmark.to_html(body) for body in bodies}
     row(
@@ -139,12 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     row(
         "sanitise",
-        "syndicate.sanitise_fast, nh3 for the rest (now)",
+        "syndicate.render.sanitise_fast, nh3 for the rest (now)",
         per_article(lambda b: render.sanitise(html[b]), bodies, args.repeat),
     )
     row(
         "YAML front matter",
-        "syndicate.yaml_fast (now), yaml_walk for the rest",
+        "syndicate.articles.yaml_fast (now), yaml_walk for the rest",
         per_article(lambda h: yaml_fast.load(h, 2), headers, args.repeat),
     )
     ours = [render.sanitise(html[b]) for b in bodies]

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from syndicate.attribution import body_hash
+from syndicate.checks.attribution import body_hash
 
 T = TypeVar("T")
 #: the directory endpoint every generated site has

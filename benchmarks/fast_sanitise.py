@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from syndicate import commonmark, render
-from syndicate.front_matter import parse_article_bytes
-from syndicate.licenses import LicenseProfile, load_registry
-from syndicate.sanitise_fast import fast_sanitise
+from syndicate.articles.front_matter import parse_article_bytes
+from syndicate.licences.profiles import LicenseProfile, load_registry
+from syndicate.render import commonmark
+from syndicate.render import html_copy as render
+from syndicate.render.sanitise_fast import fast_sanitise
 
 Article = tuple[dict[str, Any], str, LicenseProfile | None]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from syndicate.noop import answer_noop
+from syndicate.cron.noop import answer_noop
 
 TYPE_CHECKING = False  # typing costs 3 ms to import: a no-op run does without
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
-"""The oracle for syndicate.feed_xml: the implementation it replaced, every element written by
+"""The oracle for syndicate.feeds.feed_xml: the implementation it replaced, every element written by
 feedgen 1.0.0 and lxml (well over 100 us an entry). Kept as it was, so that the tests can
 compare the fast documents with these byte for byte; change it only with a deliberate change of
-output. The feed-level part is syndicate.feed_xml's own (feedgen writes it in both; the golden
+output. The feed-level part is syndicate.feeds.feed_xml's own (feedgen writes it in both; the golden
 feeds in tests/golden/feeds pin it): what the oracle checks is the entries, and where they go.
 
 One deliberate change of output since: plain text (not HTML, ids or URLs) is written with `&`
@@ -21,9 +21,9 @@ from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from syndicate import feed_xml
-from syndicate.article import Author
-from syndicate.feed_xml import CC_RSS, DC, UNTITLED, FeedEntry, FeedPage, xml_text
+from syndicate.articles.article import Author
+from syndicate.feeds import feed_xml
+from syndicate.feeds.feed_xml import CC_RSS, DC, UNTITLED, FeedEntry, FeedPage, xml_text
 
 
 class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]

@@ -11,8 +11,8 @@ import feedparser
 from lxml import etree
 from lxml import html as lxml_html
 
-from syndicate import feed_xml
-from syndicate.article import Author
+from syndicate.articles.article import Author
+from syndicate.feeds import feed_xml
 from syndicate.findings import Code
 
 #: every finding code the tool may emit (the loader's file-too-large too, until findings.Code has it)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from syndicate.attribution import _check_original, body_hash, check_attribution, normalised_body
-from syndicate.front_matter import parse_article_text
+from syndicate.articles.front_matter import parse_article_text
+from syndicate.checks.attribution import _check_original, body_hash, check_attribution, normalised_body
 
 BODY = "First paragraph of the article.\n\nSecond paragraph, with a [link](https://a.example.org/).\n"
 
@@ -66,7 +66,7 @@ def _normalised_body_as_first_written(body: str) -> str:
     import re
     import unicodedata
 
-    from syndicate.attribution import _is_footer
+    from syndicate.checks.attribution import _is_footer
 
     text = unicodedata.normalize("NFC", body).replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
@@ -88,7 +88,7 @@ def test_normalised_body_is_what_it_always_was(body: str) -> None:
 
 def _missing_original_as_first_written(body: str, source_name: str) -> list[tuple[int, str]]:
     """The reference: the expression run over the whole body."""
-    from syndicate.attribution import _REPUBLICATION
+    from syndicate.checks.attribution import _REPUBLICATION
 
     lower = body.lower()
     for match in _REPUBLICATION.finditer(lower):

@@ -1,4 +1,4 @@
-"""syndicate.body_links: placeholder and relative links, found in the rendered body, with their lines."""
+"""syndicate.checks.body_links: placeholder and relative links, found in the rendered body, with their lines."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from syndicate.body_links import BadLink, all_links_absolute, bad_links
-from syndicate.commonmark import normalise_link, to_html
-from syndicate.parallel import resident_mb
+from syndicate.checks.body_links import BadLink, all_links_absolute, bad_links
+from syndicate.checks.parallel import resident_mb
+from syndicate.render.commonmark import normalise_link, to_html
 
 
 def _found(body: str) -> list[tuple[int, str, str, bool]]:

@@ -221,8 +221,8 @@ DUPLICATE_HINT = (
 
 
 def test_three_files_of_one_slug_each_name_the_other_two(site: Path) -> None:
+    from syndicate.checks.validate import validate_paths
     from syndicate.config import load_config
-    from syndicate.validate import validate_paths
 
     content = site / "content"
     slug = "alder-valley-water-board-approves-tiered-rates"

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from syndicate import noop
+from syndicate.checks.validate import load_site
 from syndicate.config import load_config
+from syndicate.cron import noop
+from syndicate.cron.incremental import load_site_cached
+from syndicate.delivery.ledger import Ledger
 from syndicate.errors import NoArticlesError
-from syndicate.incremental import load_site_cached
-from syndicate.ledger import Ledger
-from syndicate.validate import load_site
 
 NOW = "2030-01-01T10:00:00+00:00"
 LATER = "2030-01-01T11:00:00+00:00"

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from syndicate.config import Endpoint, load_config
-from syndicate.endpoints import Remote
-from syndicate.endpoints.webhook import WebhookEndpoint
+from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.webhook import WebhookEndpoint
+from syndicate.delivery.ledger import Delivery, Ledger
 from syndicate.errors import DeliveryError
-from syndicate.ledger import Delivery, Ledger
 from tests.faultserver import Fault, FaultServer, fault_server
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
@@ -36,9 +36,9 @@ WP_USER, WP_PASSWORD = "editor", "wp-app-password-Zq81 xK2m"
 @pytest.fixture(autouse=True)
 def fast(monkeypatch: pytest.MonkeyPatch) -> None:
     """Backoff in milliseconds; a half-second timeout unless the endpoint sets one."""
-    monkeypatch.setattr("syndicate.publish.BACKOFF_BASE", 0.01)
-    monkeypatch.setattr("syndicate.publish.BACKOFF_CAP", 0.05)
-    monkeypatch.setattr("syndicate.endpoints.http.TIMEOUT", (0.5, 0.5))
+    monkeypatch.setattr("syndicate.delivery.push.BACKOFF_BASE", 0.01)
+    monkeypatch.setattr("syndicate.delivery.push.BACKOFF_CAP", 0.05)
+    monkeypatch.setattr("syndicate.delivery.endpoints.http.TIMEOUT", (0.5, 0.5))
     monkeypatch.setenv("TEST_WP_USER", WP_USER)
     monkeypatch.setenv("TEST_WP_PASSWORD", WP_PASSWORD)
 
@@ -279,7 +279,7 @@ def test_a_malformed_answer_is_never_a_crash(run_cli: Any, site: Path, hook: Fau
 def test_an_answer_past_the_size_limit_is_not_read(
     run_cli: Any, site: Path, hook: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("syndicate.endpoints.http.MAX_RESPONSE_BYTES", 100_000)
+    monkeypatch.setattr("syndicate.delivery.endpoints.http.MAX_RESPONSE_BYTES", 100_000)
     hook.faults = [Fault(status=200, body=b" " * 200_000, apply=True, article=ALDER)]
     result, _ = push(run_cli, site)
     assert result.status == 1
@@ -309,7 +309,7 @@ def endpoint_remote() -> Remote:
 
 
 def test_timeout_in_syndicate_toml(run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("syndicate.endpoints.http.TIMEOUT", (5.0, 30.0))
+    monkeypatch.setattr("syndicate.delivery.endpoints.http.TIMEOUT", (5.0, 30.0))
     with fault_server("webhook") as server:
         add_endpoint(site, f'name = "hook"\ntype = "webhook"\nurl = "{server.url}"\ntimeout = 0.3\n')
         server.faults = [Fault("slow", delay=2.0, apply=True, article=ALDER) for _ in range(2)]

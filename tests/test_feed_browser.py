@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from lxml import etree, html
 
+from syndicate.checks.validate import load_site
 from syndicate.config import load_config
-from syndicate.feeds import generate_feeds
-from syndicate.validate import load_site
+from syndicate.feeds.generate import generate_feeds
 from tests.conftest import DEMO
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)

@@ -98,7 +98,7 @@ def no_feed_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(*args: object) -> None:
         raise AssertionError("feeds were written")
 
-    monkeypatch.setattr("syndicate.feed_files.staged_write", refused)
+    monkeypatch.setattr("syndicate.feeds.writing.staged_write", refused)
 
 
 @pytest.mark.usefixtures("no_feed_writes")

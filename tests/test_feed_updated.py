@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from syndicate import feeds
+from syndicate.checks.validate import load_site
 from syndicate.config import load_config
-from syndicate.feeds import generate_feeds
-from syndicate.validate import load_site
+from syndicate.feeds import generate as feeds
+from syndicate.feeds.generate import generate_feeds
 from tests.test_feeds import NOW, build
 from tests.w3c import needs_feedcheck, w3c_problems
 

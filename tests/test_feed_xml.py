@@ -1,6 +1,6 @@
 """The feed documents byte for byte as the feedgen-only implementation wrote them (tests/feed_reference.py).
 
-Entries are written by syndicate.feed_entries, not by feedgen and lxml; these
+Entries are written by syndicate.feeds.entries, not by feedgen and lxml; these
 tests hold them to the oracle whatever the input: hostile text (markup,
 controls, characters XML forbids, lone surrogates, CR, quotes, astral
 characters, very long strings), optional fields present or not, time zones,
@@ -24,11 +24,11 @@ from feedgen.feed import FeedGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syndicate import feed_xml
-from syndicate.article import Author
+from syndicate.articles.article import Author
 from syndicate.errors import DependencyError
-from syndicate.feed_entries import KEEP_BYTES, WrittenEntries, atom_entry, rss_item
-from syndicate.feed_xml import FeedEntry, FeedPage, SourceInfo
+from syndicate.feeds import feed_xml
+from syndicate.feeds.entries import KEEP_BYTES, WrittenEntries, atom_entry, rss_item
+from syndicate.feeds.feed_xml import FeedEntry, FeedPage, SourceInfo
 from tests import feed_reference
 from tests.conftest import DEMO
 from tests.safety import assert_feed_ok
@@ -298,7 +298,7 @@ def test_written_entries_keep_nothing_in_a_forked_worker(monkeypatch: pytest.Mon
     made = Made(dataclasses.replace(PLAIN, id=f"tag:x.example,2026:{i}") for i in range(3))
     uses = [(i, True) for i in range(3)] * 2  # each entry in two documents
     written = WrittenEntries(made, uses)
-    monkeypatch.setattr("syndicate.feed_entries.os.getpid", lambda: -1)  # as in a forked child
+    monkeypatch.setattr("syndicate.feeds.entries.os.getpid", lambda: -1)  # as in a forked child
     for index in range(3):  # this worker's one document
         assert written.get(index, True)[1] == atom_entry(list(made)[index])
     assert written._kept == {} and written._room == KEEP_BYTES

@@ -16,9 +16,9 @@ import feedparser
 import pytest
 from lxml import etree
 
+from syndicate.checks.validate import load_site
 from syndicate.config import load_config
-from syndicate.feeds import generate_feeds, tag_slug
-from syndicate.validate import load_site
+from syndicate.feeds.generate import generate_feeds, tag_slug
 from tests.conftest import GOLDEN
 from tests.loopback import recording_server
 from tests.w3c import needs_feedcheck, w3c_problems
@@ -239,7 +239,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_known_documents_are_not_built_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from syndicate import feeds
+    from syndicate.feeds import generate as feeds
 
     monkeypatch.setenv("SYNDICATE_WORKERS", "1")  # builds counted in this process
     built: list[str] = []

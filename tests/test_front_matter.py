@@ -7,9 +7,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from syndicate.articles.front_matter import MAX_DEPTH, ParsedArticle, parse_article_bytes, parse_article_text
+from syndicate.articles.yaml_walk import _normalise
 from syndicate.findings import Severity
-from syndicate.front_matter import MAX_DEPTH, ParsedArticle, parse_article_bytes, parse_article_text
-from syndicate.yaml_walk import _normalise
 
 ARTICLE = b"""---
 title: A title

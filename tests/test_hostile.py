@@ -25,15 +25,16 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from syndicate import feed_xml, importer
-from syndicate.article import Article
+from syndicate.articles.article import Article
+from syndicate.articles.front_matter import MAX_FILE_BYTES, parse_article_bytes, parse_article_text, read_article_file
 from syndicate.config import MAX_ARTICLE_BYTES, Endpoint, load_config
-from syndicate.copies import make_copy
-from syndicate.endpoints.directory import DirectoryEndpoint
+from syndicate.delivery.endpoints.directory import DirectoryEndpoint
 from syndicate.errors import DeliveryError, UsageError
+from syndicate.feeds import feed_xml
 from syndicate.files import contained
-from syndicate.front_matter import MAX_FILE_BYTES, parse_article_bytes, parse_article_text, read_article_file
-from syndicate.licenses import load_registry
+from syndicate.importer import drafts as importer
+from syndicate.licences.profiles import load_registry
+from syndicate.render.copies import make_copy
 from tests.conftest import GOLDEN
 from tests.safety import (
     assert_feed_ok,

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from syndicate.config import Endpoint
-from syndicate.endpoints import Remote
-from syndicate.endpoints.http import make_session
-from syndicate.endpoints.webhook import WebhookEndpoint
+from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.http import make_session
+from syndicate.delivery.endpoints.webhook import WebhookEndpoint
 from tests.loopback import recording_server
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -76,7 +76,7 @@ def test_the_environment_is_read_when_the_session_is_made(monkeypatch: pytest.Mo
     ],
 )
 def test_an_html_error_page_is_said_in_a_few_words(page: str, words: str) -> None:
-    from syndicate.endpoints.http import _page_words
+    from syndicate.delivery.endpoints.http import _page_words
 
     assert _page_words(page) == words
 

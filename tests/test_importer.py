@@ -21,10 +21,11 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 
-from syndicate.attribution import body_hash
+from syndicate.articles.front_matter import parse_article_text
+from syndicate.checks.attribution import body_hash
+from syndicate.checks.validate import Checks, check_article
 from syndicate.errors import SyndicateError, UsageError
-from syndicate.front_matter import parse_article_text
-from syndicate.importer import (
+from syndicate.importer.drafts import (
     ImportResult,
     import_html,
     import_html_bytes,
@@ -34,11 +35,10 @@ from syndicate.importer import (
     slugify,
     write_article,
 )
-from syndicate.layouts import choose_layout
-from syndicate.layouts.credits import read_byline, read_notice
-from syndicate.layouts.dates import find_date, parse_date
-from syndicate.layouts.licensing import find_contact, find_creative_commons
-from syndicate.validate import Checks, check_article
+from syndicate.importer.layouts import choose_layout
+from syndicate.importer.layouts.credits import read_byline, read_notice
+from syndicate.importer.layouts.dates import find_date, parse_date
+from syndicate.importer.layouts.licensing import find_contact, find_creative_commons
 from tests.conftest import DEMO, GOLDEN
 
 IMPORTS = GOLDEN / "import"

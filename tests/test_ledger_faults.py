@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
+from syndicate.delivery.ledger import Ledger
 from syndicate.errors import LedgerError
-from syndicate.ledger import Ledger
 from tests.loopback import Recorder, recording_server
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from syndicate import noop
+from syndicate.cli.reports import run_summary
 from syndicate.config import load_config
-from syndicate.ledger import Ledger
-from syndicate.lock import run_lock
-from syndicate.reports import run_summary
-from syndicate.run import RunResult
+from syndicate.cron import noop
+from syndicate.cron.run import RunResult
+from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.lock import run_lock
 from tests.conftest import REPO
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"

@@ -19,7 +19,7 @@ def test_wheel_ships_schemas_and_validates_outside_the_checkout(tmp_path: Path) 
     assert "syndicate/_schemas/article.schema.json" in names
     assert "syndicate/_schemas/config.schema.json" in names
     assert "syndicate/_schemas/licenses/CC-BY-4.0.json" in names
-    assert "syndicate/feed.xsl" in names
+    assert "syndicate/feeds/feed.xsl" in names
     installed = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(installed)
     probe = (

@@ -1,4 +1,4 @@
-"""syndicate.parallel: checking on several processes gives exactly what one process gives."""
+"""syndicate.checks.parallel: checking on several processes gives exactly what one process gives."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from typing import Any
 
 import pytest
 
+from syndicate.checks.parallel import (
+    MIN_FILES_PER_WORKER,
+    WORKERS_ENV,
+    check_files,
+    fork_map,
+    resident_mb,
+    worker_count,
+)
+from syndicate.checks.validate import Checks, collect_article_files, load_site
 from syndicate.config import load_config
 from syndicate.errors import UsageError
-from syndicate.parallel import MIN_FILES_PER_WORKER, WORKERS_ENV, check_files, fork_map, resident_mb, worker_count
-from syndicate.validate import Checks, collect_article_files, load_site
 
 
 def _many_articles(site: Path, copies: int) -> None:
@@ -80,8 +87,8 @@ def test_a_bad_worker_setting_is_a_usage_error(site: Path, monkeypatch: pytest.M
 def test_feeds_built_on_workers_are_the_same_bytes(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from syndicate import feeds
-    from syndicate.feeds import generate_feeds
+    from syndicate.feeds import generate as feeds
+    from syndicate.feeds.generate import generate_feeds
 
     monkeypatch.setattr(feeds, "MAX_PARENT_MB", 1e9)  # the test process is large: fork all the same
     _many_articles(site, 45)

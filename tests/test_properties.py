@@ -24,17 +24,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from syndicate import redact
-from syndicate.article import Article
+from syndicate.articles.article import Article
+from syndicate.articles.front_matter import ParsedArticle, parse_article_bytes, parse_article_text
+from syndicate.checks.validate import validate_paths
 from syndicate.config import load_config
-from syndicate.endpoints.http import MAX_RETRY_AFTER, WITHHELD, printable, retry_after_seconds
-from syndicate.feeds import build_feed_files, feed_entry, tag_slug
+from syndicate.delivery.endpoints.http import MAX_RETRY_AFTER, WITHHELD, printable, retry_after_seconds
+from syndicate.feeds.generate import build_feed_files, feed_entry, tag_slug
 from syndicate.files import contained
-from syndicate.front_matter import ParsedArticle, parse_article_bytes, parse_article_text
-from syndicate.importer import import_html, import_text
-from syndicate.licenses import load_registry
-from syndicate.render import render_copy, render_markdown
-from syndicate.rights import decide
-from syndicate.validate import validate_paths
+from syndicate.importer.drafts import import_html, import_text
+from syndicate.licences.gate import decide
+from syndicate.licences.profiles import load_registry
+from syndicate.render.html_copy import render_copy, render_markdown
 from tests.conftest import DEMO
 from tests.safety import (
     KNOWN_CODES,

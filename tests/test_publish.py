@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from syndicate.config import load_config
-from syndicate.ledger import Ledger
-from syndicate.ledger_migrations import MIGRATIONS
-from syndicate.lock import run_lock
+from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger_migrations import MIGRATIONS
+from syndicate.delivery.lock import run_lock
 from tests.loopback import Recorder, recording_server
 
 HARBOUR = "harbour-library-digitises-shipping-registers"
@@ -180,7 +180,7 @@ def test_webhook_posts_signed_json_with_idempotency_keys(
 def test_webhook_transient_failure_is_retried_and_permanent_one_recorded(
     run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("syndicate.publish.BACKOFF_BASE", 0.01)
+    monkeypatch.setattr("syndicate.delivery.push.BACKOFF_BASE", 0.01)
     with recording_server() as hook:
         webhook(site, hook, secret=False)
         config = str(site / "syndicate.toml")
@@ -293,7 +293,7 @@ def test_the_attempt_is_committed_before_the_copy_is_sent(
     run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another connection (a process started after a crash) sees the pending row and its key before anything is sent."""
-    from syndicate.endpoints.directory import DirectoryEndpoint
+    from syndicate.delivery.endpoints.directory import DirectoryEndpoint
 
     state = load_config(site / "syndicate.toml").paths.state
     seen: list[tuple[str, str, str]] = []
@@ -319,9 +319,9 @@ def test_a_crash_between_sending_and_recording_is_recovered_without_a_duplicate(
     """The copy reached the webhook, then the outcome was never written: the next push resends the same key."""
     import datetime as dt
 
-    from syndicate.plan import iter_plan
-    from syndicate.publish import push
-    from syndicate.validate import load_site
+    from syndicate.checks.validate import load_site
+    from syndicate.delivery.plan import iter_plan
+    from syndicate.delivery.push import push
 
     with recording_server() as hook:
         webhook(site, hook, secret=False)

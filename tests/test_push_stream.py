@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
+from syndicate.checks.validate import load_site
 from syndicate.config import load_config
-from syndicate.copies import Copy, make_copy
-from syndicate.endpoints import Remote
-from syndicate.endpoints.directory import DirectoryEndpoint
-from syndicate.ledger import Ledger
-from syndicate.plan import PlannedAction, iter_plan
-from syndicate.publish import push
-from syndicate.validate import load_site
+from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.directory import DirectoryEndpoint
+from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.plan import PlannedAction, iter_plan
+from syndicate.delivery.push import push
+from syndicate.render.copies import Copy, make_copy
 
 READY = sorted(
     [
@@ -70,7 +70,7 @@ def test_the_first_copy_is_delivered_before_the_last_is_rendered(
         rendered.append(copy.slug)
         return copy
 
-    monkeypatch.setattr("syndicate.plan.make_copy", slow_make_copy)
+    monkeypatch.setattr("syndicate.delivery.plan.make_copy", slow_make_copy)
     result = run_cli("--config", str(site / "syndicate.toml"), "push")
     assert result.status == 0, result.err
     assert rendered == READY
@@ -127,7 +127,7 @@ def test_a_planner_that_fails_stops_the_push_and_leaves_no_thread(site: Path, mo
 
 def test_planning_stays_only_a_few_rounds_ahead_of_the_senders(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Planning holds the GIL, so push plans only AHEAD rounds ahead of what the endpoint has taken."""
-    from syndicate.publish import AHEAD
+    from syndicate.delivery.push import AHEAD
 
     config_file = site / "syndicate.toml"
     text = config_file.read_text()

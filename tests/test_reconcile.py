@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from syndicate.config import load_config
-from syndicate.ledger import Ledger
-from syndicate.ledger_receipt import LEDGER_ID, read_receipt, receipt_path
+from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger_receipt import LEDGER_ID, read_receipt, receipt_path
 from tests.loopback import Recorder, recording_server
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"

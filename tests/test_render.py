@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndicate.front_matter import parse_article_bytes
-from syndicate.licenses import LicenseProfile, load_registry
-from syndicate.render import RenderedCopy, _fold, links_and_text, render_copy, render_markdown
+from syndicate.articles.front_matter import parse_article_bytes
+from syndicate.licences.profiles import LicenseProfile, load_registry
+from syndicate.render.html_copy import RenderedCopy, _fold, links_and_text, render_copy, render_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "demo" / "content" / "turkey-agreed-to-buy-russias-s-400.md"
@@ -438,7 +438,7 @@ def test_links_and_text_reads_sanitised_html_as_html_parser_does(markdown: str) 
     st.integers(1, 12),
 )
 def test_the_last_paragraphs_are_those_of_the_whole_body(pieces: list[str], count: int, window: int) -> None:
-    from syndicate.render import _BLANK_LINES, last_paragraphs
+    from syndicate.render.html_copy import _BLANK_LINES, last_paragraphs
 
     body = "".join(pieces)
     whole = [p for p in _BLANK_LINES.split(body.replace("\r\n", "\n")) if p.strip()]

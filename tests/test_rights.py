@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from syndicate.config import Site
-from syndicate.licenses import CHANNELS, load_registry
-from syndicate.rights import decide, permission_request
+from syndicate.licences.gate import decide, permission_request
+from syndicate.licences.profiles import CHANNELS, load_registry
 
 REGISTRY = load_registry()
 TODAY = dt.date(2026, 11, 26)

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from syndicate.config import load_config
-from syndicate.ledger import Ledger
-from syndicate.lock import run_lock
+from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.lock import run_lock
 from tests.conftest import REPO
 from tests.loopback import Recorder, recording_server
 
@@ -395,7 +395,7 @@ def cached_load(site: Path) -> Any:
     """What a run reads of the site (load_site_cached), with its ledger."""
     import datetime as dt
 
-    from syndicate.incremental import load_site_cached
+    from syndicate.cron.incremental import load_site_cached
 
     config = load_config(site / "syndicate.toml")
     with Ledger(config.paths.state) as ledger:
@@ -419,7 +419,7 @@ def test_reading_the_site_leaves_the_cycle_collector_as_it_found_it(site: Path) 
 def test_a_run_after_a_small_change_renders_only_the_changed_article(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from syndicate import render
+    from syndicate.render import html_copy as render
 
     first = cached_load(site)
     registry = first.checks.registry
@@ -460,7 +460,8 @@ def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows written as JSON text, before they were compressed, read as they did."""
-    from syndicate import compression, render
+    from syndicate.cron import compression
+    from syndicate.render import html_copy as render
 
     first = cached_load(site)
     with Ledger(load_config(site / "syndicate.toml").paths.state) as ledger:
@@ -487,8 +488,8 @@ def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
 
 
 def test_a_cached_row_gives_back_the_article_whatever_its_body_holds() -> None:
-    from syndicate.front_matter import parse_article_text
-    from syndicate.incremental import _from_row, _to_row
+    from syndicate.articles.front_matter import parse_article_text
+    from syndicate.cron.incremental import _from_row, _to_row
 
     text = '---\ntitle: "Café \\x07"\nslug: a\n---\nBody with NUL \x00 and \\" quotes, ünïcode 😀\n\x00\n'
     article = parse_article_text(text, "a.md")

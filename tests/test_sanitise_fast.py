@@ -16,9 +16,9 @@ import os
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from syndicate import commonmark
-from syndicate.render import _cleaner, render_markdown, sanitise
-from syndicate.sanitise_fast import fast_sanitise
+from syndicate.render import commonmark
+from syndicate.render.html_copy import _cleaner, render_markdown, sanitise
+from syndicate.render.sanitise_fast import fast_sanitise
 
 #: SYNDICATE_FUZZ_EXAMPLES=20000 pytest tests/test_sanitise_fast.py searches harder
 EXAMPLES = int(os.environ.get("SYNDICATE_FUZZ_EXAMPLES", "400"))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndicate.front_matter import parse_article_text
+from syndicate.articles.front_matter import parse_article_text
 from syndicate.schemas import _python_space, is_valid, schema_problems, validator
 from tests.conftest import DEMO, REPO
 

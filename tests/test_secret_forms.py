@@ -30,16 +30,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syndicate.article import Article
+from syndicate.articles.article import Article
+from syndicate.articles.front_matter import parse_article_bytes
 from syndicate.config import Endpoint
-from syndicate.copies import Copy, make_copy
-from syndicate.endpoints import Remote
-from syndicate.endpoints.http import WITHHELD, printable
-from syndicate.endpoints.webhook import WebhookEndpoint
-from syndicate.endpoints.wordpress import WordPressEndpoint
+from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.http import WITHHELD, printable
+from syndicate.delivery.endpoints.webhook import WebhookEndpoint
+from syndicate.delivery.endpoints.wordpress import WordPressEndpoint
 from syndicate.errors import DeliveryError
-from syndicate.front_matter import parse_article_bytes
-from syndicate.licenses import load_registry
+from syndicate.licences.profiles import load_registry
+from syndicate.render.copies import Copy, make_copy
 from tests.conftest import DEMO
 from tests.faultserver import Fault, fault_server
 

@@ -91,8 +91,8 @@ def test_names_of_variables_and_ordinary_keys_are_fine(site: Path) -> None:
 
 @pytest.fixture
 def servers(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FaultServer, FaultServer]]:
-    monkeypatch.setattr("syndicate.publish.BACKOFF_BASE", 0.01)
-    monkeypatch.setattr("syndicate.publish.BACKOFF_CAP", 0.05)
+    monkeypatch.setattr("syndicate.delivery.push.BACKOFF_BASE", 0.01)
+    monkeypatch.setattr("syndicate.delivery.push.BACKOFF_CAP", 0.05)
     monkeypatch.setenv("TEST_HOOK_SECRET", HOOK_SECRET)
     monkeypatch.setenv("TEST_WP_USER", WP_USER)
     monkeypatch.setenv("TEST_WP_PASSWORD", WP_PASSWORD)
@@ -164,7 +164,7 @@ def test_no_secret_is_printed_or_written_anywhere(
 
 
 def test_exceptions_carry_no_secret(site: Path, servers: tuple[FaultServer, FaultServer]) -> None:
-    from syndicate.endpoints import Remote, open_endpoint
+    from syndicate.delivery.endpoints import Remote, open_endpoint
     from syndicate.errors import DeliveryError
 
     hook, wordpress = servers

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from syndicate.config import load_config
-from syndicate.ledger import Ledger
+from syndicate.delivery.ledger import Ledger
 from tests.conftest import DEMO
 
 ENV_FILE = Path(os.environ.get("WP_TEST_ENV_FILE", "/tmp/syndicate-wp.env"))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syndicate import front_matter, yaml_fast
+from syndicate.articles import front_matter, yaml_fast
 
 GOLDEN = Path(__file__).parent / "golden"
 

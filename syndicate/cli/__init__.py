@@ -18,7 +18,8 @@ from typing import NoReturn
 
 import click
 
-from syndicate import __version__, reports
+from syndicate import __version__
+from syndicate.cli import reports
 from syndicate.config import CONFIG_ENV, Config, find_config, load_config
 from syndicate.errors import ConfigError, ExitStatus, SyndicateError, UsageError
 from syndicate.findings import display_path
@@ -128,7 +129,7 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str, expl
 
     Exit status: 0 no errors; 1 at least one error; 2 bad usage or config.
     """
-    from syndicate.validate import validate_paths
+    from syndicate.checks.validate import validate_paths
 
     config = options.config() if not paths else options.optional_config()
     with progress_bar(options, "validating", output_format) as progress:
@@ -194,7 +195,7 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
     bad usage (a missing, non-UTF-8 or too large file, an article of that
     slug already there without --force, no --out and no config).
     """
-    from syndicate.importer import import_source, write_article
+    from syndicate.importer.drafts import import_source, write_article
 
     if out is None:
         config = options.optional_config()
@@ -252,10 +253,10 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     """
     import datetime as dt
 
-    from syndicate.feeds import generate_feeds
+    from syndicate.checks.validate import load_site
+    from syndicate.feeds.generate import generate_feeds
+    from syndicate.feeds.websub import notify_hubs
     from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
-    from syndicate.validate import load_site
-    from syndicate.websub import notify_hubs
 
     config = options.config()
     problem = feeds_folder_problem(out, config.paths.content) if out is not None else None
@@ -301,7 +302,7 @@ def licenses(options: Options, license_id: str | None) -> ExitStatus:
 
     Exit status: 0 shown; 2 no such profile, or a bad config.
     """
-    from syndicate.licenses import load_registry
+    from syndicate.licences.profiles import load_registry
 
     config = options.optional_config()
     registry = load_registry(config.paths.licenses if config else None)

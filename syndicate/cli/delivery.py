@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from syndicate import reports
-from syndicate.cli import Options, cli, format_option, progress_bar
+from syndicate.cli import Options, cli, format_option, progress_bar, reports
 from syndicate.config import Config
 from syndicate.errors import ExitStatus, SyndicateError, UsageError
 from syndicate.findings import ValidationReport, display_path
 from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
-    from syndicate.plan import PlannedAction
+    from syndicate.delivery.plan import PlannedAction
 
 
 @cli.command()
@@ -80,9 +79,9 @@ def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction]
     """The plan as a stream (each copy is rendered as the stream is read) and the validation report."""
     import datetime as dt
 
-    from syndicate.ledger import recorded
-    from syndicate.plan import iter_plan
-    from syndicate.validate import load_site
+    from syndicate.checks.validate import load_site
+    from syndicate.delivery.ledger import recorded
+    from syndicate.delivery.plan import iter_plan
 
     site = load_site(config)
     # (before the first push there is no ledger: a plan, which only reads, makes none)
@@ -116,11 +115,11 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     """
     import os
 
-    from syndicate.ledger import Ledger
-    from syndicate.lock import run_lock
-    from syndicate.plan import stranded_state
-    from syndicate.publish import push as deliver
-    from syndicate.publish import unopenable
+    from syndicate.delivery.ledger import Ledger
+    from syndicate.delivery.lock import run_lock
+    from syndicate.delivery.plan import stranded_state
+    from syndicate.delivery.push import push as deliver
+    from syndicate.delivery.push import unopenable
 
     config = _config_for(options, endpoint)
     if dry_run:  # sends and records nothing: a look while a run delivers is harmless
@@ -195,8 +194,8 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     import datetime as dt
     import os
 
-    from syndicate.incremental import config_known
-    from syndicate.run import run as run_once
+    from syndicate.cron.incremental import config_known
+    from syndicate.cron.run import run as run_once
 
     try:
         config = options.config(trusted=config_known)
@@ -246,8 +245,8 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     config (an endpoint neither configured nor in the ledger).
     """
     config = options.config()
-    from syndicate.ledger import recorded, recorded_state
-    from syndicate.plan import read_stranded
+    from syndicate.delivery.ledger import recorded, recorded_state
+    from syndicate.delivery.plan import read_stranded
 
     rows_kept = recorded(config.paths.state)
     every = rows_kept or []
@@ -296,8 +295,8 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     """
     import datetime as dt
 
-    from syndicate.ledger import Ledger
-    from syndicate.lock import run_lock
+    from syndicate.delivery.ledger import Ledger
+    from syndicate.delivery.lock import run_lock
 
     if bool(article) == everything:
         raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
@@ -331,7 +330,7 @@ def cron(options: Options, every: int) -> ExitStatus:
 
     Exit status: 0 printed; 2 bad usage or config.
     """
-    from syndicate.schedules import cron_text, syndicate_program
+    from syndicate.cron.schedules import cron_text, syndicate_program
 
     config = options.config()
     if not 1 <= every <= 59:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import click
 
-from syndicate import reports
-from syndicate.cli import Options, cli
+from syndicate.cli import Options, cli, reports
 from syndicate.errors import ExitStatus, UsageError
 
 
@@ -45,11 +44,11 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
     """
     import os
 
-    from syndicate.ledger import Ledger
-    from syndicate.lock import run_lock
-    from syndicate.reconcile import Assume, Finding
-    from syndicate.reconcile import reconcile as rebuild
-    from syndicate.validate import load_site
+    from syndicate.checks.validate import load_site
+    from syndicate.delivery.ledger import Ledger
+    from syndicate.delivery.lock import run_lock
+    from syndicate.delivery.reconcile import Assume, Finding
+    from syndicate.delivery.reconcile import reconcile as rebuild
 
     if assume_new and assume_delivered:
         raise UsageError("--assume-new and --assume-delivered say opposite things", "give one of them, or neither")

@@ -1,0 +1,201 @@
+"""Reading and checking many article files on every core.
+
+Checking an article is CPU work (YAML, schema, Markdown) that does not depend on
+the other articles, so a large site is shared among worker processes forked
+from this one: they inherit the config and the licences, and only paths go out
+and results come back. Small sites, one core, or a platform without fork are
+checked in this process. SYNDICATE_WORKERS=N sets the number of processes
+(1: never fork).
+"""
+
+from __future__ import annotations
+
+import collections
+import gc
+import hashlib
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from syndicate.articles.front_matter import ParsedArticle, read_article_file
+from syndicate.errors import UsageError
+from syndicate.findings import Severity, display_path
+
+if TYPE_CHECKING:
+    from syndicate.checks.validate import Checks
+    from syndicate.render.html_copy import RenderedCopy
+
+T = TypeVar("T")
+R = TypeVar("R")
+WORKERS_ENV = "SYNDICATE_WORKERS"
+#: below this many files a worker's start-up and the results' copying cost more than it saves
+MIN_FILES_PER_WORKER = 200
+
+
+@dataclass
+class CheckedFile:
+    article: ParsedArticle
+    #: sha256 hex of the bytes read (of b"" when the file was not read)
+    sha256: str
+    #: the article's copy, when rendering was asked for and it is publishable
+    rendered: RenderedCopy | None = None
+    #: the checked article as `serialise` wrote it (on the worker), when asked for
+    serialised: bytes = b""
+
+
+@dataclass(frozen=True)
+class _Job:
+    checks: Checks
+    max_bytes: int
+    report_only: bool
+    render: bool
+    serialise: Callable[[ParsedArticle], bytes] | None
+
+
+#: what the files are checked against: set before the workers fork, so they inherit it
+_job: _Job | None = None
+
+
+def _check_one(path: Path) -> CheckedFile:
+    from syndicate.checks.validate import check_article
+
+    assert _job is not None
+    article, raw = read_article_file(path, display_path(path), _job.max_bytes)
+    check_article(article, _job.checks)
+    rendered = _render(article, _job.checks) if _job.render else None
+    if rendered is not None and article.data is not None:  # (the copy's key, made here, not in the command)
+        from syndicate.render.html_copy import front_matter_digest
+
+        article.front_matter_digest = front_matter_digest(article.data)
+    serialised = _job.serialise(article) if _job.serialise is not None else b""
+    # What comes after the checks needs neither the line of every key (but the slug's, for
+    # duplicate-slug) nor, when it only reports, the body: neither is copied back.
+    article.lines = {pointer: line for pointer, line in article.lines.items() if pointer == "/slug"}
+    if _job.report_only:  # of an article only reported, only the slug is needed after (duplicate-slug)
+        article.body = ""
+        if article.data is not None:
+            article.data = {key: article.data[key] for key in ("slug",) if key in article.data}
+    return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered, serialised)
+
+
+def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
+    """The copy of an article that feeds and endpoints will carry; None if it is not published."""
+    data = article.data
+    if (
+        data is None
+        or data.get("status", "ready") != "ready"
+        or any(f.severity is Severity.ERROR for f in article.findings)
+    ):
+        return None
+    from syndicate.render.html_copy import render_copy_uncached
+
+    license_ = data.get("license")
+    profile = checks.registry.get(license_["id"]) if isinstance(license_, dict) else None
+    return render_copy_uncached(data, article.body, profile) if profile is not None else None
+
+
+def worker_count(items: int, environ: dict[str, str] | None = None, per_worker: int = MIN_FILES_PER_WORKER) -> int:
+    """How many processes share `items` pieces of work: SYNDICATE_WORKERS, else one a core that
+    gets at least `per_worker` of them."""
+    setting = (os.environ if environ is None else environ).get(WORKERS_ENV, "").strip()
+    if setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise UsageError(
+                f"{WORKERS_ENV}={setting!r} is not a number of processes",
+                f"set it to 1 or more, or unset it to use every core ({os.cpu_count()} here)",
+            )
+        return int(setting)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, items // per_worker))
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (0 where /proc does not tell)."""
+    try:
+        with open("/proc/self/statm") as statm:  # noqa: PTH123 (a hot path: no Path)
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def fork_map(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    per_worker: int,
+    chunk: int | None = None,
+    max_parent_mb: float | None = None,
+) -> Iterator[R]:
+    """`function(item)` for each item, in order: on workers forked from this process when there
+    are enough items, else here. The workers inherit this process's memory, so `function` (a
+    module-level function) finds its context in module globals set before the call. At most two
+    chunks a worker are in flight, so results do not pile up ahead of a slow consumer (`chunk`:
+    items a chunk; default: an eighth of a worker's share, at most 64).
+
+    A worker copies each page of this process's memory it touches (reference counts are writes),
+    so work that reads much of a large process's data is done here once the process holds more
+    than `max_parent_mb`: two workers would double its memory to save a fraction of the time.
+    """
+    workers = worker_count(len(items), per_worker=per_worker)
+    if max_parent_mb is not None and workers > 1 and resident_mb() > max_parent_mb:
+        workers = 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    size = chunk or max(1, min(64, len(items) // (workers * 8)))
+    chunks = iter([items[start : start + size] for start in range(0, len(items), size)])
+    # (workers collect cycles as usual even when this process has paused its collector)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable) as pool:
+        pending = collections.deque(
+            pool.submit(_map_chunk, function, chunk) for chunk in itertools.islice(chunks, 2 * workers)
+        )
+        while pending:
+            done = pending.popleft().result()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.submit(_map_chunk, function, following))
+            yield from done
+
+
+def _map_chunk(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [function(item) for item in chunk]
+
+
+def check_files(
+    paths: Sequence[Path],
+    checks: Checks,
+    max_bytes: int,
+    report_only: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    render: bool = False,
+    serialise: Callable[[ParsedArticle], bytes] | None = None,
+) -> Iterator[CheckedFile]:
+    """Read and check each file, in order, as the workers finish them; `progress(done, total)`
+    after each. With `report_only`, the articles come back with their findings and slug only
+    (no body or data). With `render`, each publishable article's copy is rendered too, and kept
+    for `render.render_copy`: feeds and push then find it made. With `serialise`, each checked
+    article is also written as text by it, on the workers (what the caller stores, e.g. a cache).
+    """
+    global _job
+    _job = _Job(checks, max_bytes, report_only, render, serialise)
+    # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
+    if render:
+        from syndicate.render.html_copy import prepare, remember
+
+        prepare()  # here once, before the workers fork, not in each of them
+    try:
+        for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):
+            if item.rendered is not None and item.article.data is not None:
+                license_id = item.article.data["license"]["id"]
+                remember(item.article.front_matter_digest, item.article.body, license_id, item.rendered)
+            if progress is not None:
+                progress(done, len(paths))
+            yield item
+    finally:
+        _job = None

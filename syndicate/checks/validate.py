@@ -1,0 +1,270 @@
+"""`validate`: every article file checked against the schema and the site's config.
+
+Every problem in every file is collected into one ValidationReport; nothing
+here prints or exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from syndicate.articles.article import Article
+from syndicate.articles.content_folder import article_files, content_files, require_folder, slugs_elsewhere
+from syndicate.articles.front_matter import MAX_FILE_BYTES, ParsedArticle
+from syndicate.checks.attribution import check_attribution, check_license_id
+from syndicate.checks.parallel import check_files
+from syndicate.config import Config
+from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
+from syndicate.licences.gate import decide, permission_request
+from syndicate.licences.profiles import LicenseProfile, LicenseRegistry, load_registry
+from syndicate.schemas import schema_problems
+
+
+def collect_article_files(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
+    """The article files named by `paths` (folders are searched for *.md and *.markdown).
+
+    Hidden files and folders (starting with '.') are skipped. A named file is
+    taken whatever its suffix; a missing path or a folder without articles is a finding.
+    """
+    files: dict[Path, None] = {}  # ordered and without repeats
+    findings: list[Finding] = []
+    for path in paths:
+        if path.is_dir():
+            found = article_files(path)
+            if not found:
+                findings.append(
+                    Finding(
+                        display_path(path),
+                        0,
+                        Code.NO_ARTICLES,
+                        "the folder has no articles (*.md, *.markdown)",
+                        "check the path, or paths.content in syndicate.toml",
+                    )
+                )
+            files.update(dict.fromkeys(found))
+        elif path.is_file():
+            files[path] = None
+        else:
+            findings.append(Finding(display_path(path), 0, Code.NOT_FOUND, "no such file or folder", "check the path"))
+    return list(files), findings
+
+
+#: what a ready article must have or do: a warning on a draft, which may be incomplete
+DRAFT_LENIENT = frozenset(
+    {
+        Code.MISSING_FIELD,
+        Code.PLACEHOLDER_LINK,
+        Code.RELATIVE_LINK,
+        Code.MISSING_ORIGINAL,
+        Code.MISSING_BODY_HASH,
+        Code.BODY_CHANGED,
+        Code.LICENSE_REFUSED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What articles are checked against: the site's config, the licences, today's date."""
+
+    config: Config | None
+    registry: LicenseRegistry
+    today: dt.date
+
+    @classmethod
+    def for_config(cls, config: Config | None, today: dt.date | None = None) -> Checks:
+        registry = load_registry(config.paths.licenses if config else None)
+        return cls(config, registry, today or dt.datetime.now(dt.UTC).date())
+
+
+def check_article(article: ParsedArticle, checks: Checks) -> None:
+    """Add the schema, attribution and licence findings of one parsed article to it."""
+    data = article.data
+    if data is None:
+        return
+    for problem in schema_problems("article", data):
+        if _already_reported(problem.pointer, article.reported):
+            continue
+        article.add(problem.code, problem.message, problem.hint, problem.pointer)
+    if checks.config is not None:
+        _check_endpoint_names(article, checks.config)
+    profile = check_license_id(article, checks.registry)
+    check_attribution(article, profile, checks.today)
+    if profile is not None and checks.config is not None and data.get("status") != "retracted":
+        _check_channels(article, profile, checks)
+    if data.get("status") == "draft":
+        article.findings = [f.as_warning() if f.code in DRAFT_LENIENT else f for f in article.findings]
+
+
+def _check_channels(article: ParsedArticle, profile: LicenseProfile, checks: Checks) -> None:
+    """The site must be allowed to carry the article, and so must each endpoint it names."""
+    assert checks.config is not None and article.data is not None
+    config, data = checks.config, article.data
+    site_decision = decide(data, profile, config.site.channel, None, checks.today)
+    if not site_decision.allowed:
+        where = f"the site {config.site.title} ({config.site.url})"
+        article.add(
+            Code.LICENSE_REFUSED,
+            f"the site's own channel may not carry it: {site_decision.reason}",
+            "get a grant for the site's channel (license.grants), or do not publish it here",
+            "/license/id",
+            request=permission_request(data, profile, site_decision, config.site, where),
+        )
+    names = data.get("endpoints")
+    for index, name in enumerate(names if isinstance(names, list) else []):
+        endpoint = config.endpoint(name) if isinstance(name, str) else None
+        if endpoint is None:
+            continue  # reported as unknown-endpoint
+        decision = decide(data, profile, endpoint.channel, endpoint.name, checks.today)
+        if not decision.allowed:
+            where = f"our endpoint {endpoint.name!r}"
+            article.add(
+                Code.LICENSE_REFUSED,
+                f"endpoint {endpoint.name!r} is named, but {decision.reason}",
+                "remove it from endpoints, or record a grant for its channel in license.grants",
+                f"/endpoints/{index}",
+                request=permission_request(data, profile, decision, config.site, where),
+            )
+
+
+def _already_reported(pointer: str, reported: set[str]) -> bool:
+    return any(pointer == p or pointer.startswith(p + "/") for p in reported)
+
+
+def _check_endpoint_names(article: ParsedArticle, config: Config) -> None:
+    names = article.data.get("endpoints") if article.data else None
+    if not isinstance(names, list):
+        return
+    known = [e.name for e in config.endpoints]
+    for index, name in enumerate(names):
+        if isinstance(name, str) and name not in known:
+            article.add(
+                Code.UNKNOWN_ENDPOINT,
+                f"endpoints[{index}] {name!r} is not an endpoint of {config.path.name}",
+                f"configured endpoints: {', '.join(known) or '(none)'}",
+                f"/endpoints/{index}",
+            )
+
+
+def validate_articles(
+    articles: Iterable[ParsedArticle],
+    checks: Checks,
+    already_checked: bool = False,
+    elsewhere: Mapping[str, Sequence[Path]] | None = None,
+) -> list[Finding]:
+    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique).
+
+    Every file of a shared slug gets the error, not all but the first: which
+    one is meant is for an editor to say, so none of them is pushed, updated,
+    retracted or put in a feed until they do (a new file must not take over
+    the copy an older article was delivered as). `elsewhere`: files not
+    checked here that use a slug (content_folder.slugs_elsewhere).
+    """
+    articles = list(articles)
+    by_slug: dict[str, list[str]] = {}
+    for article in articles:
+        if not already_checked:
+            check_article(article, checks)
+        slug = article.data.get("slug") if article.data else None
+        if isinstance(slug, str):
+            by_slug.setdefault(slug, []).append(article.path)
+    findings: list[Finding] = []
+    for article in articles:
+        slug = article.data.get("slug") if article.data else None
+        others = [path for path in by_slug.get(slug, ()) if path != article.path] if isinstance(slug, str) else []
+        if isinstance(slug, str) and elsewhere:
+            others += [display_path(path) for path in elsewhere.get(slug, ())]
+        if others:
+            article.add(
+                Code.DUPLICATE_SLUG,
+                f"slug {slug!r} is also used by {', '.join(others)}",
+                "each article needs its own slug (copies are named after it): change or remove all but one; "
+                "until then none of them is pushed",
+                "/slug",
+            )
+        findings.extend(sorted(article.findings, key=lambda f: f.line))
+    return findings
+
+
+def validate_paths(
+    paths: Sequence[Path],
+    config: Config | None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ValidationReport:
+    """Validate the named files and folders (default: the config's content folder).
+
+    `progress(done, total)` is called after each file, for a progress bar.
+    """
+    checks = Checks.for_config(config, today)
+    named = bool(paths) and all(path.is_file() for path in paths)  # files named alone, not folders
+    if not paths and config is not None:
+        require_folder(config)  # a configured folder that is not there is the config's problem, not a finding
+        paths = [config.paths.content]
+    files, findings = collect_article_files(paths)
+    report = ValidationReport(findings=findings, checked=files)
+    max_bytes = config.limits.max_article_bytes if config is not None else MAX_FILE_BYTES
+    checked = list(check_files(files, checks, max_bytes, report_only=True, progress=progress))
+    elsewhere: dict[str, list[Path]] = {}
+    if named and config is not None:  # files named alone (the pre-commit hook): slugs the folder already has
+        slugs = [c.article.data.get("slug") for c in checked if c.article.data]
+        elsewhere = slugs_elsewhere(config, files, (slug for slug in slugs if isinstance(slug, str)))
+    report.findings.extend(
+        validate_articles((c.article for c in checked), checks, already_checked=True, elsewhere=elsewhere)
+    )
+    return report
+
+
+@dataclass
+class SiteContent:
+    """Every article of a site, validated: the report, the articles that passed, and the drafts."""
+
+    report: ValidationReport
+    #: ready and retracted articles without errors
+    articles: list[Article]
+    #: slugs (or file names) of drafts, which are never published
+    drafts: list[str]
+    checks: Checks
+    #: slugs (or file names) of articles left out for their errors
+    invalid: list[str] = field(default_factory=list)
+    #: files left out for errors whose slug cannot be read (any delivered copy may be theirs)
+    unnamed: list[str] = field(default_factory=list)
+
+
+def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
+    """Read and validate the content folder; articles with errors are left out (and reported).
+
+    A content folder that is missing or holds no article raises (content_folder.py).
+    """
+    checks = Checks.for_config(config, today)
+    files = content_files(config)
+    parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes, render=True)]
+    return site_content(files, parsed, [], checks, already_checked=True)
+
+
+def site_content(
+    files: list[Path],
+    parsed: list[ParsedArticle],
+    findings: list[Finding],
+    checks: Checks,
+    already_checked: bool = False,
+) -> SiteContent:
+    report = ValidationReport(findings=findings, checked=files)
+    report.findings.extend(validate_articles(parsed, checks, already_checked))
+    articles, drafts, invalid, unnamed = [], [], [], []
+    for path, item in zip(files, parsed, strict=True):
+        if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):
+            slug = item.data.get("slug") if item.data else None
+            invalid.append(slug if isinstance(slug, str) else path.stem)
+            if not isinstance(slug, str):
+                unnamed.append(item.path)
+            continue
+        if item.data.get("status", "ready") == "draft":
+            drafts.append(str(item.data.get("slug", path.stem)))
+        else:
+            articles.append(Article.from_data(path, item.data, item.body, item.front_matter_digest))
+    # (the files of a shared slug are all invalid: one plan row for them)
+    return SiteContent(report, articles, drafts, checks, list(dict.fromkeys(invalid)), unnamed)

@@ -1,0 +1,162 @@
+"""Text the command line shows: finding lines, summaries, tables, explanations.
+
+Pure functions from result objects to strings; the cli package prints them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from syndicate.cron.noop import NOTHING_CHANGED
+from syndicate.findings import Finding, Severity, ValidationReport
+
+if TYPE_CHECKING:
+    from syndicate.cron.run import RunResult
+    from syndicate.delivery.ledger import Delivery
+    from syndicate.delivery.plan import PlannedAction
+    from syndicate.errors import SyndicateError
+    from syndicate.feeds.websub import HubPing
+    from syndicate.licences.profiles import LicenseProfile
+
+
+def finding_line(finding: Finding) -> str:
+    warning = "warning: " if finding.severity is Severity.WARNING else ""
+    hint = f" (hint: {finding.hint})" if finding.hint else ""
+    return f"{finding.path}:{finding.line}: {finding.code} {warning}{finding.message}{hint}"
+
+
+def plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def validation_summary(report: ValidationReport) -> str:
+    return (
+        f"{plural(len(report.checked), 'article')} checked: "
+        f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
+    )
+
+
+def plan_table(actions: Sequence[PlannedAction]) -> str:
+    if not actions:
+        return ""
+    width = max(len(a.article) for a in actions)
+    ep_width = max(len(a.endpoint) for a in actions)
+    return "".join(f"{a.action:<9}  {a.article:<{width}}  {a.endpoint:<{ep_width}}  {a.reason}\n" for a in actions)
+
+
+def run_summary(result: RunResult) -> dict[str, object]:
+    """What `run --format json` prints. A no-op run checked, wrote and planned nothing: its
+    counts of those are null (not 0, which would say it looked and found none)."""
+    counts: dict[str, int] | None = None
+    if not result.noop:
+        counts = dict.fromkeys(("create", "update", "delete", "unchanged", "refused", "skipped"), 0)
+        for action in result.plan:
+            if action.action not in ("create", "update", "delete"):
+                counts[action.action] += 1
+        # what was done, not what was planned: a planned create that failed is counted as failed
+        for outcome in result.push.outcomes if result.push else []:
+            if outcome.ok:
+                counts[outcome.action.action] += 1
+    failed = len(result.push.failures) if result.push else 0
+    report = result.report
+    return {
+        "ok": result.ok,
+        "noop": result.noop,
+        "articles": len(report.checked) if report else None,
+        #: articles (files) with at least one error; "errors" counts the error findings
+        "invalid": len({f.path for f in report.errors}) if report else None,
+        "errors": len(report.errors) if report else None,
+        "feeds": {
+            "entries": result.feeds.entries,
+            "written": len(result.feeds.written),
+            "unchanged": len(result.feeds.unchanged),
+        }
+        if result.feeds
+        else None,
+        "plan": counts,
+        "failed": failed,
+        "problems": result.problems(),
+        "warnings": result.warnings(),
+    }
+
+
+def run_error_summary(error: SyndicateError) -> dict[str, object]:
+    """What `run --format json` prints when the run could not start (a bad config, the lock held):
+    the summary's keys, nothing counted, and the error."""
+    return {
+        "ok": False,
+        "noop": False,
+        "articles": None,
+        "invalid": None,
+        "errors": None,
+        "feeds": None,
+        "plan": None,
+        "failed": 0,
+        "problems": [error.message],
+        "warnings": [],
+        "error": {"message": error.message, "hint": error.hint, "exit_status": int(error.exit_status)},
+    }
+
+
+def run_summary_line(summary: dict[str, object]) -> str:
+    if summary["noop"]:
+        return NOTHING_CHANGED
+    plan = summary["plan"]
+    feeds = summary["feeds"]
+    assert isinstance(plan, dict) and isinstance(feeds, dict)
+    articles, invalid, entries, written = summary["articles"], summary["invalid"], feeds["entries"], feeds["written"]
+    assert isinstance(articles, int) and isinstance(invalid, int) and isinstance(entries, int)
+    assert isinstance(written, int)
+    return (
+        f"syndicate run: {plural(articles, 'article')}, {invalid} with errors; "
+        f"feeds: {plural(entries, 'entry', 'entries')}, {plural(written, 'file')} written; "
+        f"push: {plan['create']} created, {plan['update']} updated, {plan['delete']} deleted, "
+        f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
+    )
+
+
+def shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def explain_profile(profile: LicenseProfile) -> str:
+    from syndicate.licences.profiles import CHANNEL_WORDS, CHANNELS, CONDITION_WORDS
+
+    lines = [f"{profile.id}: {profile.name}"]
+    if profile.url:
+        lines.append(profile.url)
+    lines += ["", profile.summary, "", "Allowed without asking:"]
+    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c in profile.channels] or ["  nothing"]
+    lines.append("Needs permission from the rights holder:")
+    lines += [f"  {c:<15} {CHANNEL_WORDS[c]}" for c in CHANNELS if c not in profile.channels] or ["  nothing"]
+    lines.append("Every copy must:")
+    lines += [f"  {c:<17} {CONDITION_WORDS[c]}" for c in sorted(profile.conditions)] or ["  (no conditions)"]
+    lines += ["", textwrap.fill(profile.terms, 78)]
+    return "\n".join(lines)
+
+
+def status_table(rows: Sequence[Delivery]) -> str:
+    header = ("ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST ERROR", "WHEN")
+    table = [header] + [
+        (r.article, r.endpoint, r.state, r.remote_url or "", shorten(r.last_error or "", 60), r.updated_at)
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
+    )
+
+
+def ping_problems(failed: Sequence[HubPing]) -> list[str]:
+    """One line per hub and cause, not per feed: a hub that is down failed for every feed at once."""
+    topics: dict[tuple[str, str], list[str]] = {}
+    for ping in failed:
+        topics.setdefault((ping.hub, ping.detail), []).append(ping.topic)
+    lines = []
+    for (hub, detail), told in topics.items():
+        more = f" and {plural(len(told) - 1, 'more feed')}" if len(told) > 1 else ""
+        lines.append(f"hub {hub} was not told about {told[0]}{more}: {detail}")
+    return lines

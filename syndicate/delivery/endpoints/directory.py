@@ -1,0 +1,81 @@
+"""A folder endpoint: each copy as `<slug>.html` (with attribution and JSON-LD) and a Markdown twin `<slug>.md`.
+
+Files are named by the slug and never written outside the folder, whatever
+the slug; writes are atomic. The demo site's embedded default.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import frontmatter
+
+from syndicate.config import Endpoint as EndpointConfig
+from syndicate.delivery.endpoints import Remote
+from syndicate.errors import DeliveryError, UsageError, WriteError
+from syndicate.files import atomic_write, contained
+from syndicate.render.copies import Copy
+
+#: a copy that cannot be written
+WRITE_HINT = "check the endpoint's path in syndicate.toml, and that syndicate may write in that folder"
+
+
+class DirectoryEndpoint:
+    def __init__(self, config: EndpointConfig, root: Path) -> None:
+        self.name = config.name
+        self.folder = (root / str(config.settings["path"])).resolve()
+
+    def _paths(self, slug: str) -> tuple[Path, Path]:
+        try:
+            return contained(self.folder, f"{slug}.html"), contained(self.folder, f"{slug}.md")
+        except UsageError as e:
+            raise DeliveryError(f"endpoint {self.name!r}: {e.message}", e.hint) from e
+
+    def create(self, copy: Copy, key: str) -> Remote:
+        page, twin = self._paths(copy.slug)
+        try:
+            atomic_write(page, _page(copy).encode("utf-8"), WRITE_HINT)
+            atomic_write(twin, _markdown(copy).encode("utf-8"), WRITE_HINT)
+        except WriteError as e:  # a failed delivery of this copy, not a broken configuration: push goes on
+            raise DeliveryError(f"endpoint {self.name!r}: {e.message}", e.hint) from e
+        return Remote(copy.slug, page.as_uri())
+
+    def update(self, remote: Remote, copy: Copy, key: str) -> Remote:
+        if remote.id != copy.slug:  # the slug changed: the old files go
+            self.delete(remote, remote.id, key)
+        return self.create(copy, key)
+
+    def delete(self, remote: Remote, slug: str, key: str) -> None:
+        for path in self._paths(remote.id or slug):
+            path.unlink(missing_ok=True)
+
+    def unpublish(self, remote: Remote, slug: str, key: str) -> None:
+        self.delete(remote, slug, key)
+
+    def restore(self, remote: Remote, copy: Copy, key: str) -> Remote:
+        return self.update(remote, copy, key)
+
+    def find(self, slug: str, key: str) -> Remote | None:
+        page, _ = self._paths(slug)
+        return Remote(slug, page.as_uri()) if page.is_file() else None
+
+    def close(self) -> None:
+        pass
+
+
+def _page(copy: Copy) -> str:
+    language = copy.front_matter.get("language", "")
+    lang = f' lang="{html.escape(language)}"' if language else ""
+    return (
+        f'<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(copy.title)}</title>\n"
+        + (f'<link rel="canonical" href="{html.escape(copy.source_url)}">\n' if copy.source_url else "")
+        + (f'<link rel="license" href="{html.escape(copy.license_url)}">\n' if copy.license_url else "")
+        + f"</head>\n<body>\n<article>\n<h1>{html.escape(copy.title)}</h1>\n{copy.html}</article>\n</body>\n</html>\n"
+    )
+
+
+def _markdown(copy: Copy) -> str:
+    post = frontmatter.Post(copy.body, **copy.front_matter)
+    return str(frontmatter.dumps(post, sort_keys=False, allow_unicode=True)) + "\n"

@@ -1,0 +1,297 @@
+"""`plan`: what `push` would do for each article x endpoint, and why.
+
+Actions: create, update, delete, unchanged, refused (the licence keeps the copy
+from the endpoint's channel), skipped (draft, embargo, retracted and never
+delivered, not named by the article). Nothing here sends anything.
+
+The plan can be had as a stream (`iter_plan`): each action as soon as it is
+decided, its copy rendered just before. `push` consumes it that way, so that
+the first copies are on their way while later ones are still being rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from syndicate.articles.article import Article
+from syndicate.checks.validate import SiteContent
+from syndicate.config import Config, Endpoint
+from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.ledger import Delivery
+from syndicate.licences.gate import decide
+from syndicate.render.copies import Copy, make_copy
+
+ACTIONS = ("create", "update", "delete", "unchanged", "refused", "skipped")
+
+
+@dataclass(frozen=True)
+class RunPolicy:
+    """How `run` holds work back that `push` does at once: retry times, gave-up rows, schedules."""
+
+    #: endpoint name -> when its schedule next allows a push (absent: unscheduled, or due now)
+    not_before: dict[str, dt.datetime]
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    article: str
+    endpoint: str
+    action: str
+    reason: str
+    copy: Copy | None = None
+    #: the copy already at the endpoint (update, delete)
+    remote: Remote | None = None
+    #: an earlier attempt may have delivered it: look it up (or resend the same key) before creating
+    recover: bool = False
+    #: the key of the interrupted attempt, reused when recovering
+    previous_key: str | None = None
+    #: a delete because the article went back to draft: the endpoint unpublishes (WordPress: a draft)
+    unpublish: bool = False
+    #: a live copy that no longer matches its article (retracted, draft, gone, refused), left as it is
+    #: because its endpoint is disabled: reported by plan, run and status until it is taken down
+    stranded: bool = False
+
+    @property
+    def sends(self) -> bool:
+        return self.action in ("create", "update", "delete")
+
+    def idempotency_key(self) -> str:
+        if self.recover and self.previous_key:
+            return self.previous_key
+        content = self.copy.content_hash if self.copy else ""
+        seed = f"{self.article}\0{self.endpoint}\0{self.action}\0{content}"
+        return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "article": self.article,
+            "endpoint": self.endpoint,
+            "action": self.action,
+            "reason": self.reason,
+            "remote_url": self.remote.url if self.remote else None,
+            "stranded": self.stranded,
+        }
+
+
+def iter_plan(
+    site: SiteContent,
+    config: Config,
+    deliveries: Iterable[Delivery],
+    now: dt.datetime,
+    only_endpoint: str | None = None,
+    policy: RunPolicy | None = None,
+) -> Iterator[PlannedAction]:
+    """The plan, one action at a time: each copy is rendered as the stream is consumed.
+
+    `deliveries` is read now, not as the stream is consumed: the plan compares
+    the articles with the ledger as it was before a push began writing to it.
+    """
+    ledger = {(d.article, d.endpoint): d for d in deliveries}
+    plan = _plan(site, config, ledger, now, only_endpoint)
+    if policy is None:
+        return plan
+    return (_hold(a, ledger.get((a.article, a.endpoint)), now, policy) for a in plan)
+
+
+def _plan(
+    site: SiteContent,
+    config: Config,
+    ledger: dict[tuple[str, str], Delivery],
+    now: dt.datetime,
+    only_endpoint: str | None,
+) -> Iterator[PlannedAction]:
+    chosen = [e for e in config.endpoints if only_endpoint is None or e.name == only_endpoint]
+    endpoints = [e for e in chosen if e.enabled]
+    for slug in site.drafts:
+        yield from (_draft(slug, e.name, ledger.get((slug, e.name))) for e in endpoints)
+    for slug in site.invalid:
+        yield from (PlannedAction(slug, e.name, "skipped", "has errors: see syndicate validate") for e in endpoints)
+    for article in sorted(site.articles, key=lambda a: a.slug):
+        copy: Copy | None = None
+        for endpoint in endpoints:
+            row = ledger.get((article.slug, endpoint.name))
+            action = _decide(article, endpoint.name, endpoint.channel, row, site, now)
+            if action.action in ("create", "update") or action.action == "unchanged":
+                copy = copy or _copy(article, site)
+                action = _compare(action, copy, row)
+            yield action
+    known = {a.slug for a in site.articles} | set(site.drafts) | set(site.invalid)
+    names = {e.name for e in endpoints}
+    for (slug, endpoint_name), row in sorted(ledger.items()):
+        remote = _remote(row)
+        if slug in known or endpoint_name not in names or remote is None:
+            continue
+        if config.run.retract_deleted and site.unnamed:
+            # a file whose slug cannot be read (broken front matter) may be this article: not retracted on a guess
+            reason = f"no file has this slug, but {site.unnamed[0]} has errors and no readable slug: its copy stays"
+            yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote)
+        elif config.run.retract_deleted:
+            yield PlannedAction(slug, endpoint_name, "delete", "the article file is gone", remote=remote)
+        else:
+            reason = 'the article file is gone; its copy stays ([run] deleted = "retract" removes it)'
+            yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote)
+    disabled = [e for e in chosen if not e.enabled]
+    if disabled:
+        yield from _stranded(site, config, ledger, disabled, now)
+
+
+def _draft(slug: str, endpoint: str, row: Delivery | None) -> PlannedAction:
+    """A draft is never pushed; one that was delivered before has its copy taken down."""
+    remote = _remote(row)
+    if remote is None:
+        return PlannedAction(slug, endpoint, "skipped", "draft: not pushed")
+    reason = "set back to draft: its copy is taken down"
+    return PlannedAction(slug, endpoint, "delete", reason, remote=remote, unpublish=True)
+
+
+def _stranded(
+    site: SiteContent,
+    config: Config,
+    ledger: dict[tuple[str, str], Delivery],
+    disabled: list[Endpoint],
+    now: dt.datetime,
+) -> Iterator[PlannedAction]:
+    """Live copies at disabled endpoints that the article's state says should come down.
+
+    A disabled endpoint is not pushed, so nothing takes them down: each is
+    named until the endpoint is enabled again (and the copy removed) or the
+    copy is removed by hand and `syndicate reconcile` records it.
+    """
+    articles = {a.slug: a for a in site.articles}
+    drafts, invalid = set(site.drafts), set(site.invalid)
+    names = {e.name: e for e in disabled}
+    for (slug, endpoint_name), row in sorted(ledger.items()):
+        remote = _remote(row)
+        endpoint = names.get(endpoint_name)
+        if endpoint is None or remote is None or slug in invalid:
+            continue
+        if slug in drafts:
+            why = "set back to draft"
+        elif slug in articles:
+            decided = _decide(articles[slug], endpoint.name, endpoint.channel, row, site, now)
+            if decided.action != "delete":
+                continue
+            why = decided.reason
+        elif config.run.retract_deleted and not site.unnamed:
+            why = "the article file is gone"
+        else:
+            continue
+        reason = f"{why}, copy still live at {endpoint_name}: endpoint disabled"
+        yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote, stranded=True)
+
+
+def stranded_state(actions: Iterable[PlannedAction]) -> str:
+    """The stranded copies of a whole-site plan as the ledger keeps them for `status` (JSON)."""
+    return json.dumps([[a.article, a.endpoint, a.reason] for a in actions if a.stranded], ensure_ascii=False)
+
+
+def read_stranded(value: str | None) -> dict[tuple[str, str], str]:
+    """(article, endpoint) -> why its live copy should come down, as the last run or push found."""
+    try:
+        found = json.loads(value or "[]")
+    except ValueError:
+        return {}
+    return {(str(a), str(e)): str(r) for a, e, r in found} if isinstance(found, list) else {}
+
+
+def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy: RunPolicy) -> PlannedAction:
+    """For run: keep a delivery back until its retry time or its endpoint's schedule comes."""
+    if not action.sends:
+        return action
+    if row is not None and row.state == "failed":
+        if row.next_attempt_at and dt.datetime.fromisoformat(row.next_attempt_at) > now:
+            return replace(action, action="skipped", reason=f"failed; next attempt at {row.next_attempt_at}")
+        if row.next_attempt_at is None and row.idempotency_key == action.idempotency_key():
+            reason = f"failed, not retried until it changes or `syndicate retry`: {row.last_error}"
+            return replace(action, action="skipped", reason=reason)
+    due = policy.not_before.get(action.endpoint)
+    if due is not None and due > now:
+        return replace(action, action="skipped", reason=f"scheduled: next push at {due.isoformat()}")
+    return action
+
+
+def _copy(article: Article, site: SiteContent) -> Copy:
+    profile = site.checks.registry.get(article.license_id)
+    assert profile is not None  # validated
+    return make_copy(article, profile)
+
+
+def _remote(row: Delivery | None) -> Remote | None:
+    """The live copy the ledger records, if any."""
+    if row is None or row.remote_id is None or row.state == "retracted":
+        return None
+    return Remote(row.remote_id, row.remote_url or "")
+
+
+def _taken_down(row: Delivery | None) -> Remote | None:
+    """A copy taken down earlier (retracted, or back to draft) that the endpoint may still keep."""
+    if row is None or row.remote_id is None or row.state != "retracted":
+        return None
+    return Remote(row.remote_id, row.remote_url or "")
+
+
+def _decide(
+    article: Article, endpoint: str, channel: str, row: Delivery | None, site: SiteContent, now: dt.datetime
+) -> PlannedAction:
+    remote = _remote(row)
+
+    def remove_or(action: str, reason: str) -> PlannedAction:
+        if remote is not None:
+            return PlannedAction(article.slug, endpoint, "delete", reason, remote=remote)
+        return PlannedAction(article.slug, endpoint, action, reason)
+
+    if article.status == "retracted":
+        return remove_or("skipped", "retracted")
+    if article.endpoints is not None and endpoint not in article.endpoints:
+        return remove_or("skipped", "not named in the article's endpoints")
+    profile = site.checks.registry.get(article.license_id)
+    assert profile is not None
+    decision = decide(article.front_matter, profile, channel, endpoint, site.checks.today)
+    if not decision.allowed:
+        return remove_or("refused", decision.reason)
+    if article.embargoed(now):
+        assert article.embargo_until is not None
+        return PlannedAction(article.slug, endpoint, "skipped", f"embargoed until {article.embargo_until.isoformat()}")
+    return PlannedAction(article.slug, endpoint, "create" if remote is None else "update", decision.reason)
+
+
+def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> PlannedAction:
+    """create, update or unchanged, by the ledger's record of what was delivered."""
+    remote = _remote(row)
+    interrupted = row is not None and row.state in ("pending", "failed")
+    # pending: a run died mid-delivery; failed: the endpoint refused or did not answer
+    earlier = "failed" if row is not None and row.state == "failed" else "was interrupted"
+    if row is not None and row.state == "unknown":
+        reason = (
+            f"unknown whether {action.endpoint} holds a copy (the ledger was rebuilt; it cannot be asked): "
+            f"syndicate reconcile --endpoint {action.endpoint} --assume-new sends it, --assume-delivered "
+            "records it as delivered"
+        )
+        return PlannedAction(action.article, action.endpoint, "skipped", reason, copy, stranded=True)
+    if remote is None:
+        recover = interrupted and row is not None and row.action == "create"
+        earlier_copy = _taken_down(row)
+        reason = f"an earlier attempt {earlier}: look it up first" if recover else action.reason
+        return PlannedAction(
+            action.article,
+            action.endpoint,
+            "create",
+            "its copy was taken down: restored" if earlier_copy else reason,
+            copy,
+            remote=earlier_copy,
+            recover=recover,
+            previous_key=row.idempotency_key if row else None,
+        )
+    if row is not None and row.state == "delivered" and row.content_hash == copy.content_hash:
+        return PlannedAction(action.article, action.endpoint, "unchanged", "delivered copy is current", copy, remote)
+    if row is not None and row.state == "delivered" and row.content_hash is None:
+        reason = "the ledger was rebuilt (syndicate reconcile): the copy is sent as it is now"
+    elif row is not None and row.state == "delivered":
+        reason = "content or metadata changed"
+    else:
+        reason = "an earlier update failed" if earlier == "failed" else "an earlier update did not finish"
+    return PlannedAction(action.article, action.endpoint, "update", reason, copy, remote)

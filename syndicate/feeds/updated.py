@@ -1,0 +1,47 @@
+"""Each feed entry's atom:updated, told apart from every other entry's.
+
+Most scraped dates are dates alone, and a date is midnight UTC: two articles
+of one day were both updated at 2026-03-02T00:00:00+00:00, which the W3C
+validator reports (DuplicateUpdated) and feed readers that key on the pair
+(id, updated) may take for one edit. So an entry whose updated value is a
+date alone is shown as updated at a time in the first hour of that day, taken
+from its slug (the seconds of sha256(slug) modulo 3600), the same on every
+machine and run; should two such times meet (or meet a time an editor gave),
+the slug later in order moves on a second at a time. The time is the feed's
+own: the entry's published date stays as given, and so do the copies.
+
+The time depends on the slug alone, so a new article on the same day changes
+no other entry's updated value (only in the rare meeting of two times, one
+in 3,600 for a pair, can it move the later slug by a second). An entry that
+is alone on its day gets its time too: were it to keep midnight until a
+second article came, that article would change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from syndicate.articles.article import Article
+
+#: a date alone is shown within this many seconds after its midnight
+SPREAD_SECONDS = 3600
+
+
+def distinct_updated(articles: Sequence[Article]) -> list[dt.datetime]:
+    """The atom:updated of each article (feed_articles' choice, with unique slugs), in their order."""
+    shown = [article.updated for article in articles]
+    taken = {article.updated for article in articles if not article.updated_is_date}
+    dated = sorted((i for i, article in enumerate(articles) if article.updated_is_date), key=lambda i: articles[i].slug)
+    for index in dated:
+        moment = shown[index] + dt.timedelta(seconds=_seconds(articles[index].slug))
+        while moment in taken:
+            moment += dt.timedelta(seconds=1)
+        taken.add(moment)
+        shown[index] = moment
+    return shown
+
+
+def _seconds(slug: str) -> int:
+    return int.from_bytes(hashlib.sha256(slug.encode()).digest()[:8], "big") % SPREAD_SECONDS

@@ -1,0 +1,430 @@
+"""`import`: a scraped article (text or Markdown) to a front-matter article, nothing guessed.
+
+The text's layout (syndicate.importer.layouts) says where its head, chrome and footers
+are; the reading itself is the same for every outlet. A field the text does
+not state is left out, and `missing` says what could not be found and why;
+the article is always written as a draft for an editor to complete.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from syndicate.checks.attribution import body_hash
+from syndicate.errors import SyndicateError, UsageError
+from syndicate.feeds.entries import xml_text
+from syndicate.importer.layouts import Notes, choose_layout, one_line_note, quote
+from syndicate.importer.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
+from syndicate.importer.layouts.footer import GLUED, Footer, read_body
+from syndicate.importer.layouts.header import Header, Publisher, read_header
+from syndicate.importer.layouts.html import PageFacts, read_html
+from syndicate.importer.layouts.markdown import count_placeholder_links, glued_splitter, split_blocks, split_glued
+from syndicate.importer.layouts.page import fill_from_page
+from syndicate.importer.layouts.rights import read_copyright, read_license
+from syndicate.terminal import strip_controls, strip_controls_in
+
+SLUG_MAX = 80
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: an address import fetches; any other SOURCE is a file (the scheme is case-insensitive: RFC 3986)
+_URL = re.compile(r"https?://", re.IGNORECASE)
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l",
+                       "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "&": " and "})  # fmt: skip
+
+
+@dataclass
+class ImportResult:
+    """One imported article: its front matter (only what the text states), body, and the report."""
+
+    front_matter: dict[str, Any]
+    body: str
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    placeholder_links: int = 0
+    layout: str = "generic"
+    #: the article's file name without ".md": the slug, else derived from the input's name
+    file_stem: str = "article"
+    source_name: str = ""
+
+    def to_markdown(self) -> str:
+        """The article file: YAML front matter (with the report as comments), then the body."""
+        head = yaml.safe_dump(
+            self.front_matter, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100_000
+        )
+        comment = [f"# Imported by `syndicate import` from {_one_line(self.source_name)} ({self.layout} layout)."]
+        if self.missing:
+            comment.append("# Not found in the text (the validator names what a ready article still needs):")
+            comment.extend(f"#   - {_one_line(item)}" for item in self.missing)
+        body = self.body.strip("\n")
+        return "---\n" + "\n".join(comment) + "\n" + head + "---\n" + (f"\n{body}\n" if body else "")
+
+
+#: what may not stand in a YAML comment: controls (C0, C1), line breaks YAML knows, non-characters
+_NOT_IN_A_COMMENT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]+")
+
+
+def _one_line(text: str) -> str:
+    return _NOT_IN_A_COMMENT.sub(" ", text)
+
+
+def import_source(source: str, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
+    """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file;
+    a file, like a page, of at most `max_bytes`."""
+    if _URL.match(source):
+        return import_url(source, max_bytes=max_bytes)
+    path = Path(source)
+    raw = read_page_file(path, source, max_bytes)
+    if path.suffix.lower() in (".html", ".htm"):
+        return import_html_bytes(raw, source)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UsageError(
+            f"{source}:{line}: byte 0x{raw[e.start]:02x} is not UTF-8", "convert the file to UTF-8 first"
+        ) from e
+    refuse_unimportable(text, source)
+    return import_text(text, source)
+
+
+def refuse_unimportable(text: str, source_name: str) -> None:
+    """Raise a UsageError for what import would only turn into a useless draft: an empty file,
+    or an article that already has front matter (it would be buried, as text, in the new body)."""
+    from syndicate.articles.front_matter import parse_article_text
+
+    if not text.strip("\ufeff \t\r\n"):
+        raise UsageError(f"{source_name}: the file is empty", "nothing to import: check the path")
+    if text.lstrip("\ufeff").startswith("---"):
+        parsed = parse_article_text(text.lstrip("\ufeff"), source_name)
+        if isinstance(parsed.data, dict):
+            raise UsageError(
+                f"{source_name}: already an article (it has front matter), not a scraped page",
+                f"check it with `syndicate validate {source_name}`; to import its text again, remove the front matter",
+            )
+
+
+def import_text(text: str, source_name: str) -> ImportResult:
+    """Read one scraped article. Never raises on odd input: what cannot be read is reported."""
+    return _import(text, source_name, None, None)
+
+
+def import_html(html: str, source_name: str, url: str | None = None) -> ImportResult:
+    """Read a saved or fetched HTML page: its article by the same rules, then what its markup states
+    (canonical link, meta tags, JSON-LD, rel="license") for the fields the text leaves out.
+    `url` is the address it was fetched from: relative links resolve against it."""
+    page = read_html(html, url)
+    return _import(page.markdown, source_name, page.facts, url)
+
+
+def import_html_bytes(raw: bytes, source_name: str, url: str | None = None) -> ImportResult:
+    """A saved HTML file, decoded with the charset its <meta> declares (else UTF-8)."""
+    html, replaced = decode_page(raw)
+    result = import_html(html, source_name, url)
+    if replaced:
+        result.missing.append("text: some bytes were not valid in the page's character set and were replaced")
+    return result
+
+
+def import_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
+    """Fetch a page (HTML, or plain text/Markdown) and import it; a failure is a SyndicateError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{url!r} is not an http(s) address", "give a full address such as https://example.org/a")
+    page = fetch_page(url, timeout, max_bytes)
+    text, content_type, final_url = page.text, page.content_type, page.url
+    if "html" in content_type or (not content_type and re.match(r"\s*<(?:!doctype html|html)", text, re.I)):
+        result = import_html(text, url, final_url)
+    elif content_type.startswith(("text/plain", "text/markdown", "text/x-markdown")):
+        result = import_text(text, url)
+        if "source" not in result.front_matter or "url" not in result.front_matter["source"]:
+            result.front_matter.setdefault("source", {})["url"] = final_url
+            result.front_matter = _ordered(result.front_matter)
+            result.missing = [m for m in result.missing if not m.startswith("source.url:")]
+            result.found.append(f"source.url: {final_url} (the address it was fetched from)")
+    else:
+        raise SyndicateError(f"{url}: the page is {content_type!r}, not HTML or text", "import an article's page")
+    if page.replaced:
+        result.missing.append("text: some bytes were not valid in the page's character set and were replaced")
+    return result
+
+
+def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: str | None) -> ImportResult:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text, broken = _SURROGATE.subn("\ufffd", text)
+    text, controls = strip_controls(text)
+    layout = choose_layout(text)
+    report = Notes([f"layout: {layout.name}" + (" (an HTML page)" if facts else "")], [])
+    if broken:
+        report.missing.append(f"text: {broken} character(s) that are not valid Unicode, replaced with U+FFFD")
+    glued = 0
+    if facts is None:  # a page's markup keeps its paragraphs apart; scraped text may have lost them
+        text, glued = split_glued(text, glued_splitter(GLUED + layout.glued))
+    header = read_header(text, layout)
+    footer = read_body(text, split_blocks(text, header.body_start), layout)
+    fm: dict[str, Any] = {}
+    _title(header, fm, report)
+    _authors(header, fm, report)
+    _provenance(header, footer, fm, report)
+    read_copyright(footer, fm, report)
+    if read_license(footer, fm, report):
+        fm["body_hash"] = body_hash(footer.body)
+        report.found.append("body_hash: recorded, as the licence stated forbids derivatives (the body as received)")
+    if footer.summary:
+        fm["summary"] = footer.summary
+    for kind in ("tags", "regions"):
+        if header.labels.get(kind):
+            fm[kind] = header.labels[kind]
+            report.found.append(f"{kind}: {', '.join(header.labels[kind])}")
+    for label in header.empty_labels:
+        report.missing.append(f"{layout.labels.get(label.lower(), 'tags')}: the label '{label}:' has no value")
+    if facts is not None:
+        fill_from_page(fm, footer.body, facts, fetched_from, report)
+        controls += strip_controls_in(fm)  # a page's markup (JSON-LD's "\u001b") may hold some too
+    if controls:
+        report.missing.append(
+            f"text: {controls} terminal control sequence(s) or control character(s) removed "
+            "(a terminal printing the article would have acted on them)"
+        )
+    _slug(fm, report)
+    fm["status"] = "draft"
+    _body_report(footer, glued, report)
+    placeholders = count_placeholder_links(footer.body)
+    if placeholders:
+        report.missing.append(
+            f"body: {placeholders} placeholder link{'s' * (placeholders > 1)} ([text](#)): "
+            f"the address{'es were' if placeholders > 1 else ' was'} lost in scraping; restore or remove them"
+        )
+    stem = fm.get("slug") or slugify(Path(source_name).stem) or "article"
+    found, missing = [one_line_note(n) for n in report.found], [one_line_note(n) for n in report.missing]
+    return ImportResult(_ordered(fm), footer.body, found, missing, placeholders, layout.name, stem, source_name)
+
+
+def _slug(fm: dict[str, Any], report: Notes) -> None:
+    if "title" not in fm:
+        return
+    slug = slugify(fm["title"])
+    if slug:
+        fm["slug"] = slug
+    else:
+        report.missing.append("slug: the title has no Latin letters or digits to derive one from")
+
+
+_ORDER = ("title", "subtitle", "slug", "authors", "published", "updated", "source", "original", "copyright",
+          "license", "body_hash", "summary", "tags", "regions", "status")  # fmt: skip
+
+
+_NESTED = {
+    "source": ("name", "url", "published"),
+    "original": ("name", "url", "published"),
+    "copyright": ("holder", "year"),
+    "license": ("id", "terms", "url", "contact"),
+}
+
+
+def _ordered(fm: dict[str, Any]) -> dict[str, Any]:
+    """Fields in the order of DESIGN.md; within source, original, copyright and licence too; without
+    the characters XML forbids (a scraped NUL), which the reader would remove (and warn about)."""
+    out = {key: _plain(fm[key]) for key in _ORDER if key in fm}
+    for key, order in _NESTED.items():
+        if isinstance(out.get(key), dict):
+            out[key] = {k: out[key][k] for k in order if k in out[key]}
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return xml_text(value) if isinstance(value, str) else value
+
+
+def _title(header: Header, fm: dict[str, Any], report: Notes) -> None:
+    if header.title is None:
+        report.missing.append("title: no heading ('# ...') or title line above a byline")
+        return
+    fm["title"] = header.title
+    report.found.append(f"title: {quote(header.title)}")
+    if header.subtitle:
+        fm["subtitle"] = header.subtitle
+        report.found.append(f"subtitle: {quote(header.subtitle)}")
+
+
+def _authors(header: Header, fm: dict[str, Any], report: Notes) -> None:
+    report.found.extend(f"not used: {note}" for note in header.unused)
+    report.missing.extend(f"authors: {note}" for note in header.notes)
+    if not header.authors:
+        report.missing.append("authors: no byline ('By ...', 'Par ...')")
+        return
+    fm["authors"] = header.authors
+    report.found.append(f"authors: {'; '.join(a['name'] for a in header.authors)}")
+    if header.outlet:
+        report.found.append(f"byline: names the outlet {header.outlet!r} beside its authors (not taken as an author)")
+
+
+def _provenance(header: Header, footer: Footer, fm: dict[str, Any], report: Notes) -> None:
+    site = header.publishers[0] if header.publishers else header.source
+    if site is not None and header.source is not None and site is not header.source and not site.url:
+        site.url = header.source.url if header.source.name in ("", site.name) else None
+    source: dict[str, Any] = {}
+    if site is not None and site.name:
+        source["name"] = site.name
+    if site is not None and site.url:
+        source["url"] = site.url
+    date = site.date if site is not None and site.date else header.published
+    if date is not None:
+        source["published"] = date.value
+        _date_note("source.published", date.note, report)
+    if source:
+        fm["source"] = source
+        report.found.append(f"source: {_describe(source)}")
+    if "name" not in source:
+        report.missing.append("source.name: the text does not name the site it was taken from")
+    if "url" not in source:
+        report.missing.append(_url_note("source.url", site))
+    original = _original(header, footer, site, report)
+    if original is not None:
+        fm["original"] = {k: v for k, v in (("name", original.name), ("url", original.url)) if v}
+        if original.date is not None:
+            fm["original"]["published"] = original.date.value
+            _date_note("original.published", original.date.note, report)
+        report.found.append(f"original: {_describe(fm['original'])} ({original.said!r})")
+        if not original.url:
+            report.missing.append(_url_note("original.url", original))
+    first = original.date if original is not None else date
+    if first is not None:
+        fm["published"] = first.value
+        by = original.name if original is not None else source.get("name", "the source")
+        report.found.append(f"published: {first.value} (the first publication, by {by})")
+    elif original is not None:
+        report.missing.append(f"published: the text does not date the first publication, by {original.name}")
+    else:
+        report.missing.append("published: the text states no publication date")
+    if header.updated is not None:
+        fm["updated"] = header.updated.value
+        _date_note("updated", header.updated.note, report)
+
+
+def _original(header: Header, footer: Footer, site: Publisher | None, report: Notes) -> Publisher | None:
+    """The first publisher, when the text says the site republished the article."""
+    site_name = site.name.casefold() if site is not None else ""
+    named = [s.publisher for s in footer.statements] + header.publishers[1:]
+    others = [p for p in named if p.name and p.name.casefold() != site_name]
+    firsts = [s.publisher for s in footer.statements if s.first and s.publisher in others]
+    if len({p.name.casefold() for p in firsts}) > 1:
+        names = ", ".join(sorted({p.name for p in firsts}))
+        report.missing.append(f"original: the text names several first publishers ({names}); which one is unclear")
+        return None
+    stated = [s.publisher for s in footer.statements if s.publisher in others]
+    candidates = firsts or stated or others
+    if not candidates:
+        return None
+    candidate = candidates[0]
+    same = [p for p in others if p.name.casefold() == candidate.name.casefold()]
+    original = Publisher(candidate.name, said=candidate.said)
+    original.date = next((p.date for p in same if p.date), None)
+    original.url = next((p.url for p in same if p.url), None)
+    original.lost_link = any(p.lost_link for p in same)
+    chain = [original.name, *dict.fromkeys(p.name for p in others if p not in same)]
+    if len(chain) > 1:
+        route = " → ".join([*chain, site.name if site is not None and site.name else "(the site)"])
+        report.found.append(f"republication chain: {route}")
+    return original
+
+
+def _describe(publication: dict[str, Any]) -> str:
+    return ", ".join(str(publication[k]) for k in ("name", "published", "url") if k in publication)
+
+
+def _url_note(pointer: str, publisher: Publisher | None) -> str:
+    if publisher is not None and publisher.lost_link:
+        return f"{pointer}: the link was lost in scraping ([{publisher.name}](#))"
+    where = f" at {publisher.name}" if publisher is not None and publisher.name else ""
+    return f"{pointer}: the text does not give the article's address{where}"
+
+
+def _date_note(pointer: str, note: str, report: Notes) -> None:
+    if note:
+        report.missing.append(f"{pointer}: {note}")
+
+
+def _body_report(footer: Footer, glued: int, report: Notes) -> None:
+    if footer.removed:
+        report.found.append(f"removed site chrome: {', '.join(footer.removed)}")
+    if footer.kept_disclaimer:
+        report.found.append("kept the disclaimer in the body: no licence terms were recognised in it")
+    if glued:
+        report.found.append(f"footer lines glued together in scraping: split in {glued} place{'s' * (glued > 1)}")
+    if footer.ends_mid_sentence and not footer.terms:
+        ending = quote(footer.ends_mid_sentence, from_end=True).removeprefix("…")
+        report.missing.append(
+            f"body: the text may be truncated: it ends mid-sentence ('...{ending}'); "
+            "footers lost with it may have said where it first appeared: check 'published'"
+        )
+
+
+def slugify(text: str, max_length: int = SLUG_MAX) -> str:
+    """Lower-case ASCII letters, digits and single hyphens, cut at a word boundary."""
+    text = re.sub(r"['’ʼ`]", "", text.translate(_FOLD).lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+    return slug.strip("-")
+
+
+def write_article(result: ImportResult, out_dir: Path, force: bool) -> Path:
+    """Write `<file_stem>.md` into out_dir, atomically; never outside it, never over a file without force."""
+    stem = result.file_stem
+    if not _SLUG.match(stem) or len(stem) > 200:
+        raise UsageError(f"cannot name the article {stem!r}", "the name must be a slug: a-z, 0-9 and hyphens")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"{out_dir}: cannot create the folder: {e.strerror}", "check the --out path") from e
+    target = out_dir / f"{stem}.md"
+    if Path(os.path.normpath(target)).parent != Path(os.path.normpath(out_dir)):
+        raise UsageError(f"{target}: not inside {out_dir}", "the article's name must not contain a path")
+    if target.exists() and not force:
+        raise UsageError(f"{target} exists", "pass --force to overwrite it, or choose another --out folder")
+    temporary = out_dir / f".{stem}.{secrets.token_hex(6)}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(result.to_markdown())
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            temporary.replace(target)
+        else:
+            _link_new(temporary, target)
+    except OSError as e:
+        raise SyndicateError(
+            f"{target}: cannot write the article: {e.strerror}", "check the folder's permissions"
+        ) from e
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def _link_new(temporary: Path, target: Path) -> None:
+    """Move the finished file into place unless a file of that name appeared meanwhile."""
+    try:
+        os.link(temporary, target)  # fails if the target exists: no race with another writer
+    except FileExistsError:
+        raise UsageError(f"{target} exists", "pass --force to overwrite it, or choose another --out folder") from None
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise UsageError(f"{target} exists", "pass --force to overwrite it") from None
+        temporary.replace(target)

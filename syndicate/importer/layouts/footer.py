@@ -1,0 +1,225 @@
+"""The article's body and what its paragraphs say about rights and provenance.
+
+Site chrome (the layout's rules) is cut out; every other paragraph is kept
+byte for byte. From the paragraphs the importer learns: republication
+statements ("The original source of this article is ...", "originally
+published by/in/on ...", "This article first appeared on ..."), copyright
+notices, Creative Commons statements, the outlet's own terms and other
+permission wordings (kept verbatim).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from syndicate.importer.layouts import ChromeRule, Layout, TermsRule
+from syndicate.importer.layouts.credits import FIRST, VIA, Notice, read_notice
+from syndicate.importer.layouts.dates import find_date
+from syndicate.importer.layouts.header import Publisher
+from syndicate.importer.layouts.licensing import (
+    CreativeCommons,
+    find_creative_commons,
+    states_permission,
+    states_public_domain,
+)
+from syndicate.importer.layouts.markdown import LINK, Block, is_absolute, is_thematic_break, links, links_only, plain
+
+#: footer lines that scraping glues to the line before, whatever the outlet
+GLUED = (
+    r"The original source of this article is",
+    r"La source originale de cet article est",
+    r"This article (?:was )?(?:originally|first) (?:published|appeared)",
+    r"Originally published",
+    r"Copyright ©",
+    r"This work is licensed under",
+)
+_NAME_END = re.compile(
+    r"\s+(?:on|in|le|under|with|as|and|et|sous|avec|where|from)\s|[,;:(]|\.(?:\s|$)|\s[–—-]\s|\*|$", re.I
+)
+_ORIGINAL_LINK = re.compile(
+    r"^(?:read )?(?:the )?original(?: article| story)?$|^(?:lire l['’])?article original$", re.I
+)
+_SENTENCE_END = re.compile(r"[.!?…:\"”»)\]'’*_]\s*$")
+_MAX_TERMS_PARAGRAPH = 800
+
+
+@dataclass
+class Statement:
+    """A republication statement: `first` says who published first; otherwise a publisher it came through."""
+
+    publisher: Publisher
+    first: bool
+
+
+@dataclass
+class Terms:
+    license_id: str | None
+    text: str
+    description: str
+    markdown: str = ""
+    creative_commons: CreativeCommons | None = None
+
+
+@dataclass
+class Footer:
+    body: str = ""
+    removed: list[str] = field(default_factory=list)
+    kept_disclaimer: bool = False
+    statements: list[Statement] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    site_notices: list[Notice] = field(default_factory=list)
+    #: licence statements, best first: Creative Commons, the outlet's terms, public domain, other wordings
+    terms: list[Terms] = field(default_factory=list)
+    summary: str | None = None
+    ends_mid_sentence: str | None = None
+
+
+def read_body(text: str, blocks: list[Block], layout: Layout) -> Footer:
+    footer = Footer()
+    outlet_terms: list[Terms] = []
+    kept: list[Block] = []
+    previous_chrome_label = False
+    for block in blocks:
+        rule = _chrome_rule(block, layout)
+        captured = _outlet_terms(block, layout.terms)
+        if captured:
+            outlet_terms.append(captured)
+        if rule is None and previous_chrome_label and links_only(block.text):
+            rule = ChromeRule("list of links under chrome", re.compile(""))
+        if rule is None and _site_notice_only(block):
+            rule = ChromeRule("the site's copyright notice", re.compile(""))
+        if rule is not None and rule.needs_terms and not captured:
+            footer.kept_disclaimer = True
+            rule = None
+        previous_chrome_label = rule is not None and block.plain.endswith(":")
+        if rule is not None:
+            if rule.name not in footer.removed:
+                footer.removed.append(rule.name)
+            footer.site_notices.extend(n for line in block.text.splitlines() if (n := read_notice(line)))
+            continue
+        kept.append(block)
+    while kept and is_thematic_break(kept[-1].text):
+        kept.pop()
+    footer.body = _join(text, kept)
+    for block in kept:
+        _read_paragraph(block, footer)
+    footer.terms = _ordered(footer.terms, outlet_terms)
+    if layout.italic_lead_is_summary and kept and (lead := re.fullmatch(r"\s*\*(?!\*)(.+)\*\s*", kept[0].text, re.S)):
+        footer.summary = plain(lead.group(1)) or None
+    if kept and not _SENTENCE_END.search(kept[-1].plain) and not footer.notices:
+        footer.ends_mid_sentence = " ".join(kept[-1].plain.split()[-6:])
+    return footer
+
+
+def _site_notice_only(block: Block) -> bool:
+    notices = [read_notice(line) for line in block.text.splitlines() if line.strip()]
+    return all(n is not None and n.site_wide for n in notices)
+
+
+def _chrome_rule(block: Block, layout: Layout) -> ChromeRule | None:
+    text = block.plain
+    return next((rule for rule in layout.chrome if rule.pattern.search(text)), None)
+
+
+def _outlet_terms(block: Block, rules: tuple[TermsRule, ...]) -> Terms | None:
+    text = block.plain
+    for rule in rules:
+        if match := rule.start.search(text):
+            start = _markdown_offset(block.text, match.group(0))
+            return Terms(rule.license_id, text[match.start() :], rule.description, block.text[start:])
+    return None
+
+
+def _markdown_offset(markdown: str, words: str) -> int:
+    """Where, in the Markdown, the plain words start (0 when they cannot be found)."""
+    parts = words.split()[:6]
+    if not parts:
+        return 0
+    pattern = r"[\s*_\[\]]+".join(re.escape(part) for part in parts)
+    match = re.search(pattern, markdown)
+    return match.start() if match else 0
+
+
+def _join(text: str, kept: list[Block]) -> str:
+    """The kept blocks as they were written, with their own separators where they were adjacent."""
+    parts: list[str] = []
+    for index, block in enumerate(kept):
+        if index:
+            gap = text[kept[index - 1].end : block.start]
+            parts.append(gap if gap.strip() == "" and gap.count("\n") >= 2 else "\n\n")
+        parts.append(block.text)
+    return "".join(parts).strip("\n")
+
+
+def _read_paragraph(block: Block, footer: Footer) -> None:
+    has_image = any(link.image for link in links(block.text))
+    for line in block.text.splitlines():
+        if notice := read_notice(line) or _notice_after_a_sentence(line):
+            notice = replace(notice, image_credit=notice.image_credit or has_image)
+            (footer.site_notices if notice.site_wide or notice.image_credit else footer.notices).append(notice)
+        for pattern, first in ((FIRST, True), (VIA, False)):
+            if (match := pattern.search(line)) and (publisher := _named(match.group("rest"), plain(line))):
+                publisher.url = publisher.url or _original_article_link(line)
+                if not any(s.publisher.name.lower() == publisher.name.lower() for s in footer.statements):
+                    footer.statements.append(Statement(publisher, first))
+                break
+    text = block.plain
+    if len(text) > _MAX_TERMS_PARAGRAPH:
+        return
+    if creative_commons := find_creative_commons(block.text):
+        footer.terms.append(Terms(creative_commons.spdx_id, text, "", block.text, creative_commons))
+    elif states_public_domain(block.text):
+        footer.terms.append(Terms("public-domain", text, "a public-domain statement", block.text))
+    elif states_permission(block.text) and not read_notice(block.text):
+        footer.terms.append(Terms("custom", text, "republication terms in the text's own words", block.text))
+
+
+#: a sentence that starts a notice inside a line ("... licensed under CC BY 4.0. © 2026 The Courier.")
+_NOTICE_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=©|\(c\)|copyright\b)", re.IGNORECASE)
+
+
+def _notice_after_a_sentence(line: str) -> Notice | None:
+    """A notice that follows another sentence on its line: a footer often puts it after the licence."""
+    for match in _NOTICE_SENTENCE.finditer(line):
+        if notice := read_notice(line[match.end() :]):
+            return notice
+    return None
+
+
+def _named(rest: str, said: str) -> Publisher | None:
+    """The publisher a statement names: a link's text, else the words up to "on", ",", "." ..."""
+    rest = rest.strip().lstrip("*_ ")
+    link = LINK.match(rest)
+    if link:
+        name, href, after = plain(link.group("text")), link.group("href"), rest[link.end() :]
+    else:
+        cut = _NAME_END.search(rest)
+        name, href, after = plain(rest[: cut.start() if cut else len(rest)]), None, rest
+    name = name.strip(" .,;:")
+    if not name or len(name.split()) > 8:
+        return None
+    found = find_date(plain(after).split(". ")[0])
+    url = href if href and is_absolute(href) and not _homepage(href) else None
+    return Publisher(name, url, href is not None and href.strip() in ("", "#"), found, said)
+
+
+def _homepage(href: str) -> bool:
+    """A site's home page is not the article's address."""
+    return urlsplit(href.strip()).path.strip("/") == ""
+
+
+def _original_article_link(line: str) -> str | None:
+    """The address behind "Read the original article" in a republication statement."""
+    for link in links(line):
+        if _ORIGINAL_LINK.match(plain(link.text)) and link.absolute and not _homepage(link.href):
+            return link.href
+    return None
+
+
+def _ordered(found: list[Terms], outlet: list[Terms]) -> list[Terms]:
+    rank = {"public-domain": 2, "custom": 3}
+    cc = [t for t in found if t.creative_commons is not None]
+    rest = sorted((t for t in found if t.creative_commons is None), key=lambda t: rank.get(t.license_id or "", 9))
+    return cc + outlet[:1] + rest

@@ -1,0 +1,253 @@
+"""The head of a scraped article: title, subtitle, byline, dated lines, labels.
+
+The head ends at the first line that is none of these: the article's lead.
+A dated line "Outlet, July 24, 2017" (or "[Outlet](url) 23 July 2017") names a
+publisher and its date: the first is the site the text was taken from, later
+ones earlier publishers. A label whose value is missing ("Region:") is empty;
+it never takes the next label's value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from syndicate.importer.layouts import Layout
+from syndicate.importer.layouts.credits import BYLINE, FIRST, VIA, read_byline
+from syndicate.importer.layouts.dates import FoundDate, find_date, parse_date
+from syndicate.importer.layouts.markdown import LINK, is_absolute, links, links_only, plain
+
+_ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
+_SETEXT = re.compile(r"^\s{0,3}=+\s*$")
+_ITALIC = re.compile(r"^\s*(?:\*(?!\*)|_(?!_))(?P<text>.+)(?:\*|_)\s*$")
+_PUBLISHED = re.compile(
+    r"^(?:(?:first\s+)?published|posted|date|publié(?:e)?|paru(?:e)?|mis en ligne)(?:\s+(?:on|le))?\s*:?\s*", re.I
+)
+_UPDATED = re.compile(
+    r"^(?:(?:last\s+)?updated|modified|mis à jour|modifié(?:e)?|actualisé(?:e)?)(?:\s+(?:on|le))?\s*:?\s*", re.I
+)
+_SOURCE = re.compile(r"^\s*(?:\*\*)?(?:source|url|link|lien|original url)(?:\*\*)?\s*:\s*(?P<value>\S.*)$", re.I)
+_BARE_URL = re.compile(r"^<?https?://\S+?>?$")
+_BYLINE_DATE = re.compile(r"\s*(?:\||·|•|—|–|-|,|\bon\b|\ble\b)\s*$")
+#: "By the time ...", "By contrast, ...": the words after "By" that start a sentence, not a name
+_NOT_A_NAME = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "then", "now", "contrast", "comparison", "far", "all",
+    "way", "law", "virtue", "means", "design", "default", "definition", "mid", "late", "early", "next", "last",
+    "using", "taking", "being", "doing", "making", "and", "or",
+})  # fmt: skip
+_NAME_WORD = re.compile(r"^(?:[\w.&'’-]*[A-ZÀ-Ý0-9][\w.&'’-]*|of|the|and|de|du|des|la|le|les|et|for|on|in|&)$")
+
+
+@dataclass
+class Publisher:
+    """A publisher the text names, with what it says about it."""
+
+    name: str
+    url: str | None = None
+    lost_link: bool = False
+    date: FoundDate | None = None
+    #: the words that named it, for the report
+    said: str = ""
+
+
+@dataclass
+class Header:
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[dict[str, Any]] = field(default_factory=list)
+    byline: str | None = None
+    outlet: str | None = None
+    lost_author_links: list[str] = field(default_factory=list)
+    #: dated publisher lines, in order: the first is the site the text was taken from
+    publishers: list[Publisher] = field(default_factory=list)
+    #: a "Source:" line
+    source: Publisher | None = None
+    published: FoundDate | None = None
+    updated: FoundDate | None = None
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    empty_labels: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: head lines read but not used as a value, for the report
+    unused: list[str] = field(default_factory=list)
+    #: where the body starts in the text
+    body_start: int = 0
+
+
+def read_header(text: str, layout: Layout) -> Header:
+    header = Header()
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    labels = _label_pattern(layout)
+    pending_label: tuple[str, str] | None = None
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        following = _next_line(lines, index)
+        if not line:
+            index += 1
+            continue
+        if pending_label and links_only(line) and not labels.match(line):
+            header.empty_labels.remove(pending_label[0])
+            _add_labels(header, pending_label[1], line)
+            pending_label = None
+            index += 1
+            continue
+        pending_label = None
+        if header.title is None and not header.authors and not header.publishers:
+            if heading := _ATX.match(line):
+                header.title = plain(heading.group("text")) or None
+            elif index + 1 < len(lines) and _SETEXT.match(lines[index + 1]):
+                header.title, index = plain(line) or None, index + 1
+            elif not _is_head_line(line, labels) and _is_head_line(following, labels):
+                header.title = plain(line) or None
+            if header.title is not None:
+                index += 1
+                continue
+        if header.title and header.subtitle is None and not header.authors and not header.publishers:
+            heading = _ATX.match(line)
+            italic = _ITALIC.match(line)
+            statement = FIRST.search(line) or VIA.search(line)
+            if (heading and len(heading.group("level")) > 1) or (
+                italic and not statement and _is_head_line(following, labels)
+            ):
+                header.subtitle = plain(line) or None
+                index += 1
+                continue
+        if not _read_line(line, header, labels, layout.labels):
+            break
+        if header.empty_labels and line.rstrip(" *").endswith(":"):
+            pending_label = (header.empty_labels[-1], layout.labels[header.empty_labels[-1].lower()])
+        index += 1
+    header.body_start = offsets[index] if index < len(lines) else len(text)
+    return header
+
+
+def _next_line(lines: list[str], index: int) -> str:
+    return next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
+
+
+def _label_pattern(layout: Layout) -> re.Pattern[str]:
+    names = "|".join(sorted(map(re.escape, layout.labels), key=len, reverse=True))
+    return re.compile(r"(?:^|(?<=[\s)*]))(?:\*\*)?(?P<label>" + names + r")(?:\*\*)?\s*:(?:\*\*)?", re.I)
+
+
+def _is_head_line(line: str, labels: re.Pattern[str]) -> bool:
+    return bool(line) and (
+        _byline(line) is not None
+        or labels.match(line) is not None
+        or _SOURCE.match(line) is not None
+        or _BARE_URL.match(line) is not None
+        or _dated_publisher(line) is not None
+        or _date_line(line) is not None
+    )
+
+
+def _read_line(line: str, header: Header, labels: re.Pattern[str], kinds: Mapping[str, str]) -> bool:
+    """Record one head line; False when the line is the article's text."""
+    if (byline := _byline(line)) and not header.authors:
+        _read_byline(byline.group("value"), header)
+    elif labels.match(line):
+        matches = list(labels.finditer(line))
+        for match, after in zip(matches, [*matches[1:], None], strict=True):
+            value = line[match.end() : after.start() if after else len(line)]
+            label = match.group("label")
+            if plain(value).strip(" ,;"):
+                _add_labels(header, kinds[label.lower()], value)
+            else:
+                header.empty_labels.append(label)
+    elif (source := _SOURCE.match(line)) and (publisher := _publisher(source.group("value"), None)):
+        header.source = publisher
+    elif _BARE_URL.match(line):
+        header.unused.append(f"an address on a line of its own ({line.strip('<>')}): the text does not say whose")
+    elif publisher := _dated_publisher(line):
+        header.publishers.append(publisher)
+    elif dated := _date_line(line):
+        kind, found = dated
+        if kind == "updated":
+            header.updated = header.updated or found
+        else:
+            header.published = header.published or found
+    else:
+        return False
+    return True
+
+
+def _byline(line: str) -> re.Match[str] | None:
+    """A byline, not a sentence that starts with "By" ("By the time the vote came, ...")."""
+    match = BYLINE.match(line)
+    if match is None:
+        return None
+    words = plain(match.group("value")).split()
+    sentence = len(words) > 5 and re.search(r"[a-z]{3}[.!?]$", words[-1]) is not None
+    linked = match.group("value").lstrip("*_ ").startswith("[")
+    prose = bool(words) and not linked and words[0].strip(",.;:").lower() in _NOT_A_NAME
+    return None if len(words) > 16 or sentence or prose else match
+
+
+def _read_byline(value: str, header: Header) -> None:
+    found = find_date(value)
+    if found and not value[found.end :].strip(" .)") and _BYLINE_DATE.search(value[: found.start]):
+        header.published = header.published or found
+        value = _BYLINE_DATE.sub("", value[: found.start])
+    byline = read_byline(value)
+    header.byline = plain(value)
+    header.authors = byline.authors
+    header.outlet = byline.outlet
+    header.lost_author_links = byline.lost_links
+    header.notes.extend(byline.notes)
+
+
+def _add_labels(header: Header, kind: str, value: str) -> None:
+    found = [plain(link.text) for link in links(value) if not link.image]
+    if not found:
+        found = [part.strip(" .") for part in re.split(r"\s*[,;|]\s*", plain(value))]
+    values = header.labels.setdefault(kind, [])
+    values.extend(v for v in found if v and v not in values)
+
+
+def _publisher(markdown: str, date: FoundDate | None) -> Publisher | None:
+    markdown = markdown.strip().rstrip(",–—-|· ").strip()
+    link = LINK.fullmatch(markdown)
+    name = plain(markdown)
+    if link is None and is_absolute(markdown):
+        return Publisher(name="", url=markdown, date=date, said=markdown)
+    if not name or len(name.split()) > 8:
+        return None
+    href = link.group("href") if link else None
+    url = href if href and is_absolute(href) and not is_absolute(name) else None
+    lost = href is not None and href.strip() in ("", "#")
+    return Publisher(name=name, url=url, lost_link=lost, date=date, said=plain(markdown))
+
+
+def _dated_publisher(line: str) -> Publisher | None:
+    """ "Global Research, July 24, 2017" or "[Defend Democracy Press](#) 23 July 2017"."""
+    found = find_date(line)
+    if found is None or line[found.end :].strip(" )"):
+        return None
+    prefix = line[: found.start].strip().rstrip(",–—-|·:").strip()
+    if not prefix or _PUBLISHED.match(prefix + " ") or _UPDATED.match(prefix + " ") or BYLINE.match(prefix):
+        return None
+    words = plain(prefix).split()
+    linked = LINK.fullmatch(prefix) is not None
+    named = bool(words) and all(_NAME_WORD.match(word) for word in words)
+    # "Le Monde diplomatique, 28 mai 2024": a short name set off by a comma, capitalised
+    short = 0 < len(words) <= 4 and words[0][:1].isupper() and line[: found.start].rstrip().endswith(",")
+    if not (linked or named or short):
+        return None
+    publisher = _publisher(prefix, found)
+    if publisher is not None:
+        publisher.said = plain(line)
+    return publisher
+
+
+def _date_line(line: str) -> tuple[str, FoundDate] | None:
+    text = plain(line)
+    for kind, keyword in (("updated", _UPDATED), ("published", _PUBLISHED)):
+        if (match := keyword.match(text)) and (found := parse_date(text[match.end() :])):
+            return kind, found
+    found = parse_date(text)
+    return ("published", found) if found else None

@@ -310,3 +310,27 @@ def test_copies_delivered_before_the_ledger_kept_bodies_pin_nothing(tmp_path: Pa
         assert ledger.delivered_bodies() == {}
         ledger.delivered("a", "one", "1", "u", "sha256:c2", "sha256:b")  # the next delivery records it
         assert ledger.delivered_bodies() == {"a": {"one": "sha256:b"}}
+
+
+def test_retracting_takes_the_copies_down_whatever_the_body_says_then_the_text_may_be_imported_again(
+    site: Path, run_cli: Any
+) -> None:
+    """The hint's way out: retract (an edited body, with or without its hash, does not hold the
+    copies back), then the source's text imported again goes out."""
+    config = ["--config", str(site / "syndicate.toml")]
+    assert run_cli(*config, "push").status == 0
+    path = edit_body_and_drop_its_hash(site)
+    edited = path.read_text()
+    path.write_text(edited.replace("status: ready", "status: retracted"))
+    status, found = findings_of(run_cli, config)
+    assert (status, found) == (0, [])
+    pushed = run_cli(*config, "push")
+    assert pushed.status == 0, pushed.err
+    assert f"deleted {ALDER} -> archive" in pushed.out and copies(site) == {}
+    # imported again (as the source now has it), with its body_hash recorded
+    path.write_text(edited)
+    _, found = findings_of(run_cli, config)
+    record_offered_hash(path, found)
+    assert findings_of(run_cli, config) == (0, [])
+    assert run_cli(*config, "push").status == 0
+    assert EDITED[1] in (site / "out" / "archive" / f"{ALDER}.html").read_text()

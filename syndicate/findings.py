@@ -123,3 +123,4 @@ class Code:
     MISSING_ORIGINAL = "missing-original"
     MISSING_BODY_HASH = "missing-body-hash"
     BODY_CHANGED = "body-changed"
+    BODY_CHANGED_SINCE_DELIVERY = "body-changed-since-delivery"

@@ -22,6 +22,9 @@ class ParsedArticle:
     reported: set[str] = field(default_factory=set)
     #: render.front_matter_digest(data), when a worker that rendered the article computed it
     front_matter_digest: bytes = b""
+    #: attribution.body_hash(body), taken when the licence forbids derivatives ("" otherwise):
+    #: what the bodies of the copies delivered are compared with (kept when the body is not)
+    body_digest: str = ""
 
     def line_of(self, pointer: str) -> int:
         """The line of the key at `pointer`, else of its nearest ancestor, else the opening `---`."""

@@ -2,12 +2,15 @@
 
 Codes (stable): unknown-license, placeholder-link, relative-link,
 implausible-year, updated-before-published, missing-original,
-missing-body-hash, body-changed.
+missing-body-hash, body-changed, body-changed-since-delivery.
 
 The no-derivatives check compares a hash of the body, recorded when the
 article was first taken in (`body_hash` in the front matter), with the body
 now. The body is normalised first so that only edits to the article's own
-text count (see `normalised_body`).
+text count (see `normalised_body`). Once copies are out, the body is also
+compared with the bodies they carry, as the ledger records them
+(`check_delivered_body`): an editor can record a new `body_hash`, but not
+change what was delivered.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from syndicate.articles.article import parse_timestamp
 from syndicate.articles.front_matter import ParsedArticle
 from syndicate.checks.body_links import bad_links
 from syndicate.findings import Code, Severity
+from syndicate.licences.gate import contact_of
 from syndicate.licences.profiles import LicenseProfile, LicenseRegistry
 from syndicate.schemas import did_you_mean, field_name
 
@@ -114,7 +119,8 @@ def check_attribution(article: ParsedArticle, profile: LicenseProfile | None, to
     _check_date_years(article, data)
     _check_updated(article, data)
     _check_original(article, data)
-    if profile is not None and profile.requires("no-derivatives"):
+    # a retracted article's body goes nowhere: an edited one must not keep its copies from coming down
+    if profile is not None and profile.requires("no-derivatives") and data.get("status") != "retracted":
         _check_body_hash(article, data, profile)
 
 
@@ -240,7 +246,7 @@ def _check_original(article: ParsedArticle, data: dict[str, Any]) -> None:
 
 
 def _check_body_hash(article: ParsedArticle, data: dict[str, Any], profile: LicenseProfile) -> None:
-    actual = body_hash(article.body)
+    actual = article.body_digest = body_hash(article.body)  # (compared with the copies' bodies later)
     recorded = data.get("body_hash")
     if recorded is None:
         article.add(
@@ -256,3 +262,36 @@ def _check_body_hash(article: ParsedArticle, data: dict[str, Any], profile: Lice
             "restore the text as received (footer and whitespace edits do not count), or get permission",
             "/body_hash",
         )
+
+
+def check_delivered_body(article: ParsedArticle, delivered: Mapping[str, str], registry: LicenseRegistry) -> None:
+    """A no-derivatives body must stay the one its live copies carry (`delivered`: endpoint -> the
+    body's digest, from the ledger), whatever `body_hash` says. Not cached with the file's other
+    findings: it depends on the ledger. A draft gets a warning (it is never sent, and its copies
+    come down); a retracted article nothing (its copies come down, its body goes nowhere)."""
+    data = article.data or {}
+    status = data.get("status", "ready")
+    license_ = data.get("license")
+    license_id = license_.get("id") if isinstance(license_, dict) else None
+    profile = registry.get(license_id) if isinstance(license_id, str) else None
+    if status == "retracted" or profile is None or not profile.requires("no-derivatives"):
+        return
+    # (body_digest is taken with the file's checks; only a row cached by an older version lacks it)
+    digest = article.body_digest or body_hash(article.body)
+    differing = sorted(endpoint for endpoint, delivered_digest in delivered.items() if delivered_digest != digest)
+    if not differing:
+        return
+    draft = status == "draft"
+    outcome = "it is not sent, whatever body_hash says"
+    if draft:
+        outcome = "a draft is not sent (a push takes its copies down)"
+    article.add(
+        Code.BODY_CHANGED_SINCE_DELIVERY,
+        f"the body is not the one delivered to {', '.join(differing)}, and {profile.id} forbids derivatives: {outcome}",
+        "restore the body as delivered (footer and whitespace edits do not count); or retract the article, "
+        "which takes its copies down, and import it again; or, to publish this text, ask "
+        f"{contact_of(data)} for permission to adapt it and record that as the licence "
+        "(license.id: custom, the permission in license.terms, a grant in license.grants for each channel)",
+        line=article.body_line,
+        severity=Severity.WARNING if draft else Severity.ERROR,
+    )

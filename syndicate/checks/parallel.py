@@ -76,10 +76,13 @@ def _check_one(path: Path) -> CheckedFile:
     # What comes after the checks needs neither the line of every key (but the slug's, for
     # duplicate-slug) nor, when it only reports, the body: neither is copied back.
     article.lines = {pointer: line for pointer, line in article.lines.items() if pointer == "/slug"}
-    if _job.report_only:  # of an article only reported, only the slug is needed after (duplicate-slug)
+    if _job.report_only:  # of an article only reported, only the slug is needed after (duplicate-slug) ...
         article.body = ""
         if article.data is not None:
-            article.data = {key: article.data[key] for key in ("slug",) if key in article.data}
+            # ... and of a no-derivatives one what its body is checked against the ledger's with
+            # (attribution.check_delivered_body; its digest is kept)
+            keep = ("slug", "status", "license", "copyright") if article.body_digest else ("slug",)
+            article.data = {key: article.data[key] for key in keep if key in article.data}
     return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered, serialised)
 
 

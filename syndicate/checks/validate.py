@@ -14,9 +14,10 @@ from pathlib import Path
 from syndicate.articles.article import Article
 from syndicate.articles.content_folder import article_files, content_files, require_folder, slugs_elsewhere
 from syndicate.articles.front_matter import MAX_FILE_BYTES, ParsedArticle
-from syndicate.checks.attribution import check_attribution, check_license_id
+from syndicate.checks.attribution import check_attribution, check_delivered_body, check_license_id
 from syndicate.checks.parallel import check_files
 from syndicate.config import Config
+from syndicate.delivery.ledger import recorded_bodies
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
 from syndicate.licences.gate import decide, permission_request
 from syndicate.licences.profiles import LicenseProfile, LicenseRegistry, load_registry
@@ -154,14 +155,19 @@ def validate_articles(
     checks: Checks,
     already_checked: bool = False,
     elsewhere: Mapping[str, Sequence[Path]] | None = None,
+    delivered: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Finding]:
-    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique).
+    """Check each article (unless `already_checked`) and the set as a whole (slugs are unique),
+    and against the ledger (a no-derivatives body stays the one delivered).
 
     Every file of a shared slug gets the error, not all but the first: which
     one is meant is for an editor to say, so none of them is pushed, updated,
     retracted or put in a feed until they do (a new file must not take over
     the copy an older article was delivered as). `elsewhere`: files not
     checked here that use a slug (content_folder.slugs_elsewhere).
+    `delivered`: slug -> endpoint -> the body digest of its live copy
+    (ledger.recorded_bodies). These findings depend on more than the file:
+    they are made here, never kept with the file's (incremental.py).
     """
     articles = list(articles)
     by_slug: dict[str, list[str]] = {}
@@ -185,6 +191,9 @@ def validate_articles(
                 "until then none of them is pushed",
                 "/slug",
             )
+        copies = delivered.get(slug) if delivered and isinstance(slug, str) else None
+        if copies:
+            check_delivered_body(article, copies, checks.registry)
         findings.extend(sorted(article.findings, key=lambda f: f.line))
     return findings
 
@@ -207,13 +216,16 @@ def validate_paths(
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
     max_bytes = config.limits.max_article_bytes if config is not None else MAX_FILE_BYTES
+    delivered = recorded_bodies(config.paths.state) if config is not None else {}
     checked = list(check_files(files, checks, max_bytes, report_only=True, progress=progress))
     elsewhere: dict[str, list[Path]] = {}
     if named and config is not None:  # files named alone (the pre-commit hook): slugs the folder already has
         slugs = [c.article.data.get("slug") for c in checked if c.article.data]
         elsewhere = slugs_elsewhere(config, files, (slug for slug in slugs if isinstance(slug, str)))
     report.findings.extend(
-        validate_articles((c.article for c in checked), checks, already_checked=True, elsewhere=elsewhere)
+        validate_articles(
+            (c.article for c in checked), checks, already_checked=True, elsewhere=elsewhere, delivered=delivered
+        )
     )
     return report
 
@@ -234,15 +246,21 @@ class SiteContent:
     unnamed: list[str] = field(default_factory=list)
 
 
-def load_site(config: Config, today: dt.date | None = None) -> SiteContent:
+def load_site(
+    config: Config, today: dt.date | None = None, delivered: Mapping[str, Mapping[str, str]] | None = None
+) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported).
 
-    A content folder that is missing or holds no article raises (content_folder.py).
+    The ledger, when there is one, is read (not made) unless `delivered` gives its pins: a
+    no-derivatives body must stay the one delivered. A content folder that is missing or holds
+    no article raises (content_folder.py).
     """
     checks = Checks.for_config(config, today)
     files = content_files(config)
+    if delivered is None:
+        delivered = recorded_bodies(config.paths.state)
     parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes, render=True)]
-    return site_content(files, parsed, [], checks, already_checked=True)
+    return site_content(files, parsed, [], checks, already_checked=True, delivered=delivered)
 
 
 def site_content(
@@ -251,9 +269,10 @@ def site_content(
     findings: list[Finding],
     checks: Checks,
     already_checked: bool = False,
+    delivered: Mapping[str, Mapping[str, str]] | None = None,
 ) -> SiteContent:
     report = ValidationReport(findings=findings, checked=files)
-    report.findings.extend(validate_articles(parsed, checks, already_checked))
+    report.findings.extend(validate_articles(parsed, checks, already_checked, delivered=delivered))
     articles, drafts, invalid, unnamed = [], [], [], []
     for path, item in zip(files, parsed, strict=True):
         if item.data is None or any(f.severity is Severity.ERROR for f in item.findings):

@@ -56,9 +56,9 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
     config = options.config()
     if endpoint is not None:
         config.require_endpoint(endpoint)
-    site = load_site(config)
     locked = run_lock(config.paths.state, "wait for it to finish, then reconcile")
     with locked, Ledger(config.paths.state, adopt=True) as ledger:
+        site = load_site(config, delivered=ledger.delivered_bodies())
         result = rebuild(config, site, ledger, os.environ, endpoint, assume)
     for row in result.rows:
         if options.verbose or row.finding is Finding.UNKNOWN:

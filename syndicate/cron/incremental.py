@@ -123,7 +123,9 @@ def _load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCon
     ledger.update_files(rows(), set(stats))
     digest = noop.files_digest(stats)
     ledger.set_state({"fingerprint": current, "validated_on": today.isoformat(), "files_digest": digest})
-    return site_content(files, parsed, [], checks, already_checked=True)
+    # (the bodies delivered are read every run, never kept with a file's findings: a file's
+    # cached row stands while the file does, the ledger changes without it)
+    return site_content(files, parsed, [], checks, already_checked=True, delivered=ledger.delivered_bodies())
 
 
 @contextlib.contextmanager
@@ -146,7 +148,8 @@ def _to_row(article: Any) -> bytes:
     rows at 10,000 articles become 28 MB): the JSON of all but the body, a NUL (which JSON
     text never holds), then the body as UTF-8 (read back in half the time of a JSON string)."""
     findings = [f.to_dict() | {"permission_request": f.permission_request} for f in article.findings]
-    findings = [f for f in findings if f["code"] != Code.DUPLICATE_SLUG]  # recomputed across files each run
+    # recomputed across files, and against the ledger, each run
+    findings = [f for f in findings if f["code"] not in (Code.DUPLICATE_SLUG, Code.BODY_CHANGED_SINCE_DELIVERY)]
     text = json.dumps(
         {
             "path": article.path,
@@ -155,6 +158,8 @@ def _to_row(article: Any) -> bytes:
             "findings": findings,
             # the rendered copy's key, so that a later run need not serialise the front matter again
             "front_matter_digest": article.front_matter_digest.hex(),
+            # compared with the bodies delivered each run, without taking it again
+            "body_digest": article.body_digest,
         },
         ensure_ascii=False,
     )
@@ -179,6 +184,7 @@ def _from_row(row: str | bytes) -> Any:
         body=stored["body"],
         body_line=stored["body_line"],
         front_matter_digest=bytes.fromhex(stored.get("front_matter_digest", "")),
+        body_digest=stored.get("body_digest", ""),
     )
     article.findings = [
         dataclasses.replace(

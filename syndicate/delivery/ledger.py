@@ -60,6 +60,9 @@ class Delivery:
     last_error: str | None = None
     created_at: str = ""
     updated_at: str = ""
+    #: attribution.body_hash of the body the live copy carries; None when no copy is out there,
+    #: or it was delivered before the ledger recorded it
+    body_hash: str | None = None
 
 
 def utc_now() -> str:
@@ -232,9 +235,17 @@ class Ledger:
             ).fetchone()
         return int(row[0])
 
-    def delivered(self, article: str, endpoint: str, remote_id: str, remote_url: str, content_hash: str | None) -> None:
-        """The copy is at the endpoint (`content_hash` None: as it is there is not known, so the
-        next push updates it)."""
+    def delivered(
+        self,
+        article: str,
+        endpoint: str,
+        remote_id: str,
+        remote_url: str,
+        content_hash: str | None,
+        body_hash: str | None,
+    ) -> None:
+        """The copy (`content_hash`) with the body `body_hash` (attribution.body_hash) is at the endpoint;
+        either None: not known (reconcile found the copy), so the next push updates it."""
         self._upsert(
             article,
             endpoint,
@@ -242,6 +253,7 @@ class Ledger:
             remote_id=remote_id,
             remote_url=remote_url,
             content_hash=content_hash,
+            body_hash=body_hash,
             attempts=0,
             next_attempt_at=None,
             last_error=None,
@@ -251,9 +263,12 @@ class Ledger:
         """The copy was taken down at the endpoint (retraction, back to draft, or no longer allowed).
 
         Its remote id is kept: an endpoint that keeps what it took down (WordPress's trash or
-        drafts) publishes the same post again if the article comes back.
+        drafts) publishes the same post again if the article comes back. Its body no longer
+        pins the article's (no copy carries it).
         """
-        self._upsert(article, endpoint, state="retracted", attempts=0, next_attempt_at=None, last_error=None)
+        self._upsert(
+            article, endpoint, state="retracted", body_hash=None, attempts=0, next_attempt_at=None, last_error=None
+        )
 
     def failed(self, article: str, endpoint: str, error: str, next_attempt_at: str | None) -> None:
         self._upsert(article, endpoint, state="failed", last_error=error, next_attempt_at=next_attempt_at)
@@ -279,6 +294,18 @@ class Ledger:
                 (self.clock(), self.clock(), *args),
             )
             return cursor.rowcount
+
+    def delivered_bodies(self) -> dict[str, dict[str, str]]:
+        """article -> endpoint -> the body digest its live copy carries (rows that record one), in one query."""
+        bodies: dict[str, dict[str, str]] = {}
+        with self._locked() as db:
+            rows = db.execute(
+                "SELECT article, endpoint, body_hash FROM deliveries "
+                "WHERE body_hash IS NOT NULL AND state != 'retracted'"
+            )
+            for article, endpoint, digest in rows:
+                bodies.setdefault(article, {})[endpoint] = digest
+        return bodies
 
     # -- what run remembers ------------------------------------------------------------
 
@@ -326,17 +353,32 @@ def recorded_state(state: Path, key: str) -> str | None:
         return ledger.get_state(key)
 
 
-def recorded(state: Path) -> list[Delivery] | None:
-    """Every row of the ledger at `state`; None when there is none yet (status and plan only read:
-    they make none)."""
+def recorded_bodies(state: Path) -> dict[str, dict[str, str]]:
+    """Ledger.delivered_bodies() of the ledger at `state`; none when there is no ledger (validate,
+    plan and feeds only read: they make none)."""
+    if not _exists(state):
+        return {}
+    with Ledger(state) as ledger:
+        return ledger.delivered_bodies()
+
+
+def _exists(state: Path) -> bool:
     try:
         state.stat()
     except FileNotFoundError:
         receipt = read_receipt(state)
         if receipt is not None:  # the ledger is gone, not yet made: plan would say "create" for every copy
             raise lost_ledger(state, receipt, None) from None
-        return None
+        return False
     except OSError:
         pass  # a parent that is a file, say: opening the ledger names the problem
+    return True
+
+
+def recorded(state: Path) -> list[Delivery] | None:
+    """Every row of the ledger at `state`; None when there is none yet (status and plan only read:
+    they make none)."""
+    if not _exists(state):
+        return None
     with Ledger(state) as ledger:
         return ledger.all()

@@ -65,6 +65,13 @@ def _0004_rendered_copies(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE article_files ADD COLUMN rendered BLOB")
 
 
+def _0005_delivered_body(db: sqlite3.Connection) -> None:
+    """The digest of the body each live copy carries (attribution.body_hash's form), which pins the
+    body of a no-derivatives article once delivered. Rows delivered before have NULL: what their
+    copies carry is not known (content_hash covers the rendered copy, not the body's text)."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN body_hash TEXT")
+
+
 def _0006_unknown_state(db: sqlite3.Connection) -> None:
     """State `unknown`: a copy a rebuilt ledger cannot vouch for (a webhook cannot be asked); SQLite
     changes a CHECK only by copying the table."""
@@ -84,5 +91,6 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0002_create_run_state", _0002_create_run_state),
     ("0003_files_digest", _0003_files_digest),
     ("0004_rendered_copies", _0004_rendered_copies),
+    ("0005_delivered_body", _0005_delivered_body),
     ("0006_unknown_state", _0006_unknown_state),
 )

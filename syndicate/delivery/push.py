@@ -300,7 +300,8 @@ def _deliver(
             ledger.removed(action.article, action.endpoint)
             return Outcome(action, True, "deleted")
         assert remote is not None and action.copy is not None
-        ledger.delivered(action.article, action.endpoint, remote.id, remote.url, action.copy.content_hash)
+        copy = action.copy
+        ledger.delivered(action.article, action.endpoint, remote.id, remote.url, copy.content_hash, copy.body_hash)
         return Outcome(action, True, remote.url, remote=remote)
     raise AssertionError("unreachable: the last attempt returns")
 

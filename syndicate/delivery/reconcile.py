@@ -116,7 +116,7 @@ def _look_up(client: Endpoint, ledger: Ledger, endpoint: str, slugs: list[str], 
         if found is None:
             result.not_found += 1
             continue
-        ledger.delivered(slug, endpoint, found.id, found.url, None)
+        ledger.delivered(slug, endpoint, found.id, found.url, None, None)
         result.rows.append(Reconciled(slug, endpoint, Finding.FOUND, found.url))
 
 
@@ -138,7 +138,8 @@ def _decide_webhook(
             result.rows.append(Reconciled(action.article, endpoint, Finding.ASSUMED_NEW))
         elif assume is Assume.DELIVERED:
             url = str(next(e for e in config.endpoints if e.name == endpoint).settings.get("url", ""))
-            ledger.delivered(action.article, endpoint, action.article, url, action.copy.content_hash)
+            copy = action.copy
+            ledger.delivered(action.article, endpoint, action.article, url, copy.content_hash, copy.body_hash)
             result.rows.append(Reconciled(action.article, endpoint, Finding.ASSUMED_DELIVERED, url))
         else:
             ledger.unknown(action.article, endpoint)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from syndicate.articles.article import Article
+from syndicate.checks import attribution
 from syndicate.licences.profiles import LicenseProfile
 from syndicate.render.html_copy import render_copy
 
@@ -40,6 +42,13 @@ class Copy:
     #: the article's Markdown body and front matter, for endpoints that keep Markdown
     body: str
     front_matter: dict[str, Any]
+
+    @cached_property
+    def body_hash(self) -> str:
+        """The body's digest as `body_hash` records it (attribution.body_hash): the ledger keeps it for
+        each copy delivered, which pins a no-derivatives body. Taken when a copy is delivered, not when
+        every copy is planned."""
+        return attribution.body_hash(self.body)
 
     def metadata(self) -> dict[str, Any]:
         """Everything but the HTML, as JSON values (for webhooks and the Markdown twin)."""

@@ -100,3 +100,27 @@ def test_a_retracted_copy_at_a_disabled_endpoint_is_named_until_it_comes_down(si
         assert fixed.status == 0, fixed.err
         assert events(hook) == [("delete", ALDER)]
         assert "should come down" not in run_cli(*config, "status").out
+
+
+def test_a_copy_taken_down_when_its_grant_is_withdrawn_is_deleted_once(site: Path, run_cli: Any) -> None:
+    config_file = site / "syndicate.toml"
+    config_file.write_text(
+        config_file.read_text() + '\n[[endpoints]]\nname = "letter"\ntype = "directory"\nchannel = "newsletter"\n'
+        'path = "out/letter"\n'
+    )
+    config = ["--config", str(config_file)]
+    eastbrook = "eastbrook-council-election-turnout-by-ward"  # all rights reserved, with a grant
+    article = site / "content" / f"{eastbrook}.md"
+    granted = "- channels: [community-web]"
+    text = article.read_text().replace(granted, "- channels: [community-web, newsletter]")
+    article.write_text(text.replace("endpoints:\n  - archive\n", ""))  # every endpoint its grants allow
+    assert run_cli(*config, "push").status == 0
+    assert (site / "out" / "letter" / f"{eastbrook}.html").is_file()
+    article.write_text(article.read_text().replace("- channels: [community-web, newsletter]", granted))
+    down = run_cli(*config, "push")
+    assert f"deleted {eastbrook} -> letter" in down.out, down.out + down.err
+    assert not (site / "out" / "letter" / f"{eastbrook}.html").exists()
+    for _ in range(2):  # from then on refused, and nothing is sent: no delete of a copy already gone
+        planned = json.loads(run_cli(*config, "plan", "--format", "json").out)
+        assert {p["action"] for p in planned if (p["article"], p["endpoint"]) == (eastbrook, "letter")} == {"refused"}
+        assert eastbrook not in run_cli(*config, "push").out

@@ -220,16 +220,21 @@ def _copy(article: Article, site: SiteContent) -> Copy:
     return make_copy(article, profile)
 
 
+#: states whose remote id names no live copy: taken down (retracted; refused, which is recorded only
+#: once no copy is out there), or not known (unknown)
+_NOT_LIVE = ("retracted", "refused", "unknown")
+
+
 def _remote(row: Delivery | None) -> Remote | None:
     """The live copy the ledger records, if any."""
-    if row is None or row.remote_id is None or row.state == "retracted":
+    if row is None or row.remote_id is None or row.state in _NOT_LIVE:
         return None
     return Remote(row.remote_id, row.remote_url or "")
 
 
 def _taken_down(row: Delivery | None) -> Remote | None:
-    """A copy taken down earlier (retracted, or back to draft) that the endpoint may still keep."""
-    if row is None or row.remote_id is None or row.state != "retracted":
+    """A copy taken down earlier (retracted, back to draft, no longer allowed) that the endpoint may still keep."""
+    if row is None or row.remote_id is None or row.state not in ("retracted", "refused"):
         return None
     return Remote(row.remote_id, row.remote_url or "")
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def main() -> NoReturn:
     answer = answer_noop(sys.argv[1:], os.environ)
     if answer is None:
-        from syndicate.cli import main as cli_main
+        from syndicate.cli.main import main as cli_main
 
         cli_main()
     out, err = answer

@@ -124,3 +124,10 @@ class Code:
     MISSING_BODY_HASH = "missing-body-hash"
     BODY_CHANGED = "body-changed"
     BODY_CHANGED_SINCE_DELIVERY = "body-changed-since-delivery"
+
+
+def finding_line(finding: Finding) -> str:
+    """A finding as `validate` prints it: PATH:LINE: CODE [warning: ]MESSAGE (hint: HINT)."""
+    warning = "warning: " if finding.severity is Severity.WARNING else ""
+    hint = f" (hint: {finding.hint})" if finding.hint else ""
+    return f"{finding.path}:{finding.line}: {finding.code} {warning}{finding.message}{hint}"

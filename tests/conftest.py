@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from syndicate.cli import main
+from syndicate.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "demo"

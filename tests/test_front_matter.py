@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndicate.articles.front_matter import MAX_DEPTH, ParsedArticle, parse_article_bytes, parse_article_text
-from syndicate.articles.yaml_walk import _normalise
+from syndicate.articles.yaml_values import normalise as _normalise
 from syndicate.findings import Severity
 
 ARTICLE = b"""---

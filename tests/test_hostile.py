@@ -316,7 +316,7 @@ def test_folder_endpoint_writes_only_inside_its_folder(tmp_path: Path) -> None:
     copy = make_copy(Article.from_data(Path("minimal.md"), parsed.data, parsed.body), profile)
     (tmp_path / "site").mkdir()
     endpoint = DirectoryEndpoint(
-        Endpoint("folder", "directory", "community-web", settings={"path": "out"}), tmp_path / "site"
+        Endpoint("folder", "directory", "community-web", settings={"path": "out"}), tmp_path / "site", {}
     )
     before = walk(tmp_path)
     for slug in ["../../etc/passwd", "/abs/path", "../out-sibling", "a/../../b", "a" * 300, "a\nb", "a\x00b"]:

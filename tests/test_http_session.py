@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from syndicate.config import Endpoint
-from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.http import make_session
 from syndicate.delivery.endpoints.webhook import WebhookEndpoint
 from tests.loopback import recording_server
@@ -30,7 +30,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def webhook(url: str) -> WebhookEndpoint:
-    return WebhookEndpoint(Endpoint("hook", "webhook", "community-web", settings={"url": url}), {})
+    return WebhookEndpoint(Endpoint("hook", "webhook", "community-web", settings={"url": url}), Path(), {})
 
 
 def test_a_proxy_variable_routes_deliveries_through_the_proxy(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from syndicate.articles.front_matter import parse_article_text
+from syndicate.checks.article_checks import Checks, check_article
 from syndicate.checks.attribution import body_hash
-from syndicate.checks.validate import Checks, check_article
 from syndicate.errors import SyndicateError, UsageError
 from syndicate.importer.drafts import (
     ImportResult,
@@ -33,12 +33,12 @@ from syndicate.importer.drafts import (
     import_text,
     import_url,
     slugify,
-    write_article,
 )
 from syndicate.importer.layouts import choose_layout
 from syndicate.importer.layouts.credits import read_byline, read_notice
 from syndicate.importer.layouts.dates import find_date, parse_date
 from syndicate.importer.layouts.licensing import find_contact, find_creative_commons
+from syndicate.importer.output import write_article
 from tests.conftest import DEMO, GOLDEN
 
 IMPORTS = GOLDEN / "import"

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from syndicate.articles.front_matter import parse_article_text
+from syndicate.checks.article_checks import Checks, check_article
 from syndicate.checks.attribution import body_hash
-from syndicate.checks.validate import Checks, check_article, validate_articles
+from syndicate.checks.validate import validate_articles
 from syndicate.config import load_config
 from syndicate.cron.incremental import _from_row, _to_row, load_site_cached
 from syndicate.delivery.ledger import Ledger

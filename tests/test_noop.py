@@ -381,7 +381,7 @@ REFUSED = [
 def test_arguments_read_as_click_reads_them(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import click
 
-    from syndicate.cli import Options, cli
+    from syndicate.cli.app import Options, cli
 
     seen: dict[str, Any] = {}
 

@@ -23,7 +23,7 @@ def test_wheel_ships_schemas_and_validates_outside_the_checkout(tmp_path: Path) 
     installed = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(installed)
     probe = (
-        "import syndicate, syndicate.schemas as s, sys; from syndicate.cli import main; "
+        "import syndicate, syndicate.schemas as s, sys; from syndicate.cli.main import main; "
         "print(syndicate.__file__, s.schema_dir(), file=sys.stderr); main()"
     )
     done = subprocess.run(

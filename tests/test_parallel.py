@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from syndicate.checks.article_checks import Checks
 from syndicate.checks.parallel import (
     MIN_FILES_PER_WORKER,
     WORKERS_ENV,
@@ -18,7 +19,7 @@ from syndicate.checks.parallel import (
     resident_mb,
     worker_count,
 )
-from syndicate.checks.validate import Checks, collect_article_files, load_site
+from syndicate.checks.validate import collect_article_files, load_site
 from syndicate.config import load_config
 from syndicate.errors import UsageError
 

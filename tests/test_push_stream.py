@@ -20,7 +20,7 @@ import pytest
 
 from syndicate.checks.validate import load_site
 from syndicate.config import load_config
-from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.directory import DirectoryEndpoint
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.plan import PlannedAction, iter_plan

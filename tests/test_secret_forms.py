@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from syndicate.articles.article import Article
 from syndicate.articles.front_matter import parse_article_bytes
 from syndicate.config import Endpoint
-from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.http import WITHHELD, printable
 from syndicate.delivery.endpoints.webhook import WebhookEndpoint
 from syndicate.delivery.endpoints.wordpress import WordPressEndpoint
@@ -147,7 +147,7 @@ def test_a_json_message_that_is_not_text_is_shown_as_compact_json() -> None:
     with fault_server("webhook") as hook:
         answers = [{"message": {"echo": secret, "limits": [1, None]}}, [secret, 2], {"error": {"n": 1.5}}]
         hook.faults = [Fault(status=422, body=json.dumps(answer).encode()) for answer in answers]
-        endpoint = WebhookEndpoint(endpoint_config("webhook", hook.url, secret_env="S"), {"S": secret})
+        endpoint = WebhookEndpoint(endpoint_config("webhook", hook.url, secret_env="S"), Path(), {"S": secret})
         said = []
         for _ in answers:
             with pytest.raises(DeliveryError) as error:
@@ -172,7 +172,7 @@ def test_a_short_secret_in_an_answer_leaves_the_copy_its_own_name() -> None:
     copy = demo_copy()
     with fault_server("webhook") as hook:
         hook.answer = json.dumps({"id": "id-with-xq", "url": "https://receiver.example/xq"}).encode()
-        endpoint = WebhookEndpoint(endpoint_config("webhook", hook.url, secret_env="S"), {"S": "xq"})
+        endpoint = WebhookEndpoint(endpoint_config("webhook", hook.url, secret_env="S"), Path(), {"S": "xq"})
         remote = endpoint.create(copy, "k" * 32)
         endpoint.close()
     assert remote == Remote(copy.slug, hook.url)
@@ -184,7 +184,7 @@ def test_a_wordpress_password_beyond_latin1_is_sent_as_utf8() -> None:
     with fault_server("wordpress", USER, password) as wordpress:
         environ = {"WP_USER": USER, "WP_PASSWORD": password}
         config = endpoint_config("wordpress", wordpress.url, username_env="WP_USER", password_env="WP_PASSWORD")
-        endpoint = WordPressEndpoint(config, environ)
+        endpoint = WordPressEndpoint(config, Path(), environ)
         assert endpoint.find("a-slug", "k" * 32) is None
         endpoint.close()
         assert wordpress.requests[-1].headers["Authorization"] == f"Basic {b64(f'{USER}:{password}')}"
@@ -197,7 +197,7 @@ def test_a_wordpress_password_echoed_without_its_spaces_is_hidden() -> None:
         echoed = json.dumps({"message": password.replace(" ", "")}).encode()
         wordpress.faults = [Fault(status=500, body=echoed, path="/wp/v2/posts")]
         config = endpoint_config("wordpress", wordpress.url, username_env="U", password_env="P", retries=1)
-        endpoint = WordPressEndpoint(config, {"U": USER, "P": password})
+        endpoint = WordPressEndpoint(config, Path(), {"U": USER, "P": password})
         with pytest.raises(DeliveryError) as error:
             endpoint.find("a-slug", "k" * 32)
         endpoint.close()

@@ -164,7 +164,8 @@ def test_no_secret_is_printed_or_written_anywhere(
 
 
 def test_exceptions_carry_no_secret(site: Path, servers: tuple[FaultServer, FaultServer]) -> None:
-    from syndicate.delivery.endpoints import Remote, open_endpoint
+    from syndicate.delivery.endpoints import open_endpoint
+    from syndicate.delivery.endpoints.base import Remote
     from syndicate.errors import DeliveryError
 
     hook, wordpress = servers

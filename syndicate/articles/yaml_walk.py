@@ -19,9 +19,14 @@ from typing import Any
 import yaml
 
 from syndicate.articles.parsed_article import ParsedArticle, escape_pointer_part
-from syndicate.feeds.entries import XML_INVALID, xml_text
+from syndicate.articles.yaml_values import (
+    control_characters,
+    date_string_problem,
+    naive_datetime,
+    normalise,
+)
+from syndicate.characters import xml_text
 from syndicate.findings import Code, Severity
-from syndicate.schemas import field_name
 
 # libyaml's composer is about ten times faster than the pure-Python one.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -63,8 +68,6 @@ MAX_DIGITS = 100
 MAX_NODES = 20_000
 MAX_DEPTH = 40
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 
 
 def load(source: str, result: ParsedArticle, first_line: int) -> None:
@@ -166,7 +169,7 @@ def load(source: str, result: ParsedArticle, first_line: int) -> None:
             return
     finally:
         loader.dispose()
-    result.data = _normalise(data, "", result)
+    result.data = normalise(data, "", result)
 
 
 def _unreadable_value(result: ParsedArticle, error: Exception) -> None:
@@ -332,10 +335,10 @@ class _NodeWalker:
         tag = node.tag
         if tag == _STR:
             value: str = node.value
-            problem = _date_string_problem(value, shown)
+            problem = date_string_problem(value, shown)
             if problem is not None:
                 self.deferred.append(problem)
-            if node.style == '"' and (control := _control_characters(value, shown)) is not None:
+            if node.style == '"' and (control := control_characters(value, shown)) is not None:
                 self.warnings.append(control)  # (only a double-quoted escape can write one)
                 value = xml_text(value)
             return value
@@ -363,87 +366,6 @@ class _NodeWalker:
                 )
                 return None
             if isinstance(moment, dt.datetime) and moment.tzinfo is None:
-                self.deferred.append(_naive(moment.isoformat(), shown))
+                self.deferred.append(naive_datetime(moment.isoformat(), shown))
             return moment.isoformat()
         return self.loader.construct_object(node)  # null, bool, int, float: PyYAML's own rules
-
-
-def _naive(value: str, pointer: str) -> tuple[str, str, str, str]:
-    return (
-        Code.NAIVE_DATETIME,
-        f"{_where(pointer)} {value} has no time zone",
-        f"add the zone, e.g. {value}+00:00 for UTC, or give the date alone",
-        pointer,
-    )
-
-
-def _normalise(value: Any, pointer: str, result: ParsedArticle) -> Any:
-    """Turn YAML values built by PyYAML (documents with merge keys) into JSON values, reporting
-    what the walker reports of the values it builds itself."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                key = str(key).lower() if isinstance(key, bool) else str(key)
-                result.add(
-                    Code.WRONG_TYPE,
-                    f"key {key!r} is not text",
-                    "quote the key",
-                    f"{pointer}/{escape_pointer_part(key)}",
-                )
-            out[key] = _normalise(item, f"{pointer}/{escape_pointer_part(key)}", result)
-        return out
-    if isinstance(value, list):
-        return [_normalise(item, f"{pointer}/{i}", result) for i, item in enumerate(value)]
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            result.add(*_naive(value.isoformat(), pointer))
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and (problem := _date_string_problem(value, pointer)) is not None:
-        result.add(*problem)
-    if isinstance(value, str) and (control := _control_characters(value, pointer)) is not None:
-        result.add(*control, severity=Severity.WARNING)
-        return xml_text(value)
-    return value
-
-
-def _control_characters(value: str, pointer: str) -> tuple[str, str, str, str] | None:
-    """A text with characters XML forbids (control characters, lone surrogates): a warning, for the
-    article still publishes without them. The reader removes them from the value it keeps, so that
-    no title or name carries them anywhere: not in copies, endpoints, feeds or plan and status."""
-    found = sorted(set(XML_INVALID.findall(value)))
-    if not found:
-        return None
-    listed = ", ".join(f"U+{ord(c):04X}" for c in found[:5]) + (", ..." if len(found) > 5 else "")
-    return (
-        Code.CONTROL_CHARACTER,
-        f"{_where(pointer)} has control characters ({listed}): they are left out wherever it is used",
-        "remove them: they come from a \\x or \\u escape in a double-quoted value, often pasted from a terminal",
-        pointer,
-    )
-
-
-def _date_string_problem(value: str, pointer: str) -> tuple[str, str, str, str] | None:
-    """A text that looks like an ISO date or datetime must be a real one, with a zone if it has a time."""
-    if not (_ISO_DATE.match(value) or _ISO_DATETIME.match(value)):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return (
-            Code.INVALID_DATE,
-            f"{_where(pointer)} {value!r} is not a real date",
-            "check the day and month",
-            pointer,
-        )
-    if not _ISO_DATE.match(value) and parsed.tzinfo is None:
-        return _naive(value, pointer)
-    return None
-
-
-def _where(pointer: str) -> str:
-    """The field's name for a message: keys are the file's, so anything unprintable in them is escaped."""
-    name = field_name(pointer)
-    return name if name.isprintable() else repr(name)[1:-1]

@@ -27,7 +27,7 @@ from syndicate.errors import UsageError
 from syndicate.findings import Severity, display_path
 
 if TYPE_CHECKING:
-    from syndicate.checks.validate import Checks
+    from syndicate.checks.article_checks import Checks
     from syndicate.render.html_copy import RenderedCopy
 
 T = TypeVar("T")
@@ -62,7 +62,7 @@ _job: _Job | None = None
 
 
 def _check_one(path: Path) -> CheckedFile:
-    from syndicate.checks.validate import check_article
+    from syndicate.checks.article_checks import check_article
 
     assert _job is not None
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from syndicate.cli import Options, cli, format_option, progress_bar, reports
+from syndicate.cli import reports
+from syndicate.cli.app import Options, cli, format_option, progress_bar
 from syndicate.config import Config
 from syndicate.errors import ExitStatus, SyndicateError, UsageError
-from syndicate.findings import ValidationReport, display_path
+from syndicate.findings import ValidationReport, display_path, finding_line
 from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
 
 def _print_errors(report: ValidationReport) -> None:
     for finding in report.errors:
-        click.echo(reports.finding_line(finding), err=True)
+        click.echo(finding_line(finding), err=True)
 
 
 def _config_for(options: Options, endpoint: str | None) -> Config:

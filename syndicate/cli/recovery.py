@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from syndicate.cli import Options, cli, reports
+from syndicate.cli import reports
+from syndicate.cli.app import Options, cli
 from syndicate.errors import ExitStatus, UsageError
 
 

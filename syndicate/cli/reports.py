@@ -10,21 +10,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from syndicate.cron.noop import NOTHING_CHANGED
-from syndicate.findings import Finding, Severity, ValidationReport
+from syndicate.findings import ValidationReport
 
 if TYPE_CHECKING:
     from syndicate.cron.run import RunResult
     from syndicate.delivery.ledger import Delivery
     from syndicate.delivery.plan import PlannedAction
     from syndicate.errors import SyndicateError
-    from syndicate.feeds.websub import HubPing
     from syndicate.licences.profiles import LicenseProfile
-
-
-def finding_line(finding: Finding) -> str:
-    warning = "warning: " if finding.severity is Severity.WARNING else ""
-    hint = f" (hint: {finding.hint})" if finding.hint else ""
-    return f"{finding.path}:{finding.line}: {finding.code} {warning}{finding.message}{hint}"
 
 
 def plural(count: int, word: str, plural: str = "") -> str:
@@ -148,15 +141,3 @@ def status_table(rows: Sequence[Delivery]) -> str:
     return "".join(
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
     )
-
-
-def ping_problems(failed: Sequence[HubPing]) -> list[str]:
-    """One line per hub and cause, not per feed: a hub that is down failed for every feed at once."""
-    topics: dict[tuple[str, str], list[str]] = {}
-    for ping in failed:
-        topics.setdefault((ping.hub, ping.detail), []).append(ping.topic)
-    lines = []
-    for (hub, detail), told in topics.items():
-        more = f" and {plural(len(told) - 1, 'more feed')}" if len(told) > 1 else ""
-        lines.append(f"hub {hub} was not told about {told[0]}{more}: {detail}")
-    return lines

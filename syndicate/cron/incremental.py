@@ -80,8 +80,9 @@ def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCont
 
 def _load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
     from syndicate.articles.front_matter import ParsedArticle
+    from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
-    from syndicate.checks.validate import Checks, site_content
+    from syndicate.checks.validate import site_content
     from syndicate.render.html_copy import RenderedCopy, front_matter_digest, remember
 
     checks = Checks.for_config(config, today)

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from syndicate.articles.content_folder import require_articles
-from syndicate.cli.reports import finding_line, ping_problems
 from syndicate.config import Config
 from syndicate.cron.incremental import nothing_to_do, site_paths
 from syndicate.cron.noop import config_digest
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.lock import run_lock
+from syndicate.feeds.websub import ping_problems
+from syndicate.findings import finding_line
 
 if TYPE_CHECKING:
     from syndicate.checks.validate import SiteContent

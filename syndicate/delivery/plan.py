@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from syndicate.articles.article import Article
 from syndicate.checks.validate import SiteContent
 from syndicate.config import Config, Endpoint
-from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.ledger import Delivery
 from syndicate.licences.gate import decide
 from syndicate.render.copies import Copy, make_copy

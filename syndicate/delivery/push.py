@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from syndicate.config import Config
-from syndicate.delivery.endpoints import Endpoint, Remote, open_endpoint
+from syndicate.delivery.endpoints import open_endpoint
+from syndicate.delivery.endpoints.base import Endpoint, Remote
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.plan import PlannedAction
 from syndicate.errors import CredentialsError, DeliveryError, SyndicateError

@@ -25,7 +25,8 @@ from enum import Enum
 
 from syndicate.checks.validate import SiteContent
 from syndicate.config import Config
-from syndicate.delivery.endpoints import Endpoint, open_endpoint
+from syndicate.delivery.endpoints import open_endpoint
+from syndicate.delivery.endpoints.base import Endpoint
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.plan import iter_plan
 from syndicate.errors import DeliveryError
@@ -92,7 +93,7 @@ def reconcile(
             result.failures.append((endpoint.name, e))
             continue
         try:
-            if endpoint.type == "webhook":
+            if not client.can_find:
                 _decide_webhook(config, site, ledger, endpoint.name, assume, now, result)
             else:
                 _look_up(client, ledger, endpoint.name, slugs, result)

@@ -25,15 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from syndicate.articles.article import Author
+from syndicate.characters import XML_INVALID, xml_text
 
-#: characters XML 1.0 forbids: removed from every text, never a crash
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: the forbidden characters left to find in UTF-8 (a surrogate does not encode; U+FFFE and U+FFFF are found apart)
 _C0 = bytes(c for c in range(32) if c not in b"\t\n\r")
 #: what a title or name shows when nothing of it is left once the characters XML forbids are gone
@@ -43,10 +41,6 @@ _NO_TIMEZONE = "Datetime object has no timezone info"
 _INCOMPATIBLE = "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def xml_text(value: str) -> str:
-    return XML_INVALID.sub("", value)
 
 
 @dataclass(frozen=True)

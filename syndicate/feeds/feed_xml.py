@@ -27,8 +27,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from syndicate import __version__
+from syndicate.characters import xml_text
 from syndicate.errors import DependencyError
-from syndicate.feeds.entries import UNTITLED, FeedEntry, SourceInfo, atom_entry, rss_item, xml_text
+from syndicate.feeds.entries import UNTITLED, FeedEntry, SourceInfo, atom_entry, rss_item
 
 __all__ = ["EPOCH", "UNTITLED", "FeedEntry", "FeedPage", "SourceInfo", "atom_document", "rss_document", "xml_text"]
 

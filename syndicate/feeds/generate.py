@@ -31,8 +31,8 @@ from urllib.parse import urlsplit
 
 from syndicate import __version__
 from syndicate.articles.article import Article
+from syndicate.checks.article_checks import Checks
 from syndicate.checks.parallel import fork_map
-from syndicate.checks.validate import Checks
 from syndicate.config import Config
 from syndicate.feeds.entries import FeedEntry, SourceInfo, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document

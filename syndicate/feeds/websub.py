@@ -53,3 +53,16 @@ def ping_hubs(pairs: Sequence[tuple[str, str]], session: requests.Session | None
         detail = f"HTTP {response.status_code}" + ("" if ok else f": {response.text[:200].strip()}")
         pings.append(HubPing(hub, topic, ok, detail))
     return pings
+
+
+def ping_problems(failed: Sequence[HubPing]) -> list[str]:
+    """One line per hub and cause, not per feed: a hub that is down failed for every feed at once."""
+    topics: dict[tuple[str, str], list[str]] = {}
+    for ping in failed:
+        topics.setdefault((ping.hub, ping.detail), []).append(ping.topic)
+    lines = []
+    for (hub, detail), told in topics.items():
+        others = len(told) - 1
+        more = f" and {others} more feed{'s' if others > 1 else ''}" if others else ""
+        lines.append(f"hub {hub} was not told about {told[0]}{more}: {detail}")
+    return lines

@@ -8,9 +8,7 @@ the article is always written as a draft for an editor to complete.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,18 +17,18 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from syndicate.characters import strip_controls, strip_controls_in, xml_text
 from syndicate.checks.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
-from syndicate.feeds.entries import xml_text
-from syndicate.importer.layouts import Notes, choose_layout, one_line_note, quote
+from syndicate.importer.layouts import choose_layout
 from syndicate.importer.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
 from syndicate.importer.layouts.footer import GLUED, Footer, read_body
 from syndicate.importer.layouts.header import Header, Publisher, read_header
 from syndicate.importer.layouts.html import PageFacts, read_html
 from syndicate.importer.layouts.markdown import count_placeholder_links, glued_splitter, split_blocks, split_glued
+from syndicate.importer.layouts.model import Notes, one_line_note, quote
 from syndicate.importer.layouts.page import fill_from_page
 from syndicate.importer.layouts.rights import read_copyright, read_license
-from syndicate.terminal import strip_controls, strip_controls_in
 
 SLUG_MAX = 80
 
@@ -75,6 +73,10 @@ _NOT_IN_A_COMMENT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\uff
 
 def _one_line(text: str) -> str:
     return _NOT_IN_A_COMMENT.sub(" ", text)
+
+
+def is_slug(text: str) -> bool:
+    return _SLUG.match(text) is not None
 
 
 def import_source(source: str, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
@@ -382,49 +384,3 @@ def slugify(text: str, max_length: int = SLUG_MAX) -> str:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
     return slug.strip("-")
-
-
-def write_article(result: ImportResult, out_dir: Path, force: bool) -> Path:
-    """Write `<file_stem>.md` into out_dir, atomically; never outside it, never over a file without force."""
-    stem = result.file_stem
-    if not _SLUG.match(stem) or len(stem) > 200:
-        raise UsageError(f"cannot name the article {stem!r}", "the name must be a slug: a-z, 0-9 and hyphens")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"{out_dir}: cannot create the folder: {e.strerror}", "check the --out path") from e
-    target = out_dir / f"{stem}.md"
-    if Path(os.path.normpath(target)).parent != Path(os.path.normpath(out_dir)):
-        raise UsageError(f"{target}: not inside {out_dir}", "the article's name must not contain a path")
-    if target.exists() and not force:
-        raise UsageError(f"{target} exists", "pass --force to overwrite it, or choose another --out folder")
-    temporary = out_dir / f".{stem}.{secrets.token_hex(6)}.tmp"
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(result.to_markdown())
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            temporary.replace(target)
-        else:
-            _link_new(temporary, target)
-    except OSError as e:
-        raise SyndicateError(
-            f"{target}: cannot write the article: {e.strerror}", "check the folder's permissions"
-        ) from e
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
-
-
-def _link_new(temporary: Path, target: Path) -> None:
-    """Move the finished file into place unless a file of that name appeared meanwhile."""
-    try:
-        os.link(temporary, target)  # fails if the target exists: no race with another writer
-    except FileExistsError:
-        raise UsageError(f"{target} exists", "pass --force to overwrite it, or choose another --out folder") from None
-    except OSError:  # a file system without hard links
-        if target.exists():
-            raise UsageError(f"{target} exists", "pass --force to overwrite it") from None
-        temporary.replace(target)

@@ -7,12 +7,13 @@ the slug; writes are atomic. The demo site's embedded default.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from pathlib import Path
 
 import frontmatter
 
 from syndicate.config import Endpoint as EndpointConfig
-from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.base import Remote
 from syndicate.errors import DeliveryError, UsageError, WriteError
 from syndicate.files import atomic_write, contained
 from syndicate.render.copies import Copy
@@ -22,7 +23,9 @@ WRITE_HINT = "check the endpoint's path in syndicate.toml, and that syndicate ma
 
 
 class DirectoryEndpoint:
-    def __init__(self, config: EndpointConfig, root: Path) -> None:
+    can_find = True
+
+    def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
         self.name = config.name
         self.folder = (root / str(config.settings["path"])).resolve()
 

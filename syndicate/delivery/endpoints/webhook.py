@@ -21,17 +21,20 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from syndicate.config import Endpoint as EndpointConfig
-from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.http import endpoint_timeout, json_body, make_session, printable, request
 from syndicate.errors import ConfigError
 from syndicate.render.copies import Copy
 
 
 class WebhookEndpoint:
-    def __init__(self, config: EndpointConfig, environ: Mapping[str, str]) -> None:
+    can_find = False
+
+    def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
         self.name = config.name
         self.url = str(config.settings["url"])
         self.secret: bytes | None = None

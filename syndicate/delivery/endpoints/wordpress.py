@@ -35,13 +35,14 @@ import html
 import ipaddress
 import threading
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests.auth
 
 from syndicate.config import Endpoint as EndpointConfig
-from syndicate.delivery.endpoints import Remote
+from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.http import StatusError, endpoint_timeout, json_body, make_session, printable, request
 from syndicate.errors import ConfigError, CredentialsError, DeliveryError
 from syndicate.render.copies import Copy
@@ -55,7 +56,9 @@ _TERM_KIND = {"tags": "tag", "categories": "category"}
 
 
 class WordPressEndpoint:
-    def __init__(self, config: EndpointConfig, environ: Mapping[str, str]) -> None:
+    can_find = True
+
+    def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
         settings = config.settings
         self.name = config.name
         self.site = str(settings["url"]).rstrip("/")

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from syndicate.importer.layouts import ChromeRule, Layout, TermsRule
 from syndicate.importer.layouts.credits import FIRST, VIA, Notice, read_notice
 from syndicate.importer.layouts.dates import find_date
 from syndicate.importer.layouts.header import Publisher
@@ -25,6 +24,7 @@ from syndicate.importer.layouts.licensing import (
     states_public_domain,
 )
 from syndicate.importer.layouts.markdown import LINK, Block, is_absolute, is_thematic_break, links, links_only, plain
+from syndicate.importer.layouts.model import ChromeRule, Layout, TermsRule
 
 #: footer lines that scraping glues to the line before, whatever the outlet
 GLUED = (

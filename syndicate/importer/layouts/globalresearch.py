@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from syndicate.importer.layouts import ChromeRule, Layout, TermsRule, generic
+import syndicate.importer.layouts.generic as generic
+from syndicate.importer.layouts.model import ChromeRule, Layout, TermsRule
 
 _I = re.IGNORECASE
 _MARKERS = re.compile(

@@ -1,5 +1,7 @@
-"""Text that is safe to show on a terminal.
+"""Characters text must not carry: those XML forbids (removed from every value the front matter
+gives, so no copy, endpoint or feed carries them), and terminal control sequences.
 
+Terminal text:
 Scraped text and file names can hold escape sequences that a terminal acts on
 (ESC ]0;...BEL retitles the window, CSI sequences move the cursor, erase or
 recolour what is on screen) and other control characters. Text kept for later
@@ -11,6 +13,15 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+#: characters XML 1.0 forbids: removed from every text, never a crash
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML forbids."""
+    return XML_INVALID.sub("", value)
+
 
 #: a whole terminal control sequence, with its introducer, parameters and terminator
 _SEQUENCE = re.compile(

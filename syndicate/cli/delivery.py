@@ -118,7 +118,7 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 
     from syndicate.delivery.ledger import Ledger
     from syndicate.delivery.lock import run_lock
-    from syndicate.delivery.plan import stranded_state
+    from syndicate.delivery.plan import Action, stranded_state
     from syndicate.delivery.push import push as deliver
     from syndicate.delivery.push import unopenable
 
@@ -144,7 +144,7 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
             for action in actions:
                 if action.stranded:
                     stranded.append(action)
-                if action.sends or action.action == "refused":
+                if action.sends or action.action is Action.REFUSED:
                     yield action
 
         with Ledger(config.paths.state) as ledger, progress_bar(options, "pushing") as progress:

@@ -48,7 +48,9 @@ class RunResult:
     @property
     def given_up(self) -> list[PlannedAction]:
         """Deliveries run no longer retries: reported every run until fixed."""
-        return [a for a in self.plan if a.action == "skipped" and a.reason.startswith("failed, not retried")]
+        from syndicate.delivery.plan import Hold  # (here: a no-op run never plans)
+
+        return [a for a in self.plan if a.held is Hold.GIVEN_UP]
 
     @property
     def stranded(self) -> list[PlannedAction]:
@@ -124,7 +126,7 @@ def _work(
     import time
 
     from syndicate.cron.incremental import load_site_cached
-    from syndicate.delivery.plan import RunPolicy, iter_plan, stranded_state
+    from syndicate.delivery.plan import Action, RunPolicy, iter_plan, stranded_state
     from syndicate.delivery.push import push
     from syndicate.feeds.generate import generate_feeds
 
@@ -144,7 +146,7 @@ def _work(
         # push takes the plan as it is made (deliveries start before the last copy is rendered); run keeps all of it
         for action in plan:
             result.plan.append(action)
-            if action.sends or action.action == "refused":
+            if action.sends or action.action is Action.REFUSED:
                 yield action
 
     result.push = push(sending(), config, ledger, environ, sleep or time.sleep, now)
@@ -238,6 +240,8 @@ def _next_wakeup(
     for row in ledger.all():
         if row.state == "failed" and row.next_attempt_at:
             times.append(dt.datetime.fromisoformat(row.next_attempt_at))
-    held = {a.endpoint for a in plan if a.action == "skipped" and a.reason.startswith("scheduled:")}
+    from syndicate.delivery.plan import Hold
+
+    held = {a.endpoint for a in plan if a.held is Hold.SCHEDULED}
     times += [when for name, when in not_before.items() if name in held]
     return min(times, default=None)

@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from enum import Enum, StrEnum
 
 from syndicate.articles.article import Article
 from syndicate.checks.validate import SiteContent
@@ -25,7 +26,28 @@ from syndicate.delivery.ledger import Delivery
 from syndicate.licences.gate import decide
 from syndicate.render.copies import Copy, make_copy
 
-ACTIONS = ("create", "update", "delete", "unchanged", "refused", "skipped")
+
+class Action(StrEnum):
+    """What push does (or does not) for one article x endpoint. The values are part of `plan --format json`."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"  # the licence keeps the copy from the endpoint's channel
+    SKIPPED = "skipped"  # a draft, an embargo, errors, not named, or held back by run (Hold)
+
+
+#: the actions that send something to an endpoint
+SENDING = frozenset({Action.CREATE, Action.UPDATE, Action.DELETE})
+
+
+class Hold(Enum):
+    """Why run holds back a delivery that push would make at once."""
+
+    RETRY_LATER = "retry later"  # it failed; its next attempt is not due yet
+    GIVEN_UP = "given up"  # it failed run.max_attempts times: not tried until it changes or `syndicate retry`
+    SCHEDULED = "scheduled"  # its endpoint's schedule is not due yet
 
 
 @dataclass(frozen=True)
@@ -40,7 +62,7 @@ class RunPolicy:
 class PlannedAction:
     article: str
     endpoint: str
-    action: str
+    action: Action
     reason: str
     copy: Copy | None = None
     #: the copy already at the endpoint (update, delete)
@@ -54,10 +76,12 @@ class PlannedAction:
     #: a live copy that no longer matches its article (retracted, draft, gone, refused), left as it is
     #: because its endpoint is disabled: reported by plan, run and status until it is taken down
     stranded: bool = False
+    #: why run holds it back (its action is then SKIPPED)
+    held: Hold | None = None
 
     @property
     def sends(self) -> bool:
-        return self.action in ("create", "update", "delete")
+        return self.action in SENDING
 
     def idempotency_key(self) -> str:
         if self.recover and self.previous_key:
@@ -109,13 +133,15 @@ def _plan(
     for slug in site.drafts:
         yield from (_draft(slug, e.name, ledger.get((slug, e.name))) for e in endpoints)
     for slug in site.invalid:
-        yield from (PlannedAction(slug, e.name, "skipped", "has errors: see syndicate validate") for e in endpoints)
+        yield from (
+            PlannedAction(slug, e.name, Action.SKIPPED, "has errors: see syndicate validate") for e in endpoints
+        )
     for article in sorted(site.articles, key=lambda a: a.slug):
         copy: Copy | None = None
         for endpoint in endpoints:
             row = ledger.get((article.slug, endpoint.name))
             action = _decide(article, endpoint.name, endpoint.channel, row, site, now)
-            if action.action in ("create", "update") or action.action == "unchanged":
+            if action.action in (Action.CREATE, Action.UPDATE, Action.UNCHANGED):
                 copy = copy or _copy(article, site)
                 action = _compare(action, copy, row)
             yield action
@@ -128,12 +154,12 @@ def _plan(
         if config.run.retract_deleted and site.unnamed:
             # a file whose slug cannot be read (broken front matter) may be this article: not retracted on a guess
             reason = f"no file has this slug, but {site.unnamed[0]} has errors and no readable slug: its copy stays"
-            yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote)
+            yield PlannedAction(slug, endpoint_name, Action.SKIPPED, reason, remote=remote)
         elif config.run.retract_deleted:
-            yield PlannedAction(slug, endpoint_name, "delete", "the article file is gone", remote=remote)
+            yield PlannedAction(slug, endpoint_name, Action.DELETE, "the article file is gone", remote=remote)
         else:
             reason = 'the article file is gone; its copy stays ([run] deleted = "retract" removes it)'
-            yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote)
+            yield PlannedAction(slug, endpoint_name, Action.SKIPPED, reason, remote=remote)
     disabled = [e for e in chosen if not e.enabled]
     if disabled:
         yield from _stranded(site, config, ledger, disabled, now)
@@ -143,9 +169,9 @@ def _draft(slug: str, endpoint: str, row: Delivery | None) -> PlannedAction:
     """A draft is never pushed; one that was delivered before has its copy taken down."""
     remote = _remote(row)
     if remote is None:
-        return PlannedAction(slug, endpoint, "skipped", "draft: not pushed")
+        return PlannedAction(slug, endpoint, Action.SKIPPED, "draft: not pushed")
     reason = "set back to draft: its copy is taken down"
-    return PlannedAction(slug, endpoint, "delete", reason, remote=remote, unpublish=True)
+    return PlannedAction(slug, endpoint, Action.DELETE, reason, remote=remote, unpublish=True)
 
 
 def _stranded(
@@ -173,7 +199,7 @@ def _stranded(
             why = "set back to draft"
         elif slug in articles:
             decided = _decide(articles[slug], endpoint.name, endpoint.channel, row, site, now)
-            if decided.action != "delete":
+            if decided.action is not Action.DELETE:
                 continue
             why = decided.reason
         elif config.run.retract_deleted and not site.unnamed:
@@ -181,7 +207,7 @@ def _stranded(
         else:
             continue
         reason = f"{why}, copy still live at {endpoint_name}: endpoint disabled"
-        yield PlannedAction(slug, endpoint_name, "skipped", reason, remote=remote, stranded=True)
+        yield PlannedAction(slug, endpoint_name, Action.SKIPPED, reason, remote=remote, stranded=True)
 
 
 def stranded_state(actions: Iterable[PlannedAction]) -> str:
@@ -204,13 +230,15 @@ def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy:
         return action
     if row is not None and row.state == "failed":
         if row.next_attempt_at and dt.datetime.fromisoformat(row.next_attempt_at) > now:
-            return replace(action, action="skipped", reason=f"failed; next attempt at {row.next_attempt_at}")
+            reason = f"failed; next attempt at {row.next_attempt_at}"
+            return replace(action, action=Action.SKIPPED, reason=reason, held=Hold.RETRY_LATER)
         if row.next_attempt_at is None and row.idempotency_key == action.idempotency_key():
             reason = f"failed, not retried until it changes or `syndicate retry`: {row.last_error}"
-            return replace(action, action="skipped", reason=reason)
+            return replace(action, action=Action.SKIPPED, reason=reason, held=Hold.GIVEN_UP)
     due = policy.not_before.get(action.endpoint)
     if due is not None and due > now:
-        return replace(action, action="skipped", reason=f"scheduled: next push at {due.isoformat()}")
+        reason = f"scheduled: next push at {due.isoformat()}"
+        return replace(action, action=Action.SKIPPED, reason=reason, held=Hold.SCHEDULED)
     return action
 
 
@@ -244,24 +272,26 @@ def _decide(
 ) -> PlannedAction:
     remote = _remote(row)
 
-    def remove_or(action: str, reason: str) -> PlannedAction:
+    def remove_or(action: Action, reason: str) -> PlannedAction:
         if remote is not None:
-            return PlannedAction(article.slug, endpoint, "delete", reason, remote=remote)
+            return PlannedAction(article.slug, endpoint, Action.DELETE, reason, remote=remote)
         return PlannedAction(article.slug, endpoint, action, reason)
 
     if article.status == "retracted":
-        return remove_or("skipped", "retracted")
+        return remove_or(Action.SKIPPED, "retracted")
     if article.endpoints is not None and endpoint not in article.endpoints:
-        return remove_or("skipped", "not named in the article's endpoints")
+        return remove_or(Action.SKIPPED, "not named in the article's endpoints")
     profile = site.checks.registry.get(article.license_id)
     assert profile is not None
     decision = decide(article.front_matter, profile, channel, endpoint, site.checks.today)
     if not decision.allowed:
-        return remove_or("refused", decision.reason)
+        return remove_or(Action.REFUSED, decision.reason)
     if article.embargoed(now):
         assert article.embargo_until is not None
-        return PlannedAction(article.slug, endpoint, "skipped", f"embargoed until {article.embargo_until.isoformat()}")
-    return PlannedAction(article.slug, endpoint, "create" if remote is None else "update", decision.reason)
+        return PlannedAction(
+            article.slug, endpoint, Action.SKIPPED, f"embargoed until {article.embargo_until.isoformat()}"
+        )
+    return PlannedAction(article.slug, endpoint, Action.CREATE if remote is None else Action.UPDATE, decision.reason)
 
 
 def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> PlannedAction:
@@ -276,7 +306,7 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
             f"syndicate reconcile --endpoint {action.endpoint} --assume-new sends it, --assume-delivered "
             "records it as delivered"
         )
-        return PlannedAction(action.article, action.endpoint, "skipped", reason, copy, stranded=True)
+        return PlannedAction(action.article, action.endpoint, Action.SKIPPED, reason, copy, stranded=True)
     if remote is None:
         recover = interrupted and row is not None and row.action == "create"
         earlier_copy = _taken_down(row)
@@ -284,7 +314,7 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
         return PlannedAction(
             action.article,
             action.endpoint,
-            "create",
+            Action.CREATE,
             "its copy was taken down: restored" if earlier_copy else reason,
             copy,
             remote=earlier_copy,
@@ -292,11 +322,13 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
             previous_key=row.idempotency_key if row else None,
         )
     if row is not None and row.state == "delivered" and row.content_hash == copy.content_hash:
-        return PlannedAction(action.article, action.endpoint, "unchanged", "delivered copy is current", copy, remote)
+        return PlannedAction(
+            action.article, action.endpoint, Action.UNCHANGED, "delivered copy is current", copy, remote
+        )
     if row is not None and row.state == "delivered" and row.content_hash is None:
         reason = "the ledger was rebuilt (syndicate reconcile): the copy is sent as it is now"
     elif row is not None and row.state == "delivered":
         reason = "content or metadata changed"
     else:
         reason = "an earlier update failed" if earlier == "failed" else "an earlier update did not finish"
-    return PlannedAction(action.article, action.endpoint, "update", reason, copy, remote)
+    return PlannedAction(action.article, action.endpoint, Action.UPDATE, reason, copy, remote)

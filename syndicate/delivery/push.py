@@ -34,7 +34,7 @@ from syndicate.config import Config
 from syndicate.delivery.endpoints import open_endpoint
 from syndicate.delivery.endpoints.base import Endpoint, Remote
 from syndicate.delivery.ledger import Ledger
-from syndicate.delivery.plan import PlannedAction
+from syndicate.delivery.plan import Action, PlannedAction
 from syndicate.errors import CredentialsError, DeliveryError, SyndicateError
 
 RETRIES = 3
@@ -104,7 +104,7 @@ def push(
     finished = False
     try:
         for action in plan:
-            if action.action == "refused":
+            if action.action is Action.REFUSED:
                 row = ledger.get(action.article, action.endpoint)
                 if row is None or row.state != "refused" or row.last_error != action.reason:
                     ledger.refused(action.article, action.endpoint, action.reason)
@@ -297,7 +297,7 @@ def _deliver(
             retry_at = _later(now, e.retry_after) if e.transient and attempts < max_attempts else None
             ledger.failed(action.article, action.endpoint, e.message, retry_at)
             return Outcome(action, False, e.message, e.hint)
-        if action.action == "delete":
+        if action.action is Action.DELETE:
             ledger.removed(action.article, action.endpoint)
             return Outcome(action, True, "deleted")
         assert remote is not None and action.copy is not None
@@ -308,7 +308,7 @@ def _deliver(
 
 
 def _send(action: PlannedAction, client: Endpoint, key: str) -> Remote | None:
-    if action.action == "delete":
+    if action.action is Action.DELETE:
         assert action.remote is not None
         if action.unpublish:
             client.unpublish(action.remote, action.article, key)
@@ -316,7 +316,7 @@ def _send(action: PlannedAction, client: Endpoint, key: str) -> Remote | None:
             client.delete(action.remote, action.article, key)
         return None
     assert action.copy is not None
-    if action.action == "update":
+    if action.action is Action.UPDATE:
         assert action.remote is not None
         return client.update(action.remote, action.copy, key)
     if action.remote is not None:  # a create of a copy taken down earlier: the endpoint may still keep it

@@ -28,7 +28,7 @@ from syndicate.config import Config
 from syndicate.delivery.endpoints import open_endpoint
 from syndicate.delivery.endpoints.base import Endpoint
 from syndicate.delivery.ledger import Ledger
-from syndicate.delivery.plan import iter_plan
+from syndicate.delivery.plan import Action, iter_plan
 from syndicate.errors import DeliveryError
 
 
@@ -133,7 +133,7 @@ def _decide_webhook(
     if assume is not Assume.UNKNOWN:
         ledger.forget_unknown(endpoint)  # decided now
     for action in iter_plan(site, config, ledger.all(), now, endpoint):
-        if action.action != "create" or action.recover or action.copy is None:
+        if action.action is not Action.CREATE or action.recover or action.copy is None:
             continue
         if assume is Assume.NEW:
             result.rows.append(Reconciled(action.article, endpoint, Finding.ASSUMED_NEW))

@@ -24,13 +24,13 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from syndicate.cron.noop import CONFIG_ENV as CONFIG_ENV  # where they are defined: noop.py looks configs up too
-from syndicate.cron.noop import CONFIG_NAME as CONFIG_NAME
-from syndicate.cron.noop import SitePaths
 from syndicate.errors import ConfigError, UsageError
 from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 from syndicate.findings import Code
 from syndicate.schemas import did_you_mean, load_schema, schema_problems
+from syndicate.site_paths import CONFIG_ENV as CONFIG_ENV
+from syndicate.site_paths import CONFIG_NAME as CONFIG_NAME
+from syndicate.site_paths import SitePaths
 
 #: the default of [limits] max_article_bytes (front_matter.MAX_FILE_BYTES)
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024

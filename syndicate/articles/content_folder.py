@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from syndicate.config import Config
-from syndicate.cron.noop import SUFFIXES, article_entries
 from syndicate.errors import ConfigError, NoArticlesError, UsageError
+from syndicate.site_paths import SUFFIXES, article_entries
 
 #: what the errors below advise: the folder is more often lost than really empty
 _HINT = "check paths.content; an unmounted volume or a failed checkout looks like this"

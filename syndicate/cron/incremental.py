@@ -26,6 +26,7 @@ from syndicate.articles.content_folder import lost_error
 from syndicate.config import Config
 from syndicate.cron import compression, noop
 from syndicate.findings import Code, Finding, Severity
+from syndicate.site_paths import SitePaths
 
 if TYPE_CHECKING:
     from syndicate.checks.validate import SiteContent
@@ -48,7 +49,7 @@ def config_known(path: Path, raw: bytes) -> bool:
     import tomllib
 
     try:
-        state = noop.SitePaths.of(str(path), tomllib.loads(raw.decode("utf-8")).get("paths", {})).state
+        state = SitePaths.of(str(path), tomllib.loads(raw.decode("utf-8")).get("paths", {})).state
         if not Path(state).is_file():
             return False
         known = noop.ledger_state(state).get("config_digest")
@@ -57,10 +58,10 @@ def config_known(path: Path, raw: bytes) -> bool:
     return known == noop.config_digest(hashlib.sha256(raw).hexdigest())
 
 
-def site_paths(config: Config) -> noop.SitePaths:
+def site_paths(config: Config) -> SitePaths:
     paths = config.paths
     licenses = str(paths.licenses) if paths.licenses else None
-    return noop.SitePaths(str(config.path), str(paths.content), str(paths.feeds), str(paths.state), licenses)
+    return SitePaths(str(config.path), str(paths.content), str(paths.feeds), str(paths.state), licenses)
 
 
 def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:

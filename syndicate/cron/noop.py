@@ -24,15 +24,12 @@ import hashlib
 import os
 
 from syndicate import __version__
+from syndicate.site_paths import CONFIG_ENV, CONFIG_NAME, DEFAULT_PATHS, SitePaths, article_entries
 
 TYPE_CHECKING = False  # typing costs 3 ms to import, and nothing here needs it at run time
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
-SUFFIXES = (".md", ".markdown")
-DEFAULT_PATHS = {"content": "content", "feeds": "feeds", "state": ".syndicate/state.db"}
-CONFIG_ENV = "SYNDICATE_CONFIG"
-CONFIG_NAME = "syndicate.toml"
 #: what `syndicate -v run` says on a no-op run
 NOTHING_CHANGED = "syndicate run: nothing changed since the last run"
 #: what `syndicate run --format json` prints on a no-op run without standing problems (reports.run_summary)
@@ -40,46 +37,6 @@ NOOP_JSON = (
     '{"articles": null, "errors": null, "failed": 0, "feeds": null, "invalid": null, "noop": true, "ok": true, '
     '"plan": null, "problems": [], "warnings": []}'
 )
-
-
-class SitePaths:
-    """Where a site keeps its files, as absolute str paths: its config file and the config's [paths]."""
-
-    __slots__ = ("config", "content", "feeds", "licenses", "state")
-
-    def __init__(self, config: str, content: str, feeds: str, state: str, licenses: str | None) -> None:
-        self.config, self.content, self.feeds, self.state, self.licenses = config, content, feeds, state, licenses
-
-    @classmethod
-    def of(cls, config_path: str, paths: Mapping[str, object]) -> SitePaths:
-        """The config's [paths], relative to the config file's folder (symbolic links resolved)."""
-        config = os.path.realpath(config_path)
-        root = os.path.dirname(config)
-        merged = {**DEFAULT_PATHS, **paths}
-        licenses = merged.get("licenses")
-        return cls(
-            config=config,
-            content=os.path.join(root, str(merged["content"])),
-            feeds=os.path.join(root, str(merged["feeds"])),
-            state=os.path.join(root, str(merged["state"])),
-            licenses=os.path.join(root, str(licenses)) if licenses else None,
-        )
-
-    def remember(self) -> dict[str, str]:
-        """As run_state keeps them: the early answer reads them there instead of parsing the config."""
-        values = (self.config, self.content, self.feeds, self.state, self.licenses or "")
-        return dict(zip(_REMEMBERED, values, strict=True))
-
-    @classmethod
-    def remembered(cls, state: Mapping[str, str]) -> SitePaths | None:
-        values = [state.get(key) for key in _REMEMBERED]
-        if any(value is None for value in values):
-            return None
-        config, content, feeds, state_path, licenses = (str(value) for value in values)
-        return cls(config, content, feeds, state_path, licenses or None)
-
-
-_REMEMBERED = ("site_config", "site_content", "site_feeds", "site_state", "site_licenses")
 
 
 def ledger_state(state: str) -> dict[str, str]:
@@ -97,36 +54,6 @@ def ledger_state(state: str) -> dict[str, str]:
         return {key: str(value) for key, value in db.execute("SELECT key, value FROM run_state")}
     finally:
         db.close()
-
-
-def article_entries(root: str) -> Generator[tuple[str, os.DirEntry[str]], None, None]:
-    """(path, entry) of every article file below `root`: hidden files and folders skipped,
-    symbolic links to files taken, to folders not followed. Paths start with `root` as given."""
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        prefix = folder if folder.endswith("/") else folder + "/"
-        try:
-            # listed through a descriptor, each stat looks up one name rather than the whole path
-            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            entries = list(os.scandir(fd))
-        except OSError:
-            entries = []
-        try:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(prefix + name)
-                elif name.lower().endswith(SUFFIXES) and (entry.is_file() or entry.is_symlink()):
-                    # (a link to nowhere is yielded too: reading it gives a finding, not silence)
-                    yield prefix + name, entry  # (its stat() works while the folder is open)
-        finally:
-            os.close(fd)
 
 
 #: scan's stat of a link to nowhere (no file has it): changes to anything else once its target appears
@@ -246,35 +173,33 @@ class _RunArgs:
 
 
 def _parse(argv: Sequence[str]) -> _RunArgs | None:
-    """`[--config PATH] [-v] [-q] run [--format text|json] [--now ISO]` as click reads it; None for anything else."""
+    """The run's arguments when `argv` has the one shape this answers, else None (click then reads them).
+
+    The shape is what `syndicate cron` writes (`--config PATH run`), with what cron lines and
+    the README add: `[--config PATH] [-v|-q] run [--format text|json] [--now ISO]` (the first
+    two in either order), each at most once, values as separate words. Anything else (`--config=PATH`, a
+    repeated option, --help) is not parsed here but handed to the command line whole.
+    """
     args = _RunArgs()
     tokens = list(argv)
-    command = False
-    while tokens:
-        arg = tokens.pop(0)
-        name, equals, value = arg.partition("=")
-        if name in (("--format", "--now") if command else ("--config",)):
-            if not equals:
-                if not tokens:
-                    return None
-                value = tokens.pop(0)  # as click does, whatever it looks like
-            if name == "--config":
-                args.config = value
-            elif name == "--now":
-                args.now = value
-            elif value in ("text", "json"):
-                args.json = value == "json"
-            else:
-                return None
-        elif command:
-            return None
-        elif arg == "run":
-            command = True
-        elif arg == "--verbose" or (len(arg) > 1 and arg[0] == "-" and set(arg[1:]) == {"v"}):
-            args.verbose = True
-        elif arg not in ("-q", "--quiet"):
-            return None
-    return args if command else None
+    loudness = None
+    for _ in range(2):  # --config PATH and one of -v, -q, in either order
+        if tokens[:1] == ["--config"] and len(tokens) > 1 and args.config is None:
+            args.config = tokens[1]
+            tokens = tokens[2:]
+        elif tokens[:1] in (["-v"], ["-q"]) and loudness is None:
+            loudness = tokens.pop(0)
+    args.verbose = loudness == "-v"
+    if tokens[:1] != ["run"]:
+        return None
+    tokens.pop(0)
+    if tokens[:1] == ["--format"] and len(tokens) > 1 and tokens[1] in ("text", "json"):
+        args.json = tokens[1] == "json"
+        tokens = tokens[2:]
+    if tokens[:1] == ["--now"] and len(tokens) > 1:
+        args.now = tokens[1]
+        tokens = tokens[2:]
+    return None if tokens else args
 
 
 def _find_config(explicit: str | None, environ: Mapping[str, str]) -> str | None:

@@ -90,10 +90,21 @@ class Paths:
 
 @dataclass(frozen=True)
 class Endpoint:
+    """An endpoint as configured: what every type has, and its type's own keys in `settings`
+    (each type reads them into its typed settings: DirectorySettings, WebhookSettings, WordPressSettings)."""
+
     name: str
     type: str
     channel: str
     enabled: bool = True
+    #: deliveries sent at once
+    concurrency: int = 2
+    #: tries of a transient failure within one push
+    retries: int = 3
+    #: seconds a connection, and the whole answer, may take (None: the HTTP types' default)
+    timeout: float | None = None
+    #: a cron expression: pushed only when a scheduled time has passed (None: every run)
+    schedule: str | None = None
     #: the type-specific keys (path, url, *_env, status, ...), read-only
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -342,6 +353,10 @@ def _bad_schedules(data: dict[str, Any]) -> list[str]:
     ]
 
 
+#: the keys every endpoint type has (Endpoint's fields); the rest are its type's
+_COMMON_KEYS = frozenset({"name", "type", "channel", "enabled", "concurrency", "retries", "timeout", "schedule"})
+
+
 def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
     paths = SitePaths.of(str(path), data.get("paths", {}))
     endpoints = tuple(
@@ -350,7 +365,11 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             type=e["type"],
             channel=e["channel"],
             enabled=e.get("enabled", True),
-            settings=MappingProxyType({k: v for k, v in e.items() if k not in ("name", "type", "channel", "enabled")}),
+            concurrency=max(1, int(e.get("concurrency", 2))),
+            retries=int(e.get("retries", 3)),
+            timeout=float(e["timeout"]) if e.get("timeout") else None,
+            schedule=str(e["schedule"]) if e.get("schedule") else None,
+            settings=MappingProxyType({k: v for k, v in e.items() if k not in _COMMON_KEYS}),
         )
         for e in data.get("endpoints", [])
     )

@@ -7,12 +7,14 @@ import re
 import click
 import pytest
 
-from syndicate.cli.main import cli
+from syndicate.cli.app import cli
+from syndicate.cli.main import COMMANDS as REGISTERED
 from syndicate.findings import Code
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
+assert REGISTERED  # (importing main registered every command on the group)
 
 
 @pytest.mark.parametrize("code", sorted(v for k, v in vars(Code).items() if k.isupper()))

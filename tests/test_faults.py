@@ -290,7 +290,7 @@ def test_the_timeout_setting_is_the_endpoints(site: Path) -> None:
     with fault_server("webhook") as server:
         server.faults = [Fault("slow", delay=1.0, apply=True)]
         endpoint = WebhookEndpoint(
-            Endpoint("hook", "webhook", "community-web", settings={"url": server.url, "timeout": 0.2}), Path(), {}
+            Endpoint("hook", "webhook", "community-web", timeout=0.2, settings={"url": server.url}), Path(), {}
         )
         began = time.monotonic()
         with pytest.raises(DeliveryError) as failed:
@@ -298,7 +298,7 @@ def test_the_timeout_setting_is_the_endpoints(site: Path) -> None:
         assert failed.value.transient and "timed out" in failed.value.message
         assert time.monotonic() - began < 0.9
         patient = WebhookEndpoint(
-            Endpoint("hook", "webhook", "community-web", settings={"url": server.url, "timeout": 3}), Path(), {}
+            Endpoint("hook", "webhook", "community-web", timeout=3, settings={"url": server.url}), Path(), {}
         )
         server.faults = [Fault("slow", delay=1.0, apply=True)]
         patient.delete(endpoint_remote(), ALDER, "k" * 32)

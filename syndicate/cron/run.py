@@ -165,12 +165,12 @@ def _work(
 
 
 def _scheduled(config: Config) -> set[str]:
-    return {e.name for e in config.endpoints if e.settings.get("schedule")}
+    return {e.name for e in config.endpoints if e.schedule}
 
 
 def _schedules(config: Config, last_pushes: Mapping[str, str]) -> dict[str, dt.datetime]:
     """When each scheduled endpoint may next be pushed: the first scheduled time after its last push."""
-    scheduled = {e.name: str(e.settings["schedule"]) for e in config.endpoints if e.settings.get("schedule")}
+    scheduled = {e.name: e.schedule for e in config.endpoints if e.schedule}
     if not scheduled:
         return {}
     from croniter import croniter

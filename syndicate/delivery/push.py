@@ -181,8 +181,8 @@ class _Lane:
         self.name = name
         self._ledger, self._sleep, self._now, self._tally, self._room = ledger, sleep, now, tally, room
         self._max_attempts = config.run.max_attempts
-        self._retries = int(settings.settings.get("retries", RETRIES))
-        self._concurrency = max(1, int(settings.settings.get("concurrency", 2)))
+        self._retries = settings.retries
+        self._concurrency = settings.concurrency
         self._queue: queue.SimpleQueue[tuple[int, PlannedAction] | None] = queue.SimpleQueue()
         #: (position in the plan, outcome); list.append is atomic, so workers need no lock for it
         self._outcomes: list[tuple[int, Outcome]] = []

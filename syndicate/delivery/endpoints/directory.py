@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 
@@ -22,12 +24,24 @@ from syndicate.render.copies import Copy
 WRITE_HINT = "check the endpoint's path in syndicate.toml, and that syndicate may write in that folder"
 
 
+@dataclass(frozen=True)
+class DirectorySettings:
+    """A directory endpoint's own keys (schemas/config.schema.json validates them)."""
+
+    #: the folder, relative to the config file's
+    path: str
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> DirectorySettings:
+        return cls(path=str(settings["path"]))
+
+
 class DirectoryEndpoint:
     can_find = True
 
     def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
         self.name = config.name
-        self.folder = (root / str(config.settings["path"])).resolve()
+        self.folder = (root / DirectorySettings.of(config.settings).path).resolve()
 
     def _paths(self, slug: str) -> tuple[Path, Path]:
         try:

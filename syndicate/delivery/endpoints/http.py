@@ -21,7 +21,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import requests
@@ -87,7 +87,7 @@ def make_session(url: str) -> requests.Session:
     return session
 
 
-def endpoint_timeout(settings: Mapping[str, Any]) -> tuple[float, float]:
+def endpoint_timeout(timeout: float | None) -> tuple[float, float]:
     """(connect, read) seconds for an endpoint: its `timeout` setting, else TIMEOUT.
 
     `timeout` bounds every wait for the server, and the answer must be read
@@ -95,9 +95,8 @@ def endpoint_timeout(settings: Mapping[str, Any]) -> tuple[float, float]:
     that drips its status line and headers is bounded only per read, and by
     the header size limits of http.client.)
     """
-    value = settings.get("timeout")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return (min(TIMEOUT[0], float(value)), float(value))
+    if timeout is not None and timeout > 0:
+        return (min(TIMEOUT[0], timeout), timeout)
     return TIMEOUT
 
 

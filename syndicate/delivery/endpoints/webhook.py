@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,19 +32,34 @@ from syndicate.errors import ConfigError
 from syndicate.render.copies import Copy
 
 
+@dataclass(frozen=True)
+class WebhookSettings:
+    """A webhook endpoint's own keys (schemas/config.schema.json validates them)."""
+
+    url: str
+    #: the variable holding the HMAC signing secret (None: unsigned)
+    secret_env: str | None = None
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> WebhookSettings:
+        secret_env = settings.get("secret_env")
+        return cls(url=str(settings["url"]), secret_env=str(secret_env) if secret_env else None)
+
+
 class WebhookEndpoint:
     can_find = False
 
     def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
+        settings = WebhookSettings.of(config.settings)
         self.name = config.name
-        self.url = str(config.settings["url"])
+        self.url = settings.url
         self.secret: bytes | None = None
         #: kept out of every message and record, whatever the server answers
         self.secrets: tuple[str, ...] = ()
-        self.timeout = endpoint_timeout(config.settings)
-        secret_env = config.settings.get("secret_env")
+        self.timeout = endpoint_timeout(config.timeout)
+        secret_env = settings.secret_env
         if secret_env:
-            value = environ.get(str(secret_env))
+            value = environ.get(secret_env)
             if not value:
                 raise ConfigError(
                     f"endpoint {self.name!r}: the environment variable {secret_env} is not set",

@@ -35,6 +35,7 @@ import html
 import ipaddress
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,17 +56,46 @@ TERM_NAME_LIMIT = 200
 _TERM_KIND = {"tags": "tag", "categories": "category"}
 
 
+@dataclass(frozen=True)
+class WordPressSettings:
+    """A WordPress endpoint's own keys (schemas/config.schema.json validates them)."""
+
+    url: str
+    username_env: str
+    password_env: str
+    #: the status of created posts: publish, draft or pending
+    status: str = "publish"
+    #: what retraction does: trash, or force (deleted for good)
+    delete: str = "trash"
+    #: what an article set back to draft does: draft, or trash
+    unpublish: str = "draft"
+    #: credentials over plain http to another host than this one
+    allow_insecure: bool = False
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> WordPressSettings:
+        return cls(
+            url=str(settings["url"]),
+            username_env=str(settings["username_env"]),
+            password_env=str(settings["password_env"]),
+            status=str(settings.get("status", "publish")),
+            delete=str(settings.get("delete", "trash")),
+            unpublish=str(settings.get("unpublish", "draft")),
+            allow_insecure=bool(settings.get("allow_insecure", False)),
+        )
+
+
 class WordPressEndpoint:
     can_find = True
 
     def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
-        settings = config.settings
+        settings = WordPressSettings.of(config.settings)
         self.name = config.name
-        self.site = str(settings["url"]).rstrip("/")
-        self.status = str(settings.get("status", "publish"))
-        self.force_delete = settings.get("delete", "trash") == "force"
-        self.unpublish_to_trash = settings.get("unpublish", "draft") == "trash"
-        user_env, password_env = str(settings["username_env"]), str(settings["password_env"])
+        self.site = settings.url.rstrip("/")
+        self.status = settings.status
+        self.force_delete = settings.delete == "force"
+        self.unpublish_to_trash = settings.unpublish == "trash"
+        user_env, password_env = settings.username_env, settings.password_env
         missing = [name for name in (user_env, password_env) if not environ.get(name)]
         if missing:
             raise ConfigError(
@@ -73,12 +103,12 @@ class WordPressEndpoint:
                 f"{' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} not set",
                 f"export {user_env}=<WordPress user> and {password_env}=<an Application Password of that user>",
             )
-        _refuse_insecure(self.name, self.site, bool(settings.get("allow_insecure", False)))
+        _refuse_insecure(self.name, self.site, settings.allow_insecure)
         self.credentials_hint = (
             f"check {user_env} and {password_env}: an Application Password (Users > Profile) of a user "
             "who may publish posts"
         )
-        self.timeout = endpoint_timeout(settings)
+        self.timeout = endpoint_timeout(config.timeout)
         self.session = make_session(self.site)
         user, password = environ[user_env], environ[password_env]
         # as UTF-8, which WordPress checks (requests would send Latin-1, and fail on a character beyond it)

@@ -443,3 +443,20 @@ def test_a_folder_endpoint_linked_into_the_content_folder_later_stops_the_run(ru
     assert result.status == 2
     assert "is inside the content folder" in result.err
     assert not (site / "content" / "archive").exists()
+
+
+def test_the_global_options_may_follow_the_command(run_cli: Any, site: Path) -> None:
+    config = str(site / "syndicate.toml")
+    after = run_cli("run", "-v", "--config", config, "--now", "2030-01-01T00:00:00+00:00")
+    assert after.status == 0, after.err
+    assert after.err.startswith("syndicate run: 4 articles, 0 with errors;")
+    quiet = run_cli("validate", "--config", config, "--quiet")
+    assert (quiet.status, quiet.err) == (0, "")
+
+
+def test_verbose_validate_lists_each_file_checked(run_cli: Any, site: Path) -> None:
+    listed = run_cli("-v", "--config", str(site / "syndicate.toml"), "validate")
+    checked = [line for line in listed.err.splitlines() if line.startswith("checked ")]
+    assert len(checked) == 4
+    assert any(line.endswith("alder-valley-water-board-approves-tiered-rates.md: ok") for line in checked)
+    assert any(line.endswith("turkey-agreed-to-buy-russias-s-400.md: 24 warnings") for line in checked)

@@ -70,6 +70,8 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
       syndicate validate --format json > findings.json
       syndicate COMMAND --help                 # what a command does, with examples
 
+    -v, -q and --config may also follow the command: syndicate run -v.
+
     Exit status: 0 ok; 1 an article is invalid or a delivery failed; 2 usage or
     configuration error; 75 another run or push holds the lock (nothing done).
     """

@@ -5,7 +5,6 @@ Part of the command line (see app.py): these print and pick exit statuses.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
@@ -66,12 +65,14 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str, expl
             click.echo(finding_line(finding))
             if explain and finding.permission_request:
                 click.echo("".join(f"    | {line}\n" for line in finding.permission_request.splitlines()), nl=False)
+    if options.verbose and output_format == "text":
+        for line in reports.checked_files(report):
+            click.echo(line, err=True)
     if not options.quiet:
         click.echo(reports.validation_summary(report), err=True)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
-@contextlib.contextmanager
 @cli.command(name="import")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option(

@@ -7,18 +7,44 @@ import, feeds, licenses), delivery.py (plan, push, run, status, retry, cron), re
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from syndicate.cli import articles, delivery, recovery
-from syndicate.cli.app import cli, print_error
+from syndicate.cli.app import Options, cli, print_error
 from syndicate.errors import ExitStatus, SyndicateError
 
 #: the modules whose commands make up the group
 COMMANDS = (articles, delivery, recovery)
+
+
+def _global_options_after(command: click.Command) -> None:
+    """Let -v, -q and --config come after the command too (`syndicate run -v`), as well as before it."""
+    command.params += [
+        click.Option(["--config", "late_config"], metavar="PATH", hidden=True),
+        click.Option(["-v", "--verbose", "late_verbose"], count=True, hidden=True),
+        click.Option(["-q", "--quiet", "late_quiet"], is_flag=True, hidden=True),
+    ]
+    callback = command.callback
+    assert callback is not None
+
+    def given_after(*args: Any, late_config: str | None, late_verbose: int, late_quiet: bool, **kwargs: Any) -> Any:
+        options = click.get_current_context().find_object(Options)
+        if options is not None:
+            options.config_path = late_config or options.config_path
+            options.verbose += late_verbose
+            options.quiet = options.quiet or late_quiet
+        return callback(*args, **kwargs)
+
+    command.callback = functools.update_wrapper(given_after, callback)
+
+
+for _command in cli.commands.values():
+    _global_options_after(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

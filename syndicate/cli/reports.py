@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from syndicate.cron.noop import NOTHING_CHANGED
-from syndicate.findings import ValidationReport
+from syndicate.findings import Severity, ValidationReport, display_path
 
 if TYPE_CHECKING:
     from syndicate.cron.run import RunResult
@@ -22,6 +22,23 @@ if TYPE_CHECKING:
 
 def plural(count: int, word: str, plural: str = "") -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def checked_files(report: ValidationReport) -> list[str]:
+    """`-v validate`: each file checked, with what was found in it."""
+    errors: dict[str, int] = {}
+    warnings: dict[str, int] = {}
+    for finding in report.findings:
+        counts = errors if finding.severity is Severity.ERROR else warnings
+        counts[finding.path] = counts.get(finding.path, 0) + 1
+    lines = []
+    for path in report.checked:
+        shown = display_path(path)
+        found = [
+            plural(n, kind) for n, kind in ((errors.get(shown, 0), "error"), (warnings.get(shown, 0), "warning")) if n
+        ]
+        lines.append(f"checked {shown}: {', '.join(found) if found else 'ok'}")
+    return lines
 
 
 def validation_summary(report: ValidationReport) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import overload
 from urllib.parse import urlsplit
 
-from syndicate import __version__
+from syndicate import OUTPUT_REVISION, __version__
 from syndicate.article import Article
 from syndicate.config import Config
 from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
@@ -228,9 +228,9 @@ def feed_documents(
 
 
 def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:
-    """What a document is made from: syndicate's version, the config, the page, its entries."""
+    """What a document is made from: syndicate's version and output revision, the config, the page, its entries."""
     page = [document.path, document.folder, document.title, document.atom, document.archive, document.prev_archive]
-    inputs = [__version__, config.digest, page, [entry_digest(i) for i in document.indexes]]
+    inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 

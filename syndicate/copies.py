@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from syndicate.article import Article
+from syndicate.attribution_block import licence_terms, markdown_block
 from syndicate.licenses import LicenseProfile
-from syndicate.render import render_copy
+from syndicate.render import attribution_for, render_copy
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,23 @@ class Copy:
     license_id: str
     license_name: str
     license_url: str | None
+    #: the terms every copy shows (license.terms verbatim, else the profile's words when it has no URL)
+    license_terms: str | None
+    #: whom to ask for more than the licence allows (license.contact)
+    license_contact: str | None
     json_ld: dict[str, Any]
     #: changes when the content or any metadata an endpoint shows changes
     content_hash: str
     #: the article's Markdown body and front matter, for endpoints that keep Markdown
     body: str
     front_matter: dict[str, Any]
+    #: the attribution block as Markdown paragraphs, for the end of a Markdown copy ("" when the body has it all)
+    attribution_markdown: str = ""
+
+    @property
+    def json_ld_script(self) -> str:
+        """The JSON-LD `<script>` element that ends `html`."""
+        return self.html[len(self.html_without_script) :]
 
     def metadata(self) -> dict[str, Any]:
         """Everything but the HTML, as JSON values (for webhooks and the Markdown twin)."""
@@ -55,12 +67,19 @@ class Copy:
             "source": {"name": self.source_name, "url": self.source_url},
             "original": {"name": self.original_name, "url": self.original_url} if self.original_name else None,
             "copyright": self.copyright,
-            "license": {"id": self.license_id, "name": self.license_name, "url": self.license_url},
+            "license": {
+                "id": self.license_id,
+                "name": self.license_name,
+                "url": self.license_url,
+                "terms": self.license_terms,
+                "contact": self.license_contact,
+            },
         }
 
 
 def make_copy(article: Article, profile: LicenseProfile) -> Copy:
     rendered = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+    terms = licence_terms(article.front_matter, profile)
     fields: dict[str, Any] = {
         "slug": article.slug,
         "title": article.title,
@@ -79,11 +98,16 @@ def make_copy(article: Article, profile: LicenseProfile) -> Copy:
         "copyright": f"© {article.copyright_year} {article.copyright_holder}",
         "license_id": profile.id,
         "license_name": profile.name,
-        "license_url": profile.url,
+        "license_url": terms.url,
+        "license_terms": terms.terms,
+        "license_contact": terms.contact,
         "json_ld": rendered.json_ld,
         "body": article.body,
         "front_matter": dict(article.front_matter),
+        "attribution_markdown": markdown_block(attribution_for(article.front_matter, article.body, profile)),
     }
-    hashed = {k: v for k, v in fields.items() if k not in ("json_ld", "front_matter", "body", "html_without_script")}
+    # (the Markdown block says what the HTML says: `html` is hashed)
+    unhashed = ("json_ld", "front_matter", "body", "html_without_script", "attribution_markdown")
+    hashed = {k: v for k, v in fields.items() if k not in unhashed}
     digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return Copy(**fields, content_hash="sha256:" + digest)

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from syndicate import OUTPUT_REVISION, __version__
 from syndicate.article import Article
+from syndicate.attribution_block import licence_terms, plain_text, terms_lines
 from syndicate.config import Config
 from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
 from syndicate.feed_files import FeedsResult, write_feed_files
@@ -66,11 +67,14 @@ def feed_entry(
 ) -> FeedEntry:
     """The entry of `article`; `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
     copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+    terms = licence_terms(article.front_matter, profile)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     if decision.grant is not None and not profile.channels:
         rights = f"{notice}. {profile.name}; republished with permission."
     else:
-        rights = f"{notice}. Licence: {profile.short_name}" + (f" ({profile.url})" if profile.url else "") + "."
+        rights = f"{notice}. Licence: {profile.short_name}" + (f" ({terms.url})" if terms.url else "") + "."
+    if said := plain_text(terms_lines(terms)):
+        rights += " " + said
     source = article.source
     link = config.site.article_url.replace("{slug}", article.slug) if config.site.article_url else article.link
     return FeedEntry(
@@ -85,9 +89,9 @@ def feed_entry(
         updated=updated or article.updated,
         categories=article.tags,
         rights=rights,
-        license_url=profile.url,
+        license_url=terms.url,
         license_title=profile.name,
-        cc_license=profile.url if profile.url and "creativecommons.org" in profile.url else None,
+        cc_license=terms.url if terms.url and "creativecommons.org" in terms.url else None,
         source=SourceInfo(
             id=source.url,
             title=source.name,

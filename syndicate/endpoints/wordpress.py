@@ -40,12 +40,12 @@ from urllib.parse import urlsplit
 
 import requests.auth
 
+from syndicate.attribution_block import ATTRIBUTION_CLASS
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.copies import Copy
 from syndicate.endpoints import Remote
 from syndicate.endpoints.http import StatusError, endpoint_timeout, json_body, make_session, printable, request
 from syndicate.errors import ConfigError, CredentialsError, DeliveryError
-from syndicate.render import ATTRIBUTION_CLASS
 
 #: every status a post can have except trash, for lookups (needs an authenticated user)
 _LIVE_STATUSES = "publish,future,draft,pending,private"

@@ -55,6 +55,11 @@ class Site:
     language: str = ""
     rights: str = ""
     article_url: str = ""
+    #: W3C TDMRep: text and data mining rights reserved on the site's copies and feeds, and the policy
+    tdm_reservation: bool = False
+    tdm_policy: str = ""
+    #: an RSL 1.0 licence file (https://rslstandard.org/) the site's copies and feeds link to
+    rsl_license: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from syndicate.article import Article
 from syndicate.attribution_block import licence_terms, markdown_block
+from syndicate.config import Site
 from syndicate.licenses import LicenseProfile
 from syndicate.render import attribution_for, render_copy
 
@@ -39,6 +40,10 @@ class Copy:
     license_terms: str | None
     #: whom to ask for more than the licence allows (license.contact)
     license_contact: str | None
+    #: the site's declarations for machines: W3C TDMRep (reservation, policy) and an RSL licence file
+    tdm_reservation: bool
+    tdm_policy: str | None
+    rsl_license: str | None
     json_ld: dict[str, Any]
     #: changes when the content or any metadata an endpoint shows changes
     content_hash: str
@@ -74,10 +79,20 @@ class Copy:
                 "terms": self.license_terms,
                 "contact": self.license_contact,
             },
-        }
+        } | self.declarations()
+
+    def declarations(self) -> dict[str, Any]:
+        """The site's TDMRep and RSL declarations, as the copy's metadata carries them (only those made)."""
+        found: dict[str, Any] = {}
+        if self.tdm_reservation:
+            found["tdm"] = {"reservation": 1} | ({"policy": self.tdm_policy} if self.tdm_policy else {})
+        if self.rsl_license:
+            found["rsl_license"] = self.rsl_license
+        return found
 
 
-def make_copy(article: Article, profile: LicenseProfile) -> Copy:
+def make_copy(article: Article, profile: LicenseProfile, site: Site | None = None) -> Copy:
+    """The copy of `article`; `site` gives the declarations the site makes on every copy (TDMRep, RSL)."""
     rendered = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
     terms = licence_terms(article.front_matter, profile)
     fields: dict[str, Any] = {
@@ -101,13 +116,18 @@ def make_copy(article: Article, profile: LicenseProfile) -> Copy:
         "license_url": terms.url,
         "license_terms": terms.terms,
         "license_contact": terms.contact,
+        "tdm_reservation": bool(site and site.tdm_reservation),
+        "tdm_policy": (site.tdm_policy or None) if site and site.tdm_reservation else None,
+        "rsl_license": (site.rsl_license or None) if site else None,
         "json_ld": rendered.json_ld,
         "body": article.body,
         "front_matter": dict(article.front_matter),
         "attribution_markdown": markdown_block(attribution_for(article.front_matter, article.body, profile)),
     }
-    # (the Markdown block says what the HTML says: `html` is hashed)
+    # (the Markdown block says what the HTML says: `html` is hashed; the declarations only when
+    # made, so that a site that makes none keeps its copies' hashes)
     unhashed = ("json_ld", "front_matter", "body", "html_without_script", "attribution_markdown")
-    hashed = {k: v for k, v in fields.items() if k not in unhashed}
+    declarations = ("tdm_reservation", "tdm_policy", "rsl_license")
+    hashed = {k: v for k, v in fields.items() if k not in unhashed and not (k in declarations and not v)}
     digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return Copy(**fields, content_hash="sha256:" + digest)

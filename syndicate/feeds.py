@@ -34,7 +34,7 @@ from syndicate.article import Article
 from syndicate.attribution_block import licence_terms, plain_text, terms_lines
 from syndicate.config import Config
 from syndicate.feed_entries import FeedEntry, SourceInfo, WrittenEntries
-from syndicate.feed_files import FeedsResult, write_feed_files
+from syndicate.feed_files import TDMREP_FILE, FeedsResult, write_feed_files
 from syndicate.feed_updated import distinct_updated
 from syndicate.feed_xml import EPOCH, FeedPage, atom_document, rss_document
 from syndicate.licenses import LicenseProfile
@@ -45,6 +45,8 @@ from syndicate.validate import Checks
 
 #: renders the feeds as a page in a browser; linked from every feed by a relative href
 STYLESHEET = "feed.xsl"
+#: RFC 4946's licence link of an entry whose licence is not given by a link (it inherits none)
+UNSPECIFIED_LICENSE = "http://purl.org/atompub/license#unspecified"
 
 
 def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime) -> list[tuple[Article, Decision]]:
@@ -75,6 +77,10 @@ def feed_entry(
         rights = f"{notice}. Licence: {profile.short_name}" + (f" ({terms.url})" if terms.url else "") + "."
     if said := plain_text(terms_lines(terms)):
         rights += " " + said
+    license_url, license_title = terms.url, profile.name
+    if license_url is None and config.site.rsl_license:
+        # RFC 4946: an entry without a licence link would take the feed's (the RSL file) as its own
+        license_url, license_title = UNSPECIFIED_LICENSE, ""
     source = article.source
     link = config.site.article_url.replace("{slug}", article.slug) if config.site.article_url else article.link
     return FeedEntry(
@@ -89,8 +95,8 @@ def feed_entry(
         updated=updated or article.updated,
         categories=article.tags,
         rights=rights,
-        license_url=terms.url,
-        license_title=profile.name,
+        license_url=license_url,
+        license_title=license_title,
         cc_license=terms.url if terms.url and "creativecommons.org" in terms.url else None,
         source=SourceInfo(
             id=source.url,
@@ -104,6 +110,16 @@ def feed_entry(
         via=source.url,
         related=article.original.url if article.original else None,
     )
+
+
+def tdmrep_json(config: Config) -> bytes:
+    """W3C TDMRep's tdmrep.json: text and data mining rights reserved on the feeds' path (and the policy)."""
+    path = urlsplit(config.feeds.url).path.rstrip("/") + "/"
+    # "*" and "$" are the pattern's wildcards: as themselves, percent-encoded
+    rule: dict[str, object] = {"location": path.replace("*", "%2A").replace("$", "%24"), "tdm-reservation": 1}
+    if config.site.tdm_policy:
+        rule["tdm-policy"] = config.site.tdm_policy
+    return (json.dumps([rule], indent=2) + "\n").encode()
 
 
 @functools.lru_cache(maxsize=4096)  # a site has a few hundred tags, each on many articles
@@ -212,6 +228,8 @@ def feed_documents(
     global _building
     documents = _documents(config, entries, tags)
     yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes(), ""
+    if config.site.tdm_reservation:
+        yield TDMREP_FILE, tdmrep_json(config), ""
     digests = [_document_digest(config, d, entry_digest) if entry_digest else "" for d in documents]
     skip = [
         bool(digest) and unchanged is not None and unchanged(d.path, digest)
@@ -297,6 +315,7 @@ def _build(document: _Document) -> bytes:
         language=site.language,
         entries=(),  # given already written, below
         hubs=settings.hubs,
+        rsl_license=site.rsl_license or None,
         updated=max((updated for updated, _ in items), default=EPOCH),
         prev_archive=document.prev_archive,
     )

@@ -76,6 +76,13 @@ def _page(copy: Copy) -> str:
         head.append(f'<link rel="canonical" href="{html.escape(copy.source_url)}">\n')
     if copy.license_url:
         head.append(f'<link rel="license" href="{html.escape(copy.license_url)}">\n')
+    # the site's declarations for machines: W3C TDMRep's meta names, RSL's licence link
+    if copy.tdm_reservation:
+        head.append('<meta name="tdm-reservation" content="1">\n')
+        if copy.tdm_policy:
+            head.append(f'<meta name="tdm-policy" content="{html.escape(copy.tdm_policy)}">\n')
+    if copy.rsl_license:
+        head.append(f'<link rel="license" type="application/rsl+xml" href="{html.escape(copy.rsl_license)}">\n')
     return (
         f'<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset="utf-8">\n{"".join(head)}</head>\n'
         f"<body>\n<article>\n<h1>{html.escape(copy.title)}</h1>\n{copy.html}</article>\n</body>\n</html>\n"

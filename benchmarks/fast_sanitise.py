@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/fast_sanitise.py /tmp/site-10000 --sample 1000 --rounds 5
 
 For every article of SITE (benchmarks/corpus.py), the body and its last three
-paragraphs (what has_equivalent_footer renders) are sanitised with the fast
+paragraphs (what equivalent_footer renders) are sanitised with the fast
 path (render.render_markdown; render.sanitise, which reads the HTML alone) and
 by nh3 alone; any difference is printed and the exit status is 1. Then, on the
 first --sample articles, the mean cost per article of nh3 against the fast
@@ -44,7 +44,7 @@ def load(site: Path) -> list[Article]:
 
 
 def footer(body: str) -> str:
-    """The Markdown has_equivalent_footer renders: the last three paragraphs."""
+    """The Markdown equivalent_footer renders: the last three paragraphs."""
     paragraphs = [p for p in render._BLANK_LINES.split(body.replace("\r\n", "\n")) if p.strip()]
     return "\n\n".join(paragraphs[-render.FOOTER_PARAGRAPHS :])
 

@@ -15,15 +15,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
+from syndicate.config_secrets import literal_secrets, redact_secrets
 from syndicate.errors import ConfigError, UsageError
 from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 from syndicate.findings import Code
@@ -34,16 +33,6 @@ from syndicate.site_paths import SitePaths
 
 #: the default of [limits] max_article_bytes (front_matter.MAX_FILE_BYTES)
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
-#: keys whose value would be a secret (a key ending in _env names a variable instead)
-_SECRET_KEY = re.compile(
-    r"(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
-    r"private[_-]?key|auth|authorization|credentials?)$",
-    re.IGNORECASE,
-)
-#: query parameters that carry a secret in a URL (besides the secret-looking names)
-_SECRET_PARAMS = frozenset({"key", "sig", "signature", "code"})
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -55,6 +44,11 @@ class Site:
     language: str = ""
     rights: str = ""
     article_url: str = ""
+    #: W3C TDMRep: text and data mining rights reserved on the site's copies and feeds, and the policy
+    tdm_reservation: bool = False
+    tdm_policy: str = ""
+    #: an RSL 1.0 licence file (https://rslstandard.org/) the site's copies and feeds link to
+    rsl_license: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,7 +171,7 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
             "check quotes, brackets and '=' on that line; strings need double quotes",
         ) from e
     secrets: set[str] = set()
-    problems = _literal_secrets(data, "", secrets)
+    problems = literal_secrets(data, "", secrets)
     # checked even for trusted bytes: the folders' symbolic links may have changed since
     problems += _endpoints_in_content(path, data) + _feeds_folder(path, data)
     if not problems and trusted is not None and trusted(raw):
@@ -196,7 +190,7 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
     ]
     problems += _duplicate_names(data)
     problems += _bad_schedules(data)
-    problems = [_redact(problem, secrets) for problem in problems]
+    problems = [redact_secrets(problem, secrets) for problem in problems]
     if problems:
         raise ConfigError(
             f"{path}: {len(problems)} configuration problem{'s' if len(problems) > 1 else ''}",
@@ -204,66 +198,6 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
             tuple(problems),
         )
     return _build(path, data, raw)
-
-
-def _literal_secrets(value: Any, where: str, found: set[str]) -> list[str]:
-    """A problem for each secret written in the file; the values go to `found`, to be kept out of every message."""
-    problems: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{where}.{key}" if where else str(key)
-            if str(key).lower().endswith("_env"):
-                if isinstance(item, str) and not _ENV_NAME.match(item):
-                    found.add(item)
-                    problems.append(
-                        f"{name} must be the name of an environment variable, not the secret itself "
-                        f'(hint: write {key} = "SOME_NAME" and export SOME_NAME=<the secret>)'
-                    )
-            elif _SECRET_KEY.search(str(key)) and isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                found.add(str(item))
-                problems.append(
-                    f"{name} writes a secret in the file (hint: secrets come only from the environment: remove it, "
-                    "and name the variable that holds it, e.g. secret_env or password_env)"
-                )
-            else:
-                problems += _literal_secrets(item, name, found)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            problems += _literal_secrets(item, f"{where}[{index}]", found)
-    elif isinstance(value, str) and _URL.match(value):
-        problems += _url_secrets(value, where, found)
-    return problems
-
-
-def _url_secrets(url: str, where: str, found: set[str]) -> list[str]:
-    try:
-        parts = urlsplit(url)
-        user, password = parts.username, parts.password
-    except ValueError:
-        return []  # not a URL the schema accepts either
-    problems = []
-    if user is not None or password is not None:
-        found.update(v for v in (parts.netloc.rpartition("@")[0], password) if v)
-        problems.append(
-            f"{where}: the URL holds credentials (user:password@) (hint: remove them; an endpoint reads its "
-            "credentials from the environment variables it names: username_env, password_env, secret_env)"
-        )
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if value and (_SECRET_KEY.search(name) or name.lower() in _SECRET_PARAMS):
-            found.add(value)
-            problems.append(
-                f"{where}: the URL's query holds a secret ({name}=...) (hint: remove it from the URL; "
-                "secrets come only from the environment)"
-            )
-    return problems
-
-
-def _redact(text: str, secrets: set[str]) -> str:
-    """`text` with every secret, in any form (a problem quotes a value as its repr), written as ***; one of
-    a few characters only where it stands quoted, as a value ("endpoints[1]" keeps its 1: see redact.py)."""
-    from syndicate import redact  # (here: only a config with problems needs it)
-
-    return redact.redactor(tuple(sorted(secrets))).hide_quoted(text)
 
 
 @functools.cache

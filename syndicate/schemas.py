@@ -278,12 +278,14 @@ def _describe(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
             )
         ]
     if keyword in ("enum", "const"):
-        choices = [str(c) for c in (rule if keyword == "enum" else [rule])]
+        # true and false as TOML and YAML write them, not as Python does
+        choices = [json.dumps(c) if isinstance(c, bool) else str(c) for c in (rule if keyword == "enum" else [rule])]
+        shown = json.dumps(value) if isinstance(value, bool) else repr(value)
         return [
             SchemaProblem(
                 Code.INVALID_CHOICE,
                 pointer,
-                f"{where} is {value!r}, not one of: {', '.join(choices)}",
+                f"{where} is {shown}, not one of: {', '.join(choices)}",
                 did_you_mean(str(value), choices) + f"use one of: {', '.join(choices)}",
                 keyword,
             )

@@ -134,6 +134,7 @@ def pages(draw: st.DrawFn) -> FeedPage:
         current=draw(st.none() | url),
         stylesheet=draw(st.sampled_from([None, "", "feed.xsl", "../../feed.xsl"])),
         updated=draw(WHEN),
+        rsl_license=draw(st.none() | url),
     )
 
 

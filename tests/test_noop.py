@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import syndicate
 from syndicate import site_paths
 from syndicate.cli.reports import run_summary
 from syndicate.config import load_config
@@ -391,7 +392,8 @@ def test_arguments_read_as_click_reads_them(argv: list[str], monkeypatch: pytest
 
     seen: dict[str, Any] = {}
 
-    def run(options: Options, output_format: str, now_text: str | None) -> int:
+    def run(options: Options, /, output_format: str, now_text: str | None, **after: Any) -> int:
+        assert not any(after.values())  # (the group's options given after the command: none of these)
         seen.update(options=options, output_format=output_format, now_text=now_text)
         return 0
 
@@ -481,3 +483,16 @@ def test_a_link_to_nowhere_is_an_unreadable_article_not_silence(site: Path, run_
     assert noop.answer_noop(argv, {}) is None
     again = json.loads(run_cli(*argv, "--format", "json").out)
     assert (again["noop"], again["ok"], again["invalid"], again["articles"]) == (False, True, 0, 5)
+
+
+def test_a_new_output_revision_is_work_for_the_next_run(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies whose rendering changed reach the endpoints at the next run: a run after an upgrade
+    never takes the last run's "nothing to do" (nor its cached renders)."""
+    config = first_run(site, run_cli)
+    argv = ["--config", config, "run", "--format", "json", "--now", "2030-01-01T11:00:00+00:00"]
+    assert noop.answer_noop(argv, {}) is not None
+    monkeypatch.setattr(noop, "OUTPUT_REVISION", syndicate.OUTPUT_REVISION + 1)
+    assert noop.answer_noop(argv, {}) is None
+    assert json.loads(run_cli(*argv).out)["noop"] is False

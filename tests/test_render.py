@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from syndicate.articles.front_matter import parse_article_bytes
 from syndicate.licences.profiles import LicenseProfile, load_registry
 from syndicate.render.html_copy import RenderedCopy, _fold, links_and_text, render_copy, render_markdown
+from tests.seed import SEED_TERMS
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "examples" / "demo" / "content" / "turkey-agreed-to-buy-russias-s-400.md"
@@ -90,6 +91,9 @@ ATTRIBUTION_CASES = [
         "<p>Republished from Global Research.</p>"
         "<p>© 2017 Defend Democracy Press.</p>"
         "<p>Licence: Global Research cross-posting permission.</p>"
+        f"<p>The source's terms: “{SEED_TERMS}”</p>"
+        '<p>For other uses, ask: <a href="mailto:publications@globalresearch.ca">'
+        "publications@globalresearch.ca</a>.</p>"
         "</footer>",
         id="seed-draft-without-urls",
     ),
@@ -133,11 +137,11 @@ def test_attribution_block(front_matter: dict[str, Any], license_id: str | None,
     assert normalise(copy.html).startswith(normalise(copy.body_html) + expected)
 
 
-def test_seed_draft_block_has_no_links() -> None:
+def test_seed_draft_block_links_nothing_but_the_contact() -> None:
     front_matter, body = seed()
     copy = render_copy(front_matter, body, profile("globalresearch-crosspost"))
     assert copy.attribution_html
-    assert "<a" not in copy.attribution_html
+    assert re.findall(r'<a href="([^"]*)"', copy.attribution_html) == ["mailto:publications@globalresearch.ca"]
 
 
 @pytest.mark.parametrize(
@@ -311,8 +315,11 @@ def test_json_ld_fields() -> None:
         "dateModified": "2026-09-29T09:15:00+01:00",
         "isBasedOn": ORIGINAL_URL,
         "license": BY_ND,
+        "acquireLicensePage": BY_ND,
         "copyrightHolder": {"name": "The Harbour Gazette"},
         "copyrightYear": 2026,
+        "copyrightNotice": "© 2026 The Harbour Gazette",
+        "creditText": "Owen Farraday and Priya Lanstead (The Harbour Gazette), via Coastal Community Wire",
         "url": "https://canon.example/a",
     }
     assert script_payload(copy) == copy.json_ld
@@ -322,8 +329,8 @@ def test_json_ld_fields() -> None:
     ("front_matter", "license_id", "expected", "absent"),
     [
         (with_(ARTICLE, original=None), "CC-BY-ND-4.0", {"isBasedOn": SOURCE_URL, "url": SOURCE_URL}, []),
-        (seed()[0], "globalresearch-crosspost", {}, ["isBasedOn", "url", "license", "dateModified"]),
-        (ARTICLE, None, {"url": SOURCE_URL}, ["license"]),
+        (seed()[0], "globalresearch-crosspost", {}, ["isBasedOn", "url", "dateModified"]),
+        (ARTICLE, None, {"url": SOURCE_URL, "license": {"@type": "CreativeWork", "name": "CC-BY-ND-4.0"}}, []),
     ],
 )
 def test_json_ld_fallbacks(
@@ -399,7 +406,7 @@ def test_a_copy_a_ledger_kept_compressed_with_zlib_still_reads() -> None:
 
 
 class _Reference(HTMLParser):
-    """What has_equivalent_footer used before links_and_text: the standard library's parser."""
+    """What the footer check (equivalent_footer) used before links_and_text: the standard library's parser."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -460,7 +460,7 @@ def test_a_ledger_kept_by_an_older_version_still_serves_its_cached_articles(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows written as JSON text, before they were compressed, read as they did."""
-    from syndicate.cron import compression
+    from syndicate.render import compression
     from syndicate.render import html_copy as render
 
     first = cached_load(site)

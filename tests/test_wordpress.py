@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -22,6 +23,7 @@ import requests
 from syndicate.config import load_config
 from syndicate.delivery.ledger import Ledger
 from tests.conftest import DEMO
+from tests.seed import SEED, SEED_CONTACT, SEED_TERMS, make_seed_ready
 
 ENV_FILE = Path(os.environ.get("WP_TEST_ENV_FILE", "/tmp/syndicate-wp.env"))
 
@@ -438,3 +440,86 @@ def test_a_post_of_the_sites_own_with_the_same_slug_is_never_taken_over(run_cli:
     assert [p["id"] for p in posts(prefix + ALDER + "-2")] == [ours[0]["id"]]
     assert posts(prefix + ALDER + "-3") == []
     assert post_by_id(theirs["id"])["content"]["raw"] == "Ours."
+
+
+def json_ld_scripts(page: str) -> list[Any]:
+    return [json.loads(s) for s in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)]
+
+
+def test_the_json_ld_reaches_wordpress_whole(run_cli: Any, site: tuple[Path, str]) -> None:
+    """As WordPress shows the post (content.rendered, and the public page): the JSON-LD parses
+    back to the copy's own, whatever WordPress's filters do to text (a [shortcode], -- and quotes,
+    a smiley), and wpautop wraps it in no <p> (with a <br /> after it: an empty line in the post)."""
+    root, prefix = site
+    seed = make_seed_ready(root)
+    seed.write_text(seed.read_text().replace('title: "Turkey', "title: \"[gallery] -- 'Quoted' :) Turkey", 1))
+    pushed = run_cli("--config", str(root / "syndicate.toml"), "push")
+    assert pushed.status == 0, pushed.err
+    (expected,) = json_ld_scripts((root / "out" / "archive" / f"{prefix}{SEED}.html").read_text())
+    assert expected["headline"].startswith("[gallery] -- 'Quoted' :) Turkey")
+    (post,) = posts(prefix + SEED)
+    rendered = post["content"]["rendered"]
+    assert not re.search(r"<p>\s*<script", rendered)
+    assert not re.search(r"</script>\s*<br", rendered)
+    assert json_ld_scripts(rendered) == [expected]
+    assert expected["license"]["text"] == SEED_TERMS
+    assert SEED_TERMS.split(".")[0] in rendered and f'href="mailto:{SEED_CONTACT}"' in rendered
+    public = requests.get(post["link"], timeout=10)
+    public.raise_for_status()
+    assert expected in json_ld_scripts(public.text)
+
+
+@contextmanager
+def author_without_unfiltered_html() -> Iterator[tuple[str, str]]:
+    """A WordPress author (no unfiltered_html: WordPress strips the scripts of their posts), with an
+    Application Password; deleted after, their posts given to the test's administrator."""
+    admin = (WP["WP_TEST_USER"], WP["WP_TEST_APP_PASSWORD"])
+
+    def call(method: str, route: str, **kwargs: Any) -> Any:
+        params = {"rest_route": route, **kwargs.pop("params", {})}
+        response = requests.request(method, WP["WP_TEST_URL"] + "/", params=params, auth=admin, timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    name = "syndicate-author-" + secrets.token_hex(4)
+    user = call(
+        "POST",
+        "/wp/v2/users",
+        json={
+            "username": name,
+            "email": f"{name}@example.org",
+            "password": secrets.token_urlsafe(24),
+            "roles": ["author"],
+        },
+    )
+    try:
+        password = call("POST", f"/wp/v2/users/{user['id']}/application-passwords", json={"name": "syndicate tests"})
+        yield name, password["password"]
+    finally:
+        me = call("GET", "/wp/v2/users/me")
+        call("DELETE", f"/wp/v2/users/{user['id']}", params={"force": "true", "reassign": str(me["id"])})
+
+
+def test_an_author_who_may_not_post_scripts_gets_posts_without_json_ld_text(
+    run_cli: Any, site: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WordPress strips the script of a user without unfiltered_html and keeps its text: the post
+    would show the JSON. It is sent again without it; the attribution block carries the terms."""
+    root, prefix = site
+    make_seed_ready(root)
+    with author_without_unfiltered_html() as (user, password):
+        monkeypatch.setenv("TEST_WP_USER", user)
+        monkeypatch.setenv("TEST_WP_PASSWORD", password)
+        pushed = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
+        assert pushed.status == 0, pushed.err
+        assert pushed.out.count("created") == 4
+        for slug in (SEED, HARBOUR, ALDER, "eastbrook-council-election-turnout-by-ward"):
+            (post,) = posts(prefix + slug)
+            assert "<script" not in post["content"]["raw"]
+            assert "@context" not in post["content"]["rendered"] and "schema.org" not in post["content"]["rendered"]
+            assert "syndicate-attribution" in post["content"]["rendered"]
+        (seed,) = posts(prefix + SEED)
+        assert SEED_TERMS.split(".")[0] in seed["content"]["rendered"]
+        assert f'href="mailto:{SEED_CONTACT}"' in seed["content"]["rendered"]
+        again = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
+        assert (again.status, again.out) == (0, "")

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from syndicate.articles.content_folder import lost_error
 from syndicate.config import Config
-from syndicate.cron import compression, noop
+from syndicate.cron import noop
 from syndicate.findings import Code, Finding, Severity
+from syndicate.render import compression
 from syndicate.site_paths import SitePaths
 
 if TYPE_CHECKING:

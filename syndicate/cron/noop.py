@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import os
 
-from syndicate import __version__
+from syndicate import OUTPUT_REVISION, __version__
 from syndicate.site_paths import CONFIG_ENV, CONFIG_NAME, DEFAULT_PATHS, SitePaths, article_entries
 
 TYPE_CHECKING = False  # typing costs 3 ms to import, and nothing here needs it at run time
@@ -82,8 +82,9 @@ def files_digest(stats: Mapping[str, tuple[int, int]]) -> str:
 
 
 def config_digest(config_sha256: str) -> str:
-    """What the ledger remembers of a validated config: the hash of its bytes, for this version."""
-    return f"{__version__}:{config_sha256}"
+    """What the ledger remembers of a validated config: the hash of its bytes, for this version
+    (and revision of the output)."""
+    return f"{__version__}.{OUTPUT_REVISION}:{config_sha256}"
 
 
 def fingerprint(config_sha256: str, licenses: str | None) -> str:

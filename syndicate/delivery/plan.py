@@ -245,7 +245,7 @@ def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy:
 def _copy(article: Article, site: SiteContent) -> Copy:
     profile = site.checks.registry.get(article.license_id)
     assert profile is not None  # validated
-    return make_copy(article, profile)
+    return make_copy(article, profile, site.checks.config.site if site.checks.config else None)
 
 
 #: states whose remote id names no live copy: taken down (retracted; refused, which is recorded only

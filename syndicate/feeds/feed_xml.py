@@ -60,6 +60,8 @@ class FeedPage:
     current: str | None = None
     stylesheet: str | None = None
     updated: dt.datetime = field(default=EPOCH)
+    #: the site's RSL 1.0 licence file: a feed-level rel="license" link of type application/rsl+xml
+    rsl_license: str | None = None
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
@@ -69,26 +71,30 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return {"dc": DC, "creativeCommons": CC_RSS, "fh": FH}
 
     def extend_atom(self, feed: Any) -> Any:
-        for rel, href in self._links():
-            etree.SubElement(feed, "link", rel=rel, href=href)
+        for attributes in self._links():
+            etree.SubElement(feed, "link", **attributes)
         if self.page.archive:
             etree.SubElement(feed, f"{{{FH}}}archive")
         return feed
 
     def extend_rss(self, feed: Any) -> Any:
         channel = feed[0]
-        for rel, href in self._links():
-            etree.SubElement(channel, f"{{{ATOM}}}link", rel=rel, href=href)
+        for attributes in self._links():
+            etree.SubElement(channel, f"{{{ATOM}}}link", **attributes)
         return feed
 
-    def _links(self) -> list[tuple[str, str]]:
+    def _links(self) -> list[dict[str, str]]:
         page = self.page
-        links = [("hub", hub) for hub in page.hubs]
+        links = [{"rel": "hub", "href": hub} for hub in page.hubs]
         for rel, href in (("current", page.current), ("prev-archive", page.prev_archive)):
             if href:
-                links.append((rel, href))
+                links.append({"rel": rel, "href": href})
         if page.next_archive:
-            links.append(("next-archive", page.next_archive))
+            links.append({"rel": "next-archive", "href": page.next_archive})
+        if page.rsl_license:
+            # RSL 1.0's link to a licence file, as its pages give it; in RSS too (atom:link): RSL's own
+            # RSS module is a namespace the W3C validator warns about
+            links.append({"rel": "license", "type": "application/rsl+xml", "href": page.rsl_license})
         return links
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import overload
 from urllib.parse import urlsplit
 
-from syndicate import __version__
+from syndicate import OUTPUT_REVISION, __version__
 from syndicate.articles.article import Article
 from syndicate.checks.article_checks import Checks
 from syndicate.checks.parallel import fork_map
@@ -37,13 +37,16 @@ from syndicate.config import Config
 from syndicate.feeds.entries import FeedEntry, SourceInfo, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document
 from syndicate.feeds.updated import distinct_updated
-from syndicate.feeds.writing import FeedsResult, write_feed_files
+from syndicate.feeds.writing import TDMREP_FILE, FeedsResult, write_feed_files
 from syndicate.licences.gate import Decision, decide
 from syndicate.licences.profiles import LicenseProfile
+from syndicate.render.attribution_block import licence_terms, plain_text, terms_lines
 from syndicate.render.html_copy import front_matter_digest, render_copy
 
 #: renders the feeds as a page in a browser; linked from every feed by a relative href
 STYLESHEET = "feed.xsl"
+#: RFC 4946's licence link of an entry whose licence is not given by a link (it inherits none)
+UNSPECIFIED_LICENSE = "http://purl.org/atompub/license#unspecified"
 
 
 def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime) -> list[tuple[Article, Decision]]:
@@ -66,11 +69,18 @@ def feed_entry(
 ) -> FeedEntry:
     """The entry of `article`; `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
     copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+    terms = licence_terms(article.front_matter, profile)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     if decision.grant is not None and not profile.channels:
         rights = f"{notice}. {profile.name}; republished with permission."
     else:
-        rights = f"{notice}. Licence: {profile.short_name}" + (f" ({profile.url})" if profile.url else "") + "."
+        rights = f"{notice}. Licence: {profile.short_name}" + (f" ({terms.url})" if terms.url else "") + "."
+    if said := plain_text(terms_lines(terms)):
+        rights += " " + said
+    license_url, license_title = terms.url, profile.name
+    if license_url is None and config.site.rsl_license:
+        # RFC 4946: an entry without a licence link would take the feed's (the RSL file) as its own
+        license_url, license_title = UNSPECIFIED_LICENSE, ""
     source = article.source
     link = config.site.article_url.replace("{slug}", article.slug) if config.site.article_url else article.link
     return FeedEntry(
@@ -85,9 +95,9 @@ def feed_entry(
         updated=updated or article.updated,
         categories=article.tags,
         rights=rights,
-        license_url=profile.url,
-        license_title=profile.name,
-        cc_license=profile.url if profile.url and "creativecommons.org" in profile.url else None,
+        license_url=license_url,
+        license_title=license_title,
+        cc_license=terms.url if terms.url and "creativecommons.org" in terms.url else None,
         source=SourceInfo(
             id=source.url,
             title=source.name,
@@ -100,6 +110,16 @@ def feed_entry(
         via=source.url,
         related=article.original.url if article.original else None,
     )
+
+
+def tdmrep_json(config: Config) -> bytes:
+    """W3C TDMRep's tdmrep.json: text and data mining rights reserved on the feeds' path (and the policy)."""
+    path = urlsplit(config.feeds.url).path.rstrip("/") + "/"
+    # "*" and "$" are the pattern's wildcards: as themselves, percent-encoded
+    rule: dict[str, object] = {"location": path.replace("*", "%2A").replace("$", "%24"), "tdm-reservation": 1}
+    if config.site.tdm_policy:
+        rule["tdm-policy"] = config.site.tdm_policy
+    return (json.dumps([rule], indent=2) + "\n").encode()
 
 
 @functools.lru_cache(maxsize=4096)  # a site has a few hundred tags, each on many articles
@@ -208,6 +228,8 @@ def feed_documents(
     global _building
     documents = _documents(config, entries, tags)
     yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes(), ""
+    if config.site.tdm_reservation:
+        yield TDMREP_FILE, tdmrep_json(config), ""
     digests = [_document_digest(config, d, entry_digest) if entry_digest else "" for d in documents]
     skip = [
         bool(digest) and unchanged is not None and unchanged(d.path, digest)
@@ -228,9 +250,9 @@ def feed_documents(
 
 
 def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:
-    """What a document is made from: syndicate's version, the config, the page, its entries."""
+    """What a document is made from: syndicate's version and output revision, the config, the page, its entries."""
     page = [document.path, document.folder, document.title, document.atom, document.archive, document.prev_archive]
-    inputs = [__version__, config.digest, page, [entry_digest(i) for i in document.indexes]]
+    inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
@@ -293,6 +315,7 @@ def _build(document: _Document) -> bytes:
         language=site.language,
         entries=(),  # given already written, below
         hubs=settings.hubs,
+        rsl_license=site.rsl_license or None,
         updated=max((updated for updated, _ in items), default=EPOCH),
         prev_archive=document.prev_archive,
     )

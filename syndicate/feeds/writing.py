@@ -22,6 +22,8 @@ from syndicate.files import contained, put_in_place, staged_write
 
 #: the folders syndicate owns in a feeds folder: stale pages there are removed
 MANAGED_FOLDERS = ("archive", "tags")
+#: W3C TDMRep's file, which syndicate writes when [site] tdm_reservation is true and removes otherwise
+TDMREP_FILE = ".well-known/tdmrep.json"
 #: what to check when a feed cannot be written
 FEEDS_HINT = "check paths.feeds in syndicate.toml (or feeds --out): it must be a folder syndicate may write in"
 _PAGE_NUMBER = re.compile(r"-(\d+)\.xml$")
@@ -55,9 +57,9 @@ class FeedsResult:
 def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str]]) -> FeedsResult:
     """Write what changed, as each document comes (None: known unchanged, not built), to a
     temporary file beside it; once all are written, rename them into place in `_link_order`,
-    then remove stale pages in the folders syndicate owns. A write that fails (WriteError)
-    removes the temporary files and changes no document. `marks` get each written or unchanged
-    file's input digest, modification time and size."""
+    then remove stale pages in the folders syndicate owns (and a tdmrep.json no longer wanted).
+    A write that fails (WriteError) removes the temporary files and changes no document. `marks`
+    get each written or unchanged file's input digest, modification time and size."""
     root = out_dir.resolve()
     result = FeedsResult(root=root)
     targets: dict[str, tuple[Path, str]] = {}
@@ -83,14 +85,16 @@ def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str
         if digest:
             stat = target.stat()
             result.marks[relative] = f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
+    owned = [root / TDMREP_FILE] if (root / TDMREP_FILE).is_file() else []
     for folder in MANAGED_FOLDERS:
-        for stale in sorted((root / folder).rglob("*.xml")) if (root / folder).is_dir() else []:
-            if stale.relative_to(root).as_posix() not in targets:
-                try:
-                    stale.unlink()
-                except OSError as e:
-                    raise WriteError(f"cannot remove the stale page {stale}: {os_reason(e)}", FEEDS_HINT) from e
-                result.removed.append(stale)
+        owned += sorted((root / folder).rglob("*.xml")) if (root / folder).is_dir() else []
+    for stale in owned:
+        if stale.relative_to(root).as_posix() not in targets:
+            try:
+                stale.unlink()
+            except OSError as e:
+                raise WriteError(f"cannot remove the stale page {stale}: {os_reason(e)}", FEEDS_HINT) from e
+            result.removed.append(stale)
     result.written.sort()
     result.unchanged.sort()
     return result

@@ -10,8 +10,10 @@ from typing import Any
 
 from syndicate.articles.article import Article
 from syndicate.checks import attribution
+from syndicate.config import Site
 from syndicate.licences.profiles import LicenseProfile
-from syndicate.render.html_copy import render_copy
+from syndicate.render.attribution_block import licence_terms, markdown_block
+from syndicate.render.html_copy import attribution_for, render_copy
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,27 @@ class Copy:
     license_id: str
     license_name: str
     license_url: str | None
+    #: the terms every copy shows (license.terms verbatim, else the profile's words when it has no URL)
+    license_terms: str | None
+    #: whom to ask for more than the licence allows (license.contact)
+    license_contact: str | None
+    #: the site's declarations for machines: W3C TDMRep (reservation, policy) and an RSL licence file
+    tdm_reservation: bool
+    tdm_policy: str | None
+    rsl_license: str | None
     json_ld: dict[str, Any]
     #: changes when the content or any metadata an endpoint shows changes
     content_hash: str
     #: the article's Markdown body and front matter, for endpoints that keep Markdown
     body: str
     front_matter: dict[str, Any]
+    #: the attribution block as Markdown paragraphs, for the end of a Markdown copy ("" when the body has it all)
+    attribution_markdown: str = ""
+
+    @property
+    def json_ld_script(self) -> str:
+        """The JSON-LD `<script>` element that ends `html`."""
+        return self.html[len(self.html_without_script) :]
 
     @cached_property
     def body_hash(self) -> str:
@@ -64,12 +81,29 @@ class Copy:
             "source": {"name": self.source_name, "url": self.source_url},
             "original": {"name": self.original_name, "url": self.original_url} if self.original_name else None,
             "copyright": self.copyright,
-            "license": {"id": self.license_id, "name": self.license_name, "url": self.license_url},
-        }
+            "license": {
+                "id": self.license_id,
+                "name": self.license_name,
+                "url": self.license_url,
+                "terms": self.license_terms,
+                "contact": self.license_contact,
+            },
+        } | self.declarations()
+
+    def declarations(self) -> dict[str, Any]:
+        """The site's TDMRep and RSL declarations, as the copy's metadata carries them (only those made)."""
+        found: dict[str, Any] = {}
+        if self.tdm_reservation:
+            found["tdm"] = {"reservation": 1} | ({"policy": self.tdm_policy} if self.tdm_policy else {})
+        if self.rsl_license:
+            found["rsl_license"] = self.rsl_license
+        return found
 
 
-def make_copy(article: Article, profile: LicenseProfile) -> Copy:
+def make_copy(article: Article, profile: LicenseProfile, site: Site | None = None) -> Copy:
+    """The copy of `article`; `site` gives the declarations the site makes on every copy (TDMRep, RSL)."""
     rendered = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+    terms = licence_terms(article.front_matter, profile)
     fields: dict[str, Any] = {
         "slug": article.slug,
         "title": article.title,
@@ -88,11 +122,21 @@ def make_copy(article: Article, profile: LicenseProfile) -> Copy:
         "copyright": f"© {article.copyright_year} {article.copyright_holder}",
         "license_id": profile.id,
         "license_name": profile.name,
-        "license_url": profile.url,
+        "license_url": terms.url,
+        "license_terms": terms.terms,
+        "license_contact": terms.contact,
+        "tdm_reservation": bool(site and site.tdm_reservation),
+        "tdm_policy": (site.tdm_policy or None) if site and site.tdm_reservation else None,
+        "rsl_license": (site.rsl_license or None) if site else None,
         "json_ld": rendered.json_ld,
         "body": article.body,
         "front_matter": dict(article.front_matter),
+        "attribution_markdown": markdown_block(attribution_for(article.front_matter, article.body, profile)),
     }
-    hashed = {k: v for k, v in fields.items() if k not in ("json_ld", "front_matter", "body", "html_without_script")}
+    # (the Markdown block says what the HTML says: `html` is hashed; the declarations only when
+    # made, so that a site that makes none keeps its copies' hashes)
+    unhashed = ("json_ld", "front_matter", "body", "html_without_script", "attribution_markdown")
+    declarations = ("tdm_reservation", "tdm_policy", "rsl_license")
+    hashed = {k: v for k, v in fields.items() if k not in unhashed and not (k in declarations and not v)}
     digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return Copy(**fields, content_hash="sha256:" + digest)

@@ -2,14 +2,14 @@
 
 Every copy carries the article body (Markdown rendered by cmark-gfm, then
 sanitised by nh3), an attribution block that follows Creative Commons' TASL
-guidance (Title, Author, Source, Licence) and machine-readable rights as
-JSON-LD. Rendering is deterministic: the same input gives byte-identical HTML
-and so the same content hash, which is what the ledger compares.
+guidance (Title, Author, Source, Licence) and says the licence's terms and
+whom to ask (attribution_block.py), and machine-readable rights as JSON-LD
+(json_ld.py). Rendering is deterministic: the same input gives byte-identical
+HTML and so the same content hash, which is what the ledger compares.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
@@ -17,22 +17,27 @@ import re
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape, unescape
+from html import unescape
 from typing import Any
 
 import nh3
 
-from syndicate.articles.article import join_names
-from syndicate.cron import compression
 from syndicate.licences.profiles import LicenseProfile
-from syndicate.render import commonmark, sanitise_fast
+from syndicate.render import commonmark, compression, sanitise_fast
+from syndicate.render.attribution_block import (
+    BodyFooter,
+    Line,
+    attribution_lines,
+    fold,
+    html_block,
+    http_url,
+    section,
+    text,
+)
+from syndicate.render.json_ld import json_ld, json_ld_script, read_script
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
-#: the attribution block's class attribute (an endpoint may tell its copies by it)
-ATTRIBUTION_CLASS = 'class="syndicate-attribution"'
 
 #: how many trailing paragraphs may hold an existing attribution footer
 FOOTER_PARAGRAPHS = 3
@@ -113,10 +118,13 @@ class RenderedCopy:
         return self.utf8[: self.content_end].decode("utf-8")
 
     @property
+    def json_ld_script(self) -> str:
+        """The JSON-LD `<script>` element, with its final newline."""
+        return self.utf8[self.content_end :].decode("utf-8")
+
+    @property
     def json_ld(self) -> dict[str, Any]:
-        script = self.utf8[self.content_end :].decode("utf-8")
-        data: dict[str, Any] = json.loads(script[len(_SCRIPT_OPEN) : -len(_SCRIPT_CLOSE)])
-        return data
+        return read_script(self.json_ld_script)
 
     @property
     def content_hash(self) -> str:
@@ -174,103 +182,6 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
-def _text(value: Any) -> str | None:
-    """A non-blank string, stripped; anything else is treated as missing."""
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _section(front_matter: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = front_matter.get(key)
-    return value if isinstance(value, Mapping) else {}
-
-
-def _http_url(value: Any) -> str | None:
-    url = _text(value)
-    return url if url is not None and _HTTP_URL.match(url) else None
-
-
-def _iso(value: Any) -> str | None:
-    if isinstance(value, dt.date):  # also datetimes, should front matter arrive unnormalised
-        return value.isoformat()
-    return _text(value)
-
-
-def _human_date(value: Any) -> str | None:
-    """An ISO date or datetime as "23 July 2017": the date part, English month names whatever the locale."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        text = _iso(value)
-        try:
-            value = dt.date.fromisoformat(text[:10]) if text else None
-        except ValueError:
-            return None
-    return None if value is None else f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def _authors(front_matter: Mapping[str, Any]) -> list[tuple[str, str | None]]:
-    """(name, url) for each author with a name; a bare string counts as a name."""
-    raw = front_matter.get("authors")
-    found: list[tuple[str, str | None]] = []
-    for item in raw if isinstance(raw, list) else []:
-        if isinstance(item, Mapping) and _text(item.get("name")):
-            found.append((str(_text(item["name"])), _http_url(item.get("url"))))
-        elif _text(item):
-            found.append((str(_text(item)), None))
-    return found
-
-
-def _year(copyright_: Mapping[str, Any]) -> int | None:
-    year = copyright_.get("year")
-    if isinstance(year, int) and not isinstance(year, bool):
-        return year
-    return int(year) if isinstance(year, str) and year.strip().isdigit() else None
-
-
-def _link(text: str, url: str | None, rel: str | None = None) -> str:
-    """Escaped text, hyperlinked only when `url` is an absolute http(s) URL."""
-    if _http_url(url) is None:
-        return escape(text, quote=False)
-    rel_attr = f' rel="{escape(rel)}"' if rel else ""
-    return f'<a href="{escape(str(url))}"{rel_attr}>{escape(text, quote=False)}</a>'
-
-
-def _licence_link(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> tuple[str | None, str | None]:
-    """(what to call the licence, its URL): the profile's, else the front matter's id and url."""
-    licence = _section(front_matter, "license")
-    if profile is not None:
-        return profile.short_name, _http_url(profile.url) or _http_url(licence.get("url"))
-    return _text(licence.get("id")), _http_url(licence.get("url"))
-
-
-def attribution_block(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> str:
-    """The TASL attribution footer; empty when the front matter has nothing to attribute."""
-    lines: list[str] = []
-    title, authors = _text(front_matter.get("title")), _authors(front_matter)
-    byline = join_names([_link(name, url) for name, url in authors]) if authors else ""
-    if title and byline:
-        lines.append(f"“{escape(title, quote=False)}” by {byline}.")
-    elif title or byline:
-        lines.append(f"“{escape(title, quote=False)}”." if title else f"By {byline}.")
-    for key, verb in (("original", "First published by"), ("source", "Republished from")):
-        part = _section(front_matter, key)
-        name, url = _text(part.get("name")) or _http_url(part.get("url")), part.get("url")
-        if name:
-            date = _human_date(part.get("published")) if key == "original" else None
-            lines.append(f"{verb} {_link(name, url)}" + (f" on {date}." if date else "."))
-    copyright_ = _section(front_matter, "copyright")
-    holder, year = _text(copyright_.get("holder")), _year(copyright_)
-    if holder:
-        lines.append(escape(f"© {year} {holder}." if year is not None else f"© {holder}.", quote=False))
-    licence_name, licence_url = _licence_link(front_matter, profile)
-    if licence_name:
-        lines.append(f"Licence: {_link(licence_name, licence_url, rel='license')}.")
-    if not lines:
-        return ""
-    paragraphs = "".join(f"<p>{line}</p>\n" for line in lines)
-    return f"<footer {ATTRIBUTION_CLASS}>\n{paragraphs}</footer>\n"
-
-
 #: in nh3's output every attribute value is double-quoted (and may hold ">"), every "<" in text is escaped
 _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 _HREF = re.compile(r'<a\s(?:[^>"]|"[^"]*")*?\bhref="([^"]*)"')
@@ -282,9 +193,8 @@ def links_and_text(sanitised: str) -> tuple[list[str], str]:
     return [href for href in hrefs if href], unescape(_TAG.sub(" ", sanitised))
 
 
-def _fold(text: str) -> str:
-    # str.split() cuts where \s matches and drops the ends: re.sub(r"\s+", " ", text).strip(), but faster
-    return " ".join(text.split()).casefold()
+#: (kept for the tests and benchmarks that name it here)
+_fold = fold
 
 
 def last_paragraphs(body: str, count: int, window: int = 2048) -> list[str]:
@@ -306,8 +216,8 @@ def last_paragraphs(body: str, count: int, window: int = 2048) -> list[str]:
     return [p for p in _BLANK_LINES.split(text) if p.strip()][-count:]
 
 
-def has_equivalent_footer(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> bool:
-    """Whether the body already ends with an attribution footer equivalent to ours.
+def equivalent_footer(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> BodyFooter | None:
+    """The body's own attribution footer, when it is equivalent to our block's TASL lines; else None.
 
     Conservative: the last 3 non-blank paragraphs of the Markdown body (text
     split at blank lines), rendered and sanitised, must together
@@ -318,57 +228,36 @@ def has_equivalent_footer(front_matter: Mapping[str, Any], body: str, profile: L
       * mention the licence: the profile's short name, name, id or url, or the
         front matter's license.id or license.url (case and runs of whitespace
         are ignored in names; a url may appear as a link or as text).
-    Anything less, a placeholder link such as [x](#) included, gets our block.
+    Anything less, a placeholder link such as [x](#) included, gets our block. The
+    licence's terms and contact are not asked for here: the block adds what the footer lacks.
     """
-    source_url = _http_url(_section(front_matter, "source").get("url"))
-    holder = _text(_section(front_matter, "copyright").get("holder"))
+    source_url = http_url(section(front_matter, "source").get("url"))
+    holder = text(section(front_matter, "copyright").get("holder"))
     if source_url is None or holder is None:
-        return False
-    hrefs, text = links_and_text(render_markdown("\n\n".join(last_paragraphs(body, FOOTER_PARAGRAPHS))))
-    text = _fold(text)
+        return None
+    hrefs, words = links_and_text(render_markdown("\n\n".join(last_paragraphs(body, FOOTER_PARAGRAPHS))))
+    folded = fold(words)
     if source_url not in hrefs and commonmark.normalise_link(source_url) not in hrefs:
-        return False
-    if _fold(holder) not in text or not ("©" in text or "copyright" in text):
-        return False
-    licence = _section(front_matter, "license")
-    names = [_text(licence.get("id"))]
-    urls = [_http_url(licence.get("url"))]
+        return None
+    if fold(holder) not in folded or not ("©" in folded or "copyright" in folded):
+        return None
+    licence = section(front_matter, "license")
+    names = [text(licence.get("id"))]
+    urls = [http_url(licence.get("url"))]
     if profile is not None:
         names += [profile.short_name, profile.name, profile.id]
-        urls.append(_http_url(profile.url))
-    if any(name and _fold(name) in text for name in names):
-        return True
-    return any(url and (url in hrefs or _fold(url) in text) for url in urls)
+        urls.append(http_url(profile.url))
+    if any(name and fold(name) in folded for name in names) or any(
+        url and (url in hrefs or fold(url) in folded) for url in urls
+    ):
+        return BodyFooter(hrefs, folded)
+    return None
 
 
-def json_ld(front_matter: Mapping[str, Any], profile: LicenseProfile | None) -> dict[str, Any]:
-    """schema.org NewsArticle metadata: who wrote it, where it came from, who holds it, under what licence."""
-    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle"}
-    source, original = _section(front_matter, "source"), _section(front_matter, "original")
-    copyright_ = _section(front_matter, "copyright")
-    candidates: dict[str, Any] = {
-        "headline": _text(front_matter.get("title")),
-        # no @type on authors: the front matter does not say person or organisation
-        "author": [{"name": n} | ({"url": u} if u else {}) for n, u in _authors(front_matter)] or None,
-        "datePublished": _iso(front_matter.get("published")),
-        "dateModified": _iso(front_matter.get("updated")),
-        "isBasedOn": _http_url(original.get("url")) or _http_url(source.get("url")),
-        "license": _http_url(profile.url) if profile is not None else None,
-        "copyrightHolder": {"name": h} if (h := _text(copyright_.get("holder"))) else None,
-        "copyrightYear": _year(copyright_),
-        "url": _http_url(front_matter.get("canonical_url")) or _http_url(source.get("url")),
-    }
-    data.update({key: value for key, value in candidates.items() if value is not None})
-    return data
-
-
-_SCRIPT_OPEN, _SCRIPT_CLOSE = '<script type="application/ld+json">', "</script>\n"
-
-
-def json_ld_script(data: Mapping[str, Any]) -> str:
-    """The <script> element; "<" is written as \\u003c so no value can close it or open a comment."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return f"{_SCRIPT_OPEN}{text}{_SCRIPT_CLOSE}"
+def attribution_for(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> list[Line]:
+    """The attribution block's lines for this article: all of them, or what the body's own
+    equivalent footer lacks."""
+    return attribution_lines(front_matter, profile, equivalent_footer(front_matter, body, profile))
 
 
 #: rendered copies of this process, by their inputs: a run renders each article for the feeds and again for push
@@ -406,7 +295,7 @@ def render_copy_uncached(front_matter: Mapping[str, Any], body: str, profile: Li
     body_html = render_markdown(body)
     if body_html and not body_html.endswith("\n"):
         body_html += "\n"
-    attribution = "" if has_equivalent_footer(front_matter, body, profile) else attribution_block(front_matter, profile)
+    attribution = html_block(attribution_for(front_matter, body, profile))
     body_utf8, attribution_utf8 = body_html.encode("utf-8"), attribution.encode("utf-8")
     script_utf8 = json_ld_script(json_ld(front_matter, profile)).encode("utf-8")
     end = len(body_utf8)

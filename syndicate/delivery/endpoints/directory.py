@@ -1,5 +1,9 @@
 """A folder endpoint: each copy as `<slug>.html` (with attribution and JSON-LD) and a Markdown twin `<slug>.md`.
 
+The twin is the article's front matter and body, then a rule (`---`) and the
+attribution block (the licence's terms and whom to ask among it) as Markdown
+paragraphs.
+
 Files are named by the slug and never written outside the folder, whatever
 the slug; writes are atomic. The demo site's embedded default.
 """
@@ -84,15 +88,28 @@ class DirectoryEndpoint:
 def _page(copy: Copy) -> str:
     language = copy.front_matter.get("language", "")
     lang = f' lang="{html.escape(language)}"' if language else ""
+    head = [f"<title>{html.escape(copy.title)}</title>\n"]
+    if copy.source_url:
+        head.append(f'<link rel="canonical" href="{html.escape(copy.source_url)}">\n')
+    if copy.license_url:
+        head.append(f'<link rel="license" href="{html.escape(copy.license_url)}">\n')
+    # the site's declarations for machines: W3C TDMRep's meta names, RSL's licence link
+    if copy.tdm_reservation:
+        head.append('<meta name="tdm-reservation" content="1">\n')
+        if copy.tdm_policy:
+            head.append(f'<meta name="tdm-policy" content="{html.escape(copy.tdm_policy)}">\n')
+    if copy.rsl_license:
+        head.append(f'<link rel="license" type="application/rsl+xml" href="{html.escape(copy.rsl_license)}">\n')
     return (
-        f'<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{html.escape(copy.title)}</title>\n"
-        + (f'<link rel="canonical" href="{html.escape(copy.source_url)}">\n' if copy.source_url else "")
-        + (f'<link rel="license" href="{html.escape(copy.license_url)}">\n' if copy.license_url else "")
-        + f"</head>\n<body>\n<article>\n<h1>{html.escape(copy.title)}</h1>\n{copy.html}</article>\n</body>\n</html>\n"
+        f'<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset="utf-8">\n{"".join(head)}</head>\n'
+        f"<body>\n<article>\n<h1>{html.escape(copy.title)}</h1>\n{copy.html}</article>\n</body>\n</html>\n"
     )
 
 
 def _markdown(copy: Copy) -> str:
-    post = frontmatter.Post(copy.body, **copy.front_matter)
+    """The article's front matter and body, then, after a rule, the attribution block as Markdown paragraphs."""
+    body = copy.body
+    if copy.attribution_markdown:
+        body = body.rstrip() + "\n\n---\n\n" + copy.attribution_markdown
+    post = frontmatter.Post(body, **copy.front_matter)
     return str(frontmatter.dumps(post, sort_keys=False, allow_unicode=True)) + "\n"

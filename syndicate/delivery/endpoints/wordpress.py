@@ -13,7 +13,12 @@
   gives). A term WordPress refuses is left off the post with a warning: a
   correction must reach the partner whatever its tags say.
 - Core WordPress has no field for a byline or a link to the original: both are
-  in the content's attribution block.
+  in the content's attribution block, with the licence's terms and whom to ask.
+- The JSON-LD goes in a Custom HTML block (`<!-- wp:html -->`), so that wpautop
+  leaves it whole; WordPress strips the script of a user without the
+  unfiltered_html capability (an author, an editor on a multisite), whose post
+  would show the JSON as text: seen in the answer, the post is sent again
+  without it, as is every later post of the run.
 - Every create looks the slug up first and takes over a post that is ours
   (it carries the `<!-- syndicate-copy: SLUG -->` marker each post gets, or
   the attribution block): a try whose answer never came back, a crash, or a
@@ -32,57 +37,27 @@ from __future__ import annotations
 
 import base64
 import html
-import ipaddress
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests.auth
 
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.http import StatusError, endpoint_timeout, json_body, make_session, printable, request
+from syndicate.delivery.endpoints.wordpress_settings import WordPressSettings, refuse_insecure
 from syndicate.errors import ConfigError, CredentialsError, DeliveryError
+from syndicate.render.attribution_block import ATTRIBUTION_CLASS
 from syndicate.render.copies import Copy
-from syndicate.render.html_copy import ATTRIBUTION_CLASS
+from syndicate.render.json_ld import SCRIPT_OPEN
 
 #: every status a post can have except trash, for lookups (needs an authenticated user)
 _LIVE_STATUSES = "publish,future,draft,pending,private"
 #: WordPress keeps at most 200 characters of a term's name (a longer one fails with a database error)
 TERM_NAME_LIMIT = 200
 _TERM_KIND = {"tags": "tag", "categories": "category"}
-
-
-@dataclass(frozen=True)
-class WordPressSettings:
-    """A WordPress endpoint's own keys (schemas/config.schema.json validates them)."""
-
-    url: str
-    username_env: str
-    password_env: str
-    #: the status of created posts: publish, draft or pending
-    status: str = "publish"
-    #: what retraction does: trash, or force (deleted for good)
-    delete: str = "trash"
-    #: what an article set back to draft does: draft, or trash
-    unpublish: str = "draft"
-    #: credentials over plain http to another host than this one
-    allow_insecure: bool = False
-
-    @classmethod
-    def of(cls, settings: Mapping[str, Any]) -> WordPressSettings:
-        return cls(
-            url=str(settings["url"]),
-            username_env=str(settings["username_env"]),
-            password_env=str(settings["password_env"]),
-            status=str(settings.get("status", "publish")),
-            delete=str(settings.get("delete", "trash")),
-            unpublish=str(settings.get("unpublish", "draft")),
-            allow_insecure=bool(settings.get("allow_insecure", False)),
-        )
 
 
 class WordPressEndpoint:
@@ -103,7 +78,7 @@ class WordPressEndpoint:
                 f"{' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} not set",
                 f"export {user_env}=<WordPress user> and {password_env}=<an Application Password of that user>",
             )
-        _refuse_insecure(self.name, self.site, settings.allow_insecure)
+        refuse_insecure(self.name, self.site, settings.allow_insecure)
         self.credentials_hint = (
             f"check {user_env} and {password_env}: an Application Password (Users > Profile) of a user "
             "who may publish posts"
@@ -121,6 +96,8 @@ class WordPressEndpoint:
         self._api: str | None = None
         self._terms: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
+        #: whether posts carry the JSON-LD script (until WordPress is seen to strip it)
+        self._scripts = True
 
     # -- the REST API ------------------------------------------------------------------
 
@@ -171,12 +148,12 @@ class WordPressEndpoint:
         if found is not None:
             return self.update(found, copy, key)
         payload, warnings = self._payload(copy)
-        return self._remote(self._call("POST", "/wp/v2/posts", json=payload), warnings)
+        return self._remote(self._sent("/wp/v2/posts", payload, copy), warnings)
 
     def update(self, remote: Remote, copy: Copy, key: str) -> Remote:
         payload, warnings = self._payload(copy)
         try:
-            return self._remote(self._call("POST", f"/wp/v2/posts/{_post_id(remote)}", json=payload), warnings)
+            return self._remote(self._sent(f"/wp/v2/posts/{_post_id(remote)}", payload, copy), warnings)
         except StatusError as e:
             if e.status in (404, 410):  # deleted at the site: deliver it again
                 return self.create(copy, key)
@@ -238,6 +215,29 @@ class WordPressEndpoint:
 
     # -- content and terms ---------------------------------------------------------------
 
+    def _sent(self, route: str, payload: dict[str, Any], copy: Copy) -> Any:
+        """POST the post; when WordPress took the JSON-LD script out (a user without the
+        unfiltered_html capability: its JSON would show as text), the post again without it."""
+        post = self._call("POST", route, json=payload)
+        # (asked of this post's content: another thread may have learnt it meanwhile, after this was sent)
+        if SCRIPT_OPEN in payload["content"] and not _kept_script(post):
+            self._scripts = False  # (for the rest of the run: the user's rights do not change)
+            route = f"/wp/v2/posts/{self._id(post, 'post')}"
+            post = self._call("POST", route, json={"content": self._content(copy)})
+        return post
+
+    def _content(self, copy: Copy) -> str:
+        """The post's content: body, attribution block, JSON-LD and our marker.
+
+        The JSON-LD script goes in a Custom HTML block: a post with a block is shown without
+        wpautop, which wrapped the script in a <p> and left an empty line with a <br /> after it
+        (the body and block are whole HTML already). A user whose scripts WordPress strips
+        gets the post without it."""
+        if not self._scripts:
+            return copy.html_without_script + _marker(copy.slug)
+        script = f"<!-- wp:html -->\n{copy.json_ld_script}<!-- /wp:html -->\n"
+        return copy.html_without_script + script + _marker(copy.slug)
+
     def _payload(self, copy: Copy) -> tuple[dict[str, Any], tuple[str, ...]]:
         """The post as the REST API takes it, and warnings about terms left off it."""
         warnings: list[str] = []
@@ -245,7 +245,7 @@ class WordPressEndpoint:
             "title": html.escape(copy.title, quote=False),
             "slug": copy.slug,
             "status": self.status,
-            "content": copy.html + "\n" + _marker(copy.slug),
+            "content": self._content(copy),
             "excerpt": html.escape(copy.summary, quote=False),
             "tags": self._terms_of("tags", copy.tags, warnings),
             "categories": self._terms_of("categories", copy.regions, warnings),
@@ -335,6 +335,13 @@ class WordPressEndpoint:
         )
 
 
+def _kept_script(post: Any) -> bool:
+    """Whether the post's stored content kept our JSON-LD script (true when the answer does not say)."""
+    content = post.get("content") if isinstance(post, dict) else None
+    raw = content.get("raw") if isinstance(content, dict) else None
+    return not isinstance(raw, str) or SCRIPT_OPEN in raw
+
+
 def _marker(slug: str) -> str:
     """What marks a post as syndicate's copy of `slug`: an HTML comment (WordPress keeps comments, and
     registers no post meta for a plugin-less client to write)."""
@@ -348,20 +355,3 @@ def _post_id(remote: Remote) -> int:
             f"the recorded post id {remote.id!r} is not a WordPress post id", "check the post at the site"
         )
     return int(remote.id)
-
-
-def _refuse_insecure(name: str, url: str, allowed: bool) -> None:
-    """Credentials over plain http only to this machine, unless the endpoint says allow_insecure."""
-    parts = urlsplit(url)
-    if parts.scheme != "http" or allowed:
-        return
-    host = parts.hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ConfigError(
-            f"endpoint {name!r}: {url} is plain http, and the password would cross the network unencrypted",
-            "use https, or set allow_insecure = true on the endpoint if the network is trusted",
-        )

@@ -225,15 +225,17 @@ def _exchange(
     method: str,
     url: str,
     timeout: tuple[float, float],
-    max_bytes: int = MAX_RESPONSE_BYTES,
+    max_bytes: int | None = None,
     **kwargs: Any,
 ) -> requests.Response:
-    """The request, and its answer read whole: within connect + read timeout in all, at most `max_bytes`.
+    """The request, and its answer read whole: within connect + read timeout in all, at most `max_bytes`
+    (MAX_RESPONSE_BYTES, read when called, unless given).
 
     (requests' own read timeout applies to each read, so a server sending a
     byte at a time would hold a run for ever.)
     """
     deadline = time.monotonic() + timeout[0] + timeout[1]
+    max_bytes = MAX_RESPONSE_BYTES if max_bytes is None else max_bytes
     response = session.request(method, url, allow_redirects=False, stream=True, timeout=timeout, **kwargs)
     body = bytearray()
     complete = False

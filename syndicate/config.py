@@ -75,6 +75,16 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    """How `audit` reads the copies out in the world."""
+
+    #: seconds between two requests to one host (politeness: partners' servers are not ours)
+    per_host_interval: float = 1.0
+    #: seconds a connection, and the whole page, may take (None: the HTTP default)
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
 class Paths:
     content: Path
     feeds: Path
@@ -112,6 +122,7 @@ class Config:
     endpoints: tuple[Endpoint, ...] = ()
     run: RunSettings = field(default_factory=RunSettings)
     limits: Limits = field(default_factory=Limits)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     #: sha256 of the file's bytes as validated (run remembers it to skip revalidation)
     digest: str = ""
 
@@ -331,4 +342,13 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             retract_deleted=data.get("run", {}).get("deleted", "keep") == "retract",
             max_attempts=data.get("run", {}).get("max_attempts", 5),
         ),
+        audit=_audit_settings(data.get("audit", {})),
+    )
+
+
+def _audit_settings(audit: dict[str, Any]) -> AuditSettings:
+    timeout = audit.get("timeout")
+    return AuditSettings(
+        per_host_interval=float(audit.get("per_host_interval", 1.0)),
+        timeout=float(timeout) if timeout is not None else None,
     )

@@ -86,6 +86,26 @@ def _0006_unknown_state(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
 
 
+def _0007_audits(db: sqlite3.Connection) -> None:
+    """What each `audit` found at each copy's address, one row per copy per audit: the next audit
+    says what changed since (audit_store.py)."""
+    db.execute(
+        """
+        CREATE TABLE audits (
+            id INTEGER PRIMARY KEY,
+            article TEXT NOT NULL,            -- the article's slug
+            endpoint TEXT NOT NULL,
+            url TEXT NOT NULL,                -- the address read (the ledger's remote_url)
+            checked_at TEXT NOT NULL,         -- ISO 8601 UTC
+            http_status INTEGER,              -- of the last answer; NULL: none came
+            checked INTEGER NOT NULL,         -- 1: the page was read and checked; 0: it could not be
+            findings TEXT NOT NULL            -- JSON: [{code, severity, message, hint}]
+        )
+        """
+    )
+    db.execute("CREATE INDEX audits_by_copy ON audits (article, endpoint, checked, id)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_create_deliveries", _0001_create_deliveries),
     ("0002_create_run_state", _0002_create_run_state),
@@ -93,4 +113,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0004_rendered_copies", _0004_rendered_copies),
     ("0005_delivered_body", _0005_delivered_body),
     ("0006_unknown_state", _0006_unknown_state),
+    ("0007_audits", _0007_audits),
 )

@@ -202,15 +202,40 @@ class _TooLarge(Exception):
     pass
 
 
+def read_page(session: requests.Session, url: str, timeout: tuple[float, float], max_bytes: int) -> requests.Response:
+    """GET `url` (no redirect followed), its answer read whole within the timeout and `max_bytes`,
+    whatever its status: for `audit`, which reads the pages of copies. A failure to get the whole
+    answer is a DeliveryError saying why, in words that name no endpoint."""
+    try:
+        return _exchange(session, "GET", url, timeout, max_bytes)
+    except requests.Timeout as e:
+        raise DeliveryError(f"no answer within {timeout[1]:g} s", "the server is slow or down") from e
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
+        raise DeliveryError(f"the connection failed: {network_reason(e)}", "is the server up?") from e
+    except requests.RequestException as e:
+        raise DeliveryError(f"the request failed: {type(e).__name__}", "check the address") from e
+    except _Incomplete as e:
+        raise DeliveryError(str(e), "the server is slow, failing or misbehaving") from e
+    except _TooLarge as e:
+        raise DeliveryError(str(e), "is the address a page, not a download?") from e
+
+
 def _exchange(
-    session: requests.Session, method: str, url: str, timeout: tuple[float, float], **kwargs: Any
+    session: requests.Session,
+    method: str,
+    url: str,
+    timeout: tuple[float, float],
+    max_bytes: int | None = None,
+    **kwargs: Any,
 ) -> requests.Response:
-    """The request, and its answer read whole: within connect + read timeout in all, at most MAX_RESPONSE_BYTES.
+    """The request, and its answer read whole: within connect + read timeout in all, at most `max_bytes`
+    (MAX_RESPONSE_BYTES, read when called, unless given).
 
     (requests' own read timeout applies to each read, so a server sending a
     byte at a time would hold a run for ever.)
     """
     deadline = time.monotonic() + timeout[0] + timeout[1]
+    max_bytes = MAX_RESPONSE_BYTES if max_bytes is None else max_bytes
     response = session.request(method, url, allow_redirects=False, stream=True, timeout=timeout, **kwargs)
     body = bytearray()
     complete = False
@@ -226,8 +251,8 @@ def _exchange(
             if not chunk:
                 break
             body += chunk
-            if len(body) > MAX_RESPONSE_BYTES:
-                raise _TooLarge(f"the answer is larger than {MAX_RESPONSE_BYTES:,} bytes")
+            if len(body) > max_bytes:
+                raise _TooLarge(f"the answer is larger than {max_bytes:,} bytes")
         complete = True
     finally:
         if not complete:

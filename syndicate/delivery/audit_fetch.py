@@ -1,0 +1,175 @@
+"""Reading the page of a copy out in the world, politely and safely, for `audit`.
+
+- The endpoints' careful HTTP client (endpoints/http.py): the whole page within
+  the time limit and at most MAX_PAGE_BYTES, read a chunk at a time.
+- No credentials: no ~/.netrc, no cookies kept, no Authorization header. The
+  pages are public; whatever a partner's server sets is not sent back.
+- Redirects within the same host name are followed (at most MAX_REDIRECTS, a
+  loop is named); one to another host is not: its page is not the copy the
+  ledger records, and following it would let a partner point the audit anywhere.
+- Per host, at most one request every `interval` seconds (redirects count).
+
+A page that cannot be read is a PageError saying why, in words for one line.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from syndicate import __version__
+from syndicate.delivery.endpoints.http import endpoint_timeout, make_session, printable, read_page
+from syndicate.errors import DeliveryError
+
+#: a copy's page larger than this is not read (the importer's limit for a page too)
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 5
+USER_AGENT = f"syndicate/{__version__} (audit of syndicated copies)"
+#: what counts as an HTML page
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class PageError(DeliveryError):
+    """The page could not be read: `status` is the last HTTP status seen, if any."""
+
+    def __init__(self, message: str, hint: str = "", status: int | None = None) -> None:
+        super().__init__(message, hint)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Page:
+    """An answer read whole: its status, the address it came from (after redirects), its type and body."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+    charset: str | None
+
+    @property
+    def is_html(self) -> bool:
+        if not self.content_type:  # no type given: what the bytes look like
+            head = self.body[:1024].lstrip().lower()
+            return head.startswith((b"<!doctype html", b"<html"))
+        return self.content_type in HTML_TYPES
+
+
+class HostPacer:
+    """At most one request to a host every `interval` seconds: `wait(host)` sleeps until its turn."""
+
+    def __init__(
+        self,
+        interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = max(0.0, interval)
+        self._clock = clock
+        self._sleep = sleep
+        self._next: dict[str, float] = {}
+
+    def wait(self, host: str) -> None:
+        now = self._clock()
+        due = self._next.get(host, now)
+        if due > now:
+            self._sleep(due - now)
+            now = due
+        self._next[host] = now + self.interval
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Keeps no cookie: nothing a partner's server sets is sent back."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
+        return False
+
+
+class PageReader:
+    """Reads pages for one audit: one session per host, the pacer shared by all."""
+
+    def __init__(self, pacer: HostPacer, timeout: float | None = None) -> None:
+        self.pacer = pacer
+        self.timeout = endpoint_timeout(timeout)
+        self._sessions: dict[str, requests.Session] = {}
+
+    def read(self, url: str) -> Page:
+        """The page at `url`, after same-host redirects; a PageError when it cannot be had."""
+        seen = [url]
+        host = _host(url)
+        current = url
+        while True:
+            page = self._get(current, host)
+            if not 300 <= page.status < 400:
+                return page
+            location = page.location
+            if not location:
+                raise PageError(f"answered HTTP {page.status} without saying where to", "", page.status)
+            target = urljoin(current, location)
+            shown = printable(target, 200)
+            if urlsplit(target).scheme.lower() not in ("http", "https") or _host(target) != host:
+                raise PageError(
+                    f"redirected to another host ({shown}): not followed",
+                    "the page is no longer where syndicate recorded it: ask the partner where the copy went",
+                    page.status,
+                )
+            if target in seen:
+                raise PageError(
+                    f"a redirect loop ({shown} again)", "the partner's server is misconfigured", page.status
+                )
+            if len(seen) > MAX_REDIRECTS:
+                raise PageError(f"more than {MAX_REDIRECTS} redirects", "the partner's server is misconfigured")
+            seen.append(target)
+            current = target
+
+    def _get(self, url: str, host: str) -> _Answer:
+        self.pacer.wait(host)
+        try:
+            response = read_page(self._session(url, host), url, self.timeout, MAX_PAGE_BYTES)
+        except DeliveryError as e:
+            raise PageError(e.message, e.hint) from e
+        kind, charset = _content_type(response.headers.get("Content-Type", ""))
+        return _Answer(url, response.status_code, kind, response.content, charset, response.headers.get("Location", ""))
+
+    def _session(self, url: str, host: str) -> requests.Session:
+        session = self._sessions.get(host)
+        if session is None:
+            session = make_session(url)
+            session.auth = None  # never the ~/.netrc credentials make_session reads for an endpoint
+            session.cookies.set_policy(_NoCookies())
+            session.headers.update({"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"})
+            self._sessions[host] = session
+        return session
+
+    def close(self) -> None:
+        for session in self._sessions.values():
+            session.close()
+        self._sessions.clear()
+
+
+@dataclass(frozen=True)
+class _Answer(Page):
+    location: str = ""
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """("text/html", "utf-8") from "text/html; charset=UTF-8"."""
+    kind, _, params = header.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip("\"'"):
+            charset = value.strip().strip("\"'")
+    return kind.strip().lower(), charset
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

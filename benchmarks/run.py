@@ -439,6 +439,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--small", type=int, help=f"the small size: the second validate, and push copies (default {FULL_SMALL})"
     )
     parser.add_argument("--seed", type=int, default=1, help="the corpus seed (default 1)")
+    parser.add_argument(
+        "--library-only",
+        metavar="NAMES",
+        default="",
+        help="fast paths to leave out, comma-separated (yaml, jsonschema-rs, cmark) or 'all': "
+        "what each buys, as the measurement with it minus this one (sets SYNDICATE_LIBRARY_ONLY)",
+    )
     parser.add_argument("--json", type=Path, help="where to write the results as JSON (default: beside this script)")
     parser.add_argument("--workdir", type=Path, help="an empty folder for the sites (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of sites")
@@ -449,6 +456,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = args.runs or (1 if args.smoke else FULL_RUNS)
     if min(large, small, runs) < 1:
         parser.error("--articles, --small and --runs must be at least 1")
+    if args.library_only:
+        os.environ["SYNDICATE_LIBRARY_ONLY"] = args.library_only  # (Bench passes the environment on)
     results_path = args.json or HERE / ("results-smoke.json" if args.smoke else "results.json")
     command = " ".join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)])
     started = dt.datetime.now(dt.UTC)
@@ -474,6 +483,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": runs,
         "sizes": {"large": large, "small": small, "push_copies": small},
         "seed": args.seed,
+        "library_only": os.environ.get("SYNDICATE_LIBRARY_ONLY", ""),
         "hook_delay_s": HOOK_DELAY,
         "webhook_concurrency": corpus.WEBHOOK_CONCURRENCY,
         "load_average_before": [round(x, 2) for x in load_before],

@@ -1,4 +1,4 @@
-"""syndicate.schemas: the fast pass (jsonschema-rs) never passes what jsonschema refuses."""
+"""syndicate.schemas: the fast pass (jsonschema-rs) answers as jsonschema does, or cannot tell."""
 
 from __future__ import annotations
 
@@ -87,18 +87,13 @@ def _mutated(draw: st.DrawFn, originals: list[dict[str, Any]]) -> dict[str, Any]
     return data
 
 
-@settings(max_examples=400, deadline=None, database=None)
-@given(_mutated(ARTICLES))
-def test_fast_pass_agrees_with_jsonschema_on_articles(data: dict[str, Any]) -> None:
-    fast = is_valid("article", data)
-    assert fast in (None, not list(validator("article").iter_errors(data)))
-
-
-@settings(max_examples=200, deadline=None, database=None)
-@given(_mutated([CONFIG]))
-def test_fast_pass_agrees_with_jsonschema_on_config(data: dict[str, Any]) -> None:
-    fast = is_valid("config", data)
-    assert fast in (None, not list(validator("config").iter_errors(data)))
+@settings(max_examples=600, deadline=None, database=None)
+@given(st.one_of(st.tuples(st.just("article"), _mutated(ARTICLES)), st.tuples(st.just("config"), _mutated([CONFIG]))))
+def test_fast_pass_agrees_with_jsonschema(named: tuple[str, dict[str, Any]]) -> None:
+    """The one differential test of the fast path: jsonschema-rs says what jsonschema says, or cannot tell."""
+    name, data = named
+    fast = is_valid(name, data)
+    assert fast in (None, not list(validator(name).iter_errors(data)))
 
 
 def test_every_golden_article_passes_the_fast_pass() -> None:

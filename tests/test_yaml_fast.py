@@ -1,28 +1,19 @@
-"""The fast front-matter reader answers exactly as the full one, or not at all."""
+"""yaml_fast, the fast path of reading front matter, answers as the full reader (yaml_walk) or declines.
+
+One differential test: generated documents, half of the plain form the fast path is for (so
+that it is not vacuous: the second test checks that it reads that form), half of anything.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from pathlib import Path
 from typing import Any
-from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syndicate.articles import front_matter, yaml_fast
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-def full_read(source: str) -> front_matter.ParsedArticle:
-    """The front matter read by libyaml's composer and the node walker alone."""
-    result = front_matter.ParsedArticle("a.md")
-    with mock.patch.object(yaml_fast, "load", return_value=None):
-        front_matter._load_yaml(source, result, first_line=2)
-    return result
+from syndicate.articles import yaml_fast, yaml_walk
+from syndicate.articles.parsed_article import ParsedArticle
 
 
 def typed(value: Any) -> Any:
@@ -36,11 +27,13 @@ def typed(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
-def assert_same_or_declined(source: str) -> bool:
+def same_or_declined(source: str) -> bool:
+    """Whether yaml_fast read `source`; when it did, it must be what yaml_walk reads, with no finding."""
     fast = yaml_fast.load(source, 2)
     if fast is None:
         return False
-    full = full_read(source)
+    full = ParsedArticle("a.md")
+    yaml_walk.load(source, full, first_line=2)
     assert full.findings == [], source
     assert typed(fast[0]) == typed(full.data), source
     assert fast[1] == full.lines, source
@@ -118,69 +111,16 @@ def documents(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
-@given(source=documents())
+@settings(max_examples=1500, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=st.one_of(documents(), st.text(alphabet=st.sampled_from(list("ab:- #'\"\n\t{}[],&*!|>0123456789.~T")))))
 def test_the_fast_reader_agrees_with_the_full_one_or_declines(source: str) -> None:
-    assert_same_or_declined(source)
-
-
-@given(st.text(alphabet=st.sampled_from(list("ab:- #'\"\n\t{}[],&*!|>0123456789.~T")), max_size=40))
-def test_on_any_text_it_agrees_or_declines(source: str) -> None:
-    assert_same_or_declined(source)
+    same_or_declined(source)
 
 
 def test_it_reads_the_plain_form_it_is_for() -> None:
     source = (
-        "title: A title: with a colon-free rest\n"
-        "slug: a-title\n"
-        "authors:\n- name: Ann\n  url: https://a.example/\n- Bob\n"
-        "published: 2024-05-01\n"
-        "updated: 2024-05-02T10:00:00+02:00\n"
-        "source:\n  name: 'The Wire'\n  url: \"https://wire.example/x\"\n"
-        "copyright: {holder: H, year: 2024}\n"
+        "title: A title, with a comma\nslug: a-title\nauthors:\n- name: Ann\n  url: https://a.example/\n- Bob\n"
+        "published: 2024-05-01\nupdated: 2024-05-02T10:00:00+02:00\n"
+        "source:\n  name: 'The Wire'\n  url: \"https://wire.example/x\"\ncopyright:\n  holder: H\n"
     )
-    assert yaml_fast.load(source, 2) is None  # ": " inside a plain value, and a flow mapping: declined
-    source = source.replace("A title: with", "A title, with").replace("{holder: H, year: 2024}", "\n  holder: H")
-    assert assert_same_or_declined(source)
-    data, lines = yaml_fast.load(source, 2) or ({}, {})
-    assert (
-        data["updated"]
-        == dt.datetime(2024, 5, 2, 8, tzinfo=dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat()
-    )
-    assert lines["/authors/1"] == 7 and lines["/source/url"] == 12
-
-
-def test_the_demo_articles_mostly_take_the_fast_reader() -> None:
-    """What editors write is of the plain form: were the fast reader to decline it all, every test
-    above would still pass, and only the benchmark would notice."""
-    demo = sorted((GOLDEN.parent.parent / "examples" / "demo" / "content").glob("*.md"))
-    read = [assert_same_or_declined(p.read_text()[4 : p.read_text().index("\n---", 3) + 1]) for p in demo]
-    assert len(demo) == 4 and sum(read) == 3  # (the fourth has a flow list, [community-web])
-
-
-@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*/*.md")), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_golden_articles_read_alike(path: Path) -> None:
-    text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
-    if text.startswith("---\n") and "\n---" in text[3:]:
-        assert_same_or_declined(text[4 : text.index("\n---", 3) + 1])
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "a: 1\na: 2\n",  # duplicate key: the full reader reports it
-        "a: 2020-02-30\n",  # not a real date
-        "a: 2020-01-01T10:00:00\n",  # no zone
-        "a: '2020-01-01'\n",  # a text that looks like a date is checked by the full reader
-        "a: x # note\n",
-        "a: &x 1\nb: *x\n",
-        "a: !!str 1\n",
-        "a: |\n  text\n",
-        "a: one\n  two\n",  # a value over two lines
-        "  a: 1\n",
-        "- a\n",
-        "a: " + "1" * 130 + "\n",  # past the digits a number may have
-    ],
-)
-def test_it_declines_what_it_does_not_read(source: str) -> None:
-    assert yaml_fast.load(source, 2) is None
+    assert same_or_declined(source)

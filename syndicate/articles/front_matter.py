@@ -17,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+from syndicate import fast_paths
 from syndicate.articles import yaml_fast, yaml_walk
 from syndicate.articles.parsed_article import ParsedArticle as ParsedArticle  # (re-exported: what callers import)
 from syndicate.articles.yaml_walk import MAX_DEPTH as MAX_DEPTH
@@ -27,6 +28,8 @@ from syndicate.findings import Code
 MAX_FILE_BYTES = 4 * 1024 * 1024
 #: the finding for a file over the limit (findings.Code.FILE_TOO_LARGE)
 FILE_TOO_LARGE = "file-too-large"
+#: front matter of the plain form read by yaml_fast (BENCHMARKS.md: what it buys), else by yaml_walk
+_YAML_FAST = fast_paths.enabled("yaml")
 #: UTF-16 halves alone: a str can hold them (surrogateescape, bad JSON), no UTF-8 file can
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DELIMITER = re.compile(r"---[ \t]*(\n|\Z)")
@@ -150,7 +153,8 @@ def parse_article_text(text: str, path: str, decoded: bool = False) -> ParsedArt
 
 
 def _load_yaml(source: str, result: ParsedArticle, first_line: int) -> None:
-    plain = yaml_fast.load(source, first_line)  # the common form, fast; None: read it the full way
+    # the common form, fast; None (or the fast path switched off): read it the full way
+    plain = yaml_fast.load(source, first_line) if _YAML_FAST else None
     if plain is not None:
         result.data, result.lines = plain
         return

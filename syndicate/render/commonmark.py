@@ -6,6 +6,14 @@ and every URL are let through, because sanitising is one separate step
 C: about twenty times faster than the pure-Python markdown-it-py it replaced
 (BENCHMARKS.md), with the same HTML on CommonMark input except that
 strikethrough is written <del> (GitHub's form) instead of <s>.
+
+The fast path: cmark-gfm's C functions called directly (cmarkgfm's private
+`_cmark`, hence its upper pin), which frees what cmark allocates; else
+cmarkgfm's public `markdown_to_html_with_extensions`, which keeps the document
+tree and the HTML of every body. What it buys (BENCHMARKS.md, "Fast paths";
+SYNDICATE_LIBRARY_ONLY=cmark leaves it out): over 10,000 articles `validate`
+4.58 -> 3.58 s (22%) and 543 -> 74 MB, `feeds` 26% and 766 -> 245 MB (PSS of all
+its processes). One differential test: tests/test_commonmark.py.
 """
 
 from __future__ import annotations
@@ -15,8 +23,10 @@ import functools
 import re
 from html import unescape
 
-from cmarkgfm import _cmark
+from cmarkgfm import _cmark, cmark
 from cmarkgfm.cmark import Options
+
+from syndicate import fast_paths
 
 _OPTIONS = (
     Options.CMARK_OPT_UNSAFE  # raw HTML and all URLs through: the sanitiser decides
@@ -60,6 +70,15 @@ def _render(data: bytes, options: int) -> str:
         _lib.cmark_parser_free(parser)
 
 
+#: the fast path (below: the library alone, for measuring it)
+_FREED = fast_paths.enabled("cmark")
+
+
+def _render_with_library(markdown: str, options: int) -> str:
+    html: str = cmark.markdown_to_html_with_extensions(markdown, options, ["table", "strikethrough"])
+    return html
+
+
 #: the last body rendered: the link check and the copy of one article render the same body in turn
 _last: tuple[str, int, str] = ("", 0, "")
 
@@ -76,7 +95,7 @@ def to_html(markdown: str, sourcepos: bool = False) -> str:
         data = markdown.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: no file can hold them, but a str can
         data = markdown.encode("utf-8", "replace")
-    html = _render(data, options)
+    html = _render(data, options) if _FREED else _render_with_library(data.decode("utf-8"), options)
     _last = (markdown, options, html)
     return html
 

@@ -23,7 +23,7 @@ from typing import Any
 import nh3
 
 from syndicate.licences.profiles import LicenseProfile
-from syndicate.render import commonmark, compression, sanitise_fast
+from syndicate.render import commonmark, compression
 from syndicate.render.attribution_block import (
     BodyFooter,
     Line,
@@ -140,13 +140,12 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def render_markdown(body: str) -> str:
     """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML."""
-    # all raw HTML begins with "<": without one, cmark wrote every tag and nested them itself
-    return _sanitised(commonmark.to_html(body), no_raw_html="<" not in body)
+    return sanitise(commonmark.to_html(body))
 
 
 def prepare() -> None:
-    """Compile what rendering many copies needs (the sanitiser's fast path), ahead of the first."""
-    sanitise_fast.shape()
+    """Make what rendering many copies needs (the sanitiser's rules), ahead of the first."""
+    _cleaner()
 
 
 def sanitise(html: str) -> str:
@@ -156,19 +155,15 @@ def sanitise(html: str) -> str:
     forms, event-handler and style attributes (except text-align in tables),
     and every URL whose scheme is not http, https or mailto; images keep their
     src only when it is an absolute http(s) URL. Links get rel="noopener noreferrer".
+    Always nh3's answer: a fast path that re-spelt cmark's HTML as nh3 would saved under 10% of
+    the CPU time of `feeds` and a cold `run` over 10,000 articles, and no wall time measurably
+    (BENCHMARKS.md, "Fast paths"); and a sanitiser's output must come from the sanitiser.
     """
-    return _sanitised(html, no_raw_html=False)
-
-
-def _sanitised(html: str, no_raw_html: bool) -> str:
-    # HTML as cmark writes it: nh3's answer, spelt out by sanitise_fast in half nh3's time; anything else: nh3
-    fast = sanitise_fast.fast_sanitise(html, no_raw_html=no_raw_html)
-    return _cleaner().clean(html) if fast is None else fast
+    return _cleaner().clean(html)
 
 
 @functools.cache
 def _cleaner() -> nh3.Cleaner:
-    # (sanitise_fast.py spells out what these rules make of cmark's HTML: change both together)
     # one Cleaner for every call: nh3.clean() builds its rules anew each time (a sixth of its cost)
     return nh3.Cleaner(
         tags=set(_TAGS),

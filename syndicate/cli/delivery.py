@@ -174,7 +174,7 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
 
     Silent on success (cron mails whatever is printed); -v prints a summary;
     problems print a short report and exit 1. A second run while one holds
-    the lock exits 75 at once. Unchanged articles are not read again: a run
+    the lock exits 75 at once, saying so only with -v. Unchanged articles are not read again: a run
     with nothing to do costs one stat per file. Failed deliveries are retried
     when their time comes, up to [run] max_attempts; endpoints with a
     `schedule` are pushed only when a scheduled time has passed.
@@ -186,7 +186,7 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
       syndicate run --format json >> /var/log/syndicate.jsonl
     \b
     crontab (syndicate cron prints one for this config):
-      */10 * * * *  syndicate --config /srv/site/syndicate.toml run
+      */10 * * * *  syndicate --config /srv/site/syndicate.toml run; s=$?; [ $s -eq 75 ] && exit 0; exit $s
 
     Exit status: 0 done (or nothing to do); 1 a problem was reported (an
     article with errors, a failed delivery or hub ping); 2 bad usage or
@@ -205,6 +205,11 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     except SyndicateError as e:
         if output_format == "json":  # a log collector gets its line for a run that could not start too
             click.echo(json.dumps(reports.run_error_summary(e), ensure_ascii=False, sort_keys=True))
+        if e.exit_status == ExitStatus.LOCKED:
+            # an overlap is normal under cron: one line with -v, else nothing (cron would mail it)
+            if options.verbose:
+                click.echo(f"syndicate run: {e.message}", err=True)
+            return ExitStatus.LOCKED
         raise
     summary = reports.run_summary(result)
     if output_format == "json":

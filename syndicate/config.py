@@ -109,6 +109,8 @@ class Endpoint:
     timeout: float | None = None
     #: a cron expression: pushed only when a scheduled time has passed (None: every run)
     schedule: str | None = None
+    #: in plain words, for permission requests: "our commercial website" (None: the channel's words)
+    description: str | None = None
     #: the type-specific keys (path, url, *_env, status, ...), read-only
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -299,7 +301,9 @@ def _bad_schedules(data: dict[str, Any]) -> list[str]:
 
 
 #: the keys every endpoint type has (Endpoint's fields); the rest are its type's
-_COMMON_KEYS = frozenset({"name", "type", "channel", "enabled", "concurrency", "retries", "timeout", "schedule"})
+_COMMON_KEYS = frozenset(
+    {"name", "type", "channel", "description", "enabled", "concurrency", "retries", "timeout", "schedule"}
+)
 
 
 def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
@@ -314,6 +318,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             retries=int(e.get("retries", 3)),
             timeout=float(e["timeout"]) if e.get("timeout") else None,
             schedule=str(e["schedule"]) if e.get("schedule") else None,
+            description=str(e["description"]) if e.get("description") else None,
             settings=MappingProxyType({k: v for k, v in e.items() if k not in _COMMON_KEYS}),
         )
         for e in data.get("endpoints", [])

@@ -131,6 +131,44 @@ def test_grant_scoped_to_other_endpoints_does_not_count(run_cli: Any, site: Path
     assert "the grant for it has expired or does not cover this endpoint" in result.out
 
 
+def test_plan_and_status_explain_draft_the_request_for_each_refused_copy(run_cli: Any, site: Path) -> None:
+    """The article names no endpoint, so validate is clean and its allowed copies go; the refused
+    ones get their request where editors look, in a rights desk's words, never an endpoint's name."""
+    add_endpoint(site, "daily-print", "print")
+    add_endpoint(site, "dx-web", "commercial-web")
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + 'description = "our commercial website"\n')
+    config.write_text(config.read_text().replace('title = "Community Review (demo)"', 'title = "Daily Example"'))
+    assert run_cli("-q", "--config", str(config), "validate").status == 0
+    harbour = "harbour-library-digitises-shipping-registers"  # CC-BY-NC-ND-4.0: community web only
+    planned = run_cli("--config", str(config), "plan")
+    assert "refused    " + harbour in planned.out and "| To:" not in planned.out
+    explained = run_cli("--config", str(config), "plan", "--explain")
+    assert explained.status == 0
+    requests = explained.out.split(f"\n{harbour} -> ")[1:]
+    assert [r.split(":")[0] for r in requests] == ["daily-print", "dx-web"]
+    print_request, web_request = requests
+    assert "    | We would like to republish this article for our print edition, Daily Example:\n" in print_request
+    assert "    | We would like to republish this article for our commercial website, Daily Example:\n" in web_request
+    assert "not commercial web sites. We therefore ask for your permission." in web_request
+    assert "    | To: the copyright holder (The Harbour Gazette)" in web_request
+    assert "'daily-print'" not in explained.out and "our endpoint" not in explained.out
+    assert explained.out.count("    | Thank you,") == 2  # only the refused pairs
+    rows = json.loads(run_cli("--config", str(config), "plan", "--explain", "--format", "json").out)
+    by_pair = {(r["article"], r["endpoint"]): r["permission_request"] for r in rows}
+    assert "for our commercial website, Daily Example:" in by_pair[(harbour, "dx-web")]
+    assert by_pair[(harbour, "archive")] is None
+    assert "permission_request" not in json.loads(run_cli("--config", str(config), "plan", "--format", "json").out)[0]
+
+    assert run_cli("--config", str(config), "push").status == 0
+    status = run_cli("--config", str(config), "status", "--explain")
+    assert status.status == 0
+    assert f"\n{harbour} -> dx-web: refused; to ask for it:\n    | To: the copyright holder" in status.out
+    assert "| To:" not in run_cli("--config", str(config), "status").out
+    rows = json.loads(run_cli("--config", str(config), "status", "--explain", "--format", "json").out)
+    assert [r["endpoint"] for r in rows if r["permission_request"]] == ["daily-print", "dx-web"]
+
+
 def test_licenses_lists_and_explains(run_cli: Any) -> None:
     listing = run_cli("licenses")
     assert listing.status == 0

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from syndicate.config import Site
-from syndicate.licences.gate import decide, permission_request
+from syndicate.licences.gate import decide, our_publication, permission_request
 from syndicate.licences.profiles import CHANNELS, load_registry
 
 REGISTRY = load_registry()
@@ -105,12 +105,21 @@ def test_permission_request_is_ready_to_send() -> None:
     assert profile is not None
     decision = decide(ARTICLE, profile, "print", "paper", TODAY)
     site = Site("Community Review", "https://review.example.org/", "community-web")
-    text = permission_request(ARTICLE, profile, decision, site, "our endpoint 'paper'")
+    text = permission_request(ARTICLE, profile, decision, site, our_publication(site, "print"))
     assert text.startswith(
         "To: publications@globalresearch.ca\nSubject: Permission to republish Turkey Has Agreed to Buy Russia's S-400\n"
     )
     assert '"Turkey Has Agreed to Buy Russia\'s S-400" by Defend Democracy Press' in text
     assert "(Global Research, https://gr.example.org/s400), © 2017 Defend Democracy Press" in text
-    assert "on our endpoint 'paper', which publishes to print publications." in text
+    assert "We would like to republish this article for our print edition, Community Review:\n" in text
+    assert "allows: non-commercial community web sites; not print publications. We therefore ask" in text
     assert "link to the original article" in text
     assert text.endswith("Thank you,\nCommunity Review\nhttps://review.example.org/\n")
+
+
+def test_a_request_names_our_publication_as_a_rights_desk_would() -> None:
+    site = Site("Daily Example", "https://daily.example.com/", "commercial-web")
+    assert our_publication(site, "commercial-web") == "our commercial website, Daily Example"
+    assert our_publication(site, "newsletter", "our morning briefing") == "our morning briefing, Daily Example"
+    assert our_publication(site, "print", "the Daily Example weekend edition") == "the Daily Example weekend edition"
+    assert our_publication(None, "social") == "our social-media accounts"

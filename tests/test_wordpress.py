@@ -523,3 +523,36 @@ def test_an_author_who_may_not_post_scripts_gets_posts_without_json_ld_text(
         assert f'href="mailto:{SEED_CONTACT}"' in seed["content"]["rendered"]
         again = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
         assert (again.status, again.out) == (0, "")
+
+
+def test_posts_are_dated_from_published_and_posts_sent_undated_are_dated_once(
+    run_cli: Any, site: tuple[Path, str]
+) -> None:
+    """A 2017 article's post is dated 2017 (date = "published", the default), not the day it was
+    pushed; a post sent without its date (date = "push", or before syndicate sent dates) is
+    updated once with it."""
+    root, prefix = site
+    make_seed_ready(root)
+    config = root / "syndicate.toml"
+    config.write_text(config.read_text() + 'date = "push"\n')
+    undated = run_cli("--config", str(config), "push", "--endpoint", "partner")
+    assert undated.status == 0, undated.err
+    (first,) = posts(prefix + SEED)
+    assert not first["date_gmt"].startswith("2017-")  # WordPress's own date: the day of the push
+    config.write_text(config.read_text().removesuffix('date = "push"\n'))
+    planned = run_cli("--config", str(config), "plan", "--endpoint", "partner")
+    # each post once, to give it its date
+    assert [line.split()[0] for line in planned.out.splitlines()] == ["update"] * 4, planned.out
+    dated = run_cli("--config", str(config), "push", "--endpoint", "partner")
+    assert dated.status == 0, dated.err
+    (seed,) = posts(prefix + SEED)
+    assert seed["id"] == first["id"] and seed["date_gmt"] == "2017-07-23T00:00:00"
+    assert seed["status"] == "publish"
+    (harbour,) = posts(prefix + HARBOUR)
+    assert harbour["date_gmt"] == "2026-09-24T00:00:00"  # published: a date alone is midnight UTC
+    again = run_cli("--config", str(config), "push", "--endpoint", "partner")
+    assert (again.status, again.out) == (0, "")  # once
+    article = root / "content" / f"{SEED}.md"
+    article.write_text(article.read_text().replace("published: 2017-07-23", "published: 2017-07-23T18:30:00+02:00"))
+    assert run_cli("--config", str(config), "push", "--endpoint", "partner").status == 0
+    assert posts(prefix + SEED)[0]["date_gmt"] == "2017-07-23T16:30:00"  # in UTC

@@ -14,7 +14,7 @@ from syndicate.articles.front_matter import ParsedArticle
 from syndicate.checks.attribution import check_attribution, check_license_id
 from syndicate.config import Config
 from syndicate.findings import Code
-from syndicate.licences.gate import decide, permission_request
+from syndicate.licences.gate import decide, our_publication, permission_request
 from syndicate.licences.profiles import LicenseProfile, LicenseRegistry, load_registry
 from syndicate.schemas import schema_problems
 
@@ -70,7 +70,7 @@ def _check_channels(article: ParsedArticle, profile: LicenseProfile, checks: Che
     config, data = checks.config, article.data
     site_decision = decide(data, profile, config.site.channel, None, checks.today)
     if not site_decision.allowed:
-        where = f"the site {config.site.title} ({config.site.url})"
+        where = our_publication(config.site, config.site.channel)
         article.add(
             Code.LICENSE_REFUSED,
             f"the site's own channel may not carry it: {site_decision.reason}",
@@ -85,7 +85,7 @@ def _check_channels(article: ParsedArticle, profile: LicenseProfile, checks: Che
             continue  # reported as unknown-endpoint
         decision = decide(data, profile, endpoint.channel, endpoint.name, checks.today)
         if not decision.allowed:
-            where = f"our endpoint {endpoint.name!r}"
+            where = our_publication(config.site, endpoint.channel, endpoint.description)
             article.add(
                 Code.LICENSE_REFUSED,
                 f"endpoint {endpoint.name!r} is named, but {decision.reason}",

@@ -14,20 +14,23 @@ import click
 
 from syndicate.cli import reports
 from syndicate.cli.app import Options, cli, format_option, progress_bar
+from syndicate.cli.explain import drafted_requests, explain_option, with_request
 from syndicate.config import Config
 from syndicate.errors import ExitStatus, SyndicateError, UsageError
 from syndicate.findings import ValidationReport, display_path, finding_line
 from syndicate.schemas import did_you_mean
 
 if TYPE_CHECKING:
+    from syndicate.checks.validate import SiteContent
     from syndicate.delivery.plan import PlannedAction
 
 
 @cli.command()
 @click.option("--endpoint", metavar="NAME", help="Plan for this endpoint only.")
 @format_option("text: a table; json: a list of objects (article, endpoint, action, reason, ...).")
+@explain_option("After the table")
 @click.pass_obj
-def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStatus:
+def plan(options: Options, endpoint: str | None, output_format: str, explain: bool) -> ExitStatus:
     """Show what push would do per article and endpoint, and why.
 
     Each pair is create, update (content or metadata changed), delete
@@ -46,16 +49,29 @@ def plan(options: Options, endpoint: str | None, output_format: str) -> ExitStat
     skipped, and named: "retracted, copy still live at partner: endpoint
     disabled".
 
+    --explain drafts, for each refused copy, the email asking its rights
+    holder for permission, in the words a rights desk uses ("our print
+    edition, Daily Example": an endpoint's `description`, else its channel's).
+
     Exit status: 0 planned; 1 an article has errors (its row says skipped),
     or a live copy at a disabled endpoint should come down; 2 bad usage or
     config.
     """
-    stream, report = _plan(_config_for(options, endpoint), endpoint)
+    from syndicate.delivery.plan import Action
+
+    config = _config_for(options, endpoint)
+    stream, site = _plan(config, endpoint)
+    report = site.report
     actions = list(stream)
+    requests = drafted_requests(
+        site, config, [(a.article, a.endpoint) for a in actions if a.action is Action.REFUSED], explain
+    )
     if output_format == "json":
-        click.echo(json.dumps([a.to_dict() for a in actions], indent=2, ensure_ascii=False))
+        listed = [with_request(a.to_dict(), requests, (a.article, a.endpoint), explain) for a in actions]
+        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
     else:
         click.echo(reports.plan_table(actions), nl=False)
+        click.echo(reports.permission_requests(requests), nl=False)
     _print_errors(report)
     stranded = [a for a in actions if a.stranded]
     for action in stranded:
@@ -76,8 +92,9 @@ def _config_for(options: Options, endpoint: str | None) -> Config:
     return config
 
 
-def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction], ValidationReport]:
-    """The plan as a stream (each copy is rendered as the stream is read) and the validation report."""
+def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction], SiteContent]:
+    """The plan as a stream (each copy is rendered as the stream is read), and the site as read
+    (its `report` is the validation report)."""
     import datetime as dt
 
     from syndicate.checks.validate import load_site
@@ -87,7 +104,7 @@ def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction]
     site = load_site(config)
     # (before the first push there is no ledger: a plan, which only reads, makes none)
     actions = iter_plan(site, config, recorded(config.paths.state) or [], dt.datetime.now(dt.UTC), endpoint)
-    return actions, site.report
+    return actions, site
 
 
 @cli.command()
@@ -124,7 +141,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 
     config = _config_for(options, endpoint)
     if dry_run:  # sends and records nothing: a look while a run delivers is harmless
-        actions, report = _plan(config, endpoint)
+        actions, site = _plan(config, endpoint)
+        report = site.report
         _print_errors(report)
         would_send = [a for a in actions if a.sends]
         click.echo(reports.plan_table(would_send), nl=False)
@@ -135,7 +153,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         return ExitStatus.OK if report.ok and not blocked else ExitStatus.FAILURE
     # locked before the ledger is read: a plan made while another process delivers would send its creates again
     with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
-        actions, report = _plan(config, endpoint)
+        actions, site = _plan(config, endpoint)
+        report = site.report
         _print_errors(report)
         stranded: list[PlannedAction] = []
 
@@ -174,7 +193,7 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
 
     Silent on success (cron mails whatever is printed); -v prints a summary;
     problems print a short report and exit 1. A second run while one holds
-    the lock exits 75 at once. Unchanged articles are not read again: a run
+    the lock exits 75 at once, saying so only with -v. Unchanged articles are not read again: a run
     with nothing to do costs one stat per file. Failed deliveries are retried
     when their time comes, up to [run] max_attempts; endpoints with a
     `schedule` are pushed only when a scheduled time has passed.
@@ -186,7 +205,7 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
       syndicate run --format json >> /var/log/syndicate.jsonl
     \b
     crontab (syndicate cron prints one for this config):
-      */10 * * * *  syndicate --config /srv/site/syndicate.toml run
+      */10 * * * *  syndicate --config /srv/site/syndicate.toml run; s=$?; [ $s -eq 75 ] && exit 0; exit $s
 
     Exit status: 0 done (or nothing to do); 1 a problem was reported (an
     article with errors, a failed delivery or hub ping); 2 bad usage or
@@ -205,6 +224,11 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     except SyndicateError as e:
         if output_format == "json":  # a log collector gets its line for a run that could not start too
             click.echo(json.dumps(reports.run_error_summary(e), ensure_ascii=False, sort_keys=True))
+        if e.exit_status == ExitStatus.LOCKED:
+            # an overlap is normal under cron: one line with -v, else nothing (cron would mail it)
+            if options.verbose:
+                click.echo(f"syndicate run: {e.message}", err=True)
+            return ExitStatus.LOCKED
         raise
     summary = reports.run_summary(result)
     if output_format == "json":
@@ -227,8 +251,9 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
 @click.option("--failed", "only_failed", is_flag=True, help="Only deliveries that failed (or are still pending).")
 @click.option("--endpoint", metavar="NAME", help="Only this endpoint.")
 @format_option("text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, ...).")
+@explain_option("After the table (reading the articles as they are now)")
 @click.pass_obj
-def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str) -> ExitStatus:
+def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str, explain: bool) -> ExitStatus:
     """Show the ledger: each article x endpoint, state, remote URL, last error, when.
 
     States: delivered, pending (in flight, or interrupted), failed (with its
@@ -246,6 +271,7 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     config (an endpoint neither configured nor in the ledger).
     """
     config = options.config()
+    from syndicate.checks.validate import load_site
     from syndicate.delivery.ledger import recorded, recorded_state
     from syndicate.delivery.plan import read_stranded
 
@@ -257,8 +283,18 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
         r for r in every if endpoint in (None, r.endpoint) and (not only_failed or r.state in ("failed", "pending"))
     ]
     stranded = read_stranded(recorded_state(config.paths.state, "stranded")) if rows_kept else {}
+    refused = [(r.article, r.endpoint) for r in rows if r.state == "refused"]
+    requests = drafted_requests(load_site(config), config, refused, explain) if explain and refused else {}
     if output_format == "json":
-        listed = [{**dataclasses.asdict(r), "stranded": stranded.get((r.article, r.endpoint))} for r in rows]
+        listed = [
+            with_request(
+                {**dataclasses.asdict(r), "stranded": stranded.get((r.article, r.endpoint))},
+                requests,
+                (r.article, r.endpoint),
+                explain,
+            )
+            for r in rows
+        ]
         click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
         return ExitStatus.OK
     if rows_kept is None:
@@ -268,6 +304,7 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
         click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
         return ExitStatus.OK
     click.echo(reports.status_table(rows), nl=False)
+    click.echo(reports.permission_requests(requests), nl=False)
     shown = [(r.article, r.endpoint) for r in rows if (r.article, r.endpoint) in stranded]
     if shown:
         click.echo("\nlive copies that should come down (as the last run or push found):")

@@ -56,6 +56,15 @@ def plan_table(actions: Sequence[PlannedAction]) -> str:
     return "".join(f"{a.action:<9}  {a.article:<{width}}  {a.endpoint:<{ep_width}}  {a.reason}\n" for a in actions)
 
 
+def permission_requests(drafted: dict[tuple[str, str], str]) -> str:
+    """`--explain` of plan and status: each refused copy's permission request, indented as validate's."""
+    return "".join(
+        f"\n{article} -> {endpoint}: refused; to ask for it:\n"
+        + "".join(f"    | {line}\n" for line in text.splitlines())
+        for (article, endpoint), text in drafted.items()
+    )
+
+
 def run_summary(result: RunResult) -> dict[str, object]:
     """What `run --format json` prints. A no-op run checked, wrote and planned nothing: its
     counts of those are null (not 0, which would say it looked and found none)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from shutil import which
 
 from syndicate.config import Config
+from syndicate.errors import ExitStatus
 
 
 def syndicate_program() -> list[str]:
@@ -42,7 +43,9 @@ def unit_name(config: Config) -> str:
 
 def cron_text(program: Sequence[str], config: Config, every: int) -> str:
     argv = [*program, "--config", str(config.path), "run"]
-    crontab = " ".join(shlex.quote(arg) for arg in argv).replace("%", "\\%")
+    # 75: another run held the lock and this one did nothing: exit 0, so that cron mails no error
+    command = " ".join(shlex.quote(arg) for arg in argv) + f"; s=$?; [ $s -eq {ExitStatus.LOCKED} ] && exit 0; exit $s"
+    crontab = command.replace("%", "\\%")
     exec_start = " ".join(_systemd_quoted(arg) for arg in argv)
     name, secrets = unit_name(config), secret_variables(config)
     env_lines = ""
@@ -56,7 +59,7 @@ def cron_text(program: Sequence[str], config: Config, every: int) -> str:
     secrets_note = f"  ({', '.join(secrets)}=...; mode 0600)" if secrets else ""
     user = _user_line()
     return f"""# crontab (crontab -e, as the user that owns the site): every {every} minutes;
-# cron mails what a run prints (only problems)
+# cron mails what a run prints (only problems); exit 75 (another run held the lock) is not one
 {env_lines}*/{every} * * * *  {crontab}
 
 # systemd: /etc/systemd/system/{name}.service{secrets_note}

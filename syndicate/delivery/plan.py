@@ -21,6 +21,7 @@ from enum import Enum, StrEnum
 from syndicate.articles.article import Article
 from syndicate.checks.validate import SiteContent
 from syndicate.config import Config, Endpoint
+from syndicate.delivery.endpoints import payload_revision
 from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.ledger import Delivery
 from syndicate.licences.gate import decide
@@ -143,7 +144,7 @@ def _plan(
             action = _decide(article, endpoint.name, endpoint.channel, row, site, now)
             if action.action in (Action.CREATE, Action.UPDATE, Action.UNCHANGED):
                 copy = copy or _copy(article, site)
-                action = _compare(action, copy, row)
+                action = _compare(action, _as_sent_to(copy, endpoint), row)
             yield action
     known = {a.slug for a in site.articles} | set(site.drafts) | set(site.invalid)
     names = {e.name for e in endpoints}
@@ -240,6 +241,15 @@ def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy:
         reason = f"scheduled: next push at {due.isoformat()}"
         return replace(action, action=Action.SKIPPED, reason=reason, held=Hold.SCHEDULED)
     return action
+
+
+def _as_sent_to(copy: Copy, endpoint: Endpoint) -> Copy:
+    """The copy with a hash that also covers what this endpoint adds to it (a WordPress post's date)."""
+    revision = payload_revision(endpoint)
+    if not revision:
+        return copy
+    digest = hashlib.sha256(f"{copy.content_hash}\0{revision}".encode()).hexdigest()
+    return replace(copy, content_hash="sha256:" + digest)
 
 
 def _copy(article: Article, site: SiteContent) -> Copy:

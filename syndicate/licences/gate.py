@@ -13,7 +13,7 @@ from typing import Any
 
 from syndicate.articles.article import join_names
 from syndicate.config import Site
-from syndicate.licences.profiles import CHANNEL_WORDS, CONDITION_WORDS, LicenseProfile
+from syndicate.licences.profiles import CHANNEL_PLACE, CHANNEL_WORDS, CONDITION_WORDS, LicenseProfile
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,17 @@ def decide(
     return Decision(False, channel, target, profile.id, reason + f"; ask {contact}", contact)
 
 
+def our_publication(site: Site | None, channel: str, description: str | None = None) -> str:
+    """Where we would republish, as a rights desk says it: "our commercial website, Daily Example".
+
+    The endpoint's description (else the channel's words), then the site's title unless it says it
+    already; never an endpoint's name, which means nothing to the rights holder."""
+    place = description or CHANNEL_PLACE[channel]
+    if site is None or site.title.casefold() in place.casefold():
+        return place
+    return f"{place}, {site.title}"
+
+
 def permission_request(
     front_matter: Mapping[str, Any],
     profile: LicenseProfile,
@@ -115,7 +126,8 @@ def permission_request(
     site: Site | None,
     where: str,
 ) -> str:
-    """A ready-to-send email asking the contact for what the licence does not allow."""
+    """A ready-to-send email asking the contact for what the licence does not allow; `where` is
+    the publication it is for, in the words of our_publication."""
     title = str(front_matter.get("title", "(untitled)"))
     authors = _names(front_matter.get("authors"))
     source = _mapping(front_matter.get("source"))
@@ -136,8 +148,10 @@ def permission_request(
         "",
         "Hello,",
         "",
-        f"We would like to republish {cited} on {where}, which publishes to {CHANNEL_WORDS[decision.channel]}.",
-        f"Its licence ({profile.name}) allows: {allowed}. We therefore ask for your permission.",
+        f"We would like to republish this article for {where}:",
+        f"{cited}.",
+        f"Its licence ({profile.name}) allows: {allowed}; not {CHANNEL_WORDS[decision.channel]}. "
+        "We therefore ask for your permission.",
     ]
     if conditions:
         lines.append(f"Every copy would {'; '.join(conditions)}.")

@@ -26,6 +26,14 @@ CHANNEL_WORDS = {
     "newsletter": "email newsletters",
     "social": "social-media posts",
 }
+#: a channel as a rights desk names its own publication on it ("our print edition, Daily Example")
+CHANNEL_PLACE = {
+    "community-web": "our community website",
+    "commercial-web": "our commercial website",
+    "print": "our print edition",
+    "newsletter": "our email newsletter",
+    "social": "our social-media accounts",
+}
 CONDITION_WORDS = {
     "attribution": "credit the author and the source",
     "copyright-notice": "keep the copyright notice",

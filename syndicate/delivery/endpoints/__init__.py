@@ -28,3 +28,13 @@ def open_endpoint(config: EndpointConfig, root: Path, environ: Mapping[str, str]
     module, name = ENDPOINT_TYPES[config.type]
     client: Endpoint = getattr(importlib.import_module(module), name)(config, root, environ)
     return client
+
+
+def payload_revision(config: EndpointConfig) -> str:
+    """What an endpoint sends beyond the copy that its settings decide ("" when nothing): the plan
+    compares the ledger with the copy's hash and this, so that such a change resends each copy once."""
+    if config.type == "wordpress":
+        from syndicate.delivery.endpoints.wordpress_settings import payload_revision as wordpress_revision
+
+        return wordpress_revision(config.settings)
+    return ""

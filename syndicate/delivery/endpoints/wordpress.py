@@ -36,6 +36,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import threading
 from collections.abc import Iterable, Mapping
@@ -70,6 +71,7 @@ class WordPressEndpoint:
         self.status = settings.status
         self.force_delete = settings.delete == "force"
         self.unpublish_to_trash = settings.unpublish == "trash"
+        self.dated = settings.date == "published"
         user_env, password_env = settings.username_env, settings.password_env
         missing = [name for name in (user_env, password_env) if not environ.get(name)]
         if missing:
@@ -250,6 +252,9 @@ class WordPressEndpoint:
             "tags": self._terms_of("tags", copy.tags, warnings),
             "categories": self._terms_of("categories", copy.regions, warnings),
         }
+        date_gmt = _date_gmt(copy.published) if self.dated else None
+        if date_gmt is not None:
+            payload["date_gmt"] = date_gmt
         return payload, tuple(warnings)
 
     def _terms_of(self, taxonomy: str, names: Iterable[str], warnings: list[str]) -> list[int]:
@@ -333,6 +338,15 @@ class WordPressEndpoint:
         return Remote(
             str(self._id(post, "post")), printable(str(link or ""), 2000, self.secrets, withheld=""), warnings
         )
+
+
+def _date_gmt(published: str) -> str | None:
+    """The article's first publication as WordPress's `date_gmt` (UTC, no offset); None for a time
+    still to come, which WordPress would take for a schedule (status `future`): the post is live now."""
+    when = dt.datetime.fromisoformat(published).astimezone(dt.UTC)
+    if when > dt.datetime.now(dt.UTC):
+        return None
+    return when.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _kept_script(post: Any) -> bool:

@@ -58,6 +58,8 @@ class FeedSettings:
     limit: int = 50
     hubs: tuple[str, ...] = ()
     tag_feeds: bool = True
+    #: write feed.xsl and link every feed to it (an xml-stylesheet instruction): browsers are removing XSLT
+    xsl: bool = False
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             limit=feeds.get("limit", 50),
             hubs=tuple(feeds.get("hubs", ())),
             tag_feeds=feeds.get("tag_feeds", True),
+            xsl=feeds.get("xsl", False),
         ),
         paths=Paths(
             content=Path(paths.content),

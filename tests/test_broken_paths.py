@@ -103,7 +103,7 @@ def test_status_and_plan_before_the_first_push_make_no_ledger(run_cli: Any, site
 
 def feeds_is_a_file(site: Path) -> tuple[str, str]:
     (site / "feeds").write_text("x\n")
-    return f"{site}/feeds/feed.xsl", f"{site}/feeds is a file, not a folder"
+    return f"{site}/feeds/atom.xml", f"{site}/feeds is a file, not a folder"
 
 
 def tag_folder_is_a_file(site: Path) -> tuple[str, str]:
@@ -139,7 +139,7 @@ def test_the_run_after_the_feeds_folder_is_fixed_does_the_work(run_cli: Any, sit
     (site / "feeds").unlink()
     again = run_cli("-v", "--config", config, "run")
     assert again.status == 0
-    assert "3 entries, 25 files written; push: 3 created" in again.err
+    assert "3 entries, 36 files written; push: 3 created" in again.err
     assert (site / "feeds" / "tags" / "water" / "atom.xml").is_file()
 
 
@@ -148,7 +148,7 @@ def test_feeds_out_below_a_file(run_cli: Any, site: Path) -> None:
     result = run_cli("--config", str(site / "syndicate.toml"), "feeds", "--out", str(site / "public" / "feeds"))
     assert result.status == 2
     assert result.err.startswith(
-        f"syndicate: error: cannot write {site}/public/feeds/feed.xsl: {site}/public is a file, not a folder\n"
+        f"syndicate: error: cannot write {site}/public/feeds/atom.xml: {site}/public is a file, not a folder\n"
     )
 
 

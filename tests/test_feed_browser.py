@@ -1,4 +1,5 @@
-"""Feeds in a browser: feed.xsl shows atom.xml and rss.xml as a page with every entry, byline and licence.
+"""Feeds in a browser, for a site that keeps the stylesheet ([feeds] xsl = true): feed.xsl shows
+atom.xml and rss.xml as a page with every entry, byline and licence (test_feed_pages.py: the HTML pages).
 
 The lxml tests always run. The Chromium tests need Debian's `chromium`: they skip
 without it, except under CI (which installs it), where they fail.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -85,7 +87,11 @@ def assert_page_shows(page: str, feed: Path) -> None:
         *others, last = entry.authors
         names = f"{', '.join(others)} and {last}" if others else last
         assert text(article.find(".//*[@class='byline']")) == f"By {names}"
-        assert entry.rights and entry.rights in text(article)
+        shown = entry.rights
+        if entry.licence:  # named once: by the link below the rights, not again in them
+            shown = " ".join(re.sub(rf"Licence: [^(]*\({re.escape(entry.licence)}\)\.", "", shown).split())
+            assert text(article).count(entry.licence_name) == 1 and entry.licence not in text(article)
+        assert shown and shown in text(article)
         licences = [(a.get("href"), text(a)) for a in article.xpath(".//a[@rel='license']")]
         assert licences == ([(entry.licence, entry.licence_name)] if entry.licence else [])
     # the entries' HTML content is never injected into the page
@@ -96,7 +102,9 @@ def assert_page_shows(page: str, feed: Path) -> None:
 def feeds(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(DEMO, site, ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    config = load_config(site / "syndicate.toml")
+    toml = site / "syndicate.toml"
+    toml.write_text(toml.read_text() + "\n[feeds]\nxsl = true\n")
+    config = load_config(toml)
     content = load_site(config, NOW.date())
     generate_feeds(config, content.articles, content.checks, config.paths.feeds, NOW)
     return site / "feeds"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from syndicate.checks.validate import load_site
 from syndicate.config import load_config
-from syndicate.feeds.generate import LazyEntries, feed_articles, feed_documents
+from syndicate.feeds.chosen import LazyEntries, feed_articles
+from syndicate.feeds.generate import feed_documents
 from tests.conftest import DEMO
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)

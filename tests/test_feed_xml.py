@@ -265,18 +265,18 @@ def test_a_changed_feedgen_is_a_clear_error_from_the_command(
 
 @PROPS
 @given(
-    st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=40),
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from(["atom", "rss"])), max_size=40),
     st.sampled_from([0, 1500, 4000, 10**6]),
 )
-def test_written_entries_are_each_entrys_and_are_let_go(uses: list[tuple[int, bool]], budget: int) -> None:
+def test_written_entries_are_each_entrys_and_are_let_go(uses: list[tuple[int, str]], budget: int) -> None:
     made = Made(
         dataclasses.replace(PLAIN, id=f"tag:x.example,2026:{i}", content_html="<p>x</p>" * 100 * i) for i in range(6)
     )
     written, entries = WrittenEntries(made, uses, budget), list(made)
-    for index, atom in uses:
-        updated, data = written.get(index, atom)
+    for index, form in uses:
+        updated, data = written.get(index, form)
         assert updated == entries[index].updated
-        assert data == (atom_entry(entries[index]) if atom else rss_item(entries[index]))
+        assert data == (atom_entry(entries[index]) if form == "atom" else rss_item(entries[index]))
     assert written._kept == {}
     assert written._left == {}
     assert written._room == budget
@@ -297,9 +297,9 @@ class Made(list[FeedEntry]):
 def test_written_entries_keep_nothing_in_a_forked_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker builds only some documents: the parent's use counts would keep its entries forever."""
     made = Made(dataclasses.replace(PLAIN, id=f"tag:x.example,2026:{i}") for i in range(3))
-    uses = [(i, True) for i in range(3)] * 2  # each entry in two documents
+    uses = [(i, "atom") for i in range(3)] * 2  # each entry in two documents
     written = WrittenEntries(made, uses)
     monkeypatch.setattr("syndicate.feeds.entries.os.getpid", lambda: -1)  # as in a forked child
     for index in range(3):  # this worker's one document
-        assert written.get(index, True)[1] == atom_entry(list(made)[index])
+        assert written.get(index, "atom")[1] == atom_entry(list(made)[index])
     assert written._kept == {} and written._room == KEEP_BYTES

@@ -74,7 +74,7 @@ def test_demo_feeds_carry_every_field(site: Path) -> None:
     feed_links = {link.rel: link.href for link in atom.feed.links}
     assert feed_links == {
         "self": "https://review.example.org/feeds/atom.xml",
-        "alternate": "https://review.example.org/",
+        "alternate": "https://review.example.org/feeds/index.html",  # its page (the page links the site)
     }
     assert atom.feed.rights.startswith("Compilation © Community Review")
 

@@ -160,8 +160,23 @@ def drop_tag_feed(site: Path) -> None:
     next((site / "feeds" / "tags").rglob("atom.xml")).unlink()
 
 
+def drop_page(site: Path) -> None:
+    (site / "feeds" / "index.html").unlink()
+
+
+def drop_tag_page(site: Path) -> None:
+    next((site / "feeds" / "tags").rglob("index.html")).unlink()
+
+
 def drop_stylesheet(site: Path) -> None:
     (site / "feeds" / "feed.xsl").unlink()
+
+
+def with_stylesheet(site: Path) -> Path:
+    """The site with [feeds] xsl = true, the stylesheet's option."""
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + "\n[feeds]\nxsl = true\n")
+    return site
 
 
 def edit_feed_by_hand(site: Path) -> None:
@@ -190,7 +205,8 @@ def forget_digest(site: Path) -> None:
         drop_feed,
         drop_rss,
         drop_tag_feed,
-        drop_stylesheet,
+        drop_page,
+        drop_tag_page,
         edit_feed_by_hand,
         wake_up_due,
         forget_digest,
@@ -205,8 +221,20 @@ def test_no_early_answer_when_the_run_has_work(site: Path, run_cli: Any, change:
     assert noop.answer_noop(argv, {}) is None
     assert json.loads(run_cli(*argv).out)["noop"] is False
     assert (site / "feeds" / "rss.xml").read_bytes().count(b"<channel>") == 1  # (rebuilt)
-    assert (site / "feeds" / "feed.xsl").is_file() and next((site / "feeds" / "tags").rglob("atom.xml"), None)
+    assert (site / "feeds" / "index.html").is_file() and next((site / "feeds" / "tags").rglob("atom.xml"), None)
+    assert all((feed.parent / "index.html").is_file() for feed in (site / "feeds" / "tags").rglob("atom.xml"))
     assert noop.answer_noop(argv, {}) is not None  # and the run after that has nothing to do
+
+
+def test_no_early_answer_when_the_stylesheet_a_site_keeps_is_gone(site: Path, run_cli: Any) -> None:
+    config = first_run(with_stylesheet(site), run_cli)
+    argv = ["--config", config, "run", "--format", "json", "--now", "2030-01-01T11:00:00+00:00"]
+    assert noop.answer_noop(argv, {}) is not None
+    drop_stylesheet(site)
+    assert noop.answer_noop(argv, {}) is None
+    assert json.loads(run_cli(*argv).out)["noop"] is False
+    assert (site / "feeds" / "feed.xsl").is_file()
+    assert noop.answer_noop(argv, {}) is not None
 
 
 def test_the_run_after_the_early_answer_does_not_scan_the_files_again(

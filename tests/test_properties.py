@@ -29,7 +29,8 @@ from syndicate.articles.front_matter import ParsedArticle, parse_article_bytes, 
 from syndicate.checks.validate import validate_paths
 from syndicate.config import load_config
 from syndicate.delivery.endpoints.http import MAX_RETRY_AFTER, WITHHELD, printable, retry_after_seconds
-from syndicate.feeds.generate import build_feed_files, feed_entry, tag_slug
+from syndicate.feeds.chosen import feed_entry
+from syndicate.feeds.generate import build_feed_files, tag_slug
 from syndicate.files import contained
 from syndicate.importer.drafts import import_html, import_text
 from syndicate.licences.gate import decide

@@ -67,7 +67,7 @@ def test_the_summary_counts_articles_with_errors_not_their_findings(site: Path, 
     config = ["--config", str(site / "syndicate.toml")]
     done = run_cli(*config, "-v", "run", "--now", "2026-11-26T10:00:00+00:00")
     assert done.status == 1
-    assert "syndicate run: 5 articles, 1 with errors; feeds: 3 entries, 25 files written;" in done.err
+    assert "syndicate run: 5 articles, 1 with errors; feeds: 3 entries, 36 files written;" in done.err
     summary = json.loads(run_cli(*config, "run", "--format", "json", "--now", "2026-11-26T10:01:00+00:00").out)
     assert (summary["noop"], summary["ok"], summary["invalid"], summary["errors"]) == (True, False, None, None)
     assert summary["plan"] is None and len(summary["problems"]) == 4  # a no-op planned nothing: not zeros

@@ -17,7 +17,8 @@ import pytest
 
 from syndicate.checks.validate import load_site
 from syndicate.config import load_config
-from syndicate.feeds.generate import UNSPECIFIED_LICENSE, generate_feeds
+from syndicate.feeds.chosen import UNSPECIFIED_LICENSE
+from syndicate.feeds.generate import generate_feeds
 from tests.loopback import recording_server
 from tests.seed import SEED, make_seed_ready
 from tests.w3c import needs_feedcheck, w3c_problems

@@ -26,7 +26,7 @@ import datetime as dt
 import html
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from syndicate.articles.article import Author
@@ -55,6 +55,17 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class PageRights:
+    """An entry's rights as the feeds' page shows them: the statement, and the licence apart from it
+    (the feeds' rights text names the licence, and the page would name it twice)."""
+
+    statement: str  #: the copyright notice and the terms, without the licence
+    licence: str = ""  #: its short name ("CC BY-ND 4.0"); "" when the statement says it all
+    licence_url: str | None = None
+    licence_title: str = ""  #: its full name
+
+
+@dataclass(frozen=True)
 class FeedEntry:
     id: str
     title: str
@@ -73,6 +84,8 @@ class FeedEntry:
     source: SourceInfo | None
     via: str | None
     related: str | None
+    #: for the feeds' page (page_html.py); None: it shows `rights` as the statement
+    page_rights: PageRights | None = None
 
 
 #: what a builder applies to a text (`clean`) and to an identifier or URL (`raw`) before writing it
@@ -237,39 +250,47 @@ def rfc822(when: dt.datetime) -> str:
 KEEP_BYTES = 16 * 1024 * 1024
 
 
+#: how each format writes an entry: Atom `<entry>`, RSS `<item>` (generate.py adds the page's `<article>`)
+WRITERS: Mapping[str, Callable[[FeedEntry], bytes]] = {"atom": atom_entry, "rss": rss_item}
+
+
 class WrittenEntries:
     """The entries of one build, each written once per format: an entry that several documents
-    show (its archive page, up to five tag feeds) is kept from its first use to its last, within
-    `budget` bytes; the others are written and let go. `uses` are the (index, atom) of every
-    entry every document will ask for, in any order.
+    show (its archive page, up to five tag feeds, their pages) is kept from its first use to its
+    last, within `budget` bytes; the others are written and let go. `uses` are the (index, format)
+    of every entry every document will ask for, in any order; `writers` write each format.
 
     The counts hold only in the process that made them: a forked worker builds some of the
     documents, so it would keep entries whose other uses are another worker's; there each use
     is written and nothing is kept."""
 
     def __init__(
-        self, entries: Sequence[FeedEntry], uses: Iterable[tuple[int, bool]], budget: int = KEEP_BYTES
+        self,
+        entries: Sequence[FeedEntry],
+        uses: Iterable[tuple[int, str]],
+        budget: int = KEEP_BYTES,
+        writers: Mapping[str, Callable[[FeedEntry], bytes]] = WRITERS,
     ) -> None:
-        self._entries = entries
+        self._entries, self._writers = entries, writers
         #: uses still to come, of the entries used more than once
         self._left = {use: count for use, count in Counter(uses).items() if count > 1}
-        self._kept: dict[tuple[int, bool], tuple[dt.datetime, bytes]] = {}
+        self._kept: dict[tuple[int, str], tuple[dt.datetime, bytes]] = {}
         self._room = budget
         self._pid = os.getpid()
 
-    def get(self, index: int, atom: bool) -> tuple[dt.datetime, bytes]:
-        """Entry `index`'s updated date, and its Atom entry (else RSS item)."""
+    def get(self, index: int, form: str) -> tuple[dt.datetime, bytes]:
+        """Entry `index`'s updated date, and the entry written in format `form` ("atom", "rss", ...)."""
         if os.getpid() != self._pid:
             entry = self._entries[index]
-            return entry.updated, atom_entry(entry) if atom else rss_item(entry)
-        key = (index, atom)
+            return entry.updated, self._writers[form](entry)
+        key = (index, form)
         left = self._left.pop(key, 1) - 1
         if left > 0:
             self._left[key] = left
         kept = self._kept.get(key) if left > 0 else self._kept.pop(key, None)
         if kept is None:
             entry = self._entries[index]
-            kept = entry.updated, atom_entry(entry) if atom else rss_item(entry)
+            kept = entry.updated, self._writers[form](entry)
             if left > 0 and len(kept[1]) <= self._room:
                 self._kept[key] = kept
                 self._room -= len(kept[1])

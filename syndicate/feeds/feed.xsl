@@ -140,9 +140,18 @@
       </xsl:if>
       <xsl:if test="normalize-space(a:rights | dc:rights) or a:link[@rel = 'license'] or cc:license">
         <div class="rights">
-          <xsl:if test="normalize-space(a:rights | dc:rights)">
-            <p><xsl:value-of select="a:rights | dc:rights"/></p>
-          </xsl:if>
+          <xsl:variable name="rights" select="normalize-space(a:rights | dc:rights)"/>
+          <!-- syndicate's rights say "Licence: NAME (URL)." of the licence linked below: said once, there -->
+          <xsl:variable name="named" select="concat(' (', normalize-space((a:link[@rel = 'license']/@href | cc:license)[1]), ').')"/>
+          <xsl:choose>
+            <xsl:when test="(a:link[@rel = 'license'] or cc:license) and contains(substring-before($rights, $named), 'Licence: ')">
+              <xsl:variable name="statement" select="normalize-space(concat(substring-before(substring-before($rights, $named), 'Licence: '), substring-after($rights, $named)))"/>
+              <xsl:if test="$statement"><p><xsl:value-of select="$statement"/></p></xsl:if>
+            </xsl:when>
+            <xsl:when test="$rights">
+              <p><xsl:value-of select="$rights"/></p>
+            </xsl:when>
+          </xsl:choose>
           <xsl:apply-templates select="(a:link[@rel = 'license'] | cc:license)[1]"/>
         </div>
       </xsl:if>

@@ -62,6 +62,9 @@ class FeedPage:
     updated: dt.datetime = field(default=EPOCH)
     #: the site's RSL 1.0 licence file: a feed-level rel="license" link of type application/rsl+xml
     rsl_license: str | None = None
+    #: the page that shows this feed to people (page_html.py): Atom's alternate link (one a type:
+    #: it takes the site's place), an atom:link in RSS (whose own <link> stays the site)
+    html_url: str | None = None
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
@@ -71,6 +74,9 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return {"dc": DC, "creativeCommons": CC_RSS, "fh": FH}
 
     def extend_atom(self, feed: Any) -> Any:
+        if self.page.html_url:
+            for link in feed.iterfind("link[@rel='alternate'][@type='text/html']"):
+                link.set("href", self.page.html_url)
         for attributes in self._links():
             etree.SubElement(feed, "link", **attributes)
         if self.page.archive:
@@ -79,6 +85,9 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
 
     def extend_rss(self, feed: Any) -> Any:
         channel = feed[0]
+        page = self.page
+        if page.html_url and page.html_url != page.site_url:
+            etree.SubElement(channel, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page.html_url)
         for attributes in self._links():
             etree.SubElement(channel, f"{{{ATOM}}}link", **attributes)
         return feed

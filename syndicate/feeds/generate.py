@@ -8,9 +8,11 @@ only when its bytes change: a run that changed nothing touches no file.
 Layout under the output folder:
 
     atom.xml, rss.xml                 the newest `limit` entries
-    feed.xsl                          shows the feeds as a page in a browser
+    index.html                        the same entries, as a page for people (page_html.py)
+    feed.xsl                          [feeds] xsl = true: shows a feed as a page in a browser
     archive/atom-1.xml, -2.xml ...    older entries, oldest page first (Atom, RFC 5005)
     tags/<tag>/atom.xml, rss.xml      one pair per tag (newest `limit`)
+    tags/<tag>/index.html             and its page
 
 `archive/` and `tags/` belong to syndicate: stale pages there are removed.
 """
@@ -23,10 +25,9 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import overload
 from urllib.parse import urlsplit
 
 from syndicate import OUTPUT_REVISION, __version__
@@ -34,82 +35,11 @@ from syndicate.articles.article import Article
 from syndicate.checks.article_checks import Checks
 from syndicate.checks.parallel import fork_map
 from syndicate.config import Config
-from syndicate.feeds.entries import FeedEntry, SourceInfo, WrittenEntries
+from syndicate.feeds.chosen import LazyEntries, feed_articles
+from syndicate.feeds.entries import WRITERS, FeedEntry, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document
-from syndicate.feeds.updated import distinct_updated
-from syndicate.feeds.writing import TDMREP_FILE, FeedsResult, write_feed_files
-from syndicate.licences.gate import Decision, decide
-from syndicate.licences.profiles import LicenseProfile
-from syndicate.render.attribution_block import licence_terms, plain_text, terms_lines
-from syndicate.render.html_copy import front_matter_digest, render_copy
-
-#: renders the feeds as a page in a browser; linked from every feed by a relative href
-STYLESHEET = "feed.xsl"
-#: RFC 4946's licence link of an entry whose licence is not given by a link (it inherits none)
-UNSPECIFIED_LICENSE = "http://purl.org/atompub/license#unspecified"
-
-
-def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime) -> list[tuple[Article, Decision]]:
-    """The articles the site's feeds carry, newest first, with the licence decision that allows each."""
-    assert checks.config is not None
-    chosen = []
-    for article in articles:
-        profile = checks.registry.get(article.license_id)
-        if article.status != "ready" or article.embargoed(now) or profile is None:
-            continue
-        decision = decide(article.front_matter, profile, checks.config.site.channel, None, checks.today)
-        if decision.allowed:
-            chosen.append((article, decision))
-    chosen.sort(key=lambda pair: (pair[0].published, pair[0].slug), reverse=True)
-    return chosen
-
-
-def feed_entry(
-    article: Article, profile: LicenseProfile, decision: Decision, config: Config, updated: dt.datetime | None = None
-) -> FeedEntry:
-    """The entry of `article`; `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
-    copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
-    terms = licence_terms(article.front_matter, profile)
-    notice = f"© {article.copyright_year} {article.copyright_holder}"
-    if decision.grant is not None and not profile.channels:
-        rights = f"{notice}. {profile.name}; republished with permission."
-    else:
-        rights = f"{notice}. Licence: {profile.short_name}" + (f" ({terms.url})" if terms.url else "") + "."
-    if said := plain_text(terms_lines(terms)):
-        rights += " " + said
-    license_url, license_title = terms.url, profile.name
-    if license_url is None and config.site.rsl_license:
-        # RFC 4946: an entry without a licence link would take the feed's (the RSL file) as its own
-        license_url, license_title = UNSPECIFIED_LICENSE, ""
-    source = article.source
-    link = config.site.article_url.replace("{slug}", article.slug) if config.site.article_url else article.link
-    return FeedEntry(
-        id=f"tag:{urlsplit(config.site.url).hostname},{article.published.year}:{article.slug}",
-        title=article.title,
-        link=link,
-        summary=article.summary,
-        # no JSON-LD script in feeds: feed readers strip it and validators flag it
-        content_html=copy.content_html,
-        authors=article.authors,
-        published=article.published,
-        updated=updated or article.updated,
-        categories=article.tags,
-        rights=rights,
-        license_url=license_url,
-        license_title=license_title,
-        cc_license=terms.url if terms.url and "creativecommons.org" in terms.url else None,
-        source=SourceInfo(
-            id=source.url,
-            title=source.name,
-            updated=source.published or article.published,
-            link=source.url,
-            rights=notice,
-        )
-        if source.url
-        else None,
-        via=source.url,
-        related=article.original.url if article.original else None,
-    )
+from syndicate.feeds.page_html import PAGE_NAME, FeedsPage, page_document, page_entry
+from syndicate.feeds.writing import STYLESHEET, TDMREP_FILE, FeedsResult, write_feed_files
 
 
 def tdmrep_json(config: Config) -> bytes:
@@ -138,52 +68,6 @@ def tag_slug(tag: str) -> str:
     return "tag-" + hashlib.sha256(named.encode("utf-8", "surrogatepass")).hexdigest()[:8] if named else "tag"
 
 
-class LazyEntries(Sequence[FeedEntry]):
-    """The feed entries of chosen articles, each made when a page asks for it and then let go:
-    ten thousand entries' content held at once was most of the feeds' memory."""
-
-    def __init__(self, chosen: Sequence[tuple[Article, Decision]], checks: Checks) -> None:
-        assert checks.config is not None
-        self._chosen, self._registry, self._config = chosen, checks.registry, checks.config
-        self._digests: dict[int, str] = {}
-        #: each entry's atom:updated, which depends on the other entries (a date alone is told apart)
-        self._updated = distinct_updated([article for article, _ in chosen])
-
-    def __len__(self) -> int:
-        return len(self._chosen)
-
-    @overload
-    def __getitem__(self, index: int) -> FeedEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[FeedEntry]: ...
-    def __getitem__(self, index: int | slice) -> FeedEntry | list[FeedEntry]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        article, decision = self._chosen[index]
-        profile = self._registry.get(article.license_id)
-        assert profile is not None  # feed_articles chose only articles with a known licence
-        return feed_entry(article, profile, decision, self._config, self._updated[index])
-
-    def tags(self) -> list[tuple[str, ...]]:
-        return [article.tags for article, _ in self._chosen]
-
-    def digest(self, index: int) -> str:
-        """What entry `index` is made from (front matter, rendered copy, licence, grant), as a digest."""
-        known = self._digests.get(index)
-        if known is None:
-            article, decision = self._chosen[index]
-            profile = self._registry.get(article.license_id)
-            assert profile is not None
-            copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
-            licence = [profile.id, profile.name, profile.short_name, profile.url, sorted(profile.channels)]
-            front_matter = (article.front_matter_digest or front_matter_digest(article.front_matter)).hex()
-            updated = self._updated[index].isoformat()
-            inputs = [front_matter, copy.content_hash, licence, decision.grant is not None, updated]
-            text = json.dumps(inputs, sort_keys=True, default=str)
-            known = self._digests[index] = hashlib.sha256(text.encode()).hexdigest()
-        return known
-
-
 def build_feed_files(config: Config, entries: Sequence[FeedEntry]) -> dict[str, bytes]:
     """Every feed document, by its path relative to the output folder."""
     return {path: content for path, content, _ in feed_documents(config, entries) if content is not None}
@@ -197,7 +81,7 @@ class _Document:
     folder: str  #: "", "archive/" or "tags/<slug>/": where the page's atom.xml and rss.xml would be
     title: str
     indexes: Sequence[int]  #: of the entries, in the order shown
-    atom: bool  #: Atom, else RSS
+    form: str  #: "atom", "rss" or "html" (the page)
     #: archive pages only: their links to the current feed and the neighbouring pages, and own URL
     archive: tuple[str, str | None, str | None, str] | None = None
     prev_archive: str | None = None
@@ -217,7 +101,7 @@ def feed_documents(
     tags: Sequence[tuple[str, ...]] | None = None,
     entry_digest: Callable[[int], str] | None = None,
     unchanged: Callable[[str, str], bool] | None = None,
-) -> Iterator[tuple[str, bytes | None, str]]:
+) -> Generator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
 
@@ -227,7 +111,10 @@ def feed_documents(
     """
     global _building
     documents = _documents(config, entries, tags)
-    yield STYLESHEET, (Path(__file__).parent / STYLESHEET).read_bytes(), ""
+    if config.feeds.xsl:
+        stylesheet = (Path(__file__).parent / STYLESHEET).read_bytes()
+        # a digest, so that the last run's marks hold it and a no-op run sees it removed
+        yield STYLESHEET, stylesheet, hashlib.sha256(stylesheet).hexdigest()
     if config.site.tdm_reservation:
         yield TDMREP_FILE, tdmrep_json(config), ""
     digests = [_document_digest(config, d, entry_digest) if entry_digest else "" for d in documents]
@@ -237,7 +124,8 @@ def feed_documents(
     ]
     todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
     # an entry shown by several documents is made and written once (its archive page, its tags' feeds)
-    mine = _building = (config, WrittenEntries(entries, ((i, d.atom) for d in todo for i in d.indexes)))
+    uses = ((i, d.form) for d in todo for i in d.indexes)
+    mine = _building = (config, WrittenEntries(entries, uses, writers={**WRITERS, "html": page_entry}))
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
         built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
@@ -251,7 +139,7 @@ def feed_documents(
 
 def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:
     """What a document is made from: syndicate's version and output revision, the config, the page, its entries."""
-    page = [document.path, document.folder, document.title, document.atom, document.archive, document.prev_archive]
+    page = [document.path, document.folder, document.title, document.form, document.archive, document.prev_archive]
     inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
@@ -265,8 +153,8 @@ def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tupl
     newest_entries = range(min(limit, len(entries)))
     last_archive = archive_url[-1] if pages else None
     documents = [
-        _Document("atom.xml", "", title, newest_entries, True, prev_archive=last_archive),
-        _Document("rss.xml", "", title, newest_entries, False, prev_archive=last_archive),
+        _Document(name, "", title, newest_entries, form, prev_archive=last_archive)
+        for name, form in (("atom.xml", "atom"), ("rss.xml", "rss"), (PAGE_NAME, "html"))
     ]
     for index, items in enumerate(pages):
         links = (
@@ -277,7 +165,12 @@ def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tupl
         )
         documents.append(
             _Document(
-                f"archive/atom-{index + 1}.xml", "archive/", f"{title} (archive {index + 1})", items[::-1], True, links
+                f"archive/atom-{index + 1}.xml",
+                "archive/",
+                f"{title} (archive {index + 1})",
+                items[::-1],
+                "atom",
+                links,
             )
         )
     if settings.tag_feeds:
@@ -291,10 +184,8 @@ def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tupl
                 shown[index] = None
         for slug, (spellings, members) in sorted(by_tag.items()):
             folder, name, newest = f"tags/{slug}/", " / ".join(spellings), list(members)[:limit]
-            for atom in (True, False):
-                documents.append(
-                    _Document(f"{folder}{'atom' if atom else 'rss'}.xml", folder, f"{title}: {name}", newest, atom)
-                )
+            for file, form in (("atom.xml", "atom"), ("rss.xml", "rss"), (PAGE_NAME, "html")):
+                documents.append(_Document(folder + file, folder, f"{title}: {name}", newest, form))
     return documents
 
 
@@ -303,9 +194,20 @@ def _build(document: _Document) -> bytes:
     config, entries = _building
     settings, site = config.feeds, config.site
     base = settings.url.rstrip("/") + "/"
-    items = [entries.get(i, document.atom) for i in document.indexes]
+    items = [entries.get(i, document.form) for i in document.indexes]
+    if document.form == "html":
+        about = FeedsPage(
+            document.title,
+            site.description or document.title,
+            atom_url=base + document.folder + "atom.xml",
+            rss_url=base + document.folder + "rss.xml",
+            site_url=site.url,
+            rights=site.rights,
+            language=site.language,
+        )
+        return page_document(about, (entry for _, entry in items))
     page = FeedPage(
-        stylesheet="../" * document.folder.count("/") + STYLESHEET,
+        stylesheet="../" * document.folder.count("/") + STYLESHEET if settings.xsl else None,
         title=document.title,
         description=site.description or document.title,
         atom_url=base + document.folder + "atom.xml",
@@ -318,14 +220,22 @@ def _build(document: _Document) -> bytes:
         rsl_license=site.rsl_license or None,
         updated=max((updated for updated, _ in items), default=EPOCH),
         prev_archive=document.prev_archive,
+        html_url=base + document.folder + PAGE_NAME,
     )
     if document.archive is not None:
         current, previous, following, own = document.archive
         page = replace(
-            page, archive=True, current=current, prev_archive=previous, next_archive=following, atom_url=own, rss_url=""
+            page,
+            archive=True,
+            current=current,
+            prev_archive=previous,
+            next_archive=following,
+            atom_url=own,
+            rss_url="",
+            html_url=None,  # archive pages have no page of their own
         )
     written = [entry for _, entry in items]
-    return atom_document(page, written) if document.atom else rss_document(page, written)
+    return atom_document(page, written) if document.form == "atom" else rss_document(page, written)
 
 
 def generate_feeds(
@@ -353,6 +263,11 @@ def generate_feeds(
         documents = feed_documents(config, entries, entries.tags())
     else:
         documents = feed_documents(config, entries, entries.tags(), entries.digest, unchanged)
-    result = write_feed_files(out_dir, documents)
+    try:
+        result = write_feed_files(out_dir, documents)
+    finally:
+        # a write that failed leaves the generator suspended, its forked workers alive: they hold
+        # the run lock's descriptor (and the lock) until it is closed
+        documents.close()
     result.entries = len(entries)
     return result

@@ -22,6 +22,8 @@ from syndicate.files import contained, put_in_place, staged_write
 
 #: the folders syndicate owns in a feeds folder: stale pages there are removed
 MANAGED_FOLDERS = ("archive", "tags")
+#: shows a feed as a page in a browser ([feeds] xsl = true); linked from every feed by a relative href
+STYLESHEET = "feed.xsl"
 #: W3C TDMRep's file, which syndicate writes when [site] tdm_reservation is true and removes otherwise
 TDMREP_FILE = ".well-known/tdmrep.json"
 #: what to check when a feed cannot be written
@@ -57,7 +59,7 @@ class FeedsResult:
 def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str]]) -> FeedsResult:
     """Write what changed, as each document comes (None: known unchanged, not built), to a
     temporary file beside it; once all are written, rename them into place in `_link_order`,
-    then remove stale pages in the folders syndicate owns (and a tdmrep.json no longer wanted).
+    then remove stale pages in the folders syndicate owns (and a tdmrep.json or feed.xsl no longer wanted).
     A write that fails (WriteError) removes the temporary files and changes no document. `marks`
     get each written or unchanged file's input digest, modification time and size."""
     root = out_dir.resolve()
@@ -85,9 +87,10 @@ def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str
         if digest:
             stat = target.stat()
             result.marks[relative] = f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
-    owned = [root / TDMREP_FILE] if (root / TDMREP_FILE).is_file() else []
+    owned = [root / name for name in (TDMREP_FILE, STYLESHEET) if (root / name).is_file()]
     for folder in MANAGED_FOLDERS:
-        owned += sorted((root / folder).rglob("*.xml")) if (root / folder).is_dir() else []
+        for pattern in ("*.xml", "*.html"):
+            owned += sorted((root / folder).rglob(pattern)) if (root / folder).is_dir() else []
     for stale in owned:
         if stale.relative_to(root).as_posix() not in targets:
             try:
@@ -103,7 +106,9 @@ def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str
 def _link_order(relative: str) -> tuple[int, int, str]:
     """Each document after those it links to: the stylesheet (every feed's), the archive pages
     oldest first (each links to the one before), the tag feeds, then rss.xml and atom.xml
-    (atom.xml links to the newest archive page). Stale pages go after all of them."""
+    (atom.xml links to the newest archive page). A feed and its page link to each other: the
+    pages go first, with the stylesheet (a reader fetches the feed; a person who opens the page
+    finds its feeds renamed into place a moment later). Stale pages go after all of them."""
     if not relative.endswith(".xml"):
         return 0, 0, relative
     if relative.startswith("archive/"):

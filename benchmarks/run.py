@@ -443,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--library-only",
         metavar="NAMES",
         default="",
-        help="fast paths to leave out, comma-separated (yaml, jsonschema-rs, cmark) or 'all': "
+        help="fast paths to leave out, comma-separated (yaml, jsonschema-rs, cmark, feed-entries) or 'all': "
         "what each buys, as the measurement with it minus this one (sets SYNDICATE_LIBRARY_ONLY)",
     )
     parser.add_argument("--json", type=Path, help="where to write the results as JSON (default: beside this script)")

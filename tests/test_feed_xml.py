@@ -1,12 +1,13 @@
-"""The feed documents byte for byte as the feedgen-only implementation wrote them (tests/feed_reference.py).
+"""The fast path "feed-entries" (syndicate.feeds.entries) against its library (entries_feedgen: feedgen
+and lxml write the whole document): one differential test, byte for byte, whatever the input:
+hostile text (markup, controls, characters XML forbids, lone surrogates, CR, quotes, astral
+characters, very long strings) in any field, ids and URLs included, optional fields present or not,
+time zones, archive pages, hubs, stylesheets, and the edge cases of CASES. Where the library refuses
+a page (ValueError: a naive date, an empty Atom id, a forbidden character in a URL), so must the
+fast path. SYNDICATE_FUZZ_EXAMPLES=5000 searches harder.
 
-Entries are written by syndicate.feeds.entries, not by feedgen and lxml; these
-tests hold them to the oracle whatever the input: hostile text (markup,
-controls, characters XML forbids, lone surrogates, CR, quotes, astral
-characters, very long strings), optional fields present or not, time zones,
-archive pages, hubs, stylesheets. Where the oracle refuses a page (ValueError:
-a naive date, an empty Atom id, a forbidden character in a URL), so must the
-fast code. SYNDICATE_FUZZ_EXAMPLES=5000 searches harder.
+Then what a reader of the feeds sees, the seam as a command uses it, and the entries written once
+a build.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -21,15 +24,14 @@ from typing import Any
 
 import pytest
 from feedgen.feed import FeedGenerator
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from syndicate.articles.article import Author
 from syndicate.errors import DependencyError
-from syndicate.feeds import feed_xml
+from syndicate.feeds import entries_feedgen, feed_xml
 from syndicate.feeds.entries import KEEP_BYTES, WrittenEntries, atom_entry, rss_item
 from syndicate.feeds.feed_xml import FeedEntry, FeedPage, SourceInfo
-from tests import feed_reference
 from tests.conftest import DEMO
 from tests.safety import assert_feed_ok
 
@@ -90,8 +92,9 @@ VALUES = ["id", "link", "license_url", "license_title", "cc_license", "via", "re
 
 @st.composite
 def entries(draw: st.DrawFn) -> FeedEntry:
-    """An entry; sometimes with forbidden characters in a text or two (one alone is what the writer's
-    check must catch: an entry with them anywhere is written the slow way)."""
+    """An entry; sometimes with forbidden characters in a field or two: one alone in a text is what
+    the writer's check must catch (an entry with them anywhere is written the slow way); in an id or
+    URL, the page is refused."""
     entry = FeedEntry(
         id=draw(VALUE),
         title=draw(TEXT),
@@ -110,7 +113,7 @@ def entries(draw: st.DrawFn) -> FeedEntry:
         via=draw(OPTIONAL),
         related=draw(OPTIONAL),
     )
-    for name, value in draw(st.lists(st.tuples(st.sampled_from(TEXTS), ANY_TEXT), max_size=2)):
+    for name, value in draw(st.lists(st.tuples(st.sampled_from(TEXTS + VALUES), ANY_TEXT), max_size=2)):
         entry = with_value(entry, name, value)
     return entry
 
@@ -183,52 +186,79 @@ def outcome(build: Callable[[FeedPage], bytes], page: FeedPage) -> bytes | str:
         return "ValueError"
 
 
-def assert_as_oracle(page: FeedPage) -> None:
-    assert outcome(feed_xml.atom_document, page) == outcome(feed_reference.atom_document, page)
-    assert outcome(feed_xml.rss_document, page) == outcome(feed_reference.rss_document, page)
-
-
-# --- the documents -------------------------------------------------------------------------------
-
-
-@PROPS
-@given(pages())
-def test_documents_are_the_oracles_byte_for_byte(page: FeedPage) -> None:
-    assert_as_oracle(page)
-
-
-@PROPS
-@given(pages(), st.sampled_from(VALUES), ANY_TEXT)
-def test_values_lxml_refuses_are_refused_alike(page: FeedPage, name: str, value: str) -> None:
-    """Ids and URLs are not cleaned: a character XML forbids is a ValueError, in the formats that show it."""
-    assert_as_oracle(dataclasses.replace(page, entries=tuple(with_value(e, name, value) for e in page.entries)))
-
-
-@pytest.mark.parametrize("change", CASES, ids=lambda c: ",".join(c) or "plain")
-@pytest.mark.parametrize("archive", [False, True])
-def test_edge_cases_are_the_oracles(change: dict[str, Any], archive: bool) -> None:
+def edge_page(change: dict[str, Any], archive: bool) -> FeedPage:
+    """A page with the plain entry changed by `change` (one of CASES), twice, around a plain one."""
     entry = dataclasses.replace(PLAIN, **change)
-    page = FeedPage(
+    return FeedPage(
         "T", "D", "https://x.example/a.xml", "https://x.example/r.xml", "https://x.example/", "R", "en",
         (entry, PLAIN, entry), ("https://hub.example/",), archive, "https://x.example/p.xml",
         "https://x.example/n.xml", "https://x.example/c.xml", "../feed.xsl", WHEN_UTC,
     )  # fmt: skip
-    assert_as_oracle(page)
 
 
-@pytest.mark.parametrize("name", TEXTS + VALUES)
-@pytest.mark.parametrize("forbidden", FORBIDDEN)
-def test_one_forbidden_character_in_one_field(name: str, forbidden: str) -> None:
-    """The one character that sends an entry the slow way, wherever it is (the oracle removes or refuses it)."""
-    for value in (forbidden, f"a{forbidden}&b"):
-        entry = with_value(PLAIN, name, value)
-        assert_as_oracle(dataclasses.replace(PLAIN_PAGE, entries=(PLAIN, entry)))
+def with_edge_cases(test: Callable[[FeedPage], None]) -> Callable[[FeedPage], None]:
+    """`test` given, besides hypothesis's pages, each of CASES (on a page and on an archive page),
+    and a page with no entry."""
+    for page in [PLAIN_PAGE, *(edge_page(change, archive) for change in CASES for archive in (False, True))]:
+        test = example(page)(test)
+    return test
 
 
-def test_a_page_with_no_entry_is_feedgens_alone() -> None:
-    assert_as_oracle(PLAIN_PAGE)
-    assert_feed_ok(feed_xml.atom_document(PLAIN_PAGE))
-    assert_feed_ok(feed_xml.rss_document(PLAIN_PAGE))
+# --- the one differential test -------------------------------------------------------------------
+
+
+@PROPS
+@given(pages())
+@with_edge_cases
+def test_documents_are_the_librarys_byte_for_byte(page: FeedPage) -> None:
+    assert outcome(feed_xml.atom_document, page) == outcome(entries_feedgen.atom_document, page)
+    assert outcome(feed_xml.rss_document, page) == outcome(entries_feedgen.rss_document, page)
+
+
+# --- what a reader sees, and the seam as the command uses it ---------------------------------------
+
+
+def test_characters_xml_forbids_are_removed_from_texts() -> None:
+    entry = dataclasses.replace(PLAIN, title="a\x00b\ud800", summary="\x01", rights="c\uffffd")
+    page = dataclasses.replace(PLAIN_PAGE, title="T\x1f", entries=(entry,))
+    atom, rss = feed_xml.atom_document(page), feed_xml.rss_document(page)
+    for document in (atom, rss):
+        assert_feed_ok(document)
+        assert b"<title>ab</title>" in document and b"<title>T</title>" in document
+    assert b"<rights>cd</rights>" in atom and b"<dc:rights>cd</dc:rights>" in rss
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"link": "https://x.example/\x00"}, "must be XML compatible"),
+        ({"id": "tag:x.example,2026:\x0b"}, "must be XML compatible"),
+        ({"published": dt.datetime(2026, 1, 1)}, "no timezone"),
+    ],
+)
+def test_values_that_cannot_be_written_are_refused(change: dict[str, Any], message: str) -> None:
+    """An id or URL is not changed to fit, nor a date without a time zone guessed: the page is refused."""
+    page = dataclasses.replace(PLAIN_PAGE, entries=(dataclasses.replace(PLAIN, **change),))
+    for document in (feed_xml.atom_document, feed_xml.rss_document):
+        with pytest.raises(ValueError, match=message):
+            document(page)
+
+
+def test_the_library_alone_writes_the_same_feeds(site: Path, tmp_path: Path) -> None:
+    """SYNDICATE_LIBRARY_ONLY=feed-entries (the seam in generate.py): every file `feeds` writes is
+    the same, archive pages, tag feeds and the stylesheet's link included."""
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + "\n[feeds]\nlimit = 1\nxsl = true\n")
+    written = {}
+    for library_only in ("", "feed-entries"):
+        out = tmp_path / f"feeds-{library_only or 'fast'}"
+        env = {**os.environ, "SYNDICATE_LIBRARY_ONLY": library_only}
+        command = [sys.executable, "-m", "syndicate", "--config", str(config), "feeds", "--out", str(out)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120, env=env)
+        assert done.returncode == 0, done.stderr
+        written[library_only] = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {"atom.xml", "rss.xml", "archive/atom-1.xml", "feed.xsl", "tags/libraries/rss.xml"} <= set(written[""])
+    assert written["feed-entries"] == written[""]
 
 
 def test_entries_written_apart_are_the_same_document() -> None:

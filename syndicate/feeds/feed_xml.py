@@ -7,11 +7,13 @@ extension elements use plain tags: feedgen writes the Atom namespace as a
 plain `xmlns` attribute, so namespaced tags would come out as `ns0:`.
 
 The entries are written by syndicate.feeds.entries, not by feedgen: an element
-tree per entry was most of the time of a build. feedgen builds the document
-with no entry, and the entries go where it would have appended them: they are
-the last children of `<feed>` (Atom) and `<channel>` (RSS), so in lxml's
-pretty-printed output they come right before the closing `</feed>` or
-`  </channel>` line; that closing text is checked, never assumed.
+tree per entry was most of the time of a build (the fast path "feed-entries";
+its library side, feedgen writing the whole document, is entries_feedgen.py).
+feedgen builds the document with no entry, and the entries go where it would
+have appended them: they are the last children of `<feed>` (Atom) and
+`<channel>` (RSS), so in lxml's pretty-printed output they come right before
+the closing `</feed>` or `  </channel>` line; that closing text is checked,
+never assumed.
 """
 
 from __future__ import annotations
@@ -107,9 +109,9 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return links
 
 
-def _generator(page: FeedPage, self_url: str, entry_extension: type[Any] | None = None) -> FeedGenerator:
+def feed_generator(page: FeedPage, self_url: str, entry_extension: type[Any] | None = None) -> FeedGenerator:
     """The document with no entry: feedgen's part of it. (`entry_extension`: for entries added with
-    feedgen, as the test oracle, tests/feed_reference.py, still does.)"""
+    feedgen, as entries_feedgen.py, the fast path's library side, adds them.)"""
     fg = FeedGenerator()
     fg.register_extension("syndicate", _FeedExtension, entry_extension)
     fg.syndicate.page = page
@@ -133,17 +135,17 @@ def _generator(page: FeedPage, self_url: str, entry_extension: type[Any] | None 
 
 
 def atom_document(page: FeedPage, written: Iterable[bytes] | None = None) -> bytes:
-    """The Atom document of `page`; `written`: its entries already written (feed_entries.atom_entry),
+    """The Atom document of `page`; `written`: its entries already written (entries.atom_entry),
     in their order, in place of `page.entries`."""
-    head = _plain_references(_generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8"))
+    head = _plain_references(feed_generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8"))
     entries = map(atom_entry, page.entries) if written is None else written
     return _spliced(head, b"</feed>\n", entries, page.stylesheet)
 
 
 def rss_document(page: FeedPage, written: Iterable[bytes] | None = None) -> bytes:
-    """The RSS document of `page`; `written`: its items already written (feed_entries.rss_item),
+    """The RSS document of `page`; `written`: its items already written (entries.rss_item),
     in their order, in place of `page.entries`."""
-    head = _plain_references(_generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8"))
+    head = _plain_references(feed_generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8"))
     entries = map(rss_item, page.entries) if written is None else written
     return _spliced(head, b"  </channel>\n</rss>\n", entries, page.stylesheet)
 
@@ -154,7 +156,7 @@ _PLAIN_ELEMENTS = re.compile(rb"<(title|subtitle|rights|description|copyright)>(
 
 def _plain_references(head: bytes) -> bytes:
     """The document's own plain texts (not HTML) with `&` and `<` as hexadecimal character
-    references, as feed_entries writes the entries' (lxml writes `&amp;` and `&lt;`)."""
+    references, as entries.py writes the entries' (lxml writes `&amp;` and `&lt;`)."""
     if b"&" not in head:
         return head
     return _PLAIN_ELEMENTS.sub(

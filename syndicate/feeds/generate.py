@@ -30,11 +30,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from syndicate import OUTPUT_REVISION, __version__
+from syndicate import OUTPUT_REVISION, __version__, fast_paths
 from syndicate.articles.article import Article
 from syndicate.checks.article_checks import Checks
 from syndicate.checks.parallel import fork_map
 from syndicate.config import Config
+from syndicate.feeds import entries_feedgen
 from syndicate.feeds.chosen import LazyEntries, feed_articles
 from syndicate.feeds.entries import WRITERS, FeedEntry, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document
@@ -88,7 +89,10 @@ class _Document:
 
 
 #: what `_build` builds from: set before the workers fork, so they inherit the entries and rendered copies
-_building: tuple[Config, WrittenEntries] | None = None
+_building: tuple[Config, Sequence[FeedEntry], WrittenEntries] | None = None
+#: Atom and RSS entries written by entries.py (the fast path "feed-entries"), else feedgen writes each
+#: document whole (entries_feedgen.py): the same bytes (tests/test_feed_xml.py)
+_FAST_ENTRIES = fast_paths.enabled("feed-entries")
 #: fewer documents than this a worker are built in this process
 DOCUMENTS_PER_WORKER = 16
 #: past this (MB resident: about 4,000 articles) feed documents are built in this process (parallel.fork_map)
@@ -124,8 +128,8 @@ def feed_documents(
     ]
     todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
     # an entry shown by several documents is made and written once (its archive page, its tags' feeds)
-    uses = ((i, d.form) for d in todo for i in d.indexes)
-    mine = _building = (config, WrittenEntries(entries, uses, writers={**WRITERS, "html": page_entry}))
+    uses = ((i, d.form) for d in todo if _FAST_ENTRIES or d.form == "html" for i in d.indexes)
+    mine = _building = (config, entries, WrittenEntries(entries, uses, writers={**WRITERS, "html": page_entry}))
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
         built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
@@ -191,21 +195,39 @@ def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tupl
 
 def _build(document: _Document) -> bytes:
     assert _building is not None
-    config, entries = _building
+    config, entries, written = _building
+    if document.form == "html":
+        return page_document(_about(config, document), (written.get(i, "html")[1] for i in document.indexes))
+    page = _feed_page(config, document)
+    if _FAST_ENTRIES:
+        items = [written.get(i, document.form) for i in document.indexes]
+        page = replace(page, updated=max((updated for updated, _ in items), default=EPOCH))
+        ready = [entry for _, entry in items]
+        return atom_document(page, ready) if document.form == "atom" else rss_document(page, ready)
+    # the library alone: feedgen writes every entry of every document
+    shown = tuple(entries[i] for i in document.indexes)
+    page = replace(page, entries=shown, updated=max((entry.updated for entry in shown), default=EPOCH))
+    return entries_feedgen.atom_document(page) if document.form == "atom" else entries_feedgen.rss_document(page)
+
+
+def _about(config: Config, document: _Document) -> FeedsPage:
+    """What the feeds' page of `document` says about them."""
+    site, base = config.site, config.feeds.url.rstrip("/") + "/"
+    return FeedsPage(
+        document.title,
+        site.description or document.title,
+        atom_url=base + document.folder + "atom.xml",
+        rss_url=base + document.folder + "rss.xml",
+        site_url=site.url,
+        rights=site.rights,
+        language=site.language,
+    )
+
+
+def _feed_page(config: Config, document: _Document) -> FeedPage:
+    """The Atom or RSS `document` with no entry, last updated at the epoch."""
     settings, site = config.feeds, config.site
     base = settings.url.rstrip("/") + "/"
-    items = [entries.get(i, document.form) for i in document.indexes]
-    if document.form == "html":
-        about = FeedsPage(
-            document.title,
-            site.description or document.title,
-            atom_url=base + document.folder + "atom.xml",
-            rss_url=base + document.folder + "rss.xml",
-            site_url=site.url,
-            rights=site.rights,
-            language=site.language,
-        )
-        return page_document(about, (entry for _, entry in items))
     page = FeedPage(
         stylesheet="../" * document.folder.count("/") + STYLESHEET if settings.xsl else None,
         title=document.title,
@@ -215,27 +237,25 @@ def _build(document: _Document) -> bytes:
         site_url=site.url,
         rights=site.rights,
         language=site.language,
-        entries=(),  # given already written, below
+        entries=(),
         hubs=settings.hubs,
         rsl_license=site.rsl_license or None,
-        updated=max((updated for updated, _ in items), default=EPOCH),
         prev_archive=document.prev_archive,
         html_url=base + document.folder + PAGE_NAME,
     )
-    if document.archive is not None:
-        current, previous, following, own = document.archive
-        page = replace(
-            page,
-            archive=True,
-            current=current,
-            prev_archive=previous,
-            next_archive=following,
-            atom_url=own,
-            rss_url="",
-            html_url=None,  # archive pages have no page of their own
-        )
-    written = [entry for _, entry in items]
-    return atom_document(page, written) if document.form == "atom" else rss_document(page, written)
+    if document.archive is None:
+        return page
+    current, previous, following, own = document.archive
+    return replace(
+        page,
+        archive=True,
+        current=current,
+        prev_archive=previous,
+        next_archive=following,
+        atom_url=own,
+        rss_url="",
+        html_url=None,  # archive pages have no page of their own
+    )
 
 
 def generate_feeds(

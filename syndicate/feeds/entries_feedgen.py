@@ -1,14 +1,19 @@
-"""The oracle for syndicate.feeds.feed_xml: the implementation it replaced, every element written by
-feedgen 1.0.0 and lxml (well over 100 us an entry). Kept as it was, so that the tests can
-compare the fast documents with these byte for byte; change it only with a deliberate change of
-output. The feed-level part is syndicate.feeds.feed_xml's own (feedgen writes it in both; the golden
-feeds in tests/golden/feeds pin it): what the oracle checks is the entries, and where they go.
+"""The library side of the feed entries' fast path: feedgen 1.0 and lxml write the whole document.
 
-One deliberate change of output since: plain text (not HTML, ids or URLs) is written with `&`
-and `<` as hexadecimal character references (`&#x26;`, `&#x3C;`), as the RSS Best Practices
-Profile asks and the W3C validator checks, where lxml writes `&amp;` and `&lt;`. lxml cannot be
-told to, so the oracle rewrites those references in its serialised plain-text elements
-(`plain_references`): the same XML, read back, as before.
+This is how syndicate wrote its feeds before entries.py: every entry an element
+tree built by feedgen (with our extension for what feedgen cannot express),
+serialised by lxml; well over 100 us an entry. It is kept as what the fast
+path is measured against (`SYNDICATE_LIBRARY_ONLY=feed-entries`: generate.py
+builds every Atom and RSS document here) and what it is tested against
+(tests/test_feed_xml.py: the two write the same bytes). Change it only with a
+deliberate change of output, and entries.py with it.
+
+The feed-level part is feed_xml's own (`feed_generator`), as in the fast path.
+One deliberate change of output since lxml: plain text (not HTML, ids or URLs)
+is written with `&` and `<` as hexadecimal character references (`&#x26;`,
+`&#x3C;`), as the RSS Best Practices Profile asks and the W3C validator checks.
+lxml cannot be told to, so its serialised plain-text elements are rewritten
+(`plain_references`): the same XML, read back.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from syndicate.articles.article import Author
-from syndicate.feeds import feed_xml
-from syndicate.feeds.feed_xml import CC_RSS, DC, UNTITLED, FeedEntry, FeedPage, xml_text
+from syndicate.characters import xml_text
+from syndicate.feeds.entries import UNTITLED, FeedEntry
+from syndicate.feeds.feed_xml import CC_RSS, DC, FeedPage, feed_generator
 
 
 class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
@@ -76,7 +82,7 @@ class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
 
 def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
-    fg = feed_xml._generator(page, self_url, _EntryExtension)
+    fg = feed_generator(page, self_url, _EntryExtension)
     # feedgen prepends entries: add the oldest first so the newest comes first
     for entry in reversed(page.entries):
         fe = fg.add_entry()
@@ -104,14 +110,14 @@ def _author(author: Author) -> dict[str, str]:
 
 
 def atom_document(page: FeedPage) -> bytes:
-    fg = _generator(page, page.atom_url)
-    document = plain_references(fg.atom_str(pretty=True, encoding="UTF-8"), ATOM_PLAIN)
-    return _with_stylesheet(document, page.stylesheet)
+    """The Atom document of `page`, its entries written by feedgen and lxml."""
+    written = _generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8")
+    return _with_stylesheet(plain_references(written, ATOM_PLAIN), page.stylesheet)
 
 
 def rss_document(page: FeedPage) -> bytes:
-    fg = _generator(page, page.rss_url)
-    written = fg.rss_str(pretty=True, encoding="UTF-8")
+    """The RSS document of `page`, its items written by feedgen and lxml."""
+    written = _generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8")
     # an item's description is HTML; the channel's (before the first item) is plain text
     head, item, items = written.partition(b"<item>")
     document = plain_references(head, (*RSS_PLAIN, b"description")) + item + plain_references(items, RSS_PLAIN)

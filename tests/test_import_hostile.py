@@ -14,8 +14,8 @@ import pytest
 
 from syndicate.errors import UsageError
 from syndicate.importer.drafts import ImportResult, import_html, import_source, import_text
-from syndicate.importer.layouts.fetch import MAX_PAGE_BYTES
-from syndicate.importer.layouts.model import NOTE_MAX, QUOTE_MAX
+from syndicate.importer.fetch import MAX_PAGE_BYTES
+from syndicate.importer.layout_model import NOTE_MAX, QUOTE_MAX
 
 #: what a terminal may act on: C0 controls but tab and newline, DEL, C1 controls
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

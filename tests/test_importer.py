@@ -25,6 +25,8 @@ from syndicate.articles.front_matter import parse_article_text
 from syndicate.checks.article_checks import Checks, check_article
 from syndicate.checks.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
+from syndicate.importer.credits import read_byline, read_notice
+from syndicate.importer.dates import find_date, parse_date
 from syndicate.importer.drafts import (
     ImportResult,
     import_html,
@@ -35,9 +37,7 @@ from syndicate.importer.drafts import (
     slugify,
 )
 from syndicate.importer.layouts import choose_layout
-from syndicate.importer.layouts.credits import read_byline, read_notice
-from syndicate.importer.layouts.dates import find_date, parse_date
-from syndicate.importer.layouts.licensing import find_contact, find_creative_commons
+from syndicate.importer.licensing import find_contact, find_creative_commons
 from syndicate.importer.output import write_article
 from tests.conftest import DEMO, GOLDEN
 

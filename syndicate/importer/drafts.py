@@ -20,15 +20,15 @@ import yaml
 from syndicate.characters import strip_controls, strip_controls_in, xml_text
 from syndicate.checks.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
+from syndicate.importer.copyright_notice import read_copyright, read_license
+from syndicate.importer.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
+from syndicate.importer.footer import GLUED, Footer, read_body
+from syndicate.importer.header import Header, Publisher, read_header
+from syndicate.importer.html import PageFacts, read_html
+from syndicate.importer.layout_model import Notes, one_line_note, quote
 from syndicate.importer.layouts import choose_layout
-from syndicate.importer.layouts.copyright_notice import read_copyright, read_license
-from syndicate.importer.layouts.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
-from syndicate.importer.layouts.footer import GLUED, Footer, read_body
-from syndicate.importer.layouts.header import Header, Publisher, read_header
-from syndicate.importer.layouts.html import PageFacts, read_html
-from syndicate.importer.layouts.markdown import count_placeholder_links, glued_splitter, split_blocks, split_glued
-from syndicate.importer.layouts.model import Notes, one_line_note, quote
-from syndicate.importer.layouts.page import fill_from_page
+from syndicate.importer.markdown import count_placeholder_links, glued_splitter, split_blocks, split_glued
+from syndicate.importer.page import fill_from_page
 
 SLUG_MAX = 80
 

@@ -4,15 +4,16 @@ A layout names the labels of its categories ("Region:", "Theme:"), the site
 chrome to remove (membership appeals, comment lines, disclaimers), its own
 licence terms and the footer lines scraping tends to glue together. The
 importer's reading is the same for every outlet; a new outlet is a new module
-here, added to LAYOUTS before the generic one, and nothing else changes.
+here (a Layout value, layout_model.py), added to layouts() before the generic
+one, and nothing else changes.
 
-The other modules of this package are that outlet-neutral reading: dates,
-Markdown, bylines and notices, licence wordings, header and footer.
+The outlet-neutral reading (the engine) is in the importer package beside this
+one: dates, Markdown, bylines and notices, licence wordings, header and footer.
 """
 
 from __future__ import annotations
 
-from syndicate.importer.layouts.model import Layout
+from syndicate.importer.layout_model import Layout
 
 
 def layouts() -> tuple[Layout, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from syndicate.importer.layouts.model import ChromeRule, Layout
+from syndicate.importer.layout_model import ChromeRule, Layout
 
 LABELS = {
     "tags": "tags",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import syndicate.importer.layouts.generic as generic
-from syndicate.importer.layouts.model import ChromeRule, Layout, TermsRule
+from syndicate.importer.layout_model import ChromeRule, Layout, TermsRule
 
 _I = re.IGNORECASE
 _MARKERS = re.compile(

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from syndicate.importer.layouts.credits import BYLINE, FIRST, VIA, read_byline
-from syndicate.importer.layouts.dates import FoundDate, find_date, parse_date
-from syndicate.importer.layouts.markdown import LINK, is_absolute, links, links_only, plain
-from syndicate.importer.layouts.model import Layout
+from syndicate.importer.credits import BYLINE, FIRST, VIA, read_byline
+from syndicate.importer.dates import FoundDate, find_date, parse_date
+from syndicate.importer.layout_model import Layout
+from syndicate.importer.markdown import LINK, is_absolute, links, links_only, plain
 
 _ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^\s{0,3}=+\s*$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from syndicate.importer.layouts.markdown import links, plain
+from syndicate.importer.markdown import links, plain
 
 _CC_URL = re.compile(r"creativecommons\.org/(?:licenses|licences)/(?P<kind>[a-z-]+)/(?P<version>\d\.\d)", re.I)
 _CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/(?P<version>\d\.\d)", re.I)

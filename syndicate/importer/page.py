@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from syndicate.checks.attribution import body_hash
-from syndicate.importer.layouts.credits import read_byline
-from syndicate.importer.layouts.dates import parse_date
-from syndicate.importer.layouts.html import PageFacts
-from syndicate.importer.layouts.licensing import find_creative_commons
-from syndicate.importer.layouts.markdown import is_absolute
-from syndicate.importer.layouts.model import Notes, quote
+from syndicate.importer.credits import read_byline
+from syndicate.importer.dates import parse_date
+from syndicate.importer.html import PageFacts
+from syndicate.importer.layout_model import Notes, quote
+from syndicate.importer.licensing import find_creative_commons
+from syndicate.importer.markdown import is_absolute
 
 
 def fill_from_page(fm: dict[str, Any], body: str, facts: PageFacts, fetched_from: str | None, notes: Notes) -> None:

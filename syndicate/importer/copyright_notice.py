@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from syndicate.importer.layouts.footer import Footer
-from syndicate.importer.layouts.licensing import find_contact
-from syndicate.importer.layouts.model import Notes, quote
+from syndicate.importer.footer import Footer
+from syndicate.importer.layout_model import Notes, quote
+from syndicate.importer.licensing import find_contact
 from syndicate.licences.profiles import load_registry
 
 

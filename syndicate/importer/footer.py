@@ -14,17 +14,17 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from syndicate.importer.layouts.credits import FIRST, VIA, Notice, read_notice
-from syndicate.importer.layouts.dates import find_date
-from syndicate.importer.layouts.header import Publisher
-from syndicate.importer.layouts.licensing import (
+from syndicate.importer.credits import FIRST, VIA, Notice, read_notice
+from syndicate.importer.dates import find_date
+from syndicate.importer.header import Publisher
+from syndicate.importer.layout_model import ChromeRule, Layout, TermsRule
+from syndicate.importer.licensing import (
     CreativeCommons,
     find_creative_commons,
     states_permission,
     states_public_domain,
 )
-from syndicate.importer.layouts.markdown import LINK, Block, is_absolute, is_thematic_break, links, links_only, plain
-from syndicate.importer.layouts.model import ChromeRule, Layout, TermsRule
+from syndicate.importer.markdown import LINK, Block, is_absolute, is_thematic_break, links, links_only, plain
 
 #: footer lines that scraping glues to the line before, whatever the outlet
 GLUED = (

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from syndicate.importer.layouts.licensing import EMAIL, OBFUSCATED
-from syndicate.importer.layouts.markdown import LINK, is_absolute, plain
+from syndicate.importer.licensing import EMAIL, OBFUSCATED
+from syndicate.importer.markdown import LINK, is_absolute, plain
 
 BYLINE = re.compile(
     r"^\s*(?:\*\*|\*|_)?(?:(?:By|BY|Par|PAR|Written by|Words by)\s*:?|(?:Authors?|Auteurs?|Byline)\s*:)"

@@ -53,11 +53,18 @@ def plan(options: Options, endpoint: str | None, output_format: str, explain: bo
     holder for permission, in the words a rights desk uses ("our print
     edition, Daily Example": an endpoint's `description`, else its channel's).
 
+    An endpoint with copies to send whose secret's environment variable is
+    not set gets one warning line naming the variable: push and run would
+    send nothing there.
+
     Exit status: 0 planned; 1 an article has errors (its row says skipped),
     or a live copy at a disabled endpoint should come down; 2 bad usage or
     config.
     """
+    import os
+
     from syndicate.delivery.plan import Action
+    from syndicate.delivery.push import unopenable
 
     config = _config_for(options, endpoint)
     stream, site = _plan(config, endpoint)
@@ -73,6 +80,8 @@ def plan(options: Options, endpoint: str | None, output_format: str, explain: bo
         click.echo(reports.plan_table(actions), nl=False)
         click.echo(reports.permission_requests(requests), nl=False)
     _print_errors(report)
+    for error in unopenable(config, (a.endpoint for a in actions if a.sends), os.environ):
+        click.echo(f"syndicate: warning: {error.message}: push and run will send nothing there", err=True)
     stranded = [a for a in actions if a.stranded]
     for action in stranded:
         click.echo(f"syndicate: {action.article} -> {action.endpoint}: {action.reason}", err=True)
@@ -126,10 +135,18 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
       syndicate push --dry-run
       syndicate push --endpoint partner
 
+    An endpoint with copies to send is checked before anything is sent
+    there: when its secret's environment variable is not set (or it would
+    send credentials over plain http), one line says so, nothing is sent or
+    recorded for it (so the next push with the variable set sends its
+    copies), the other endpoints are pushed all the same, and push exits 2
+    (--dry-run warns the same, and exits 2 too).
+
     Exit status: 0 every delivery done; 1 a delivery failed (or would, with
     --dry-run), an article has errors, or a live copy at a disabled endpoint
-    should come down; 2 bad usage or config; 75 a run or
-    another push holds the lock (nothing done).
+    should come down; 2 bad usage or config, or an endpoint's secret not
+    set (the other endpoints were pushed); 75 a run or another push holds
+    the lock (nothing done).
     """
     import os
 
@@ -148,9 +165,11 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         click.echo(reports.plan_table(would_send), nl=False)
         blocked = unopenable(config, (a.endpoint for a in would_send), os.environ)
         for error in blocked:
-            click.echo(f"syndicate: push would fail: {error.message}", err=True)
+            click.echo(f"syndicate: warning: {error.message}: push would send nothing there", err=True)
             click.echo(f"  hint: {error.hint}", err=True)
-        return ExitStatus.OK if report.ok and not blocked else ExitStatus.FAILURE
+        if blocked:
+            return ExitStatus.USAGE
+        return ExitStatus.OK if report.ok else ExitStatus.FAILURE
     # locked before the ledger is read: a plan made while another process delivers would send its creates again
     with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
         actions, site = _plan(config, endpoint)
@@ -181,6 +200,11 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
             click.echo(f"syndicate: {a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}", err=True)
     for action in stranded:
         click.echo(f"syndicate: {action.article} -> {action.endpoint}: {action.reason}", err=True)
+    for held in result.held_endpoints:
+        click.echo(f"syndicate: error: {held.line()}", err=True)
+        click.echo(f"  hint: {held.error.hint}", err=True)
+    if result.held_endpoints:
+        return ExitStatus.USAGE
     return ExitStatus.OK if report.ok and not result.failures and not stranded else ExitStatus.FAILURE
 
 
@@ -196,7 +220,10 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     the lock exits 75 at once, saying so only with -v. Unchanged articles are not read again: a run
     with nothing to do costs one stat per file. Failed deliveries are retried
     when their time comes, up to [run] max_attempts; endpoints with a
-    `schedule` are pushed only when a scheduled time has passed.
+    `schedule` are pushed only when a scheduled time has passed. An endpoint
+    whose secret's environment variable is not set gets one line naming it,
+    nothing is sent or recorded there (the next run with it set sends its
+    copies), the other endpoints are pushed, and run exits 2.
 
     \b
     Examples:
@@ -209,7 +236,8 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
 
     Exit status: 0 done (or nothing to do); 1 a problem was reported (an
     article with errors, a failed delivery or hub ping); 2 bad usage or
-    config; 75 another run holds the lock (nothing done).
+    config, or an endpoint's secret not set (the other endpoints were
+    pushed); 75 another run holds the lock (nothing done).
     """
     import datetime as dt
     import os
@@ -244,6 +272,8 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
             click.echo("syndicate run: problems:", err=True)
             for line in result.problems():
                 click.echo(f"  {line}", err=True)
+    if result.held_endpoints:
+        return ExitStatus.USAGE
     return ExitStatus.OK if result.ok else ExitStatus.FAILURE
 
 

@@ -220,26 +220,31 @@ def test_an_html_page_for_an_answer_is_named_not_printed(run_cli: Any, site: Pat
     assert "<html" not in failed.err.lower()
 
 
-def test_missing_secret_fails_clearly_without_sending(
+def test_missing_secret_is_one_line_and_nothing_recorded_there(
     run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TEST_HOOK_SECRET", raising=False)
+    config = str(site / "syndicate.toml")
     with recording_server() as hook:
         webhook(site, hook)
-        result = run_cli("--config", str(site / "syndicate.toml"), "push")
-        assert result.status == 1
-        assert "the environment variable TEST_HOOK_SECRET is not set" in result.err
+        plan = run_cli("--config", config, "plan")
+        assert plan.status == 0 and f"create     {ALDER}" in plan.out
+        warning = "endpoint 'hook': the environment variable TEST_HOOK_SECRET is not set"
+        assert plan.err == f"syndicate: warning: {warning}: push and run will send nothing there\n"
+        dry = run_cli("--config", config, "push", "--dry-run")
+        assert dry.status == 2
+        assert dry.err.count(warning) == 1 and "push would send nothing there" in dry.err
+        result = run_cli("--config", config, "push")
+        assert result.status == 2
+        # one line for the endpoint (and its hint), not one failure per article
+        assert result.err.count("TEST_HOOK_SECRET") == 2
+        assert f"syndicate: error: {warning}: 2 copies not sent, nothing recorded\n" in result.err
         assert hook.requests == []
         assert (site / "out" / "archive" / f"{ALDER}.html").exists()  # other endpoints still delivered
-        # recorded, so that status shows it; not held back: once the variable is set, push sends
-        failed = {key: row for key, row in rows(site).items() if key[1] == "hook"}
-        assert {row.state for row in failed.values()} == {"failed"} and len(failed) == 2
-        assert all("TEST_HOOK_SECRET is not set" in (row.last_error or "") for row in failed.values())
-        dry = run_cli("--config", str(site / "syndicate.toml"), "push", "--dry-run")
-        assert dry.status == 1
-        assert "push would fail: endpoint 'hook': the environment variable TEST_HOOK_SECRET is not set" in dry.err
+        assert not [key for key in rows(site) if key[1] == "hook"]
         monkeypatch.setenv("TEST_HOOK_SECRET", "s" * 32)
-        assert run_cli("--config", str(site / "syndicate.toml"), "push").status == 0
+        assert run_cli("--config", config, "plan").err == ""
+        assert run_cli("--config", config, "push").status == 0
         assert len(hook.requests) == 2
 
 

@@ -207,7 +207,7 @@ def test_scheduled_endpoint_waits_for_its_time(site: Path) -> None:
     assert "is not a cron expression" in syndicate(site, "run").stderr
 
 
-def test_a_secret_set_after_a_run_failed_for_want_of_it_is_used_by_a_later_run(
+def test_a_secret_set_after_a_run_stopped_for_want_of_it_is_used_by_the_next_run(
     site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("RUN_HOOK_SECRET", raising=False)
@@ -215,12 +215,17 @@ def test_a_secret_set_after_a_run_failed_for_want_of_it_is_used_by_a_later_run(
         add_hook(site, hook, 'secret_env = "RUN_HOOK_SECRET"\n')
         argv = ["--config", str(site / "syndicate.toml"), "run", "--now"]
         missing = run_cli(*argv, "2030-01-01T10:00:00+00:00")
-        assert missing.status == 1 and "RUN_HOOK_SECRET is not set" in missing.err
+        assert missing.status == 2
+        assert missing.err.count("RUN_HOOK_SECRET is not set") == 1 and "2 copies not sent" in missing.err
+        assert (site / "out" / "archive" / f"{ALDER}.html").exists()  # the other endpoint was pushed
+        with Ledger(load_config(site / "syndicate.toml").paths.state) as ledger:
+            assert not [row for row in ledger.all() if row.endpoint == "hook"]
+        # still missing: nothing changed, yet the run looks again, and says so again
+        again = run_cli(*argv, "2030-01-01T10:00:30+00:00")
+        assert again.status == 2 and "RUN_HOOK_SECRET is not set" in again.err and hook.requests == []
         monkeypatch.setenv("RUN_HOOK_SECRET", "s" * 32)
-        # not before its retry time, as any failed delivery ...
-        assert run_cli(*argv, "2030-01-01T10:01:00+00:00").status == 0 and hook.requests == []
-        # ... then sent, without `syndicate retry`
-        due = run_cli(*argv, "2030-01-01T10:06:00+00:00")
+        # the next run sends, with no retry time to wait for and no `syndicate retry`
+        due = run_cli(*argv, "2030-01-01T10:01:00+00:00")
         assert due.status == 0, due.err
         assert len(hook.requests) == 2
 

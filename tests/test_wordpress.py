@@ -188,7 +188,7 @@ def test_missing_credentials_name_the_variables(
     root, _ = site
     monkeypatch.delenv("TEST_WP_PASSWORD")
     result = run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "partner")
-    assert result.status == 1
+    assert result.status == 2
     assert "the environment variable TEST_WP_PASSWORD is not set" in result.err
 
 

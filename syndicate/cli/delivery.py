@@ -1,11 +1,10 @@
-"""The commands of the ledger and the endpoints: plan, push, run, status, retry, cron.
+"""The commands that deliver: plan, push, run, cron (status and retry: ledger_view.py).
 
 Part of the command line (see __init__.py): these print and pick exit statuses.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -17,8 +16,7 @@ from syndicate.cli.app import Options, cli, format_option, progress_bar
 from syndicate.cli.explain import drafted_requests, explain_option, with_request
 from syndicate.config import Config
 from syndicate.errors import ExitStatus, SyndicateError, UsageError
-from syndicate.findings import ValidationReport, display_path, finding_line
-from syndicate.schemas import did_you_mean
+from syndicate.findings import ValidationReport, finding_line
 
 if TYPE_CHECKING:
     from syndicate.checks.validate import SiteContent
@@ -53,11 +51,18 @@ def plan(options: Options, endpoint: str | None, output_format: str, explain: bo
     holder for permission, in the words a rights desk uses ("our print
     edition, Daily Example": an endpoint's `description`, else its channel's).
 
+    An endpoint with copies to send whose secret's environment variable is
+    not set gets one warning line naming the variable: push and run would
+    send nothing there.
+
     Exit status: 0 planned; 1 an article has errors (its row says skipped),
     or a live copy at a disabled endpoint should come down; 2 bad usage or
     config.
     """
+    import os
+
     from syndicate.delivery.plan import Action
+    from syndicate.delivery.push import unopenable
 
     config = _config_for(options, endpoint)
     stream, site = _plan(config, endpoint)
@@ -73,6 +78,8 @@ def plan(options: Options, endpoint: str | None, output_format: str, explain: bo
         click.echo(reports.plan_table(actions), nl=False)
         click.echo(reports.permission_requests(requests), nl=False)
     _print_errors(report)
+    for error in unopenable(config, (a.endpoint for a in actions if a.sends), os.environ):
+        click.echo(f"syndicate: warning: {error.message}: push and run will send nothing there", err=True)
     stranded = [a for a in actions if a.stranded]
     for action in stranded:
         click.echo(f"syndicate: {action.article} -> {action.endpoint}: {action.reason}", err=True)
@@ -126,10 +133,18 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
       syndicate push --dry-run
       syndicate push --endpoint partner
 
+    An endpoint with copies to send is checked before anything is sent
+    there: when its secret's environment variable is not set (or it would
+    send credentials over plain http), one line says so, nothing is sent or
+    recorded for it (so the next push with the variable set sends its
+    copies), the other endpoints are pushed all the same, and push exits 2
+    (--dry-run warns the same, and exits 2 too).
+
     Exit status: 0 every delivery done; 1 a delivery failed (or would, with
     --dry-run), an article has errors, or a live copy at a disabled endpoint
-    should come down; 2 bad usage or config; 75 a run or
-    another push holds the lock (nothing done).
+    should come down; 2 bad usage or config, or an endpoint's secret not
+    set (the other endpoints were pushed); 75 a run or another push holds
+    the lock (nothing done).
     """
     import os
 
@@ -148,9 +163,11 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         click.echo(reports.plan_table(would_send), nl=False)
         blocked = unopenable(config, (a.endpoint for a in would_send), os.environ)
         for error in blocked:
-            click.echo(f"syndicate: push would fail: {error.message}", err=True)
+            click.echo(f"syndicate: warning: {error.message}: push would send nothing there", err=True)
             click.echo(f"  hint: {error.hint}", err=True)
-        return ExitStatus.OK if report.ok and not blocked else ExitStatus.FAILURE
+        if blocked:
+            return ExitStatus.USAGE
+        return ExitStatus.OK if report.ok else ExitStatus.FAILURE
     # locked before the ledger is read: a plan made while another process delivers would send its creates again
     with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
         actions, site = _plan(config, endpoint)
@@ -181,6 +198,11 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
             click.echo(f"syndicate: {a.action} {a.article} -> {a.endpoint} failed: {outcome.detail}{hint}", err=True)
     for action in stranded:
         click.echo(f"syndicate: {action.article} -> {action.endpoint}: {action.reason}", err=True)
+    for held in result.held_endpoints:
+        click.echo(f"syndicate: error: {held.line()}", err=True)
+        click.echo(f"  hint: {held.error.hint}", err=True)
+    if result.held_endpoints:
+        return ExitStatus.USAGE
     return ExitStatus.OK if report.ok and not result.failures and not stranded else ExitStatus.FAILURE
 
 
@@ -196,7 +218,10 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     the lock exits 75 at once, saying so only with -v. Unchanged articles are not read again: a run
     with nothing to do costs one stat per file. Failed deliveries are retried
     when their time comes, up to [run] max_attempts; endpoints with a
-    `schedule` are pushed only when a scheduled time has passed.
+    `schedule` are pushed only when a scheduled time has passed. An endpoint
+    whose secret's environment variable is not set gets one line naming it,
+    nothing is sent or recorded there (the next run with it set sends its
+    copies), the other endpoints are pushed, and run exits 2.
 
     \b
     Examples:
@@ -209,7 +234,8 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
 
     Exit status: 0 done (or nothing to do); 1 a problem was reported (an
     article with errors, a failed delivery or hub ping); 2 bad usage or
-    config; 75 another run holds the lock (nothing done).
+    config, or an endpoint's secret not set (the other endpoints were
+    pushed); 75 another run holds the lock (nothing done).
     """
     import datetime as dt
     import os
@@ -244,115 +270,9 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
             click.echo("syndicate run: problems:", err=True)
             for line in result.problems():
                 click.echo(f"  {line}", err=True)
+    if result.held_endpoints:
+        return ExitStatus.USAGE
     return ExitStatus.OK if result.ok else ExitStatus.FAILURE
-
-
-@cli.command()
-@click.option("--failed", "only_failed", is_flag=True, help="Only deliveries that failed (or are still pending).")
-@click.option("--endpoint", metavar="NAME", help="Only this endpoint.")
-@format_option("text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, ...).")
-@explain_option("After the table (reading the articles as they are now)")
-@click.pass_obj
-def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str, explain: bool) -> ExitStatus:
-    """Show the ledger: each article x endpoint, state, remote URL, last error, when.
-
-    States: delivered, pending (in flight, or interrupted), failed (with its
-    next attempt, if any), refused (the licence's reason), retracted.
-    Before the first push or run there is no ledger: status says so, and
-    makes none.
-
-    \b
-    Examples:
-      syndicate status
-      syndicate status --failed
-      syndicate status --endpoint partner --format json
-
-    Exit status: 0 shown (also when no delivery matches); 2 bad usage or
-    config (an endpoint neither configured nor in the ledger).
-    """
-    config = options.config()
-    from syndicate.checks.validate import load_site
-    from syndicate.delivery.ledger import recorded, recorded_state
-    from syndicate.delivery.plan import read_stranded
-
-    rows_kept = recorded(config.paths.state)
-    every = rows_kept or []
-    if endpoint is not None and all(r.endpoint != endpoint for r in every):
-        config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its rows)
-    rows = [
-        r for r in every if endpoint in (None, r.endpoint) and (not only_failed or r.state in ("failed", "pending"))
-    ]
-    stranded = read_stranded(recorded_state(config.paths.state, "stranded")) if rows_kept else {}
-    refused = [(r.article, r.endpoint) for r in rows if r.state == "refused"]
-    requests = drafted_requests(load_site(config), config, refused, explain) if explain and refused else {}
-    if output_format == "json":
-        listed = [
-            with_request(
-                {**dataclasses.asdict(r), "stranded": stranded.get((r.article, r.endpoint))},
-                requests,
-                (r.article, r.endpoint),
-                explain,
-            )
-            for r in rows
-        ]
-        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
-        return ExitStatus.OK
-    if rows_kept is None:
-        click.echo(f"no deliveries recorded yet: no ledger at {display_path(config.paths.state)}", err=True)
-        return ExitStatus.OK
-    if not rows:
-        click.echo("no deliveries recorded" + (" that match" if only_failed or endpoint else ""), err=True)
-        return ExitStatus.OK
-    click.echo(reports.status_table(rows), nl=False)
-    click.echo(reports.permission_requests(requests), nl=False)
-    shown = [(r.article, r.endpoint) for r in rows if (r.article, r.endpoint) in stranded]
-    if shown:
-        click.echo("\nlive copies that should come down (as the last run or push found):")
-        for pair in shown:
-            click.echo(f"  {pair[0]} -> {pair[1]}: {stranded[pair]}")
-    return ExitStatus.OK
-
-
-@cli.command()
-@click.argument("article", required=False)
-@click.option("--all", "everything", is_flag=True, help="Every failed delivery.")
-@click.pass_obj
-def retry(options: Options, article: str | None, everything: bool) -> ExitStatus:
-    """Re-queue failed deliveries so that the next run (or push) tries them now.
-
-    Resets their attempts, so a delivery that run gave up on is tried again.
-    While a run or push holds the lock, exits 75 and changes nothing.
-
-    \b
-    Examples:
-      syndicate retry turkey-agreed-to-buy-russias-s-400
-      syndicate retry --all
-
-    Exit status: 0 re-queued (or nothing failed); 2 bad usage or config (an
-    article with no delivery recorded); 75 a run or push holds the lock.
-    """
-    import datetime as dt
-
-    from syndicate.delivery.ledger import Ledger
-    from syndicate.delivery.lock import run_lock
-
-    if bool(article) == everything:
-        raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
-    config = options.config()
-    # one writer of delivery rows at a time: mid-run, a re-queue would race the rows the run is recording
-    with run_lock(config.paths.state, "wait for it to finish, then retry again"), Ledger(config.paths.state) as ledger:
-        if article is not None:
-            recorded = {r.article for r in ledger.all()}
-            if article not in recorded:
-                raise UsageError(
-                    f"no delivery of {article!r} is recorded",
-                    did_you_mean(article, recorded) + "give an article's slug, as `syndicate status` lists them",
-                )
-        count = ledger.requeue(article)
-        ledger.set_state({"next_wakeup": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
-    if not options.quiet:
-        click.echo(f"{reports.plural(count, 'delivery', 'deliveries')} re-queued", err=True)
-    return ExitStatus.OK
 
 
 @cli.command()

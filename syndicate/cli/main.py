@@ -1,8 +1,8 @@
 """`main`, the `syndicate` command: the group of app.py with every command registered.
 
 Each command module registers its commands on the group when imported: articles.py (validate,
-import, feeds, licenses), delivery.py (plan, push, run, status, retry, cron), recovery.py
-(reconcile), audit.py (audit), starting.py (init).
+import, feeds, licenses), delivery.py (plan, push, run, cron), ledger_view.py (status, retry),
+recovery.py (reconcile), audit.py (audit), starting.py (init).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Any, NoReturn
 
 import click
 
-from syndicate.cli import articles, audit, delivery, recovery, starting
+from syndicate.cli import articles, audit, delivery, ledger_view, recovery, starting
 from syndicate.cli.app import Options, cli, print_error
 from syndicate.errors import ExitStatus, SyndicateError
 
 #: the modules whose commands make up the group
-COMMANDS = (articles, delivery, recovery, audit, starting)
+COMMANDS = (articles, delivery, ledger_view, recovery, audit, starting)
 
 
 def _global_options_after(command: click.Command) -> None:

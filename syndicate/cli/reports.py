@@ -137,8 +137,12 @@ def run_summary_line(summary: dict[str, object]) -> str:
 
 
 def shorten(text: str, width: int) -> str:
+    """`text` on one line, cut after the last whole word that fits (with "…") when longer than `width`."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def explain_profile(profile: LicenseProfile) -> str:
@@ -157,13 +161,52 @@ def explain_profile(profile: LicenseProfile) -> str:
     return "\n".join(lines)
 
 
-def status_table(rows: Sequence[Delivery]) -> str:
+#: how much of a last error `status` shows without --failed
+ERROR_SHOWN = 60
+
+
+def status_table(rows: Sequence[Delivery], width: int | None = None, whole_errors: bool = False) -> tuple[str, bool]:
+    """The ledger's rows as a table, and whether an error was shortened.
+
+    `width` (a terminal's): the table fits it, long cells wrapped. None (a pipe, a file): one
+    line per row, columns aligned, the same whatever reads it. An error longer than ERROR_SHOWN
+    is cut after a whole word unless `whole_errors`.
+    """
     header = ("ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST ERROR", "WHEN")
-    table = [header] + [
-        (r.article, r.endpoint, r.state, r.remote_url or "", shorten(r.last_error or "", 60), r.updated_at)
-        for r in rows
+    errors = [" ".join((r.last_error or "").split()) for r in rows]
+    shown = errors if whole_errors else [shorten(e, ERROR_SHOWN) for e in errors]
+    cells = [
+        (r.article, r.endpoint, r.state, r.remote_url or "", error, r.updated_at)
+        for r, error in zip(rows, shown, strict=True)
     ]
+    shortened = shown != errors
+    if width is not None:
+        return _fitted_table(header, cells, width), shortened
+    table = [header, *cells]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    return "".join(
+    text = "".join(
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
     )
+    return text, shortened
+
+
+def _fitted_table(header: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> str:
+    """The table as rich lays it out in `width` columns: words wrapped, a URL or slug folded."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="", show_edge=False)
+    #: the share of the room left that each column takes; STATE and WHEN are short, and cut they say nothing
+    shares = {"ARTICLE": 3, "ENDPOINT": 1, "REMOTE": 3, "LAST ERROR": 4}
+    for name in header:
+        share = shares.get(name)
+        table.add_column(name, no_wrap=share is None, overflow="fold", ratio=share, min_width=6 if share else None)
+    for *line, when in cells:
+        # as Text: "[...]" in an error is not rich's markup; the time to the minute, as a person
+        # reads it (piped, and in JSON, it is whole)
+        table.add_row(*(Text(cell) for cell in line), Text(when[:16].replace("T", " ")))
+    console = Console(width=width, color_system=None, highlight=False, emoji=False, soft_wrap=False)
+    with console.capture() as captured:
+        console.print(table)
+    return "".join(line.rstrip() + "\n" for line in captured.get().splitlines())

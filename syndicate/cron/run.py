@@ -25,7 +25,7 @@ from syndicate.findings import finding_line
 if TYPE_CHECKING:
     from syndicate.checks.validate import SiteContent
     from syndicate.delivery.plan import PlannedAction
-    from syndicate.delivery.push import PushResult
+    from syndicate.delivery.push import HeldEndpoint, PushResult
     from syndicate.feeds.websub import HubPing
     from syndicate.feeds.writing import FeedsResult
     from syndicate.findings import ValidationReport
@@ -58,12 +58,17 @@ class RunResult:
         return [a for a in self.plan if a.stranded]
 
     @property
+    def held_endpoints(self) -> list[HeldEndpoint]:
+        """Endpoints whose copies were neither sent nor recorded: a secret's variable not set (exit 2)."""
+        return self.push.held_endpoints if self.push else []
+
+    @property
     def ok(self) -> bool:
         failures = self.push.failures if self.push else []
         if self.noop:
             return not self.standing
         hubs = self.hub_failures or self.hubs_given_up
-        held = self.given_up or self.stranded
+        held = self.given_up or self.stranded or self.held_endpoints
         return (self.report is None or self.report.ok) and not failures and not hubs and not held
 
     def standing_problems(self) -> list[str]:
@@ -84,6 +89,7 @@ class RunResult:
         if self.noop:
             return list(self.standing)
         lines = self.standing_problems()
+        lines += [f"{h.line()} (hint: {h.error.hint})" if h.error.hint else h.line() for h in self.held_endpoints]
         for outcome in self.push.failures if self.push else []:
             a = outcome.action
             hint = f" (hint: {outcome.hint})" if outcome.hint else ""
@@ -154,6 +160,8 @@ def _work(
     for name in {a.endpoint for a in result.plan if a.sends} & set(not_before.keys() | _scheduled(config)):
         ledger.pushed(name, stamp)
     wake = min(filter(None, [_next_wakeup(site, ledger, now, not_before, result.plan), hubs_due]), default=None)
+    if result.held_endpoints:  # the environment is not in what a no-op run compares: the next run looks again
+        wake = now
     ledger.set_state(
         {
             "next_wakeup": wake.isoformat() if wake else "9999-12-31T00:00:00+00:00",

@@ -12,6 +12,11 @@ the run with exponential backoff and jitter (`retries` tries, default 3); then t
 credentials failure stops that endpoint for this run. Endpoints are pushed
 concurrently, each with its own `concurrency` (default 2).
 
+An endpoint that cannot be opened (a secret's variable not set) is held: its
+copies are neither sent nor recorded, so that once the environment is fixed
+the next push or run sends them as if nothing had happened; the others are
+pushed all the same. PushResult.held_endpoints names it, for the caller to report once.
+
 The plan may come as a stream (plan.iter_plan, which renders each copy as it
 is consumed): each endpoint has a queue, fed as actions are planned, and its
 own threads sending from it, so the first copies are delivered while later
@@ -60,9 +65,25 @@ class Outcome:
         return self.remote.warnings if self.remote else ()
 
 
+@dataclass(frozen=True)
+class HeldEndpoint:
+    """An endpoint that could not be opened (a secret's variable not set): nothing sent or recorded there."""
+
+    name: str
+    error: SyndicateError
+    #: the deliveries it had to make
+    copies: int
+
+    def line(self) -> str:
+        copies = f"{self.copies} {'copy' if self.copies == 1 else 'copies'}"
+        return f"{self.error.message}: {copies} not sent, nothing recorded"
+
+
 @dataclass
 class PushResult:
     outcomes: list[Outcome] = field(default_factory=list)
+    #: endpoints whose copies were held back (not opened), in the order of their names
+    held_endpoints: list[HeldEndpoint] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Outcome]:
@@ -129,7 +150,8 @@ def push(
             for lane in lanes.values():
                 lane.stop(cancel=True)
             raise
-    return PushResult([outcome for name in sorted(lanes) for outcome in lanes[name].outcomes()])
+    held = [h for name in sorted(lanes) if (h := lanes[name].held) is not None]
+    return PushResult([outcome for name in sorted(lanes) for outcome in lanes[name].outcomes()], held)
 
 
 def _keep_pace(lanes: Mapping[str, _Lane], room: threading.Event) -> None:
@@ -193,6 +215,7 @@ class _Lane:
         self._threads: list[threading.Thread] = []
         self._client: Endpoint | None = None
         self._open_error: SyndicateError | None = None
+        self._held = 0
         try:
             self._client = open_endpoint(settings, config.root, environ)
         except SyndicateError as e:
@@ -201,10 +224,10 @@ class _Lane:
     def put(self, action: PlannedAction) -> None:
         position, self._count = self._count, self._count + 1
         if self._open_error is not None:
-            # in the ledger too, so that `status --failed` shows it, due again as a transient failure
-            # is: a run after the environment is fixed sends it (a push sends it at once)
-            self._ledger.failed(action.article, action.endpoint, self._open_error.message, _later(self._now, None))
-            self._outcomes.append((position, Outcome(action, False, self._open_error.message, self._open_error.hint)))
+            # neither sent nor recorded: one problem of the endpoint, said once by the caller, not a
+            # failed row per copy; the next push or run after the environment is fixed sends them
+            self._held += 1
+            self._tally.advance()
             return
         self._queue.put((position, action))
         if len(self._threads) < self._concurrency:  # a thread per delivery until `concurrency` are running
@@ -230,6 +253,13 @@ class _Lane:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+    @property
+    def held(self) -> HeldEndpoint | None:
+        """The endpoint held back, with its deliveries, when it could not be opened."""
+        if self._open_error is None:
+            return None
+        return HeldEndpoint(self.name, self._open_error, self._held)
 
     def outcomes(self) -> list[Outcome]:
         """Every outcome, in plan order, once closed; an error a worker met (a bug) is raised here."""
@@ -335,13 +365,13 @@ def _later(now: dt.datetime, retry_after: float | None) -> str:
 
 def unopenable(config: Config, names: Iterable[str], environ: Mapping[str, str]) -> list[SyndicateError]:
     """Why each of these endpoints could not be used now (a secret's variable not set, ...), for
-    `push --dry-run`: the clients are made, nothing is sent."""
+    `plan` and `push --dry-run`: the clients are made (and closed), nothing is sent."""
     problems = []
     for name in dict.fromkeys(names):
         settings = config.endpoint(name)
         try:
             if settings is not None:
-                open_endpoint(settings, config.root, environ)
+                open_endpoint(settings, config.root, environ).close()
         except SyndicateError as e:
             problems.append(e)
     return problems

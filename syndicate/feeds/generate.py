@@ -14,7 +14,10 @@ Layout under the output folder:
     tags/<tag>/atom.xml, rss.xml      one pair per tag (newest `limit`)
     tags/<tag>/index.html             and its page
 
-`archive/` and `tags/` belong to syndicate: stale pages there are removed.
+`archive/` and `tags/` belong to syndicate: stale pages there are removed. A tag
+feed stays once published: when its tag's last article leaves the feeds
+(retracted, a draft again, its tag removed), its documents are written empty
+(a 404 would tell its subscribers nothing); removing its folder retires it.
 """
 
 from __future__ import annotations
@@ -86,6 +89,8 @@ class _Document:
     #: archive pages only: their links to the current feed and the neighbouring pages, and own URL
     archive: tuple[str, str | None, str | None, str] | None = None
     prev_archive: str | None = None
+    #: an emptied tag feed's: the updated it had (no entry gives one)
+    updated: dt.datetime | None = None
 
 
 #: what `_build` builds from: set before the workers fork, so they inherit the entries and rendered copies
@@ -105,6 +110,7 @@ def feed_documents(
     tags: Sequence[tuple[str, ...]] | None = None,
     entry_digest: Callable[[int], str] | None = None,
     unchanged: Callable[[str, str], bool] | None = None,
+    published_tags: Mapping[str, tuple[str, dt.datetime | None]] | None = None,
 ) -> Generator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
@@ -112,9 +118,11 @@ def feed_documents(
     `entries` are newest first; `tags` are their categories, if known without making them.
     With `entry_digest(index)`, each document gets the digest of what it is made from, and a
     document that `unchanged(path, digest)` says is as it was is not built: its bytes are None.
+    `published_tags` (tag folder -> the tag's name, and the feed's updated) are the tag feeds
+    already out: one with no entry left is written empty, keeping its updated.
     """
     global _building
-    documents = _documents(config, entries, tags)
+    documents = _documents(config, entries, tags, published_tags or {})
     if config.feeds.xsl:
         stylesheet = (Path(__file__).parent / STYLESHEET).read_bytes()
         # a digest, so that the last run's marks hold it and a no-op run sees it removed
@@ -143,12 +151,19 @@ def feed_documents(
 
 def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:
     """What a document is made from: syndicate's version and output revision, the config, the page, its entries."""
+    updated = document.updated.isoformat() if document.updated else None
     page = [document.path, document.folder, document.title, document.form, document.archive, document.prev_archive]
+    page += [updated] if updated else []  # (only emptied tag feeds: other digests stay as they were)
     inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
-def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tuple[str, ...]] | None) -> list[_Document]:
+def _documents(
+    config: Config,
+    entries: Sequence[FeedEntry],
+    tags: Sequence[tuple[str, ...]] | None,
+    published_tags: Mapping[str, tuple[str, dt.datetime | None]],
+) -> list[_Document]:
     settings, title = config.feeds, config.site.title
     base, limit = settings.url.rstrip("/") + "/", settings.limit
     older = range(len(entries) - 1, limit - 1, -1)  # oldest first: a full archive page never changes
@@ -186,10 +201,14 @@ def _documents(config: Config, entries: Sequence[FeedEntry], tags: Sequence[tupl
                 names, shown = by_tag.setdefault(tag_slug(tag), ({}, {}))
                 names[tag] = None
                 shown[index] = None
+        for slug, (name, _) in published_tags.items():  # its last entry gone: kept, empty, for its subscribers
+            by_tag.setdefault(slug, ({name: None}, {}))
         for slug, (spellings, members) in sorted(by_tag.items()):
             folder, name, newest = f"tags/{slug}/", " / ".join(spellings), list(members)[:limit]
+            # an empty feed keeps the updated it had: 1970 is "implausible" to the W3C validator
+            updated = None if members else published_tags[slug][1]
             for file, form in (("atom.xml", "atom"), ("rss.xml", "rss"), (PAGE_NAME, "html")):
-                documents.append(_Document(folder + file, folder, f"{title}: {name}", newest, form))
+                documents.append(_Document(folder + file, folder, f"{title}: {name}", newest, form, updated=updated))
     return documents
 
 
@@ -201,12 +220,14 @@ def _build(document: _Document) -> bytes:
     page = _feed_page(config, document)
     if _FAST_ENTRIES:
         items = [written.get(i, document.form) for i in document.indexes]
-        page = replace(page, updated=max((updated for updated, _ in items), default=EPOCH))
+        # (an emptied tag feed keeps the date it had: document.updated)
+        page = replace(page, updated=document.updated or max((updated for updated, _ in items), default=EPOCH))
         ready = [entry for _, entry in items]
         return atom_document(page, ready) if document.form == "atom" else rss_document(page, ready)
     # the library alone: feedgen writes every entry of every document
     shown = tuple(entries[i] for i in document.indexes)
-    page = replace(page, entries=shown, updated=max((entry.updated for entry in shown), default=EPOCH))
+    newest = max((entry.updated for entry in shown), default=EPOCH)
+    page = replace(page, entries=shown, updated=document.updated or newest)
     return entries_feedgen.atom_document(page) if document.form == "atom" else entries_feedgen.rss_document(page)
 
 
@@ -279,10 +300,11 @@ def generate_feeds(
             return False
         return marks.get(path) == f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
 
+    published = published_tags(config, root) if config.feeds.tag_feeds else {}
     if known is None:
-        documents = feed_documents(config, entries, entries.tags())
+        documents = feed_documents(config, entries, entries.tags(), published_tags=published)
     else:
-        documents = feed_documents(config, entries, entries.tags(), entries.digest, unchanged)
+        documents = feed_documents(config, entries, entries.tags(), entries.digest, unchanged, published)
     try:
         result = write_feed_files(out_dir, documents)
     finally:
@@ -291,3 +313,32 @@ def generate_feeds(
         documents.close()
     result.entries = len(entries)
     return result
+
+
+def published_tags(config: Config, root: Path) -> dict[str, tuple[str, dt.datetime | None]]:
+    """The tag feeds already in the feeds folder: folder name -> the tag's name, as their Atom
+    feed's title gives it (after the site's title; else the folder name), and its updated."""
+    from lxml import etree
+
+    found: dict[str, tuple[str, dt.datetime | None]] = {}
+    folders = sorted((root / "tags").iterdir()) if (root / "tags").is_dir() else []
+    prefix = f"{config.site.title}: "
+    # our own documents, read with no entity expanded and nothing fetched
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for folder in folders:
+        atom = folder / "atom.xml"
+        if not re.fullmatch(r"[a-z0-9-]+", folder.name) or folder.is_symlink() or not folder.is_dir():
+            continue  # (not a folder tag_slug makes)
+        if not (atom.is_file() or (folder / "rss.xml").is_file()):
+            continue
+        name, updated = folder.name, None
+        try:
+            feed = etree.parse(str(atom), parser).getroot()
+            title = feed.findtext("{http://www.w3.org/2005/Atom}title") or ""
+            updated = dt.datetime.fromisoformat(feed.findtext("{http://www.w3.org/2005/Atom}updated") or "")
+        except (OSError, ValueError, etree.XMLSyntaxError):
+            title = ""
+        if title.startswith(prefix) and title[len(prefix) :].strip():
+            name = title[len(prefix) :]
+        found[folder.name] = (name, updated if updated and updated.tzinfo and updated > EPOCH else None)
+    return found

@@ -98,9 +98,26 @@ def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str
             except OSError as e:
                 raise WriteError(f"cannot remove the stale page {stale}: {os_reason(e)}", FEEDS_HINT) from e
             result.removed.append(stale)
+    for folder in MANAGED_FOLDERS:
+        _remove_empty_folders(root / folder)
     result.written.sort()
     result.unchanged.sort()
     return result
+
+
+def _remove_empty_folders(top: Path) -> None:
+    """Remove the folders left empty under `top` (and `top` itself): a tag feed's folder once its
+    pages are gone, an archive/ no longer needed. A folder holding anything stays."""
+    if top.is_symlink() or not top.is_dir():
+        return
+    # deepest first (a path sorts after its parent's), so that a parent emptied by it goes too
+    folders = sorted((p for p in top.rglob("*") if p.is_dir() and not p.is_symlink()), reverse=True)
+    for folder in [*folders, top]:
+        try:
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        except OSError as e:
+            raise WriteError(f"cannot remove the empty folder {folder}: {os_reason(e)}", FEEDS_HINT) from e
 
 
 def _link_order(relative: str) -> tuple[int, int, str]:

@@ -95,19 +95,36 @@ def progress_bar(
     options: Options, label: str, output_format: str = "text"
 ) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on standard error when it is a terminal; None (no bar) otherwise."""
+    with phased_progress_bar(options, output_format, label) as show:
+        yield None if show is None else (lambda done, total: show(label, done, total))
+
+
+@contextlib.contextmanager
+def phased_progress_bar(
+    options: Options, output_format: str = "text", label: str = ""
+) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on standard error when it is a terminal, `show(label, done, total)` moving
+    it; None (no bar) with -q, --format json, or standard error not a terminal (cron, a pipe)."""
     if options.quiet or output_format != "text" or not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=Console(stderr=True)) as bar:
+    # lines printed meanwhile go above the bar; standard output only when it is a terminal too
+    # (a file or a pipe gets its lines as it would without a bar)
+    redirect = sys.stdout.isatty()
+    with Progress(transient=True, console=Console(stderr=True), redirect_stdout=redirect) as bar:
         task = bar.add_task(label, total=None)
+        shown = [label]
 
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def show(label: str, done: int, total: int) -> None:
+            bar.update(task, description=label, completed=done, total=total)
+            if label != shown[0]:  # each phase drawn at least once, however short
+                shown[0] = label
+                bar.refresh()
 
-        yield advance
+        yield show
 
 
 def print_error(error: SyndicateError) -> None:

@@ -5,6 +5,7 @@ Part of the command line (see app.py): these print and pick exit statuses.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -102,9 +103,6 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
     bad usage (a missing, non-UTF-8 or too large file, an article of that
     slug already there without --force, no --out and no config).
     """
-    from syndicate.importer.drafts import import_source
-    from syndicate.importer.output import write_article
-
     if out is None:
         config = options.optional_config()
         if config is None:
@@ -112,28 +110,39 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
         out = config.paths.content
     worst = ExitStatus.OK
     stems: dict[str, str] = {}
-    for source in sources:
-        try:
-            result = import_source(source)
-            if result.file_stem in stems:
-                raise UsageError(
-                    f"{source}: would be written as {result.file_stem}.md, like {stems[result.file_stem]}",
-                    "import them one at a time, or fix one title",
-                )
-            stems[result.file_stem] = source
-            written = write_article(result, out, force)
-        except SyndicateError as e:
-            print_error(e)
-            worst = max(worst, e.exit_status)
-            continue
-        # a name or a note may hold what a terminal acts on (ESC ]0;...BEL): it is shown, not obeyed
-        click.echo(escape_controls(f"{source} -> {display_path(written)}"))
-        if not options.quiet:
-            for line in result.found:
-                click.echo(escape_controls(f"  found: {line}"))
-            for line in result.missing:
-                click.echo(escape_controls(f"  missing: {line}"))
+    with progress_bar(options, "importing") if len(sources) > 1 else contextlib.nullcontext() as progress:
+        for done, source in enumerate(sources, 1):
+            worst = max(worst, _import_one(options, source, out, force, stems))
+            if progress is not None:
+                progress(done, len(sources))
     return worst
+
+
+def _import_one(options: Options, source: str, out: Path, force: bool, stems: dict[str, str]) -> ExitStatus:
+    """Import one source, saying what became of it; `stems` (file stem -> source) so far."""
+    from syndicate.importer.drafts import import_source
+    from syndicate.importer.output import write_article
+
+    try:
+        result = import_source(source)
+        if result.file_stem in stems:
+            raise UsageError(
+                f"{source}: would be written as {result.file_stem}.md, like {stems[result.file_stem]}",
+                "import them one at a time, or fix one title",
+            )
+        stems[result.file_stem] = source
+        written = write_article(result, out, force)
+    except SyndicateError as e:
+        print_error(e)
+        return e.exit_status
+    # a name or a note may hold what a terminal acts on (ESC ]0;...BEL): it is shown, not obeyed
+    click.echo(escape_controls(f"{source} -> {display_path(written)}"))
+    if not options.quiet:
+        for line in result.found:
+            click.echo(escape_controls(f"  found: {line}"))
+        for line in result.missing:
+            click.echo(escape_controls(f"  missing: {line}"))
+    return ExitStatus.OK
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from syndicate.cli import reports
-from syndicate.cli.app import Options, cli, format_option, progress_bar
+from syndicate.cli.app import Options, cli, format_option, phased_progress_bar, progress_bar
 from syndicate.cli.explain import drafted_requests, explain_option, with_request
 from syndicate.config import Config
 from syndicate.errors import ExitStatus, SyndicateError, UsageError
@@ -213,7 +213,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
 def run(options: Options, output_format: str, now_text: str | None) -> ExitStatus:
     """The cron entry point: lock, validate, feeds, push, notify hubs.
 
-    Silent on success (cron mails whatever is printed); -v prints a summary;
+    Silent on success (cron mails whatever is printed; on a terminal, a
+    progress bar shows each phase meanwhile); -v prints a summary;
     problems print a short report and exit 1. A second run while one holds
     the lock exits 75 at once, saying so only with -v. Unchanged articles are not read again: a run
     with nothing to do costs one stat per file. Failed deliveries are retried
@@ -246,7 +247,8 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     try:
         config = options.config(trusted=config_known)
         now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
-        result = run_once(config, now, os.environ)
+        with phased_progress_bar(options, output_format) as progress:
+            result = run_once(config, now, os.environ, progress=progress)
     except SyndicateError as e:
         if output_format == "json":  # a log collector gets its line for a run that could not start too
             click.echo(json.dumps(reports.run_error_summary(e), ensure_ascii=False, sort_keys=True))

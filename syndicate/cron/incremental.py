@@ -18,7 +18,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,16 +71,21 @@ def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
     return noop.unchanged(ledger.get_state, site_paths(config), config.digest, now, content)
 
 
-def load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
-    """load_site(), reading and validating only the files that changed since the last run.
+def load_site_cached(
+    config: Config, ledger: Ledger, today: dt.date, progress: Callable[[int, int], None] | None = None
+) -> SiteContent:
+    """load_site(), reading and validating only the files that changed since the last run;
+    `progress(done, total)` after each of those.
 
     Like load_site, it raises when the content folder is missing or holds no article.
     """
     with _collector_paused():
-        return _load_site_cached(config, ledger, today)
+        return _load_site_cached(config, ledger, today, progress)
 
 
-def _load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteContent:
+def _load_site_cached(
+    config: Config, ledger: Ledger, today: dt.date, progress: Callable[[int, int], None] | None
+) -> SiteContent:
     from syndicate.articles.front_matter import ParsedArticle
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
@@ -101,7 +106,9 @@ def _load_site_cached(config: Config, ledger: Ledger, today: dt.date) -> SiteCon
     still = {key: row for key, row in (ledger.cached_files() if reuse else {}).items() if row[:2] == stats.get(key)}
     changed = [path for path in files if str(path) not in still]
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
-    checked = check_files(changed, checks, config.limits.max_article_bytes, render=True, serialise=_to_row)
+    checked = check_files(
+        changed, checks, config.limits.max_article_bytes, progress=progress, render=True, serialise=_to_row
+    )
     parsed: list[ParsedArticle] = []
 
     def rows() -> Iterator[tuple[str, int, int, str, bytes, bytes | None]]:

@@ -8,6 +8,7 @@ outcome is collected in a RunResult; the cli package decides what to print.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -99,11 +100,19 @@ class RunResult:
         return lines
 
 
+#: the phases of a run's work, in order, as `progress` names them
+RUN_PHASES = ("checking articles", "writing feeds", "pushing")
+#: progress(phase, done, total): after each changed article checked, feed document written and
+#: delivery made (a progress bar's; a run with nothing to do calls it never)
+RunProgress = Callable[[str, int, int], None]
+
+
 def run(
     config: Config,
     now: dt.datetime,
     environ: Mapping[str, str],
     sleep: Callable[[float], None] | None = None,
+    progress: RunProgress | None = None,
 ) -> RunResult:
     """One cron run. Raises LockedError (exit 75) when another run holds the lock.
 
@@ -119,7 +128,7 @@ def run(
         if nothing_to_do(config, ledger, now):
             standing = ledger.get_state("problems")
             return RunResult(noop=True, standing=json.loads(standing) if standing else [])
-        return _work(config, ledger, now, environ, sleep)
+        return _work(config, ledger, now, environ, sleep, progress)
 
 
 def _work(
@@ -128,6 +137,7 @@ def _work(
     now: dt.datetime,
     environ: Mapping[str, str],
     sleep: Callable[[float], None] | None,
+    progress: RunProgress | None,
 ) -> RunResult:
     import time
 
@@ -138,10 +148,11 @@ def _work(
 
     # until this run finishes, the next one must not take the last run's work as done
     ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
-    site = load_site_cached(config, ledger, now.date())
+    checking, writing, pushing = (_phase(progress, name) for name in RUN_PHASES)
+    site = load_site_cached(config, ledger, now.date(), checking)
     result = RunResult(report=site.report)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
-    result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now, known=known_feeds)
+    result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now, known_feeds, writing)
     ledger.set_state({"feed_marks": json.dumps(result.feeds.marks, sort_keys=True)})
     hubs_due = _tell_hubs(config, ledger, result, now)
     last_pushes = ledger.last_pushes()
@@ -155,7 +166,7 @@ def _work(
             if action.sends or action.action is Action.REFUSED:
                 yield action
 
-    result.push = push(sending(), config, ledger, environ, sleep or time.sleep, now)
+    result.push = push(sending(), config, ledger, environ, sleep or time.sleep, now, progress=pushing)
     stamp = now.isoformat(timespec="seconds")
     for name in {a.endpoint for a in result.plan if a.sends} & set(not_before.keys() | _scheduled(config)):
         ledger.pushed(name, stamp)
@@ -170,6 +181,10 @@ def _work(
         }
     )
     return result
+
+
+def _phase(progress: RunProgress | None, name: str) -> Callable[[int, int], None] | None:
+    return None if progress is None else functools.partial(progress, name)
 
 
 def _scheduled(config: Config) -> set[str]:

@@ -111,6 +111,7 @@ def feed_documents(
     entry_digest: Callable[[int], str] | None = None,
     unchanged: Callable[[str, str], bool] | None = None,
     published_tags: Mapping[str, tuple[str, dt.datetime | None]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Generator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
@@ -120,6 +121,7 @@ def feed_documents(
     document that `unchanged(path, digest)` says is as it was is not built: its bytes are None.
     `published_tags` (tag folder -> the tag's name, and the feed's updated) are the tag feeds
     already out: one with no entry left is written empty, keeping its updated.
+    `progress(done, total)` is called after each feed document is taken (built or not).
     """
     global _building
     documents = _documents(config, entries, tags, published_tags or {})
@@ -141,8 +143,10 @@ def feed_documents(
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
         built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
-        for document, digest, skipped in zip(documents, digests, skip, strict=True):
+        for done, (document, digest, skipped) in enumerate(zip(documents, digests, skip, strict=True), 1):
             yield document.path, None if skipped else next(built), digest
+            if progress is not None:
+                progress(done, len(documents))
     finally:
         # a generator left unfinished is closed when it is collected, maybe while a later one builds
         if _building is mine:
@@ -286,10 +290,12 @@ def generate_feeds(
     out_dir: Path,
     now: dt.datetime,
     known: Mapping[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> FeedsResult:
     """Write the site's feeds into `out_dir`. With `known` (the `marks` of an earlier result: run
     keeps them in its ledger), a document whose inputs and file are the same as then is not built
-    again: a run after a small change rebuilds the pages that change, not 200 archive pages."""
+    again: a run after a small change rebuilds the pages that change, not 200 archive pages.
+    `progress(done, total)` after each feed document."""
     entries = LazyEntries(feed_articles(articles, checks, now), checks)
     root, marks = out_dir.resolve(), known or {}
 
@@ -302,9 +308,9 @@ def generate_feeds(
 
     published = published_tags(config, root) if config.feeds.tag_feeds else {}
     if known is None:
-        documents = feed_documents(config, entries, entries.tags(), published_tags=published)
+        documents = feed_documents(config, entries, entries.tags(), published_tags=published, progress=progress)
     else:
-        documents = feed_documents(config, entries, entries.tags(), entries.digest, unchanged, published)
+        documents = feed_documents(config, entries, entries.tags(), entries.digest, unchanged, published, progress)
     try:
         result = write_feed_files(out_dir, documents)
     finally:

@@ -87,6 +87,12 @@ class AuditSettings:
 
 
 @dataclass(frozen=True)
+class StatusSettings:
+    #: run (and audit) write the status page, status.html, in the feeds folder
+    page: bool = False
+
+
+@dataclass(frozen=True)
 class Paths:
     content: Path
     feeds: Path
@@ -127,6 +133,7 @@ class Config:
     run: RunSettings = field(default_factory=RunSettings)
     limits: Limits = field(default_factory=Limits)
     audit: AuditSettings = field(default_factory=AuditSettings)
+    status: StatusSettings = field(default_factory=StatusSettings)
     #: sha256 of the file's bytes as validated (run remembers it to skip revalidation)
     digest: str = ""
 
@@ -351,6 +358,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             max_attempts=data.get("run", {}).get("max_attempts", 5),
         ),
         audit=_audit_settings(data.get("audit", {})),
+        status=StatusSettings(page=data.get("status", {}).get("page", False)),
     )
 
 

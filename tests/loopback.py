@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +31,8 @@ class Recorder:
     headers: dict[str, str] = field(default_factory=dict)
     #: the body of every answer
     answer: bytes = b""
+    #: when set, the status and body of the answer to each request (instead of the above)
+    respond: Callable[[Received], tuple[int, bytes]] | None = None
 
     def next_status(self) -> int:
         return self.script.pop(0) if self.script else self.status
@@ -44,15 +46,20 @@ def recording_server() -> Iterator[Recorder]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
-            recorder.requests.append(Received("POST", self.path, dict(self.headers), body))
+            received = Received("POST", self.path, dict(self.headers), body)
+            recorder.requests.append(received)
             if recorder.delay:
                 time.sleep(recorder.delay)
-            self.send_response(recorder.next_status())
+            if recorder.respond:
+                status, answer = recorder.respond(received)
+            else:
+                status, answer = recorder.next_status(), recorder.answer
+            self.send_response(status)
             for name, value in recorder.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(recorder.answer)))
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(recorder.answer)
+            self.wfile.write(answer)
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -54,7 +54,7 @@ def _config_keys() -> list[tuple[str, str]]:
     """(README heading, key) for every key of schemas/config.schema.json."""
     schema = load_schema("config")
     headings = {"site": "`[site]` (required)", "paths": "`[paths]`", "feeds": "`[feeds]`", "run": "`[run]`"}
-    headings |= {"limits": "`[limits]`", "audit": "`[audit]`"}
+    headings |= {"limits": "`[limits]`", "audit": "`[audit]`", "status": "`[status]`"}
     keys = [
         (headings[table], key)
         for table, part in schema["properties"].items()

@@ -39,6 +39,9 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     Findings new since the last audit of a copy end with [new]; findings no
     longer found are listed as resolved. Outcomes are kept in the ledger.
 
+    With [status] page = true, the status page (status.html in the feeds
+    folder) is written again afterwards, showing this audit.
+
     Pages are read without credentials or cookies, at most one request per
     host every [audit] per_host_interval seconds (default 1), within [audit]
     timeout, 5 MB at most, following redirects only within the same host.
@@ -68,6 +71,12 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
         return ExitStatus.OK
     with Ledger(config.paths.state) as ledger, progress_bar(options, "auditing", output_format) as advance:
         report = run_audit(config, ledger, endpoint, article, progress=advance)
+        if config.status.page:  # the page shows each copy's last audit: this one
+            import datetime as dt
+
+            from syndicate.delivery.status_page import write_configured_page
+
+            write_configured_page(config, ledger, dt.datetime.now(dt.UTC))
     if output_format == "json":
         click.echo(json.dumps(_summary(report), indent=2, ensure_ascii=False))
     else:

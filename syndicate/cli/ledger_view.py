@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,17 +19,32 @@ from syndicate.errors import ExitStatus, UsageError
 from syndicate.findings import display_path
 from syndicate.schemas import did_you_mean
 
+if TYPE_CHECKING:
+    from syndicate.delivery.status_rows import StatusRow
+
 
 @cli.command()
 @click.option(
     "--failed", "only_failed", is_flag=True, help="Only deliveries that failed (or are still pending), errors whole."
 )
 @click.option("--endpoint", metavar="NAME", help="Only this endpoint.")
-@format_option("text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, ...).")
+@click.option(
+    "--html",
+    "html_out",
+    metavar="OUT",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the status page (one self-contained HTML file) to OUT instead.",
+)
+@format_option(
+    "text: a table; json: a list of ledger rows (article, endpoint, state, remote_url, last_error, "
+    "stranded, last_audit, ...)."
+)
 @explain_option("After the table (reading the articles as they are now)")
 @click.pass_obj
-def status(options: Options, only_failed: bool, endpoint: str | None, output_format: str, explain: bool) -> ExitStatus:
-    """Show the ledger: each article x endpoint, state, remote URL, last error, when.
+def status(
+    options: Options, only_failed: bool, endpoint: str | None, html_out: Path | None, output_format: str, explain: bool
+) -> ExitStatus:
+    """Show the ledger: each article x endpoint, state, remote URL, last error, when, last audit.
 
     States: delivered, pending (in flight, or interrupted), failed (with its
     next attempt, if any), refused (the licence's reason), retracted.
@@ -35,38 +52,53 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     makes none. On a terminal the table fits its width (long cells
     wrapped); piped, it is one line per row. A last error longer than 60
     characters is cut after a word, except with --failed, which shows each
-    error whole.
+    error whole. Once `syndicate audit` has run, a LAST AUDIT column shows
+    what the last audit of each copy found (ok, or its finding codes).
+
+    --html OUT writes the status page instead: every row with its state,
+    live address, last audit and findings, a Problems section and one per
+    endpoint; no script, nothing loaded from elsewhere.
 
     \b
     Examples:
       syndicate status
       syndicate status --failed
       syndicate status --endpoint partner --format json
+      syndicate status --html /var/www/intranet/copies.html
 
     Exit status: 0 shown (also when no delivery matches); 2 bad usage or
-    config (an endpoint neither configured nor in the ledger).
+    config (an endpoint neither configured nor in the ledger, --html with
+    --format json, a page that cannot be written).
     """
     config = options.config()
     from syndicate.checks.validate import load_site
-    from syndicate.delivery.ledger import recorded, recorded_state
-    from syndicate.delivery.plan import read_stranded
+    from syndicate.delivery.status_rows import last_audit_dict, read_status
 
-    rows_kept = recorded(config.paths.state)
+    if html_out is not None and output_format == "json":
+        raise UsageError("--html writes a page, --format json prints rows: give one of them", "drop one of the two")
+    rows_kept = read_status(config.paths.state)
     every = rows_kept or []
-    if endpoint is not None and all(r.endpoint != endpoint for r in every):
+    if endpoint is not None and all(r.delivery.endpoint != endpoint for r in every):
         config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its rows)
     rows = [
-        r for r in every if endpoint in (None, r.endpoint) and (not only_failed or r.state in ("failed", "pending"))
+        r
+        for r in every
+        if endpoint in (None, r.delivery.endpoint) and (not only_failed or r.delivery.state in ("failed", "pending"))
     ]
-    stranded = read_stranded(recorded_state(config.paths.state, "stranded")) if rows_kept else {}
-    refused = [(r.article, r.endpoint) for r in rows if r.state == "refused"]
+    if html_out is not None:
+        return _write_page(options, config.site.title, html_out, rows)
+    refused = [r.key for r in rows if r.delivery.state == "refused"]
     requests = drafted_requests(load_site(config), config, refused, explain) if explain and refused else {}
     if output_format == "json":
         listed = [
             with_request(
-                {**dataclasses.asdict(r), "stranded": stranded.get((r.article, r.endpoint))},
+                {
+                    **dataclasses.asdict(r.delivery),
+                    "stranded": r.stranded,
+                    "last_audit": last_audit_dict(r.last_audit),
+                },
                 requests,
-                (r.article, r.endpoint),
+                r.key,
                 explain,
             )
             for r in rows
@@ -89,11 +121,27 @@ def status(options: Options, only_failed: bool, endpoint: str | None, output_for
     if shortened:
         click.echo("(errors shortened: `syndicate status --failed` shows them whole)", err=True)
     click.echo(reports.permission_requests(requests), nl=False)
-    shown = [(r.article, r.endpoint) for r in rows if (r.article, r.endpoint) in stranded]
+    shown = [r for r in rows if r.stranded is not None]
     if shown:
         click.echo("\nlive copies that should come down (as the last run or push found):")
-        for pair in shown:
-            click.echo(f"  {pair[0]} -> {pair[1]}: {stranded[pair]}")
+        for r in shown:
+            click.echo(f"  {r.delivery.article} -> {r.delivery.endpoint}: {r.stranded}")
+    return ExitStatus.OK
+
+
+def _write_page(options: Options, site_title: str, out: Path, rows: list[StatusRow]) -> ExitStatus:
+    import datetime as dt
+
+    from syndicate.delivery.status_page import write_status_page
+
+    write_status_page(out, rows, site_title, dt.datetime.now(dt.UTC))
+    if not options.quiet:
+        problems = sum(1 for r in rows if r.problem)
+        click.echo(
+            f"status page written to {display_path(out)}: {reports.plural(len(rows), 'copy', 'copies')}, "
+            f"{reports.plural(problems, 'problem')}",
+            err=True,
+        )
     return ExitStatus.OK
 
 

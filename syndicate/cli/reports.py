@@ -14,8 +14,8 @@ from syndicate.findings import Severity, ValidationReport, display_path
 
 if TYPE_CHECKING:
     from syndicate.cron.run import RunResult
-    from syndicate.delivery.ledger import Delivery
     from syndicate.delivery.plan import PlannedAction
+    from syndicate.delivery.status_rows import StatusRow
     from syndicate.errors import SyndicateError
     from syndicate.licences.profiles import LicenseProfile
 
@@ -165,20 +165,27 @@ def explain_profile(profile: LicenseProfile) -> str:
 ERROR_SHOWN = 60
 
 
-def status_table(rows: Sequence[Delivery], width: int | None = None, whole_errors: bool = False) -> tuple[str, bool]:
+def status_table(rows: Sequence[StatusRow], width: int | None = None, whole_errors: bool = False) -> tuple[str, bool]:
     """The ledger's rows as a table, and whether an error was shortened.
 
     `width` (a terminal's): the table fits it, long cells wrapped. None (a pipe, a file): one
     line per row, columns aligned, the same whatever reads it. An error longer than ERROR_SHOWN
-    is cut after a whole word unless `whole_errors`.
+    is cut after a whole word unless `whole_errors`. Once any copy was audited, a LAST AUDIT
+    column says what the last audit of each found ("ok", or its finding codes) and when.
     """
-    header = ("ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST ERROR", "WHEN")
-    errors = [" ".join((r.last_error or "").split()) for r in rows]
+    audited = any(r.last_audit is not None for r in rows)
+    header: tuple[str, ...] = ("ARTICLE", "ENDPOINT", "STATE", "REMOTE", "LAST ERROR", "WHEN")
+    if audited:
+        header = (*header[:-1], "LAST AUDIT", header[-1])
+    errors = [" ".join((r.delivery.last_error or "").split()) for r in rows]
     shown = errors if whole_errors else [shorten(e, ERROR_SHOWN) for e in errors]
-    cells = [
-        (r.article, r.endpoint, r.state, r.remote_url or "", error, r.updated_at)
-        for r, error in zip(rows, shown, strict=True)
-    ]
+    cells = []
+    for r, error in zip(rows, shown, strict=True):
+        d = r.delivery
+        line = [d.article, d.endpoint, d.state, d.remote_url or "", error]
+        if audited:
+            line.append(_last_audit_cell(r, whole_time=width is None))
+        cells.append((*line, d.updated_at))
     shortened = shown != errors
     if width is not None:
         return _fitted_table(header, cells, width), shortened
@@ -190,6 +197,14 @@ def status_table(rows: Sequence[Delivery], width: int | None = None, whole_error
     return text, shortened
 
 
+def _last_audit_cell(row: StatusRow, whole_time: bool) -> str:
+    """ "ok 2026-11-26T12:00:00+00:00", "attribution-missing,license-missing 2026-..." or "" (never audited)."""
+    if row.last_audit is None:
+        return ""
+    when = row.last_audit.checked_at
+    return f"{','.join(row.finding_codes) or 'ok'} {when if whole_time else when[:16].replace('T', ' ')}"
+
+
 def _fitted_table(header: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> str:
     """The table as rich lays it out in `width` columns: words wrapped, a URL or slug folded."""
     from rich.console import Console
@@ -198,7 +213,7 @@ def _fitted_table(header: Sequence[str], cells: Sequence[Sequence[str]], width: 
 
     table = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0), header_style="", show_edge=False)
     #: the share of the room left that each column takes; STATE and WHEN are short, and cut they say nothing
-    shares = {"ARTICLE": 3, "ENDPOINT": 1, "REMOTE": 3, "LAST ERROR": 4}
+    shares = {"ARTICLE": 3, "ENDPOINT": 1, "REMOTE": 3, "LAST ERROR": 4, "LAST AUDIT": 2}
     for name in header:
         share = shares.get(name)
         table.add_column(name, no_wrap=share is None, overflow="fold", ratio=share, min_width=6 if share else None)

@@ -144,6 +144,7 @@ def _work(
     from syndicate.cron.incremental import load_site_cached
     from syndicate.delivery.plan import Action, RunPolicy, iter_plan, stranded_state
     from syndicate.delivery.push import push
+    from syndicate.delivery.status_page import write_configured_page
     from syndicate.feeds.generate import generate_feeds
 
     # until this run finishes, the next one must not take the last run's work as done
@@ -180,6 +181,8 @@ def _work(
             "stranded": stranded_state(result.plan),
         }
     )
+    if config.status.page:  # last: it shows what this run recorded
+        write_configured_page(config, ledger, now)
     return result
 
 

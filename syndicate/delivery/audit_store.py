@@ -44,10 +44,21 @@ def record(ledger: Ledger, audits: Iterable[StoredAudit]) -> None:
 
 def last_checked(ledger: Ledger) -> dict[tuple[str, str], StoredAudit]:
     """(article, endpoint) -> the last audit that read the copy's page."""
+    return _last(ledger, least_checked=1)
+
+
+def last_audits(ledger: Ledger) -> dict[tuple[str, str], StoredAudit]:
+    """(article, endpoint) -> the last audit of the copy, whether or not it could read the page
+    (`status` shows it: a copy that could not be checked says so)."""
+    return _last(ledger, least_checked=0)
+
+
+def _last(ledger: Ledger, least_checked: int) -> dict[tuple[str, str], StoredAudit]:
     with ledger._locked() as db:
         rows = db.execute(
             "SELECT article, endpoint, url, checked_at, http_status, checked, findings FROM audits "
-            "WHERE id IN (SELECT MAX(id) FROM audits WHERE checked = 1 GROUP BY article, endpoint)"
+            "WHERE id IN (SELECT MAX(id) FROM audits WHERE checked >= ? GROUP BY article, endpoint)",
+            (least_checked,),
         ).fetchall()
     found = {}
     for article, endpoint, url, checked_at, status, checked, findings in rows:

@@ -356,13 +356,14 @@ def recorded_state(state: Path, key: str) -> str | None:
 def recorded_bodies(state: Path) -> dict[str, dict[str, str]]:
     """Ledger.delivered_bodies() of the ledger at `state`; none when there is no ledger (validate,
     plan and feeds only read: they make none)."""
-    if not _exists(state):
+    if not ledger_exists(state):
         return {}
     with Ledger(state) as ledger:
         return ledger.delivered_bodies()
 
 
-def _exists(state: Path) -> bool:
+def ledger_exists(state: Path) -> bool:
+    """Whether there is a ledger at `state` (a lost one, whose receipt is left, raises: see lost_ledger)."""
     try:
         state.stat()
     except FileNotFoundError:
@@ -378,7 +379,7 @@ def _exists(state: Path) -> bool:
 def recorded(state: Path) -> list[Delivery] | None:
     """Every row of the ledger at `state`; None when there is none yet (status and plan only read:
     they make none)."""
-    if not _exists(state):
+    if not ledger_exists(state):
         return None
     with Ledger(state) as ledger:
         return ledger.all()

@@ -1,0 +1,69 @@
+"""What `status` and the status page show of each article x endpoint: its ledger row, why its live
+copy should come down (if it should), and the last audit of the copy out in the world."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from syndicate.delivery import audit_store
+from syndicate.delivery.audit_store import StoredAudit
+from syndicate.delivery.ledger import Delivery, Ledger, ledger_exists
+from syndicate.delivery.plan import read_stranded
+
+#: delivery states that are a problem by themselves
+PROBLEM_STATES = frozenset({"failed"})
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    delivery: Delivery
+    #: why the live copy should come down, as the last run or push found (None: it need not)
+    stranded: str | None = None
+    #: the last audit of the copy (None: never audited)
+    last_audit: StoredAudit | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.delivery.article, self.delivery.endpoint
+
+    @property
+    def finding_codes(self) -> list[str]:
+        return [str(f.get("code", "")) for f in self.last_audit.findings] if self.last_audit else []
+
+    @property
+    def problem(self) -> bool:
+        """A failed delivery, a stranded copy, or a copy whose last audit found anything."""
+        return self.delivery.state in PROBLEM_STATES or self.stranded is not None or bool(self.finding_codes)
+
+
+def status_rows(ledger: Ledger) -> list[StatusRow]:
+    """Every row of the ledger, in its order, with what it should show beside it."""
+    stranded = read_stranded(ledger.get_state("stranded"))
+    audits = audit_store.last_audits(ledger)
+    rows = []
+    for delivery in ledger.all():
+        key = (delivery.article, delivery.endpoint)
+        rows.append(StatusRow(delivery, stranded.get(key), audits.get(key)))
+    return rows
+
+
+def read_status(state: Path) -> list[StatusRow] | None:
+    """status_rows() of the ledger at `state`; None when there is none yet (status only reads: it makes none)."""
+    if not ledger_exists(state):
+        return None
+    with Ledger(state) as ledger:
+        return status_rows(ledger)
+
+
+def last_audit_dict(audit: StoredAudit | None) -> dict[str, object] | None:
+    """A row's `last_audit` in `status --format json`."""
+    if audit is None:
+        return None
+    return {
+        "checked_at": audit.checked_at,
+        "url": audit.url,
+        "http_status": audit.http_status,
+        "checked": audit.checked,
+        "findings": [str(f.get("code", "")) for f in audit.findings],
+    }

@@ -119,3 +119,18 @@ def feeds_folder_problem(folder: str, content: Path) -> str | None:
     if articles.is_relative_to(target):
         return f"{target} holds the content folder {articles}"
     return None
+
+
+def read_bounded(path: Path, max_bytes: int) -> tuple[int, bytes]:
+    """(size on disk, bytes read) of the file at `path`, never more than `max_bytes` + 1 bytes:
+    a file over the limit by its size is not read at all (b""), and one that grows while it is
+    read, a pipe or a device stops one byte past the limit. OSError as open and read raise it."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        raw = b""
+        if size <= max_bytes:
+            # read(n) allocates n bytes first: ask for the size, not the limit
+            raw = handle.read(size + 1)
+            if len(raw) > size:  # growing, a pipe or a device: read on, never past the limit
+                raw += handle.read(max_bytes + 1 - len(raw))
+    return size, raw

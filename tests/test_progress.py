@@ -17,6 +17,7 @@ from typing import Any
 from tests.conftest import REPO
 from tests.loopback import recording_server
 from tests.page_server import page_server
+from tests.terminal import drain
 from tests.test_audit import ARTICLE, SLUG, copy_html, deliver, page
 
 IMPORTS = REPO / "tests" / "golden" / "import"
@@ -43,19 +44,11 @@ def on_a_terminal(*args: str, stdout_to_file: bool = False) -> Terminal:
         stdout = out if stdout_to_file else follower
         with subprocess.Popen(command, stdout=stdout, stderr=follower, stdin=subprocess.DEVNULL, env=env) as process:
             os.close(follower)
-            chunks = []
-            while True:
-                try:
-                    chunk = os.read(leader, 65536)
-                except OSError:  # EIO: the program ended and closed the terminal
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
+            shown = drain(leader)
             status = process.wait(timeout=120)
         os.close(leader)
         out.seek(0)
-        return Terminal(status, b"".join(chunks), out.read())
+        return Terminal(status, shown, out.read())
 
 
 def piped(*args: str) -> subprocess.CompletedProcess[bytes]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.loopback import recording_server
+from tests.terminal import drain
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 #: long, with a word cut at 60 characters by the old table ("…the webho…")
@@ -42,18 +43,10 @@ def _on_a_terminal(config: str, *args: str, columns: int) -> str:
     command = [sys.executable, "-m", "syndicate", "--config", config, "status", *args]
     with subprocess.Popen(command, stdout=follower, stderr=subprocess.PIPE, env=env) as process:
         os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the program ended and closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
+        shown = drain(leader)
         assert process.wait(timeout=120) == 0
     os.close(leader)
-    return b"".join(chunks).decode().replace("\r\n", "\n")
+    return shown.decode().replace("\r\n", "\n")
 
 
 def test_a_terminal_gets_a_table_of_its_width_and_failed_shows_errors_whole(site: Path, run_cli: Any) -> None:

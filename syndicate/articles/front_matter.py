@@ -13,7 +13,6 @@ front matter nor an alias bomb can take much time or memory.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from syndicate import fast_paths
 from syndicate.articles import yaml_fast, yaml_walk
 from syndicate.articles.parsed_article import ParsedArticle as ParsedArticle  # (re-exported: what callers import)
 from syndicate.articles.yaml_walk import MAX_DEPTH as MAX_DEPTH
+from syndicate.files import read_bounded
 from syndicate.findings import Code
 
 #: an article is text: a few hundred KB at most. Larger files are refused from their size alone
@@ -44,14 +44,7 @@ def read_article_file(path: Path, shown: str, max_bytes: int = MAX_FILE_BYTES) -
     limit): the finding is `file-too-large` and the bytes are empty.
     """
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            raw = b""
-            if size <= max_bytes:
-                # read(n) allocates n bytes first: ask for the size, not the limit (4 MiB a file)
-                raw = handle.read(size + 1)
-                if len(raw) > size:  # growing, or a device: read on, never past the limit
-                    raw += handle.read(max_bytes + 1 - len(raw))
+        size, raw = read_bounded(path, max_bytes)
     except OSError as e:
         result = ParsedArticle(shown)
         if path.is_symlink() and not path.exists():

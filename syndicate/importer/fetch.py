@@ -11,7 +11,6 @@ in a <meta> tag, else UTF-8; bytes that do not decode are replaced and said so.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import requests
 
 from syndicate import __version__
 from syndicate.errors import SyndicateError, UsageError, network_reason
+from syndicate.files import read_bounded
 
 #: the largest page fetch_page (and read_page_file) reads
 MAX_PAGE_BYTES = 5_000_000
@@ -82,14 +82,7 @@ def read_page_file(path: Path, shown: str, max_bytes: int = MAX_PAGE_BYTES) -> b
     """A saved page or text file's bytes; a file over `max_bytes` is refused from its size before it
     is read, and a file that grows meanwhile, a pipe or a device is never read past the limit."""
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            raw = b""
-            if size <= max_bytes:
-                # read(n) allocates n bytes first: ask for the size, not the limit
-                raw = handle.read(size + 1)
-                if len(raw) > size:  # growing, a pipe or a device: read on, never past the limit
-                    raw += handle.read(max_bytes + 1 - len(raw))
+        size, raw = read_bounded(path, max_bytes)
     except FileNotFoundError as e:
         raise UsageError(f"{shown}: no such file", "check the path") from e
     except IsADirectoryError as e:

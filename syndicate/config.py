@@ -318,16 +318,9 @@ _COMMON_KEYS = frozenset(
 def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
     paths = SitePaths.of(str(path), data.get("paths", {}))
     endpoints = tuple(
+        # the schema checked each key's type and range; a key left out takes Endpoint's default
         Endpoint(
-            name=e["name"],
-            type=e["type"],
-            channel=e["channel"],
-            enabled=e.get("enabled", True),
-            concurrency=max(1, int(e.get("concurrency", 2))),
-            retries=int(e.get("retries", 3)),
-            timeout=float(e["timeout"]) if e.get("timeout") else None,
-            schedule=str(e["schedule"]) if e.get("schedule") else None,
-            description=str(e["description"]) if e.get("description") else None,
+            **{k: v for k, v in e.items() if k in _COMMON_KEYS},
             settings=MappingProxyType({k: v for k, v in e.items() if k not in _COMMON_KEYS}),
         )
         for e in data.get("endpoints", [])

@@ -345,14 +345,6 @@ class Ledger:
             db.execute("INSERT OR REPLACE INTO endpoint_pushes VALUES (?, ?)", (endpoint, when))
 
 
-def recorded_state(state: Path, key: str) -> str | None:
-    """One value of the run state, None when there is no ledger (read-only commands make none)."""
-    if not state.exists():
-        return None  # (status read the rows first: a lost ledger was named then)
-    with Ledger(state) as ledger:
-        return ledger.get_state(key)
-
-
 def recorded_bodies(state: Path) -> dict[str, dict[str, str]]:
     """Ledger.delivered_bodies() of the ledger at `state`; none when there is no ledger (validate,
     plan and feeds only read: they make none)."""

@@ -42,7 +42,6 @@ from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.plan import Action, PlannedAction
 from syndicate.errors import CredentialsError, DeliveryError, SyndicateError
 
-RETRIES = 3
 BACKOFF_BASE = 0.5  # seconds; doubled each retry, with jitter
 BACKOFF_CAP = 30.0
 #: when a failed row may be tried again by a later run

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,22 +33,14 @@ class WordPressSettings:
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> WordPressSettings:
-        return cls(
-            url=str(settings["url"]),
-            username_env=str(settings["username_env"]),
-            password_env=str(settings["password_env"]),
-            status=str(settings.get("status", "publish")),
-            delete=str(settings.get("delete", "trash")),
-            unpublish=str(settings.get("unpublish", "draft")),
-            allow_insecure=bool(settings.get("allow_insecure", False)),
-            date=str(settings.get("date", "published")),
-        )
+        """The endpoint's keys (the config schema checked them); one left out takes its default here."""
+        return cls(**{f.name: settings[f.name] for f in fields(cls) if f.name in settings})
 
 
 def payload_revision(settings: Mapping[str, Any]) -> str:
     """What a WordPress endpoint's posts carry beyond the copy, for the plan to compare with the ledger:
     posts dated from `published` are sent again once when they were sent without their date."""
-    return "date=published" if settings.get("date", "published") == "published" else ""
+    return "date=published" if WordPressSettings.of(settings).date == "published" else ""
 
 
 def refuse_insecure(name: str, url: str, allowed: bool) -> None:

@@ -119,6 +119,11 @@ class Endpoint:
     schedule: str | None = None
     #: in plain words, for permission requests: "our commercial website" (None: the channel's words)
     description: str | None = None
+    #: what the copy tells search engines: "original" (rel=canonical to the original), "copy" (the copy
+    #: is canonical: no link to the original) or "noindex" (robots noindex, and rel=canonical to the original)
+    canonical: str = "original"
+    #: the partner's rights contact (an e-mail address or a page), whom audit notices are addressed to
+    contact: str | None = None
     #: the type-specific keys (path, url, *_env, status, ...), read-only
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -311,7 +316,19 @@ def _bad_schedules(data: dict[str, Any]) -> list[str]:
 
 #: the keys every endpoint type has (Endpoint's fields); the rest are its type's
 _COMMON_KEYS = frozenset(
-    {"name", "type", "channel", "description", "enabled", "concurrency", "retries", "timeout", "schedule"}
+    {
+        "name",
+        "type",
+        "channel",
+        "description",
+        "enabled",
+        "concurrency",
+        "retries",
+        "timeout",
+        "schedule",
+        "canonical",
+        "contact",
+    }
 )
 
 

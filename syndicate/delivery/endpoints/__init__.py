@@ -33,8 +33,9 @@ def open_endpoint(config: EndpointConfig, root: Path, environ: Mapping[str, str]
 def payload_revision(config: EndpointConfig) -> str:
     """What an endpoint sends beyond the copy that its settings decide ("" when nothing): the plan
     compares the ledger with the copy's hash and this, so that such a change resends each copy once."""
+    revisions = [] if config.canonical == "original" else [f"canonical={config.canonical}"]
     if config.type == "wordpress":
         from syndicate.delivery.endpoints.wordpress_settings import payload_revision as wordpress_revision
 
-        return wordpress_revision(config.settings)
-    return ""
+        revisions.append(wordpress_revision(config.settings))
+    return ";".join(r for r in revisions if r)

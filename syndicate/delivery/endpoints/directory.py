@@ -46,6 +46,7 @@ class DirectoryEndpoint:
     def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
         self.name = config.name
         self.folder = (root / DirectorySettings.of(config.settings).path).resolve()
+        self.canonical = config.canonical
 
     def _paths(self, slug: str) -> tuple[Path, Path]:
         try:
@@ -56,7 +57,7 @@ class DirectoryEndpoint:
     def create(self, copy: Copy, key: str) -> Remote:
         page, twin = self._paths(copy.slug)
         try:
-            atomic_write(page, _page(copy).encode("utf-8"), WRITE_HINT)
+            atomic_write(page, _page(copy, self.canonical).encode("utf-8"), WRITE_HINT)
             atomic_write(twin, _markdown(copy).encode("utf-8"), WRITE_HINT)
         except WriteError as e:  # a failed delivery of this copy, not a broken configuration: push goes on
             raise DeliveryError(f"endpoint {self.name!r}: {e.message}", e.hint) from e
@@ -85,11 +86,15 @@ class DirectoryEndpoint:
         pass
 
 
-def _page(copy: Copy) -> str:
+def _page(copy: Copy, canonical: str = "original") -> str:
+    """The copy as one HTML page; `canonical` is the endpoint's policy (config.Endpoint.canonical)."""
     language = copy.front_matter.get("language", "")
     lang = f' lang="{html.escape(language)}"' if language else ""
     head = [f"<title>{html.escape(copy.title)}</title>\n"]
-    if copy.source_url:
+    if canonical == "noindex":
+        head.append('<meta name="robots" content="noindex">\n')
+    # "copy": the page is its own canonical page, and a folder copy does not know its address
+    if copy.source_url and canonical != "copy":
         head.append(f'<link rel="canonical" href="{html.escape(copy.source_url)}">\n')
     if copy.license_url:
         head.append(f'<link rel="license" href="{html.escape(copy.license_url)}">\n')

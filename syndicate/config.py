@@ -84,6 +84,8 @@ class AuditSettings:
     per_host_interval: float = 1.0
     #: seconds a connection, and the whole page, may take (None: the HTTP default)
     timeout: float | None = None
+    #: audits of each copy the ledger keeps
+    keep: int = 30
 
 
 @dataclass(frozen=True)
@@ -377,4 +379,5 @@ def _audit_settings(audit: dict[str, Any]) -> AuditSettings:
     return AuditSettings(
         per_host_interval=float(audit.get("per_host_interval", 1.0)),
         timeout=float(timeout) if timeout is not None else None,
+        keep=int(audit.get("keep", AuditSettings.keep)),
     )

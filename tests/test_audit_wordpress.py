@@ -68,3 +68,42 @@ def test_audit_finds_a_stripped_attribution_and_a_restored_retraction(run_cli: A
         f"{alder['link']}: retraction-ignored the page still shows the article, but the article is retracted "
         "(hint: the partner restored or kept the copy: ask them to take it down) [new]\n"
     )
+
+
+def test_audit_finds_an_edited_sentence_and_what_wordpress_keeps_of_the_policy(
+    run_cli: Any, site: tuple[Path, str]
+) -> None:
+    """An editor changes a sentence of a no-derivatives post: body-altered, with the sentence. And
+    what core WordPress keeps of the canonical policy: its own canonical link to the post (so
+    "original" cannot be carried: one note, no finding), the site's robots noindex when it
+    discourages search engines (the test site does)."""
+    root, prefix = site
+    config = str(root / "syndicate.toml")
+    (root / "syndicate.toml").write_text((root / "syndicate.toml").read_text() + "\n[audit]\nper_host_interval = 0\n")
+    assert run_cli("--config", config, "push", "--endpoint", "partner").status == 0
+    alder = posts(prefix + ALDER)[0]
+    page = requests.get(alder["link"], timeout=10).text
+    head = page[: page.index("</head>")]
+    assert f'<link rel="canonical" href="{alder["link"]}" />' in head  # WordPress's own, to the post itself
+    assert "<meta name='robots' content='noindex, nofollow' />" in head  # "discourage search engines" is on
+
+    clean = _audit(run_cli, config)
+    assert clean.status == 0 and clean.out == "", clean.out
+    assert "note: endpoint 'partner': canonical = 'original' cannot be carried there (core WordPress" in clean.err
+
+    edited = alder["content"]["raw"].replace("voted 5-2 on Tuesday evening", "voted 4-3 on Tuesday evening")
+    assert edited != alder["content"]["raw"]
+    _edit(alder["id"], content=edited)
+    found = _audit(run_cli, config, "--article", prefix + ALDER)
+    assert found.status == 1
+    assert found.out.startswith(f"{alder['link']}: body-altered the text differs from the article")
+    assert "“…Authority's board voted 5-2 on Tuesday evening…” became “…Authority's board voted 4-3 on" in found.out
+
+    base = (root / "syndicate.toml").read_text()
+    for policy in ("copy", "noindex"):  # WordPress's own canonical link is the copy's; the site is noindex
+        (root / "syndicate.toml").write_text(
+            base.replace('name = "partner"\n', f'name = "partner"\ncanonical = "{policy}"\n')
+        )
+        held = _audit(run_cli, config, "--article", prefix + HARBOUR)
+        assert (held.status, held.out) == (0, ""), held.out + held.err
+        assert ("cannot be carried" in held.err) is (policy == "noindex")

@@ -81,7 +81,7 @@ def audited(site: Path, run_cli: Any) -> Iterator[Audited]:
         hooks.respond = answer
         endpoints = "".join(
             f'\n[[endpoints]]\nname = "{name}"\ntype = "webhook"\nchannel = "community-web"\n'
-            f'url = "{hooks.url}{name}"\n'
+            f'url = "{hooks.url}{name}"\ncanonical = "copy"\n'  # (the pages here have no canonical link)
             for name in ("partner", "gone", "broken")
         )
         config.write_text(config.read_text() + "\n[audit]\nper_host_interval = 0\ntimeout = 2\n" + endpoints)

@@ -74,13 +74,19 @@ def normalised_body(body: str) -> str:
        breaks (---, ***) are dropped: fixing a footer is not a derivative.
     3. Every run of whitespace becomes one space; leading and trailing space goes.
     """
+    paragraphs = body_paragraphs(body)
+    # str.split() cuts at the characters `\s` matches (both ask str.isspace) and drops the ends:
+    # what re.sub(r"\s+", " ", ...).strip() gives, ten times faster (a space is a match each)
+    return " ".join(" ".join(paragraphs).split())
+
+
+def body_paragraphs(body: str) -> list[str]:
+    """The paragraphs the no-derivatives hash covers (steps 1 and 2 of normalised_body), as Markdown."""
     text = unicodedata.normalize("NFC", body).replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
     while paragraphs and _is_footer(paragraphs[-1].strip()):
         paragraphs.pop()
-    # str.split() cuts at the characters `\s` matches (both ask str.isspace) and drops the ends:
-    # what re.sub(r"\s+", " ", ...).strip() gives, ten times faster (a space is a match each)
-    return " ".join(" ".join(paragraphs).split())
+    return paragraphs
 
 
 def _is_footer(paragraph: str) -> bool:

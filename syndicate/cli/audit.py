@@ -27,17 +27,33 @@ if TYPE_CHECKING:
 @format_option("text: one line per finding; json: one object (findings, resolved, counts).")
 @click.pass_obj
 def audit(options: Options, endpoint: str | None, article: str | None, output_format: str) -> ExitStatus:
-    """Read every copy the ledger records at a web address, and check it.
+    """Read every copy the ledger records at a web address, and every address
+    registered with `syndicate track`, and check it.
 
     A copy taken down (retracted, back to draft, no longer allowed) must be
     gone: one still showing the article is retraction-ignored. A live copy
     must show the source's name, a link to the original, the copyright notice
     (what its licence requires: attribution-missing) and the licence
-    (license-missing), anywhere on the page a reader sees. Warnings:
-    copy-missing (404/410, or a page without the article), jsonld-stripped,
-    and not-checked (the page could not be read: one line each, saying why).
-    Findings new since the last audit of a copy end with [new]; findings no
-    longer found are listed as resolved. Outcomes are kept in the ledger.
+    (license-missing), anywhere on the page a reader sees; tell search engines
+    what the endpoint's `canonical` policy says (canonical-mismatch,
+    noindex-missing); under a no-derivatives licence, carry the article's text
+    unchanged (body-altered, with the changed sentences); and not be up while
+    the article's embargo holds (early-publication). Warnings: copy-missing
+    (404/410, or a page without the article), jsonld-stripped, and not-checked
+    (the page could not be read, or robots.txt forbids a tracked address: one
+    line each, saying why). Findings new since the last audit of a copy end
+    with [new]; findings no longer found are listed as resolved. Outcomes are
+    kept in the ledger; a page that answers 304 to the conditional request
+    keeps its last result, and says "(unchanged since WHEN)".
+
+    A WordPress endpoint cannot carry canonical = "original" or "noindex"
+    (WordPress itself sets each post's canonical link to the post): the
+    audit says so once per endpoint, and raises no finding for what
+    WordPress does by itself.
+
+    A copy that violates gets a notice drafted to the partner's contact
+    (the endpoint's `contact`, or the tracked address's), a text file in
+    the notices folder beside the ledger; the output names each file.
 
     With [status] page = true, the status page (status.html in the feeds
     folder) is written again afterwards, showing this audit.
@@ -51,6 +67,7 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
       syndicate audit
       syndicate audit --endpoint partner --article my-story
       syndicate audit --format json
+      syndicate track https://copier.example/story --article my-story
 
     Exit status: 0 no copy violates (copies that could not be checked, and
     warnings, do not count: look for not-checked); 1 a copy violates its
@@ -84,24 +101,28 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
 
 
-def finding_line(finding: AuditFinding) -> str:
-    """URL: CODE [warning: ]MESSAGE (hint: HINT)[ [new]]"""
+def finding_line(finding: AuditFinding, unchanged_since: str | None = None) -> str:
+    """URL: CODE [warning: ]MESSAGE (hint: HINT)[ (unchanged since WHEN)][ [new]]"""
     warning = "warning: " if finding.severity is Severity.WARNING else ""
     hint = f" (hint: {finding.hint})" if finding.hint else ""
+    kept = f" (unchanged since {unchanged_since})" if unchanged_since else ""
     new = " [new]" if finding.new else ""
-    return escape_controls(f"{finding.url}: {finding.code} {warning}{finding.message}{hint}{new}")
+    return escape_controls(f"{finding.url}: {finding.code} {warning}{finding.message}{hint}{kept}{new}")
 
 
 def _print_text(options: Options, report: AuditReport) -> None:
     for copy in report.copies:
         for finding in copy.findings:
-            click.echo(finding_line(finding))
+            click.echo(finding_line(finding, copy.unchanged_since))
         if copy.holds and options.verbose:
-            click.echo(escape_controls(f"{copy.url}: ok ({copy.article} at {copy.endpoint})"))
+            kept = f", unchanged since {copy.unchanged_since}" if copy.unchanged_since else ""
+            click.echo(escape_controls(f"{copy.url}: ok ({copy.article} at {copy.endpoint}{kept})"))
     for finding in report.resolved:
         since = report.last_seen.get((finding.article, finding.endpoint), "the last audit")
         click.echo(escape_controls(f"{finding.url}: {finding.code} resolved: no longer found (seen {since})"))
     if not options.quiet:
+        for note in report.notes:
+            click.echo(escape_controls(f"syndicate audit: note: {note}"), err=True)
         click.echo(_summary_line(report), err=True)
 
 
@@ -115,6 +136,9 @@ def _summary_line(report: AuditReport) -> str:
         f"syndicate audit: {plural(len(copies), 'copy', 'copies')}: {holding} hold, {violating} violate, "
         f"{unchecked} not checked"
     )
+    unchanged = sum(1 for c in copies if c.unchanged_since)
+    if unchanged:
+        line += f"; {unchanged} unchanged since their last audit (HTTP 304: its result kept)"
     if new or report.resolved:
         line += f"; since the last audit: {new} new, {len(report.resolved)} resolved"
     return line
@@ -123,13 +147,15 @@ def _summary_line(report: AuditReport) -> str:
 def _summary(report: AuditReport | None) -> dict[str, object]:
     """What `audit --format json` prints."""
     if report is None:
-        return {"ok": True, "copies": 0, "hold": 0, "not_checked": 0, "findings": [], "resolved": []}
+        return {"ok": True, "copies": 0, "hold": 0, "not_checked": 0, "unchanged": 0, "findings": [], "resolved": []}
     return {
         "ok": report.ok,
         "copies": len(report.copies),
         "hold": sum(1 for c in report.copies if c.holds),
         "not_checked": sum(1 for c in report.copies if not c.checked),
-        "findings": [f.to_dict() for f in report.findings],
+        "unchanged": sum(1 for c in report.copies if c.unchanged_since),
+        "notes": report.notes,
+        "findings": [f.to_dict() | {"unchanged_since": c.unchanged_since} for c in report.copies for f in c.findings],
         "resolved": [
             f.to_dict() | {"last_seen": report.last_seen.get((f.article, f.endpoint))} for f in report.resolved
         ],

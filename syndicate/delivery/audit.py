@@ -1,35 +1,52 @@
-"""`audit`: read every copy the ledger records at a web address, and say where reality differs
-from the licence and from the newsroom's latest decision.
+"""`audit`: read every copy the ledger records at a web address, and every address an editor
+tracks by hand, and say where reality differs from the licence, from the endpoint's policy and
+from the newsroom's latest decision.
 
 The copies: each ledger row with a remote id and an http(s) remote URL, but
 those whose state is `unknown` (a rebuilt ledger cannot vouch for them): live
-copies, and copies taken down (a retracted or refused row keeps its address).
+copies, and copies taken down (a retracted or refused row keeps its address);
+and each tracked address (audit_tracked.py, robots.txt respected there).
 Each page is read politely (audit_fetch.py), judged against its article as the
-content folder has it now (audit_checks.py), and the outcome is added to the
-ledger's `audits` table (audit_store.py), so that each audit also says which
-findings are new since the last audit that read that copy, and which were resolved.
+content folder has it now and its endpoint's policy (audit_checks.py), and the
+outcome is added to the ledger's `audits` table (audit_store.py), so that each
+audit also says which findings are new since the last audit that read that
+copy, and which were resolved.
 
-Hosts are visited in turn (round robin), so that the per-host interval keeps
-one host from being asked twice in a row while another waits. Nothing here
-takes the run lock: an audit writes only its own table, in one transaction.
+Requests are conditional: with the last read's ETag and Last-Modified, while
+what the copy is judged against is the same (its article, its policy, its
+ledger state, whether an embargo holds); a 304 keeps the last result.
+
+Hosts are read at once, up to HOSTS_AT_ONCE, each by its own worker one copy
+after another: the per-host interval holds, and a slow host delays only its
+own copies. Nothing here takes the run lock: an audit writes only its own
+tables, in one transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import hashlib
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import zip_longest
 from urllib.parse import urlsplit
 
 from syndicate.articles.content_folder import content_files
 from syndicate.articles.front_matter import read_article_file
 from syndicate.config import Config
 from syndicate.delivery import audit_store
-from syndicate.delivery.audit_checks import VIOLATIONS, Expected, judge
+from syndicate.delivery.audit_checks import VIOLATIONS, Expected, Found, Judged, judge
 from syndicate.delivery.audit_fetch import HostPacer, Page, PageError, PageReader
+from syndicate.delivery.audit_policy import CopyPolicy, cannot_carry
+from syndicate.delivery.audit_tracked import RobotsRules, tracked
 from syndicate.delivery.ledger import Delivery, Ledger, utc_now
 from syndicate.findings import Severity
 from syndicate.licences.profiles import load_registry
+
+#: hosts read at the same time (each one copy after another, at its per-host interval)
+HOSTS_AT_ONCE = 8
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,10 @@ class CopyAudit:
     #: whether the page was read and judged (not-checked says why not)
     checked: bool
     findings: tuple[AuditFinding, ...]
+    #: the partner's rights contact (the endpoint's, or the tracked address's)
+    contact: str | None = None
+    #: when the page answered 304: the time of the audit whose result is kept
+    unchanged_since: str | None = None
 
     @property
     def holds(self) -> bool:
@@ -84,6 +105,8 @@ class AuditReport:
     resolved: list[AuditFinding] = field(default_factory=list)
     #: when each resolved finding was last seen: (article, endpoint) -> checked_at
     last_seen: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: what the audit could not check for a whole endpoint, once each (a policy its CMS cannot carry)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[AuditFinding]:
@@ -99,6 +122,14 @@ class AuditReport:
         return not self.violations
 
 
+@dataclass(frozen=True)
+class Target:
+    """One copy to read: its ledger row (a tracked address as one) and what it is held to."""
+
+    row: Delivery
+    policy: CopyPolicy
+
+
 def audited_rows(rows: Iterable[Delivery], endpoint: str | None = None, article: str | None = None) -> list[Delivery]:
     """The ledger rows whose copies an audit reads."""
     return [
@@ -110,6 +141,22 @@ def audited_rows(rows: Iterable[Delivery], endpoint: str | None = None, article:
         and (endpoint is None or row.endpoint == endpoint)
         and (article is None or row.article == article)
     ]
+
+
+def targets(config: Config, ledger: Ledger, endpoint: str | None, article: str | None) -> list[Target]:
+    """The copies an audit reads, with their policies: delivered ones, then tracked ones."""
+    policies = {
+        e.name: CopyPolicy(e.canonical, cannot_carry(e.type, e.canonical) is None, e.contact) for e in config.endpoints
+    }
+    found = [
+        Target(row, policies.get(row.endpoint, CopyPolicy("any")))
+        for row in audited_rows(ledger.all(), endpoint, article)
+    ]
+    for item in tracked(ledger):
+        if (endpoint is None or endpoint == item.endpoint) and (article is None or article == item.article):
+            row = Delivery(item.article, item.endpoint, "delivered", remote_id=str(item.id), remote_url=item.url)
+            found.append(Target(row, CopyPolicy(item.canonical, True, item.contact, tracked=True)))
+    return found
 
 
 def expectations(config: Config) -> dict[str, Expected]:
@@ -132,43 +179,118 @@ def audit(
     article: str | None = None,
     reader: PageReader | None = None,
     progress: Callable[[int, int], None] | None = None,
+    now: dt.datetime | None = None,
 ) -> AuditReport:
     """Read and judge each copy (of one endpoint, of one article), record the outcome, compare."""
-    rows = _round_robin(audited_rows(ledger.all(), endpoint, article))
-    expected = expectations(config) if rows else {}
+    now = now or dt.datetime.now(dt.UTC)
+    work = targets(config, ledger, endpoint, article)
+    expected = expectations(config) if work else {}
+    last = audit_store.last_checked(ledger)
     own_reader = reader is None
     reader = reader or PageReader(HostPacer(config.audit.per_host_interval), config.audit.timeout)
-    copies: list[CopyAudit] = []
-    stored: list[audit_store.StoredAudit] = []
+    robots = RobotsRules(reader)
+    done: list[tuple[CopyAudit, audit_store.StoredAudit]] = []
+    lock = threading.Lock()
+
+    def read_host(queue: list[Target]) -> None:
+        for target in queue:
+            outcome = _audit_copy(target, expected.get(target.row.article), last, reader, robots, now)
+            with lock:
+                done.append(outcome)
+                if progress:
+                    progress(len(done), len(work))
+
+    by_host: dict[str, list[Target]] = {}
+    for target in sorted(work, key=lambda t: (t.row.article, t.row.endpoint)):
+        by_host.setdefault(_host(target.row.remote_url or ""), []).append(target)
     try:
-        for done, row in enumerate(rows, 1):
-            url = row.remote_url or ""
-            answer: Page | PageError
-            try:
-                answer = reader.read(url)
-            except PageError as e:
-                answer = e
-            judged = judge(row, expected.get(row.article), answer)
-            findings = tuple(
-                AuditFinding(row.article, row.endpoint, url, code, severity, message, hint)
-                for code, severity, message, hint in judged.findings
-            )
-            copies.append(CopyAudit(row.article, row.endpoint, url, judged.http_status, judged.checked, findings))
-            kept = tuple(f._asdict() | {"severity": f.severity.value} for f in judged.findings)
-            stored.append(
-                audit_store.StoredAudit(
-                    row.article, row.endpoint, url, utc_now(), judged.http_status, judged.checked, kept
-                )
-            )
-            if progress:
-                progress(done, len(rows))
+        if len(by_host) <= 1:
+            for queue in by_host.values():
+                read_host(queue)
+        else:
+            with ThreadPoolExecutor(min(HOSTS_AT_ONCE, len(by_host)), thread_name_prefix="audit") as pool:
+                for future in [pool.submit(read_host, queue) for queue in by_host.values()]:
+                    future.result()
     finally:
         if own_reader:
             reader.close()
-    report = _compare(copies, audit_store.last_checked(ledger))
-    if stored:
-        audit_store.record(ledger, stored)
+    done.sort(key=lambda pair: (pair[0].article, pair[0].endpoint))
+    report = _compare([copy for copy, _ in done], last)
+    report.notes = _notes(config, work)
+    if done:
+        audit_store.record(ledger, [stored for _, stored in done], config.audit.keep)
     return report
+
+
+def _audit_copy(
+    target: Target,
+    expected: Expected | None,
+    last: dict[tuple[str, str], audit_store.StoredAudit],
+    reader: PageReader,
+    robots: RobotsRules,
+    now: dt.datetime,
+) -> tuple[CopyAudit, audit_store.StoredAudit]:
+    row, policy = target.row, target.policy
+    url = row.remote_url or ""
+    against = _judged_against(row, expected, policy, now)
+    before = last.get((row.article, row.endpoint))
+    same = before is not None and before.judged_against == against and before.url == url
+    answer: Page | PageError
+    try:
+        refusal = robots.refusal(url) if policy.tracked else None
+        if refusal:
+            raise PageError(refusal, "remove the address with `syndicate track --remove`, or ask the site")
+        answer = reader.read(url, before.etag, before.last_modified) if same and before else reader.read(url)
+    except PageError as e:
+        answer = e
+    unchanged_since = None
+    if isinstance(answer, Page) and answer.status == 304 and same and before:
+        kept = tuple(Found(str(f.get("code")), _severity(f), str(f.get("message", "")), str(f.get("hint", "")))
+                     for f in before.findings)  # fmt: skip
+        judged = Judged(304, True, kept)
+        unchanged_since = before.checked_at
+        etag, modified = before.etag, before.last_modified
+    else:
+        judged = judge(row, expected, answer, policy, now)
+        etag = answer.etag or None if isinstance(answer, Page) else None
+        modified = answer.last_modified or None if isinstance(answer, Page) else None
+    findings = tuple(
+        AuditFinding(row.article, row.endpoint, url, code, severity, message, hint)
+        for code, severity, message, hint in judged.findings
+    )
+    copy = CopyAudit(
+        row.article, row.endpoint, url, judged.http_status, judged.checked, findings, policy.contact, unchanged_since
+    )
+    kept_findings = tuple(f._asdict() | {"severity": f.severity.value} for f in judged.findings)
+    stored = audit_store.StoredAudit(
+        row.article, row.endpoint, url, utc_now(), judged.http_status, judged.checked, kept_findings,
+        etag, modified, against,
+    )  # fmt: skip
+    return copy, stored
+
+
+def _judged_against(row: Delivery, expected: Expected | None, policy: CopyPolicy, now: dt.datetime) -> str:
+    """A digest of all a copy is judged against but its page: a 304 keeps the last result only
+    while it is the same."""
+    parts = [row.state, policy.key(), str(expected is not None and expected.embargo_until is not None
+                                          and expected.embargo_until > now)]  # fmt: skip
+    if expected is not None:
+        fields = dataclasses.asdict(expected) | {"conditions": sorted(expected.conditions)}
+        parts.append(repr(sorted(fields.items())))
+    return "sha256:" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _notes(config: Config, work: list[Target]) -> list[str]:
+    audited = {t.row.endpoint for t in work}
+    notes = []
+    for endpoint in config.endpoints:
+        reason = cannot_carry(endpoint.type, endpoint.canonical)
+        if endpoint.name in audited and reason:
+            notes.append(
+                f"endpoint {endpoint.name!r}: canonical = {endpoint.canonical!r} cannot be carried there ({reason}); "
+                "its copies are held to it only where the page says otherwise"
+            )
+    return notes
 
 
 def _compare(copies: list[CopyAudit], last: dict[tuple[str, str], audit_store.StoredAudit]) -> AuditReport:
@@ -185,22 +307,18 @@ def _compare(copies: list[CopyAudit], last: dict[tuple[str, str], audit_store.St
         report.copies.append(replace(copy, findings=marked))
         for item in before.findings:
             if str(item.get("code")) not in now:
-                severity = Severity.ERROR if item.get("severity") == "error" else Severity.WARNING
                 message, hint = str(item.get("message", "")), str(item.get("hint", ""))
                 report.resolved.append(
-                    AuditFinding(copy.article, copy.endpoint, copy.url, str(item.get("code")), severity, message, hint)
+                    AuditFinding(
+                        copy.article, copy.endpoint, copy.url, str(item.get("code")), _severity(item), message, hint
+                    )
                 )
                 report.last_seen[(copy.article, copy.endpoint)] = before.checked_at
     return report
 
 
-def _round_robin(rows: list[Delivery]) -> list[Delivery]:
-    """The rows in turns of hosts: one copy of each host, then the next of each, and so on."""
-    by_host: dict[str, list[Delivery]] = {}
-    for row in sorted(rows, key=lambda r: (r.article, r.endpoint)):
-        by_host.setdefault(_host(row.remote_url or ""), []).append(row)
-    turns = zip_longest(*by_host.values())
-    return [row for turn in turns for row in turn if row is not None]
+def _severity(item: dict[str, str]) -> Severity:
+    return Severity.ERROR if item.get("severity") == "error" else Severity.WARNING
 
 
 def _host(url: str) -> str:

@@ -15,18 +15,25 @@
   with ©, (c) or "copyright" near it (`copyright-notice`): else
   `attribution-missing`; the licence's name or a link to it, under a licence
   with conditions: else `license-missing`; JSON-LD with `license` or
-  `copyrightHolder`: else `jsonld-stripped`.
+  `copyrightHolder`: else `jsonld-stripped`; what it tells search engines
+  against the endpoint's canonical policy, and whether it went up under
+  embargo (audit_policy.py); under a no-derivatives licence, whether its text
+  is the article's (audit_body.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from syndicate.articles.article import parse_timestamp
+from syndicate.delivery import audit_body
 from syndicate.delivery.audit_fetch import Page, PageError
 from syndicate.delivery.audit_page import PageContent, decode, fold, normal_url, read_content
+from syndicate.delivery.audit_policy import CopyPolicy, early, search_findings
 from syndicate.delivery.ledger import Delivery
 from syndicate.findings import Severity
 from syndicate.licences.profiles import LicenseRegistry
@@ -42,11 +49,25 @@ class AuditCode:
     ATTRIBUTION_MISSING = "attribution-missing"
     LICENSE_MISSING = "license-missing"
     JSONLD_STRIPPED = "jsonld-stripped"
+    CANONICAL_MISMATCH = "canonical-mismatch"
+    NOINDEX_MISSING = "noindex-missing"
+    BODY_ALTERED = "body-altered"
+    EARLY_PUBLICATION = "early-publication"
     NOT_CHECKED = "not-checked"
 
 
 #: a violation of the licence or of the newsroom's decision (exit 1); the other codes are warnings
-VIOLATIONS = frozenset({AuditCode.RETRACTION_IGNORED, AuditCode.ATTRIBUTION_MISSING, AuditCode.LICENSE_MISSING})
+VIOLATIONS = frozenset(
+    {
+        AuditCode.RETRACTION_IGNORED,
+        AuditCode.ATTRIBUTION_MISSING,
+        AuditCode.LICENSE_MISSING,
+        AuditCode.CANONICAL_MISMATCH,
+        AuditCode.NOINDEX_MISSING,
+        AuditCode.BODY_ALTERED,
+        AuditCode.EARLY_PUBLICATION,
+    }
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright")
 _NEAR = 60
@@ -72,6 +93,11 @@ class Expected:
     #: folded names of the licence (short and full), and its address
     licence_names: tuple[str, ...]
     licence_url: str | None
+    #: where a canonical link may point: canonical_url, original.url, source.url (those given)
+    upstream: tuple[str, ...] = ()
+    embargo_until: dt.datetime | None = None
+    #: under a no-derivatives licence, the body's sentences a copy must carry unchanged (else empty)
+    body_sentences: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, slug: str, data: Mapping[str, Any], body: str, registry: LicenseRegistry) -> Expected:
@@ -93,6 +119,11 @@ class Expected:
             licence_label=terms.name,
             licence_names=names,
             licence_url=terms.url,
+            upstream=_upstream(data, original, source),
+            embargo_until=_timestamp(data.get("embargo_until")),
+            body_sentences=audit_body.article_sentences(body)
+            if profile and "no-derivatives" in profile.conditions
+            else (),
         )
 
 
@@ -137,7 +168,13 @@ def must_be_gone(row: Delivery, expected: Expected | None) -> str | None:
     return None
 
 
-def judge(row: Delivery, expected: Expected | None, answer: Page | PageError) -> Judged:
+def judge(
+    row: Delivery,
+    expected: Expected | None,
+    answer: Page | PageError,
+    policy: CopyPolicy | None = None,
+    now: dt.datetime | None = None,
+) -> Judged:
     gone = must_be_gone(row, expected)
     if isinstance(answer, PageError):
         why = f" ({gone}: whether it is gone is not known)" if gone else ""
@@ -153,7 +190,7 @@ def judge(row: Delivery, expected: Expected | None, answer: Page | PageError) ->
         return _unchecked(status, f"could not be checked: answered HTTP {status}", _status_hint(status))
     if not answer.is_html:
         return _unchecked(status, f"could not be checked: answered {answer.content_type}, not an HTML page", "")
-    content = read_content(decode(answer.body, answer.charset))
+    content = read_content(decode(answer.body, answer.charset), answer.url)
     if expected is None:
         if gone and f"<!-- syndicate-copy: {row.article} -->" in content.html:
             return Judged(status, True, (_retraction_ignored(row, gone),))
@@ -169,7 +206,19 @@ def judge(row: Delivery, expected: Expected | None, answer: Page | PageError) ->
         message = "the page answers, but does not show the article's text (a notice, a login wall, another page?)"
         hint = "look at the page; ask the partner what became of the copy"
         return Judged(status, True, (Found(AuditCode.COPY_MISSING, Severity.WARNING, message, hint),))
-    return Judged(status, True, tuple(licence_findings(expected, content)))
+    findings = licence_findings(expected, content)
+    policy = policy or CopyPolicy()
+    addresses = (answer.url, row.remote_url or "")
+    searched = search_findings(policy, content, answer.robots, addresses, expected.upstream)
+    if too_early := early(expected.embargo_until, now or dt.datetime.now(dt.UTC)):
+        searched.append(too_early)
+    findings.extend(Found(code, Severity.ERROR, message, hint) for code, message, hint in searched)
+    if expected.body_sentences and (altered := audit_body.changes(expected.body_sentences, content.main_lines,
+                                                                  content.visible_text)):  # fmt: skip
+        message = "the text differs from the article, whose licence allows no changes: " + audit_body.describe(altered)
+        hint = "ask the partner to restore the text as syndicate sent it, or to take the copy down"
+        findings.append(Found(AuditCode.BODY_ALTERED, Severity.ERROR, message, hint))
+    return Judged(status, True, tuple(findings))
 
 
 def shows_article(expected: Expected, content: PageContent) -> bool:
@@ -249,6 +298,18 @@ def _status_hint(status: int) -> str:
     if status == 429 or status >= 500:
         return "the partner's server is busy or failing: the next audit tries again"
     return ""
+
+
+def _upstream(data: Mapping[str, Any], original: Mapping[str, Any], source: Mapping[str, Any]) -> tuple[str, ...]:
+    urls = (http_url(data.get("canonical_url")), http_url(original.get("url")), http_url(source.get("url")))
+    return tuple(dict.fromkeys(u for u in urls if u))
+
+
+def _timestamp(value: object) -> dt.datetime | None:
+    try:
+        return parse_timestamp(str(value)) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _and(parts: list[str]) -> str:

@@ -8,6 +8,8 @@
   loop is named); one to another host is not: its page is not the copy the
   ledger records, and following it would let a partner point the audit anywhere.
 - Per host, at most one request every `interval` seconds (redirects count).
+- Conditional: given the ETag and Last-Modified of the last read, the request
+  says If-None-Match / If-Modified-Since; a 304 answer is returned as it is.
 
 A page that cannot be read is a PageError saying why, in words for one line.
 """
@@ -51,6 +53,11 @@ class Page:
     content_type: str
     body: bytes
     charset: str | None
+    #: the validators of the answer, for the next audit's conditional request ("" when none)
+    etag: str = ""
+    last_modified: str = ""
+    #: the X-Robots-Tag header, folded to lower case ("" when none)
+    robots: str = ""
 
     @property
     def is_html(self) -> bool:
@@ -98,14 +105,17 @@ class PageReader:
         self.timeout = endpoint_timeout(timeout)
         self._sessions: dict[str, requests.Session] = {}
 
-    def read(self, url: str) -> Page:
-        """The page at `url`, after same-host redirects; a PageError when it cannot be had."""
+    def read(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Page:
+        """The page at `url`, after same-host redirects; a PageError when it cannot be had. With the
+        validators of the last read, asked conditionally: a 304 Page when it has not changed."""
         seen = [url]
         host = _host(url)
         current = url
+        conditions = {"If-None-Match": etag or "", "If-Modified-Since": last_modified or ""}
+        conditions = {name: value for name, value in conditions.items() if value}
         while True:
-            page = self._get(current, host)
-            if not 300 <= page.status < 400:
+            page = self._get(current, host, conditions)
+            if not 300 <= page.status < 400 or page.status == 304:
                 return page
             location = page.location
             if not location:
@@ -127,14 +137,25 @@ class PageReader:
             seen.append(target)
             current = target
 
-    def _get(self, url: str, host: str) -> _Answer:
+    def _get(self, url: str, host: str, conditions: dict[str, str]) -> _Answer:
         self.pacer.wait(host)
         try:
-            response = read_page(self._session(url, host), url, self.timeout, MAX_PAGE_BYTES)
+            response = read_page(self._session(url, host), url, self.timeout, MAX_PAGE_BYTES, conditions)
         except DeliveryError as e:
             raise PageError(e.message, e.hint) from e
-        kind, charset = _content_type(response.headers.get("Content-Type", ""))
-        return _Answer(url, response.status_code, kind, response.content, charset, response.headers.get("Location", ""))
+        headers = response.headers
+        kind, charset = _content_type(headers.get("Content-Type", ""))
+        return _Answer(
+            url,
+            response.status_code,
+            kind,
+            response.content,
+            charset,
+            printable(headers.get("ETag", ""), 200),
+            printable(headers.get("Last-Modified", ""), 100),
+            headers.get("X-Robots-Tag", "").lower(),
+            headers.get("Location", ""),
+        )
 
     def _session(self, url: str, host: str) -> requests.Session:
         session = self._sessions.get(host)

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -31,7 +31,7 @@ import trafilatura
 # trafilatura says on the logging warning level what it could not extract: the audit reports that itself
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
-_TYPOGRAPHIC = str.maketrans(
+TYPOGRAPHIC = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
      "«": '"', "»": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
      "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None}
@@ -45,13 +45,15 @@ _BLOCKS = frozenset(
      "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
      "table", "td", "th", "tr", "ul")
 )  # fmt: skip
+#: what sets blocks apart while the text is taken (U+2029, PARAGRAPH SEPARATOR)
+_BLOCK_END = "\u2029"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def fold(text: str) -> str:
     """Text as compared: NFKC, plain quotes and dashes, no soft hyphens, case and whitespace folded."""
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC).split()).casefold()
+    return " ".join(unicodedata.normalize("NFKC", text).translate(TYPOGRAPHIC).split()).casefold()
 
 
 def normal_url(url: str) -> str:
@@ -83,6 +85,13 @@ class PageContent:
     json_ld: tuple[dict[str, Any], ...]
     #: the page's HTML as text
     html: str
+    #: the blocks (paragraphs, headings, items) a reader sees that are in the main text, unfolded
+    #: (audit_body.py compares them with the article's)
+    main_lines: tuple[str, ...] = ()
+    #: the targets of the `<link rel="canonical">` of the head, absolute (search engines read no other)
+    canonical: tuple[str, ...] = ()
+    #: the directives of the head's robots meta elements (name robots or googlebot), folded
+    robots: tuple[str, ...] = ()
 
 
 def decode(body: bytes, charset: str | None) -> str:
@@ -96,8 +105,9 @@ def decode(body: bytes, charset: str | None) -> str:
         return body.decode("utf-8", errors="replace")
 
 
-def read_content(html: str) -> PageContent:
-    """What the page shows; an empty page shows nothing (no exception: a page is never trusted to parse)."""
+def read_content(html: str, base: str = "") -> PageContent:
+    """What the page shows; an empty page shows nothing (no exception: a page is never trusted to parse).
+    `base`: the page's address, against which a relative canonical link is read."""
     html = _XML_DECLARATION.sub("", html, count=1)  # lxml takes no str with an encoding declaration
     try:
         document = lxml.html.document_fromstring(html)
@@ -108,25 +118,63 @@ def read_content(html: str) -> PageContent:
         for element in document.iter("a", "link")
         if element.get("href") and "license" in str(element.get("rel", "")).lower().split()
     )
+    canonical, robots = _head(document, base)
     json_ld = tuple(_json_ld(document))
     _drop_unseen(document)
     links = frozenset(normal_url(str(a.get("href"))) for a in document.iter("a") if a.get("href"))
+    blocks = _blocks(document)
+    main = fold(_extracted(html))
+    # the blocks of the page that are the article's: those in the extractor's main text (all when it found none)
+    lines = tuple(block for block in blocks if not main or fold(block) in main)
+    return PageContent(main, fold(" ".join(blocks)), links, licence_links, json_ld, html, lines, canonical, robots)
+
+
+def block_lines(html: str) -> list[str]:
+    """The text of an HTML fragment, one line per block (paragraph, heading, list item ...)."""
+    try:
+        document = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    _drop_unseen(document)
+    return _blocks(document)
+
+
+def _blocks(document: Any) -> list[str]:
+    """The document's text, one item per block, whitespace folded."""
     for element in document.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
-            element.tail = " " + (element.tail or "")
-            element.text = " " + (element.text or "")
-    visible = fold(document.text_content())
-    return PageContent(_main_text(html), visible, links, licence_links, json_ld, html)
+            element.tail = _BLOCK_END + (element.tail or "")
+            element.text = _BLOCK_END + (element.text or "")
+    blocks = (" ".join(block.split()) for block in str(document.text_content()).split(_BLOCK_END))
+    return [block for block in blocks if block]
 
 
-def _main_text(html: str) -> str:
+def _head(document: Any, base: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The canonical links and robots directives of the page's head."""
+    head = document.find("head")
+    if head is None:
+        return (), ()
+    canonical = tuple(
+        urljoin(base, str(link.get("href")).strip())[:500]
+        for link in head.iter("link")
+        if link.get("href") and "canonical" in str(link.get("rel", "")).lower().split()
+    )
+    robots = tuple(
+        fold(str(meta.get("content", "")))
+        for meta in head.iter("meta")
+        if str(meta.get("name", "")).strip().lower() in ("robots", "googlebot")
+    )
+    return canonical, robots
+
+
+def _extracted(html: str) -> str:
     try:
         extracted = trafilatura.extract(
             html, include_comments=False, include_tables=True, favor_recall=True, deduplicate=False
         )
     except (ValueError, TypeError, RecursionError, lxml.etree.LxmlError):  # a page it chokes on: no main text
         return ""
-    return fold(extracted or "")
+    return extracted or ""
 
 
 def _drop_unseen(document: Any) -> None:

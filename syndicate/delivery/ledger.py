@@ -170,6 +170,19 @@ class Ledger:
                         db.execute("ROLLBACK")
                 raise
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The seam for the ledger's companion tables (audit_store.py): the connection, in one
+        transaction of its own, written by one thread at a time; rolled back whole on any error."""
+        with self._transaction() as db:
+            yield db
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reads, to one thread at a time, its errors as LedgerErrors."""
+        with self._locked() as db:
+            yield db
+
     def _migrate(self) -> None:
         with self._transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")

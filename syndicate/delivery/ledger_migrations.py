@@ -106,6 +106,27 @@ def _0007_audits(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX audits_by_copy ON audits (article, endpoint, checked, id)")
 
 
+def _0008_audit_tracking(db: sqlite3.Connection) -> None:
+    """Conditional requests (each audit keeps the page's ETag and Last-Modified, and a digest of what
+    the copy was judged against, so that a 304 may keep the last result: audit_store.py), and the
+    addresses an editor registers by hand (`syndicate track`: audit_tracked.py)."""
+    db.execute("ALTER TABLE audits ADD COLUMN etag TEXT")
+    db.execute("ALTER TABLE audits ADD COLUMN last_modified TEXT")
+    db.execute("ALTER TABLE audits ADD COLUMN judged_against TEXT")
+    db.execute(
+        """
+        CREATE TABLE tracked (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,         -- the page an editor found the copy at
+            article TEXT NOT NULL,            -- the slug of the article it copies
+            contact TEXT,                     -- whom a notice about it is addressed to
+            canonical TEXT NOT NULL DEFAULT 'original',  -- the policy it is checked against
+            added_at TEXT NOT NULL            -- ISO 8601 UTC
+        )
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0001_create_deliveries", _0001_create_deliveries),
     ("0002_create_run_state", _0002_create_run_state),
@@ -114,4 +135,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("0005_delivered_body", _0005_delivered_body),
     ("0006_unknown_state", _0006_unknown_state),
     ("0007_audits", _0007_audits),
+    ("0008_audit_tracking", _0008_audit_tracking),
 )

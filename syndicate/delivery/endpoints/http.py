@@ -21,7 +21,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
@@ -202,12 +202,18 @@ class _TooLarge(Exception):
     pass
 
 
-def read_page(session: requests.Session, url: str, timeout: tuple[float, float], max_bytes: int) -> requests.Response:
-    """GET `url` (no redirect followed), its answer read whole within the timeout and `max_bytes`,
-    whatever its status: for `audit`, which reads the pages of copies. A failure to get the whole
-    answer is a DeliveryError saying why, in words that name no endpoint."""
+def read_page(
+    session: requests.Session,
+    url: str,
+    timeout: tuple[float, float],
+    max_bytes: int,
+    headers: Mapping[str, str] | None = None,
+) -> requests.Response:
+    """GET `url` (no redirect followed, with these `headers` too), its answer read whole within the
+    timeout and `max_bytes`, whatever its status: for `audit`, which reads the pages of copies. A
+    failure to get the whole answer is a DeliveryError saying why, in words that name no endpoint."""
     try:
-        return _exchange(session, "GET", url, timeout, max_bytes)
+        return _exchange(session, "GET", url, timeout, max_bytes, headers=dict(headers or {}))
     except requests.Timeout as e:
         raise DeliveryError(f"no answer within {timeout[1]:g} s", "the server is slow or down") from e
     except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:

@@ -6,6 +6,7 @@ Part of the command line (see __init__.py): prints and picks the exit status.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ import click
 from syndicate.characters import escape_controls
 from syndicate.cli.app import Options, cli, format_option, progress_bar
 from syndicate.cli.reports import plural
-from syndicate.errors import ExitStatus
+from syndicate.errors import ExitStatus, UsageError
 from syndicate.findings import Severity, display_path
 
 if TYPE_CHECKING:
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
 
 
 @cli.command()
-@click.option("--endpoint", metavar="NAME", help="Audit the copies at this endpoint only.")
+@click.option(
+    "--endpoint", metavar="NAME", help="Audit the copies at this endpoint (track:ID: that tracked address) only."
+)
 @click.option("--article", metavar="SLUG", help="Audit the copies of this article only.")
 @format_option("text: one line per finding; json: one object (findings, resolved, counts).")
 @click.pass_obj
@@ -78,7 +81,8 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
 
     config = options.config()
     rows = recorded(config.paths.state)
-    if endpoint is not None and all(r.endpoint != endpoint for r in rows or []):
+    tracked_address = endpoint is not None and endpoint.startswith("track:")
+    if endpoint is not None and not tracked_address and all(r.endpoint != endpoint for r in rows or []):
         config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its copies)
     if rows is None:
         if output_format == "json":
@@ -160,3 +164,82 @@ def _summary(report: AuditReport | None) -> dict[str, object]:
             f.to_dict() | {"last_seen": report.last_seen.get((f.article, f.endpoint))} for f in report.resolved
         ],
     }
+
+
+@cli.command()
+@click.argument("url", required=False)
+@click.option("--article", metavar="SLUG", help="The article the page copies (with URL).")
+@click.option("--contact", metavar="ADDR", help="Whom a notice about this copy goes to (e-mail address or page).")
+@click.option(
+    "--canonical",
+    type=click.Choice(["original", "copy", "noindex", "any"]),
+    default="original",
+    show_default=True,
+    help="What the page must tell search engines (any: not checked).",
+)
+@click.option("--list", "listing", is_flag=True, help="List the tracked addresses.")
+@click.option("--remove", metavar="ID|URL", help="Stop tracking an address (its audits go too).")
+@format_option("text: one line per address; json: a list of objects (with --list).")
+@click.pass_obj
+def track(
+    options: Options,
+    url: str | None,
+    article: str | None,
+    contact: str | None,
+    canonical: str,
+    listing: bool,
+    remove: str | None,
+    output_format: str,
+) -> ExitStatus:
+    """Register a page that copies an article, found by hand (search,
+    referrers): `syndicate audit` then reads it with the copies syndicate
+    delivered, and holds it to the same rules (retraction-ignored,
+    attribution-missing, ... ; canonical-mismatch against --canonical). Its
+    robots.txt is respected: a page it forbids is not-checked, saying so.
+    Registering an address again replaces its article, contact and policy.
+
+    \b
+    Examples:
+      syndicate track https://copier.example/2026/bridge --article river-bridge-reopens
+      syndicate track https://copier.example/b --article my-story --contact rights@copier.example
+      syndicate track --list
+      syndicate track --remove 3
+
+    Exit status: 0 done; 2 bad usage (no such article, not a web address, no
+    such tracked address).
+    """
+    from syndicate.delivery.audit import expectations
+    from syndicate.delivery.audit_tracked import track as add
+    from syndicate.delivery.audit_tracked import tracked, untrack
+    from syndicate.delivery.ledger import Ledger
+
+    config = options.config()
+    if sum((url is not None, listing, remove is not None)) != 1:
+        raise UsageError("give a URL (with --article), or --list, or --remove ID|URL", "see syndicate track --help")
+    with Ledger(config.paths.state) as ledger:
+        if remove is not None:
+            gone = untrack(ledger, remove)
+            if gone is None:
+                raise UsageError(f"no tracked address {remove!r}", "syndicate track --list shows them")
+            if not options.quiet:
+                click.echo(escape_controls(f"no longer tracked: {gone.url} (track:{gone.id})"), err=True)
+            return ExitStatus.OK
+        if listing:
+            items = tracked(ledger)
+            if output_format == "json":
+                click.echo(json.dumps([dataclasses.asdict(i) for i in items], indent=2, ensure_ascii=False))
+            for item in items if output_format == "text" else ():
+                contact_text = f" contact {item.contact}" if item.contact else ""
+                click.echo(escape_controls(
+                    f"track:{item.id} {item.url} copies {item.article} (canonical {item.canonical}{contact_text})"
+                ))  # fmt: skip
+            return ExitStatus.OK
+        assert url is not None
+        if article is None:
+            raise UsageError("--article SLUG is required with a URL", "name the article the page copies")
+        if article not in expectations(config):
+            raise UsageError(f"no article has the slug {article!r}", "syndicate status lists the articles")
+        item = add(ledger, url, article, contact, canonical)
+    if not options.quiet:
+        click.echo(escape_controls(f"tracking {item.url} as a copy of {item.article} (track:{item.id})"), err=True)
+    return ExitStatus.OK

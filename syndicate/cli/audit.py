@@ -20,6 +20,7 @@ from syndicate.findings import Severity, display_path
 
 if TYPE_CHECKING:
     from syndicate.delivery.audit import AuditFinding, AuditReport
+    from syndicate.delivery.audit_notices import Notice
 
 
 @cli.command()
@@ -77,6 +78,7 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     licence or ignores a retraction; 2 bad usage or config.
     """
     from syndicate.delivery.audit import audit as run_audit
+    from syndicate.delivery.audit_notices import draft_notices
     from syndicate.delivery.ledger import Ledger, recorded
 
     config = options.config()
@@ -98,11 +100,28 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
             from syndicate.delivery.status_page import write_configured_page
 
             write_configured_page(config, ledger, dt.datetime.now(dt.UTC))
+    notices = draft_notices(config, report)
     if output_format == "json":
-        click.echo(json.dumps(_summary(report), indent=2, ensure_ascii=False))
+        drafted = [
+            {"path": str(n.path), "partner": n.partner, "contact": n.contact, "copies": n.copies} for n in notices
+        ]
+        click.echo(json.dumps(_summary(report) | {"notices": drafted}, indent=2, ensure_ascii=False))
     else:
         _print_text(options, report)
+        for line in notice_lines(notices) if not options.quiet else ():
+            click.echo(line, err=True)
     return ExitStatus.OK if report.ok else ExitStatus.FAILURE
+
+
+def notice_lines(notices: list[Notice]) -> list[str]:
+    """One line per notice drafted, naming its file."""
+    return [
+        escape_controls(
+            f"notice drafted for {n.partner} (to {n.contact or 'no contact on record'}, "
+            f"{plural(n.copies, 'copy', 'copies')}): {display_path(n.path)}"
+        )
+        for n in notices
+    ]
 
 
 def finding_line(finding: AuditFinding, unchanged_since: str | None = None) -> str:

@@ -92,6 +92,8 @@ class CopyAudit:
     contact: str | None = None
     #: when the page answered 304: the time of the audit whose result is kept
     unchanged_since: str | None = None
+    #: whether an earlier audit had read the page (so that `new` says what changed since)
+    compared: bool = False
 
     @property
     def holds(self) -> bool:
@@ -304,7 +306,7 @@ def _compare(copies: list[CopyAudit], last: dict[tuple[str, str], audit_store.St
         then = {str(f.get("code")) for f in before.findings}
         now = {f.code for f in copy.findings}
         marked = tuple(replace(f, new=f.code not in then) for f in copy.findings)
-        report.copies.append(replace(copy, findings=marked))
+        report.copies.append(replace(copy, findings=marked, compared=True))
         for item in before.findings:
             if str(item.get("code")) not in now:
                 message, hint = str(item.get("message", "")), str(item.get("hint", ""))

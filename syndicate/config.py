@@ -86,6 +86,8 @@ class AuditSettings:
     timeout: float | None = None
     #: audits of each copy the ledger keeps
     keep: int = 30
+    #: `run` audits when this many seconds have passed since its last audit (None: never)
+    every: int | None = None
 
 
 @dataclass(frozen=True)
@@ -375,9 +377,14 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
 
 
 def _audit_settings(audit: dict[str, Any]) -> AuditSettings:
-    timeout = audit.get("timeout")
+    timeout, every = audit.get("timeout"), audit.get("every")
     return AuditSettings(
         per_host_interval=float(audit.get("per_host_interval", 1.0)),
         timeout=float(timeout) if timeout is not None else None,
         keep=int(audit.get("keep", AuditSettings.keep)),
+        every=int(every[:-1]) * _UNIT_SECONDS[every[-1]] if every else None,
     )
+
+
+#: the units of a duration such as [audit] every = "1d" (the schema checks its form)
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}

@@ -21,6 +21,21 @@ from syndicate.findings import Severity, display_path
 if TYPE_CHECKING:
     from syndicate.delivery.audit import AuditFinding, AuditReport
     from syndicate.delivery.audit_notices import Notice
+    from syndicate.delivery.audit_schedule import ScheduledAudit
+
+
+#: what `audit --format json` prints before the first push (no ledger)
+NOTHING_AUDITED = {
+    "ok": True,
+    "copies": 0,
+    "hold": 0,
+    "not_checked": 0,
+    "unchanged": 0,
+    "notes": [],
+    "findings": [],
+    "resolved": [],
+    "notices": [],
+}
 
 
 @cli.command()
@@ -79,6 +94,7 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     """
     from syndicate.delivery.audit import audit as run_audit
     from syndicate.delivery.audit_notices import draft_notices
+    from syndicate.delivery.audit_schedule import ScheduledAudit
     from syndicate.delivery.ledger import Ledger, recorded
 
     config = options.config()
@@ -88,7 +104,7 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
         config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its copies)
     if rows is None:
         if output_format == "json":
-            click.echo(json.dumps(_summary(None), indent=2, ensure_ascii=False))
+            click.echo(json.dumps(NOTHING_AUDITED, indent=2, ensure_ascii=False))
         elif not options.quiet:
             click.echo(f"nothing to audit: no ledger at {display_path(config.paths.state)}", err=True)
         return ExitStatus.OK
@@ -102,10 +118,7 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
             write_configured_page(config, ledger, dt.datetime.now(dt.UTC))
     notices = draft_notices(config, report)
     if output_format == "json":
-        drafted = [
-            {"path": str(n.path), "partner": n.partner, "contact": n.contact, "copies": n.copies} for n in notices
-        ]
-        click.echo(json.dumps(_summary(report) | {"notices": drafted}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(ScheduledAudit(report, notices).to_dict(), indent=2, ensure_ascii=False))
     else:
         _print_text(options, report)
         for line in notice_lines(notices) if not options.quiet else ():
@@ -149,6 +162,18 @@ def _print_text(options: Options, report: AuditReport) -> None:
         click.echo(_summary_line(report), err=True)
 
 
+def scheduled_audit_lines(scheduled: ScheduledAudit | None, verbose: bool) -> list[str]:
+    """What `run` says of the audit it made: its summary (with -v, or when it found a new
+    violation), each new violation, each notice drafted."""
+    if scheduled is None:
+        return []
+    report = scheduled.report
+    fresh = [f for c in report.copies for f in c.findings if f.violation and (f.new or not c.compared)]
+    lines = [_summary_line(report)] if verbose or fresh else []
+    lines += [finding_line(f) for f in fresh] + notice_lines(scheduled.notices)
+    return lines
+
+
 def _summary_line(report: AuditReport) -> str:
     copies = report.copies
     unchecked = sum(1 for c in copies if not c.checked)
@@ -165,24 +190,6 @@ def _summary_line(report: AuditReport) -> str:
     if new or report.resolved:
         line += f"; since the last audit: {new} new, {len(report.resolved)} resolved"
     return line
-
-
-def _summary(report: AuditReport | None) -> dict[str, object]:
-    """What `audit --format json` prints."""
-    if report is None:
-        return {"ok": True, "copies": 0, "hold": 0, "not_checked": 0, "unchanged": 0, "findings": [], "resolved": []}
-    return {
-        "ok": report.ok,
-        "copies": len(report.copies),
-        "hold": sum(1 for c in report.copies if c.holds),
-        "not_checked": sum(1 for c in report.copies if not c.checked),
-        "unchanged": sum(1 for c in report.copies if c.unchanged_since),
-        "notes": report.notes,
-        "findings": [f.to_dict() | {"unchanged_since": c.unchanged_since} for c in report.copies for f in c.findings],
-        "resolved": [
-            f.to_dict() | {"last_seen": report.last_seen.get((f.article, f.endpoint))} for f in report.resolved
-        ],
-    }
 
 
 @cli.command()

@@ -241,6 +241,7 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     import datetime as dt
     import os
 
+    from syndicate.cli.audit import scheduled_audit_lines
     from syndicate.cron.incremental import config_known
     from syndicate.cron.run import run as run_once
 
@@ -272,6 +273,8 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
             click.echo("syndicate run: problems:", err=True)
             for line in result.problems():
                 click.echo(f"  {line}", err=True)
+        for line in scheduled_audit_lines(result.audit, bool(options.verbose)):
+            click.echo(f"syndicate run: audit: {line.removeprefix('syndicate audit: ')}", err=True)
     if result.held_endpoints:
         return ExitStatus.USAGE
     return ExitStatus.OK if result.ok else ExitStatus.FAILURE

@@ -98,6 +98,8 @@ def run_summary(result: RunResult) -> dict[str, object]:
         "failed": failed,
         "problems": result.problems(),
         "warnings": result.warnings(),
+        #: the audit `[audit] every` made the run do (null: none was due)
+        "audit": result.audit.to_dict() if result.audit else None,
     }
 
 
@@ -115,6 +117,7 @@ def run_error_summary(error: SyndicateError) -> dict[str, object]:
         "failed": 0,
         "problems": [error.message],
         "warnings": [],
+        "audit": None,
         "error": {"message": error.message, "hint": error.hint, "exit_status": int(error.exit_status)},
     }
 

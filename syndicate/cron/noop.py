@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 NOTHING_CHANGED = "syndicate run: nothing changed since the last run"
 #: what `syndicate run --format json` prints on a no-op run without standing problems (reports.run_summary)
 NOOP_JSON = (
-    '{"articles": null, "errors": null, "failed": 0, "feeds": null, "invalid": null, "noop": true, "ok": true, '
-    '"plan": null, "problems": [], "warnings": []}'
+    '{"articles": null, "audit": null, "errors": null, "failed": 0, "feeds": null, "invalid": null, "noop": true, '
+    '"ok": true, "plan": null, "problems": [], "warnings": []}'
 )
 
 

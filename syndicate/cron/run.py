@@ -25,6 +25,7 @@ from syndicate.findings import finding_line
 
 if TYPE_CHECKING:
     from syndicate.checks.validate import SiteContent
+    from syndicate.delivery.audit_schedule import ScheduledAudit
     from syndicate.delivery.plan import PlannedAction
     from syndicate.delivery.push import HeldEndpoint, PushResult
     from syndicate.feeds.websub import HubPing
@@ -45,6 +46,8 @@ class RunResult:
     hub_failures: list[HubPing] = field(default_factory=list)
     #: ... and those that failed their last try
     hubs_given_up: list[HubPing] = field(default_factory=list)
+    #: the audit `[audit] every` made this run do (None: none due)
+    audit: ScheduledAudit | None = None
 
     @property
     def given_up(self) -> list[PlannedAction]:
@@ -127,8 +130,14 @@ def run(
             ledger.set_state(known)
         if nothing_to_do(config, ledger, now):
             standing = ledger.get_state("problems")
-            return RunResult(noop=True, standing=json.loads(standing) if standing else [])
-        return _work(config, ledger, now, environ, sleep, progress)
+            result = RunResult(noop=True, standing=json.loads(standing) if standing else [])
+        else:
+            result = _work(config, ledger, now, environ, sleep, progress)
+        if config.audit.every is not None:  # last: never before a delivery (delivery/audit_schedule.py)
+            from syndicate.delivery.audit_schedule import audit_if_due
+
+            result.audit = audit_if_due(config, ledger, now)
+        return result
 
 
 def _work(

@@ -123,6 +123,21 @@ class AuditReport:
         """No copy violates its licence or the newsroom's decision (pages not read do not count)."""
         return not self.violations
 
+    def to_dict(self) -> dict[str, object]:
+        """What `audit --format json` prints (and `run --format json` as its `audit`)."""
+        return {
+            "ok": self.ok,
+            "copies": len(self.copies),
+            "hold": sum(1 for c in self.copies if c.holds),
+            "not_checked": sum(1 for c in self.copies if not c.checked),
+            "unchanged": sum(1 for c in self.copies if c.unchanged_since),
+            "notes": self.notes,
+            "findings": [f.to_dict() | {"unchanged_since": c.unchanged_since} for c in self.copies for f in c.findings],
+            "resolved": [
+                f.to_dict() | {"last_seen": self.last_seen.get((f.article, f.endpoint))} for f in self.resolved
+            ],
+        }
+
 
 @dataclass(frozen=True)
 class Target:

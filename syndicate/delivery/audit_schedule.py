@@ -1,0 +1,65 @@
+"""Audits on a schedule: `run` audits the copies when `[audit] every` has passed since its last
+audit (off by default).
+
+`run` calls audit_if_due() last, within its lock, once its deliveries are made
+and recorded (a run with nothing to do too): an audit never delays a delivery
+of the same run, though it holds the lock longer (a run cron starts meanwhile
+exits 75, as for any overlap). The time of the last scheduled audit is kept in
+the ledger's run_state (`audit_last`); the run's wake-up time (`next_wakeup`)
+is brought forward to the next audit's, so that a run with nothing else to do
+still audits when its time comes. The audit drafts notices as `syndicate
+audit` does, and writes the status page again when `[status] page = true`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from syndicate.config import Config
+from syndicate.delivery.audit import AuditReport, audit
+from syndicate.delivery.audit_notices import Notice, draft_notices
+from syndicate.delivery.ledger import Ledger
+
+#: the ledger's run_state key of the time of the last scheduled audit
+AUDIT_LAST = "audit_last"
+NEXT_WAKEUP = "next_wakeup"
+
+
+@dataclass(frozen=True)
+class ScheduledAudit:
+    report: AuditReport
+    notices: list[Notice]
+
+    def to_dict(self) -> dict[str, object]:
+        drafted = [{"path": str(n.path), "partner": n.partner, "contact": n.contact, "copies": n.copies}
+                   for n in self.notices]  # fmt: skip
+        return self.report.to_dict() | {"notices": drafted}
+
+
+def audit_if_due(config: Config, ledger: Ledger, now: dt.datetime) -> ScheduledAudit | None:
+    """Audit when `[audit] every` has passed since the last scheduled audit (or there was none)."""
+    if config.audit.every is None:
+        return None
+    every = dt.timedelta(seconds=config.audit.every)
+    last = ledger.get_state(AUDIT_LAST)
+    due = dt.datetime.fromisoformat(last) + every if last else now
+    if due > now:
+        _wake_by(ledger, due)
+        return None
+    report = audit(config, ledger, now=now)
+    notices = draft_notices(config, report, now)
+    ledger.set_state({AUDIT_LAST: now.isoformat(timespec="seconds")})
+    _wake_by(ledger, now + every)
+    if config.status.page:  # it shows each copy's last audit: this one
+        from syndicate.delivery.status_page import write_configured_page
+
+        write_configured_page(config, ledger, now)
+    return ScheduledAudit(report, notices)
+
+
+def _wake_by(ledger: Ledger, when: dt.datetime) -> None:
+    """Bring the run's next wake-up forward to `when` (never back)."""
+    current = ledger.get_state(NEXT_WAKEUP)
+    if current is None or dt.datetime.fromisoformat(current) > when:
+        ledger.set_state({NEXT_WAKEUP: when.isoformat(timespec="seconds")})

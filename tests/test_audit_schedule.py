@@ -1,0 +1,58 @@
+"""`[audit] every`: `run` audits on its own schedule, after its deliveries, and reports it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from syndicate.delivery.ledger import Ledger
+from tests.page_server import PageServer
+from tests.test_audit import audit_site, copy_html, deliver, page, server
+
+__all__ = ["audit_site", "server"]  # (the fixtures)
+
+T0 = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
+
+
+def run_at(run_cli: Any, root: Path, when: dt.datetime, *args: str) -> Any:
+    return run_cli("--config", str(root / "syndicate.toml"), "run", "--now", when.isoformat(), *args)
+
+
+def test_run_audits_every_day(run_cli: Any, audit_site: Path, server: PageServer) -> None:
+    config = audit_site / "syndicate.toml"
+    config.write_text(config.read_text().replace("[audit]\n", '[audit]\nevery = "1d"\n'))
+    stripped = re.sub(r"<p>© 2026 Hill Town Gazette\.</p>", "", copy_html(audit_site))
+    url = server.page("/copy", page(stripped))
+    deliver(audit_site, url)
+
+    first = run_at(run_cli, audit_site, T0, "--format", "json")
+    summary = json.loads(first.out)
+    assert summary["audit"]["copies"] == 1 and [f["code"] for f in summary["audit"]["findings"]] == [
+        "attribution-missing"
+    ]
+    assert [n["partner"] for n in summary["audit"]["notices"]] == ["partner"]
+    assert first.status == 0  # the run's own work holds: the audit's findings are reported, not its exit
+    assert len(server.requests) == 1
+
+    later = run_at(run_cli, audit_site, T0 + dt.timedelta(hours=5), "--format", "json")
+    assert json.loads(later.out)["audit"] is None and len(server.requests) == 1  # not due
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:
+        assert ledger.get_state("next_wakeup") == (T0 + dt.timedelta(days=1)).isoformat()
+
+    # a day later, with nothing else to do: the run audits, and says only what is new (nothing)
+    quiet = run_at(run_cli, audit_site, T0 + dt.timedelta(days=1, minutes=1))
+    assert quiet.status == 0 and quiet.err == "" and len(server.requests) == 2
+    server.page("/copy", page(re.sub(r"<p>Licence: .*?</p>", "", stripped)))
+    found = run_at(run_cli, audit_site, T0 + dt.timedelta(days=2, minutes=2))
+    assert f"syndicate run: audit: {url}: license-missing " in found.err
+    assert "syndicate run: audit: 1 copy: 0 hold, 1 violate, 0 not checked" in found.err
+    assert "syndicate run: audit: notice drafted for partner" in found.err
+
+
+def test_off_by_default(run_cli: Any, audit_site: Path, server: PageServer) -> None:
+    deliver(audit_site, server.page("/copy", page(copy_html(audit_site))))
+    result = run_at(run_cli, audit_site, T0, "--format", "json")
+    assert json.loads(result.out)["audit"] is None and server.requests == []

@@ -17,6 +17,8 @@ Measured (full sizes):
   feeds       `syndicate feeds` over 10,000 articles into an empty folder, beside validate of the same
   run cold    `syndicate run`, first run (no ledger, no feeds; a config without endpoints), beside feeds
   run no-op   `syndicate run` again with nothing changed, beside a bare `python -c pass`
+  audit       (--audit: alone) `audit` of 1,000 copies on 10 loopback hosts answering after 50 ms, beside
+              the floor the per-host rate limit sets, and the cost of reading a page (audit_bench.py)
   push        `syndicate push` of 1,000 copies to a webhook on 127.0.0.1 (in this process) that
               answers after 50 ms, endpoint concurrency 8, beside the floor 1,000 x 50 ms / 8
 
@@ -446,6 +448,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fast paths to leave out, comma-separated (yaml, jsonschema-rs, cmark, feed-entries) or 'all': "
         "what each buys, as the measurement with it minus this one (sets SYNDICATE_LIBRARY_ONLY)",
     )
+    parser.add_argument(
+        "--audit",
+        action="store_true",
+        help="only the audit benchmark (audit_bench.py): 1,000 copies on 10 loopback hosts (--smoke: 50 on 5)",
+    )
     parser.add_argument("--json", type=Path, help="where to write the results as JSON (default: beside this script)")
     parser.add_argument("--workdir", type=Path, help="an empty folder for the sites (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of sites")
@@ -458,6 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--articles, --small and --runs must be at least 1")
     if args.library_only:
         os.environ["SYNDICATE_LIBRARY_ONLY"] = args.library_only  # (Bench passes the environment on)
+    if args.audit:
+        return audit_main(args.smoke, args.runs, args.json)
     results_path = args.json or HERE / ("results-smoke.json" if args.smoke else "results.json")
     command = " ".join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)])
     started = dt.datetime.now(dt.UTC)
@@ -506,6 +515,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"{len(failures)} command(s) failed")
         return 1
     return 0
+
+
+def audit_main(smoke: bool, runs: int | None, path: Path | None) -> int:
+    """`--audit`: the audit benchmark alone, its results in benchmarks/results-audit[-smoke].json."""
+    from audit_bench import AUDIT_HOSTS, AUDIT_INTERVAL, bench_audit, table
+
+    copies, hosts = (50, 5) if smoke else (1_000, AUDIT_HOSTS)
+    result = bench_audit(copies, hosts, HOOK_DELAY, AUDIT_INTERVAL, runs or (1 if smoke else 3))
+    print(table(result))
+    path = path or HERE / ("results-audit-smoke.json" if smoke else "results-audit.json")
+    path.write_text(json.dumps(result | {"machine": machine(), "code": code_state()}, indent=2) + "\n")
+    log(f"wrote {path}")
+    return 0 if result["copies_held"] == [copies] else 1  # every copy holds: the audit read them all
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from urllib.parse import urlsplit
 
 from syndicate.articles.content_folder import content_files
@@ -221,9 +222,8 @@ def audit(
     for target in sorted(work, key=lambda t: (t.row.article, t.row.endpoint)):
         by_host.setdefault(_host(target.row.remote_url or ""), []).append(target)
     try:
-        if len(by_host) <= 1:
-            for queue in by_host.values():
-                read_host(queue)
+        if min(HOSTS_AT_ONCE, len(by_host)) <= 1:  # one worker: the hosts in turn, one copy of each
+            read_host([t for turn in zip_longest(*by_host.values()) for t in turn if t is not None])
         else:
             with ThreadPoolExecutor(min(HOSTS_AT_ONCE, len(by_host)), thread_name_prefix="audit") as pool:
                 for future in [pool.submit(read_host, queue) for queue in by_host.values()]:

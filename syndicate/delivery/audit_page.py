@@ -15,6 +15,7 @@ dashes as plain ones (WordPress curls quotes), case and whitespace folded.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -56,6 +57,7 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).translate(TYPOGRAPHIC).split()).casefold()
 
 
+@functools.lru_cache(maxsize=8192)  # (a theme's links repeat on every page of a site)
 def normal_url(url: str) -> str:
     """A URL as compared: no scheme (http and https alike), host in lower case without a default
     port, path unquoted and without a trailing slash, no fragment."""
@@ -77,7 +79,8 @@ class PageContent:
     main_text: str
     #: every text a reader sees on the page, folded
     visible_text: str
-    #: the targets of the links a reader sees (normal_url)
+    #: the targets of the absolute links a reader sees (normal_url; a relative link, to the page's own
+    #: site, is never the original's or the licence's)
     links: frozenset[str]
     #: the targets of every rel="license" link, <link> in the head too (normal_url)
     licence_links: frozenset[str]
@@ -85,13 +88,18 @@ class PageContent:
     json_ld: tuple[dict[str, Any], ...]
     #: the page's HTML as text
     html: str
-    #: the blocks (paragraphs, headings, items) a reader sees that are in the main text, unfolded
-    #: (audit_body.py compares them with the article's)
-    main_lines: tuple[str, ...] = ()
+    #: the blocks (paragraphs, headings, items) a reader sees, unfolded
+    blocks: tuple[str, ...] = ()
     #: the targets of the `<link rel="canonical">` of the head, absolute (search engines read no other)
     canonical: tuple[str, ...] = ()
     #: the directives of the head's robots meta elements (name robots or googlebot), folded
     robots: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def main_lines(self) -> tuple[str, ...]:
+        """The blocks that are the article's: those in the extractor's main text (all when it found
+        none), unfolded: audit_body.py compares them with the article's (worked out only there)."""
+        return tuple(block for block in self.blocks if not self.main_text or fold(block) in self.main_text)
 
 
 def decode(body: bytes, charset: str | None) -> str:
@@ -121,12 +129,11 @@ def read_content(html: str, base: str = "") -> PageContent:
     canonical, robots = _head(document, base)
     json_ld = tuple(_json_ld(document))
     _drop_unseen(document)
-    links = frozenset(normal_url(str(a.get("href"))) for a in document.iter("a") if a.get("href"))
-    blocks = _blocks(document)
+    hrefs = {str(a.get("href")).strip() for a in document.iter("a") if a.get("href")}
+    links = frozenset(normal_url(href) for href in hrefs if "//" in href)
+    blocks = tuple(_blocks(document))
     main = fold(_extracted(html))
-    # the blocks of the page that are the article's: those in the extractor's main text (all when it found none)
-    lines = tuple(block for block in blocks if not main or fold(block) in main)
-    return PageContent(main, fold(" ".join(blocks)), links, licence_links, json_ld, html, lines, canonical, robots)
+    return PageContent(main, fold(" ".join(blocks)), links, licence_links, json_ld, html, blocks, canonical, robots)
 
 
 def block_lines(html: str) -> list[str]:

@@ -8,7 +8,7 @@ that answer after 50 ms, beside the floor the per-host rate limit sets, and what
 - `[audit] per_host_interval = INTERVAL`: the floor is the busiest host's copies one INTERVAL
   apart (the first at once) and the last answer's LATENCY: (copies per host - 1) x INTERVAL +
   LATENCY. Hosts are read at once (audit.HOSTS_AT_ONCE workers); the same audit with one worker
-  (hosts in turn, as before) is measured beside it.
+  (hosts in turn, as before) is measured beside it, once.
 - Extraction: read_content() of the page, in this process, the median of many.
 
 Benchmarks are not tests: nothing here fails for a slow result.
@@ -180,7 +180,7 @@ def bench_audit(copies: int, hosts: int, latency: float, interval: float, runs: 
         with servers(hosts, page, latency) as urls:
             ledger_of(config_path, urls, copies)
             parallel = [timed_audit(config_path, audit_module.HOSTS_AT_ONCE) for _ in range(runs)]
-            sequential = [timed_audit(config_path, 1) for _ in range(runs)]
+            sequential = [timed_audit(config_path, 1)]  # (once: the slow baseline)
         per_host = -(-copies // hosts)
         floor = (per_host - 1) * interval + latency
         extraction = extraction_ms(page, 30 if copies > 100 else 5)

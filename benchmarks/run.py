@@ -453,6 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="only the audit benchmark (audit_bench.py): 1,000 copies on 10 loopback hosts (--smoke: 50 on 5)",
     )
+    parser.add_argument(
+        "--audit-interval", type=float, help="with --audit: [audit] per_host_interval in seconds (default 0.25)"
+    )
     parser.add_argument("--json", type=Path, help="where to write the results as JSON (default: beside this script)")
     parser.add_argument("--workdir", type=Path, help="an empty folder for the sites (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of sites")
@@ -466,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.library_only:
         os.environ["SYNDICATE_LIBRARY_ONLY"] = args.library_only  # (Bench passes the environment on)
     if args.audit:
-        return audit_main(args.smoke, args.runs, args.json)
+        return audit_main(args.smoke, args.runs, args.json, args.audit_interval)
     results_path = args.json or HERE / ("results-smoke.json" if args.smoke else "results.json")
     command = " ".join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)])
     started = dt.datetime.now(dt.UTC)
@@ -517,12 +520,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def audit_main(smoke: bool, runs: int | None, path: Path | None) -> int:
+def audit_main(smoke: bool, runs: int | None, path: Path | None, interval: float | None) -> int:
     """`--audit`: the audit benchmark alone, its results in benchmarks/results-audit[-smoke].json."""
     from audit_bench import AUDIT_HOSTS, AUDIT_INTERVAL, bench_audit, table
 
     copies, hosts = (50, 5) if smoke else (1_000, AUDIT_HOSTS)
-    result = bench_audit(copies, hosts, HOOK_DELAY, AUDIT_INTERVAL, runs or (1 if smoke else 3))
+    result = bench_audit(copies, hosts, HOOK_DELAY, interval or AUDIT_INTERVAL, runs or (1 if smoke else 3))
     print(table(result))
     path = path or HERE / ("results-audit-smoke.json" if smoke else "results-audit.json")
     path.write_text(json.dumps(result | {"machine": machine(), "code": code_state()}, indent=2) + "\n")

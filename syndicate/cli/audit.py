@@ -78,8 +78,11 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     folder) is written again afterwards, showing this audit.
 
     Pages are read without credentials or cookies, at most one request per
-    host every [audit] per_host_interval seconds (default 1), within [audit]
-    timeout, 5 MB at most, following redirects only within the same host.
+    host every [audit] per_host_interval seconds (default 1; up to 8 hosts at
+    once), within [audit] timeout, 5 MB at most, following redirects only
+    within the same host. The ledger keeps each copy's last [audit] keep
+    audits (default 30). With [audit] every = "1d", `syndicate run` audits on
+    its own once a day, after its deliveries.
 
     \b
     Examples:
@@ -90,7 +93,8 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
 
     Exit status: 0 no copy violates (copies that could not be checked, and
     warnings, do not count: look for not-checked); 1 a copy violates its
-    licence or ignores a retraction; 2 bad usage or config.
+    licence, the endpoint's canonical policy or the embargo, or ignores a
+    retraction; 2 bad usage or config.
     """
     from syndicate.delivery.audit import audit as run_audit
     from syndicate.delivery.audit_notices import draft_notices

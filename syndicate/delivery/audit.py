@@ -16,8 +16,9 @@ Requests are conditional: with the last read's ETag and Last-Modified, while
 what the copy is judged against is the same (its article, its policy, its
 ledger state, whether an embargo holds); a 304 keeps the last result.
 
-Hosts are read at once, up to HOSTS_AT_ONCE, each by its own worker one copy
-after another: the per-host interval holds, and a slow host delays only its
+Hosts are read at once by up to HOSTS_AT_ONCE workers, each host one copy
+after another (audit_fetch.by_host): the per-host interval holds, a free
+worker takes the host whose turn comes first, and a slow host delays only its
 own copies. Nothing here takes the run lock: an audit writes only its own
 tables, in one transaction.
 """
@@ -29,9 +30,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import zip_longest
 from urllib.parse import urlsplit
 
 from syndicate.articles.content_folder import content_files
@@ -39,7 +38,7 @@ from syndicate.articles.front_matter import read_article_file
 from syndicate.config import Config
 from syndicate.delivery import audit_store
 from syndicate.delivery.audit_checks import VIOLATIONS, Expected, Found, Judged, judge
-from syndicate.delivery.audit_fetch import HostPacer, Page, PageError, PageReader
+from syndicate.delivery.audit_fetch import HostPacer, Page, PageError, PageReader, by_host
 from syndicate.delivery.audit_policy import CopyPolicy, cannot_carry
 from syndicate.delivery.audit_tracked import RobotsRules, tracked
 from syndicate.delivery.ledger import Delivery, Ledger, utc_now
@@ -210,24 +209,18 @@ def audit(
     done: list[tuple[CopyAudit, audit_store.StoredAudit]] = []
     lock = threading.Lock()
 
-    def read_host(queue: list[Target]) -> None:
-        for target in queue:
-            outcome = _audit_copy(target, expected.get(target.row.article), last, reader, robots, now)
-            with lock:
-                done.append(outcome)
-                if progress:
-                    progress(len(done), len(work))
+    def read(target: Target) -> None:
+        outcome = _audit_copy(target, expected.get(target.row.article), last, reader, robots, now)
+        with lock:
+            done.append(outcome)
+            if progress:
+                progress(len(done), len(work))
 
-    by_host: dict[str, list[Target]] = {}
+    queues: dict[str, list[Target]] = {}
     for target in sorted(work, key=lambda t: (t.row.article, t.row.endpoint)):
-        by_host.setdefault(_host(target.row.remote_url or ""), []).append(target)
+        queues.setdefault(_host(target.row.remote_url or ""), []).append(target)
     try:
-        if min(HOSTS_AT_ONCE, len(by_host)) <= 1:  # one worker: the hosts in turn, one copy of each
-            read_host([t for turn in zip_longest(*by_host.values()) for t in turn if t is not None])
-        else:
-            with ThreadPoolExecutor(min(HOSTS_AT_ONCE, len(by_host)), thread_name_prefix="audit") as pool:
-                for future in [pool.submit(read_host, queue) for queue in by_host.values()]:
-                    future.result()
+        by_host(queues, reader.pacer, HOSTS_AT_ONCE, read)
     finally:
         if own_reader:
             reader.close()

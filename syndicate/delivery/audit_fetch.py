@@ -7,7 +7,9 @@
 - Redirects within the same host name are followed (at most MAX_REDIRECTS, a
   loop is named); one to another host is not: its page is not the copy the
   ledger records, and following it would let a partner point the audit anywhere.
-- Per host, at most one request every `interval` seconds (redirects count).
+- Per host, at most one request every `interval` seconds (redirects count), and
+  never two at once: by_host() reads several hosts at a time, each a copy after
+  another.
 - Conditional: given the ETag and Last-Modified of the last read, the request
   says If-None-Match / If-Modified-Since; a 304 answer is returned as it is.
 
@@ -17,9 +19,13 @@ A page that cannot be read is a PageError saying why, in words for one line.
 from __future__ import annotations
 
 import http.cookiejar
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -28,6 +34,7 @@ from syndicate import __version__
 from syndicate.delivery.endpoints.http import endpoint_timeout, make_session, printable, read_page
 from syndicate.errors import DeliveryError
 
+T = TypeVar("T")
 #: a copy's page larger than this is not read (the importer's limit for a page too)
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -88,6 +95,44 @@ class HostPacer:
             self._sleep(due - now)
             now = due
         self._next[host] = now + self.interval
+
+    def due(self, host: str) -> float:
+        """When `host` may next be asked (on the pacer's clock; 0 for a host never asked)."""
+        return self._next.get(host, 0.0)
+
+
+def by_host(queues: Mapping[str, Sequence[T]], pacer: HostPacer, workers: int, handle: Callable[[T], None]) -> None:
+    """`handle` every item, the items of each host one after another and never two of one host at
+    once, on up to `workers` threads: each free worker takes the next item of the free host whose
+    turn (pacer.due) comes first, so that no host waits while another is read through to its end."""
+    pending = {host: deque(items) for host, items in queues.items() if items}
+    busy: set[str] = set()
+    ready = threading.Condition()
+
+    def work() -> None:
+        while True:
+            with ready:
+                while not (free := [h for h, items in pending.items() if items and h not in busy]):
+                    if not any(pending.values()):
+                        return
+                    ready.wait()
+                host = min(free, key=pacer.due)
+                item = pending[host].popleft()
+                busy.add(host)
+            try:
+                handle(item)
+            finally:
+                with ready:
+                    busy.discard(host)
+                    ready.notify_all()
+
+    count = max(1, min(workers, len(pending)))
+    if count == 1:
+        work()
+        return
+    with ThreadPoolExecutor(count, thread_name_prefix="audit") as pool:
+        for future in [pool.submit(work) for _ in range(count)]:
+            future.result()
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 #: keys whose value would be a secret (a key ending in _env names a variable instead)
 _SECRET_KEY = re.compile(
-    r"(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|admin[_-]?key|access[_-]?key|"
     r"private[_-]?key|auth|authorization|credentials?)$",
     re.IGNORECASE,
 )

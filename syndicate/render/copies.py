@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -98,6 +99,21 @@ class Copy:
         if self.rsl_license:
             found["rsl_license"] = self.rsl_license
         return found
+
+
+def head_declarations(copy: Copy) -> str:
+    """The `<head>` elements a copy's page carries for machines, a line each: `<link rel="license">`
+    (where the licence has a URL), and the site's declarations: W3C TDMRep's meta names, RSL's licence link."""
+    head = []
+    if copy.license_url:
+        head.append(f'<link rel="license" href="{html.escape(copy.license_url)}">\n')
+    if copy.tdm_reservation:
+        head.append('<meta name="tdm-reservation" content="1">\n')
+        if copy.tdm_policy:
+            head.append(f'<meta name="tdm-policy" content="{html.escape(copy.tdm_policy)}">\n')
+    if copy.rsl_license:
+        head.append(f'<link rel="license" type="application/rsl+xml" href="{html.escape(copy.rsl_license)}">\n')
+    return "".join(head)
 
 
 def make_copy(article: Article, profile: LicenseProfile, site: Site | None = None) -> Copy:

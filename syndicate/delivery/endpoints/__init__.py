@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 #: endpoint of that type is opened (the HTTP types bring requests, which a folder-only run never needs)
 ENDPOINT_TYPES: dict[str, tuple[str, str]] = {
     "directory": ("syndicate.delivery.endpoints.directory", "DirectoryEndpoint"),
+    "ghost": ("syndicate.delivery.endpoints.ghost", "GhostEndpoint"),
     "webhook": ("syndicate.delivery.endpoints.webhook", "WebhookEndpoint"),
     "wordpress": ("syndicate.delivery.endpoints.wordpress", "WordPressEndpoint"),
 }

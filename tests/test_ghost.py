@@ -61,6 +61,11 @@ def json_ld_scripts(page: str) -> list[Any]:
     return [json.loads(s) for s in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)]
 
 
+def between_tags(markup: str) -> str:
+    """`markup` without the white space between its elements."""
+    return re.sub(r">\s+<", "><", markup.strip())
+
+
 def post(slug: str) -> dict[str, Any]:
     (only,) = [p for p in posts(slug) if p["slug"] == slug]
     return only
@@ -92,7 +97,13 @@ def test_push_edit_and_retract(run_cli: Any, site: tuple[Path, str]) -> None:
     assert harbour["status"] == "published"
     assert harbour["title"].startswith("Port Carrow Library Begins")
     assert harbour["published_at"].startswith("2026-09-24T00:00:00")
-    # the attribution block, whole in an HTML card: the byline, the link to the original, the licence
+    # the copy as it is, in an HTML card: the body, and the attribution block (the byline, the link to
+    # the original, the licence)
+    assert run_cli("--config", str(root / "syndicate.toml"), "push", "--endpoint", "archive").status == 0
+    folder_copy = (root / "out" / "archive" / f"{prefix}{HARBOUR}.html").read_text()
+    body = folder_copy.split("</h1>\n", 1)[1].split('<script type="application/ld+json">')[0]
+    # (Ghost puts an empty line between the card's elements)
+    assert between_tags(harbour["html"]) == between_tags(f"<!--kg-card-begin: html-->{body}<!--kg-card-end: html-->")
     assert 'class="syndicate-attribution"' in harbour["html"]
     assert "Owen Farraday" in harbour["html"] and "The Harbour Gazette" in harbour["html"]
     assert 'rel="license"' in harbour["html"]
@@ -328,3 +339,21 @@ def test_an_update_colliding_with_an_editor_is_read_again_and_sent_once_more(
     assert result.out.startswith(f"updated {prefix}{ALDER}")
     assert seen == ["GET", "PUT", "GET", "PUT"]  # read, refused (409), read again, saved
     assert post(prefix + ALDER)["title"].startswith("Corrected: ")
+
+
+def test_an_emptied_ledger_is_rebuilt_from_ghost_and_nothing_is_posted_twice(
+    run_cli: Any, site: tuple[Path, str]
+) -> None:
+    root, prefix = site
+    config = str(root / "syndicate.toml")
+    assert push(run_cli, root).status == 0
+    before = {p["id"] for p in posts(prefix)}
+    assert len(before) == 3
+    load_config(root / "syndicate.toml").paths.state.write_bytes(b"")
+    rebuilt = run_cli("-v", "--config", config, "reconcile")
+    assert rebuilt.status == 0, rebuilt.err
+    assert f"found              {prefix}{ALDER} -> ghost: " in rebuilt.out
+    again = push(run_cli, root)
+    assert again.status == 0, again.err
+    assert "created" not in again.out
+    assert {p["id"] for p in posts(prefix)} == before

@@ -8,8 +8,10 @@
   UpdateCollisionError: the post is read again and the update tried once more); a retraction
   `DELETE`s the post. An article set back to draft makes its post a draft, and when it is ready
   again the same post is published again.
-- The attribution block goes in an HTML card (`<!--kg-card-begin: html-->`), so that Ghost keeps
-  its markup whole (its HTML conversion keeps neither the block's class nor `rel="license"`).
+- The copy (body and attribution block) goes in one HTML card (`<!--kg-card-begin: html-->`), so
+  that Ghost keeps it as it is: its conversion to its editor's format drops markup it has no place
+  for (a definition list, an <abbr>, the block's class, `rel="license"`), which would alter a
+  no-derivatives body. The partner's editors see it as one HTML card.
 - `codeinjection_head` carries what the copy tells machines: the JSON-LD script, `<link
   rel="license">`, robots `noindex` (canonical = "noindex"), the site's TDMRep and RSL
   declarations, and our marker `<!-- syndicate-copy: SLUG -->`. `canonical_url` is the original's
@@ -39,7 +41,6 @@ from syndicate.delivery.endpoints.ghost_settings import GhostSettings, admin_key
 from syndicate.delivery.endpoints.http import StatusError, api_json, endpoint_timeout, make_session, printable, request
 from syndicate.delivery.endpoints.wordpress_settings import refuse_insecure
 from syndicate.errors import DeliveryError
-from syndicate.render.attribution_block import ATTRIBUTION_CLASS
 from syndicate.render.copies import Copy, head_declarations
 
 #: the Admin API version the requests are written for (Ghost answers older clients as that version)
@@ -209,11 +210,10 @@ class GhostEndpoint:
 
 
 def _body(content: str) -> str:
-    """The copy's HTML as Ghost takes it: the attribution block in an HTML card, kept as it is."""
-    start = content.rfind(f"<footer {ATTRIBUTION_CLASS}>")
-    if start < 0:
-        return content
-    return content[:start] + _HTML_CARD[0] + content[start:] + _HTML_CARD[1]
+    """The copy's HTML as Ghost takes it: in one HTML card, which Ghost keeps as it is. (Converted to
+    its editor's format, the body would lose what the format has no place for: Ghost turns a <dl>
+    into a paragraph and drops an <abbr>, the attribution block's class and `rel="license"`.)"""
+    return f"{_HTML_CARD[0]}\n{content}{_HTML_CARD[1]}"
 
 
 def _unique(names: tuple[str, ...]) -> list[str]:

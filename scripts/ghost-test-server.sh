@@ -14,7 +14,8 @@
 # GHOST_TEST_HOME/content. On a fresh database it sets the site up through Ghost's setup API
 # (the owner user; the password is kept in GHOST_TEST_HOME, mode 600), signs in for a session
 # and creates a custom integration whose Admin API key goes to the env file; later runs sign in
-# again and reuse the integration. Nothing listens beyond loopback.
+# again and reuse the integration. Nothing listens beyond loopback, and Ghost connects to nothing
+# beyond it either (scripts/ghost-loopback-only.cjs: no webmentions to the sites posts link to).
 #
 # Environment:
 #   GHOST_TEST_PORT       port on 127.0.0.1 (default 18368)
@@ -31,6 +32,7 @@ ENV_FILE="${GHOST_TEST_ENV_FILE:-/tmp/syndicate-ghost.env}"
 HOME_DIR="${GHOST_TEST_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/syndicate-ghost-test}"
 VERSION="${GHOST_TEST_VERSION:-5.130.6}"
 
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 URL="http://127.0.0.1:$PORT"
 API="$URL/ghost/api/admin"
 INSTALL="$HOME_DIR/ghost-$VERSION"
@@ -71,7 +73,11 @@ install() {
     # own pinned dependencies; Ghost's peer ranges conflict under npm's stricter rules as under yarn
     rm -f "$staging/yarn.lock"
     (cd "$staging" && npm pkg delete devDependencies)
-    (cd "$staging" && npm_config_nodedir="${npm_config_nodedir:-/usr}" npm install --omit=dev --legacy-peer-deps \
+    # node-gyp builds against the headers Debian's nodejs ships in /usr/include/node (it would
+    # download them from nodejs.org otherwise)
+    local nodedir="${npm_config_nodedir:-}"
+    [ -z "$nodedir" ] && [ -f /usr/include/node/common.gypi ] && nodedir=/usr
+    (cd "$staging" && npm_config_nodedir="$nodedir" npm install --omit=dev --legacy-peer-deps \
         --no-audit --no-fund --loglevel=error >"$HOME_DIR/install.log" 2>&1) \
         || { tail -n 30 "$HOME_DIR/install.log" >&2; die "npm install failed (log: $HOME_DIR/install.log)"; }
     (cd "$staging" && node -e 'require("sqlite3")') || die "the sqlite3 module does not load (log: $HOME_DIR/install.log)"
@@ -94,7 +100,7 @@ start_ghost() {
         logging__transports='["stdout"]' logging__level=warn mail__transport=Direct \
         privacy__useUpdateCheck=false privacy__useGravatar=false privacy__useRpcPing=false \
         security__staffDeviceVerification=false \
-        setsid node index.js >"$LOG" 2>&1 </dev/null) &
+        setsid node --require "$SCRIPT_DIR/ghost-loopback-only.cjs" index.js >"$LOG" 2>&1 </dev/null) &
     echo $! >"$PIDFILE"
     for _ in $(seq 1 180); do
         answering && { say "Ghost answered after $((SECONDS - start)) s"; return 0; }

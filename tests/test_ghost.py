@@ -357,3 +357,17 @@ def test_an_emptied_ledger_is_rebuilt_from_ghost_and_nothing_is_posted_twice(
     assert again.status == 0, again.err
     assert "created" not in again.out
     assert {p["id"] for p in posts(prefix)} == before
+
+
+def test_what_is_longer_than_ghost_takes_is_cut(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    article = root / "content" / f"{ALDER}.md"
+    long_tag = "Water " * 40
+    text = article.read_text().replace('title: "', 'title: "' + "Very long " * 30, 1)
+    article.write_text(text.replace("tags:\n", f"tags:\n  - {long_tag.strip()}\n", 1))
+    assert run_cli("-q", "--config", str(root / "syndicate.toml"), "validate", str(article)).status == 0
+    pushed = push(run_cli, root)
+    assert pushed.status == 0, pushed.err
+    alder = post(prefix + ALDER)
+    assert len(alder["title"]) == 255 and alder["title"].endswith("…")
+    assert any(len(tag["name"]) == 191 and tag["name"].endswith("…") for tag in alder["tags"])

@@ -47,7 +47,9 @@ from syndicate.render.copies import Copy, head_declarations
 ACCEPT_VERSION = "v5.0"
 #: seconds a token is valid (Ghost takes at most five minutes)
 TOKEN_SECONDS = 300
-#: Ghost keeps at most 191 characters of a tag's name
+#: the longest title, excerpt and tag name Ghost takes (characters): a longer one is cut, with "…"
+TITLE_LIMIT = 255
+EXCERPT_LIMIT = 300
 TAG_NAME_LIMIT = 191
 _HTML_CARD = ("<!--kg-card-begin: html-->", "<!--kg-card-end: html-->")
 
@@ -185,12 +187,12 @@ class GhostEndpoint:
     def _payload(self, copy: Copy) -> dict[str, Any]:
         """The post as the Admin API takes it."""
         payload: dict[str, Any] = {
-            "title": copy.title,
+            "title": _cut(copy.title, TITLE_LIMIT),
             "slug": copy.slug,
             "status": self.status,
             "html": _body(copy.html_without_script),
-            "custom_excerpt": copy.summary[:300] or None,
-            "tags": [{"name": name[:TAG_NAME_LIMIT]} for name in _unique(copy.tags + copy.regions)],
+            "custom_excerpt": _cut(copy.summary, EXCERPT_LIMIT) or None,
+            "tags": [{"name": _cut(name, TAG_NAME_LIMIT)} for name in _unique(copy.tags + copy.regions)],
             "canonical_url": copy.source_url if self.canonical != "copy" else None,
             "codeinjection_head": self._head(copy),
         }
@@ -214,6 +216,10 @@ def _body(content: str) -> str:
     its editor's format, the body would lose what the format has no place for: Ghost turns a <dl>
     into a paragraph and drops an <abbr>, the attribution block's class and `rel="license"`.)"""
     return f"{_HTML_CARD[0]}\n{content}{_HTML_CARD[1]}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _unique(names: tuple[str, ...]) -> list[str]:

@@ -371,3 +371,16 @@ def test_what_is_longer_than_ghost_takes_is_cut(run_cli: Any, site: tuple[Path, 
     alder = post(prefix + ALDER)
     assert len(alder["title"]) == 255 and alder["title"].endswith("…")
     assert any(len(tag["name"]) == 191 and tag["name"].endswith("…") for tag in alder["tags"])
+
+
+def test_a_slug_longer_than_ghost_takes_is_cut_and_still_found(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    article = root / "content" / f"{ALDER}.md"
+    slug = (prefix + ALDER + "-and-more" * 20)[:200]
+    article.write_text(article.read_text().replace(f"slug: {prefix}{ALDER}", f"slug: {slug}"))
+    assert push(run_cli, root).status == 0
+    (made,) = posts(slug[:185].rstrip("-"))
+    assert slug.startswith(made["slug"]) and len(made["slug"]) <= 185
+    shutil.rmtree(root / ".syndicate")  # found again by its cut slug and its marker: no second post
+    assert push(run_cli, root).status == 0
+    assert [p["id"] for p in posts(slug[:185].rstrip("-"))] == [made["id"]]

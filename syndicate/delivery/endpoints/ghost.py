@@ -51,6 +51,8 @@ TOKEN_SECONDS = 300
 TITLE_LIMIT = 255
 EXCERPT_LIMIT = 300
 TAG_NAME_LIMIT = 191
+#: Ghost refuses a slug over 191 characters; a slug it makes unique gets "-2" and so on after it
+SLUG_LIMIT = 185
 _HTML_CARD = ("<!--kg-card-begin: html-->", "<!--kg-card-end: html-->")
 
 
@@ -152,7 +154,7 @@ class GhostEndpoint:
     def find(self, slug: str, key: str) -> Remote | None:
         """Our post of `slug`, if the site has one: the post of that slug, or one Ghost gave another slug
         (`slug-2`, when the site had a post of that slug), that carries our marker."""
-        answer = self._call("GET", "/posts/", params={"filter": f"slug:~^'{slug}'", "limit": "100"})
+        answer = self._call("GET", "/posts/", params={"filter": f"slug:~^'{_slug(slug)}'", "limit": "100"})
         posts = answer.get("posts") if isinstance(answer, dict) else None
         for post in posts if isinstance(posts, list) else []:
             head = post.get("codeinjection_head") if isinstance(post, dict) else None
@@ -188,7 +190,7 @@ class GhostEndpoint:
         """The post as the Admin API takes it."""
         payload: dict[str, Any] = {
             "title": _cut(copy.title, TITLE_LIMIT),
-            "slug": copy.slug,
+            "slug": _slug(copy.slug),
             "status": self.status,
             "html": _body(copy.html_without_script),
             "custom_excerpt": _cut(copy.summary, EXCERPT_LIMIT) or None,
@@ -216,6 +218,11 @@ def _body(content: str) -> str:
     its editor's format, the body would lose what the format has no place for: Ghost turns a <dl>
     into a paragraph and drops an <abbr>, the attribution block's class and `rel="license"`.)"""
     return f"{_HTML_CARD[0]}\n{content}{_HTML_CARD[1]}"
+
+
+def _slug(slug: str) -> str:
+    """The post's slug: the article's, cut to SLUG_LIMIT (at a hyphen's place, which it then drops)."""
+    return slug if len(slug) <= SLUG_LIMIT else slug[:SLUG_LIMIT].rstrip("-")
 
 
 def _cut(text: str, limit: int) -> str:

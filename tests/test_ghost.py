@@ -384,3 +384,21 @@ def test_a_slug_longer_than_ghost_takes_is_cut_and_still_found(run_cli: Any, sit
     shutil.rmtree(root / ".syndicate")  # found again by its cut slug and its marker: no second post
     assert push(run_cli, root).status == 0
     assert [p["id"] for p in posts(slug[:185].rstrip("-"))] == [made["id"]]
+
+
+def test_audit_finds_ghost_copies_whole_whatever_ghost_tags_their_links_with(
+    run_cli: Any, site: tuple[Path, str]
+) -> None:
+    """Ghost adds ?ref=SITE to every outbound link of a post by default (outbound link tagging): the
+    link to the original is still that link. The JSON-LD in the code injection reaches the page."""
+    root, prefix = site
+    config = root / "syndicate.toml"
+    config.write_text(config.read_text() + "\n[audit]\nper_host_interval = 0\n")
+    assert push(run_cli, root).status == 0
+    harbour = post(prefix + HARBOUR)
+    page = requests.get(harbour["url"], timeout=30).text
+    assert "harbour-gazette.example.com/news/2026/09/24/library-digitises-shipping-registers/?ref=" in page
+    audited = run_cli("-v", "--config", str(config), "audit", "--endpoint", "ghost")
+    assert audited.status == 0, audited.out + audited.err
+    assert f"{harbour['url']}: ok ({prefix}{HARBOUR} at ghost)" in audited.out
+    assert "jsonld-stripped" not in audited.out and " 0 violate" in audited.out + audited.err

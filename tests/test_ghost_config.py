@@ -3,6 +3,9 @@ checked for shape and never shown; and the JWT it signs (no Ghost needed: tests/
 
 from __future__ import annotations
 
+import json
+import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,8 @@ from syndicate.config import load_config
 from syndicate.delivery.endpoints import open_endpoint
 from syndicate.delivery.endpoints.ghost import GhostEndpoint
 from syndicate.errors import ConfigError
+from tests.conftest import DEMO
+from tests.faultserver import Fault, fault_server
 from tests.test_config import SITE, problems, write
 
 KEY_ID = "0123456789abcdef01234567"
@@ -97,3 +102,30 @@ def test_cron_names_the_key_variable(tmp_path: Path, run_cli: Any) -> None:
     (tmp_path / "content").mkdir()
     text = run_cli("--config", str(config), "cron").out
     assert "PARTNER_GHOST_KEY" in text
+
+
+def test_a_key_or_token_a_server_echoes_is_never_shown(run_cli: Any, tmp_path: Path) -> None:
+    """A misbehaving server repeats the Authorization header and the key in its error (Ghost does not):
+    the key, its secret and the token stay out of what push prints and what the ledger keeps."""
+    key = f"{KEY_ID}:{SECRET}"
+    tokens: list[str] = []
+
+    def echo(headers: dict[str, str]) -> bytes:
+        tokens.append(headers["Authorization"].removeprefix("Ghost "))
+        said = f"refused {headers['Authorization']} for {key} ({SECRET})"
+        return json.dumps({"errors": [{"message": said, "type": "InternalServerError"}]}).encode()
+
+    with fault_server("webhook") as server:
+        server.faults = [Fault(status=500, echo=echo, path="/ghost/api/admin/") for _ in range(8)]
+        config = write(tmp_path, SITE + ENDPOINT.replace("http://127.0.0.1:18368/", server.url) + "retries = 1\n")
+        shutil.copytree(DEMO / "content", tmp_path / "content")
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("PARTNER_GHOST_KEY", key)
+            result = run_cli("--config", str(config), "push")
+    printed = result.out + result.err
+    assert result.status == 1 and "HTTP 500: refused Ghost ***" in printed, printed
+    with sqlite3.connect(tmp_path / ".syndicate" / "state.db") as ledger:
+        stored = " ".join(row[0] or "" for row in ledger.execute("SELECT last_error FROM deliveries"))
+    assert tokens and "refused" in stored
+    for secret in (SECRET, KEY_ID, *tokens):
+        assert secret not in printed and secret not in stored

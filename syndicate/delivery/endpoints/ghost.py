@@ -86,22 +86,22 @@ class GhostEndpoint:
 
     def _call(self, method: str, route: str, **kwargs: Any) -> Any:
         """One Admin API request (`route` after /ghost/api/admin); its JSON answer, None for none (204)."""
+        token = self._token()
+        secrets = (*self.secrets, token)  # (the token is a credential too, for five minutes)
         response = request(
             self.session,
             method,
             f"{self.site}/ghost/api/admin{route}",
             self.name,
             credentials_hint=self.credentials_hint,
-            secrets=self.secrets,
+            secrets=secrets,
             timeout=self.timeout,
-            headers={"Authorization": f"Ghost {self._token()}"},
+            headers={"Authorization": f"Ghost {token}"},
             **kwargs,
         )
         if response.status_code == 204 or not response.content:
             return None
-        return api_json(
-            response, self.name, f"{method} {route}", "is the url the address of a Ghost site?", self.secrets
-        )
+        return api_json(response, self.name, f"{method} {route}", "is the url the address of a Ghost site?", secrets)
 
     def _post(self, answer: Any) -> dict[str, Any]:
         """The post in a `{"posts": [post]}` answer, with an id."""

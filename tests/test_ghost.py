@@ -12,7 +12,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -280,26 +280,26 @@ def test_the_licence_keeps_copies_from_a_print_ghost(run_cli: Any, site: tuple[P
 
 
 @contextmanager
-def editing_before_the_first_put(target: str) -> Iterator[list[str]]:
-    """A proxy on 127.0.0.1 in front of the test Ghost that, when the first PUT of a post arrives, saves
-    that post in Ghost first (as an editor would, between syndicate's read and its write): Ghost
-    answers the PUT with its real 409 UpdateCollisionError. Yields the methods it passed on."""
-    seen: list[str] = []
+def proxy(target: str, before: Callable[[str, str, list[str]], bool]) -> Iterator[tuple[str, list[str]]]:
+    """A proxy on 127.0.0.1 in front of the test Ghost: yields its URL and the methods it passed on.
+    `before(method, path, passed)` runs as each request arrives; when it says False, the request
+    reaches Ghost but the proxy closes the connection without an answer (one that never came back)."""
+    passed: list[str] = []
     hop_by_hop = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
 
     class Handler(BaseHTTPRequestHandler):
         def forward(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if self.command == "PUT" and "PUT" not in seen:
-                post_id = self.path.split("/posts/")[1].split("/")[0]
-                current = admin("GET", f"/posts/{post_id}/").json()["posts"][0]
-                edit = {"posts": [{"custom_excerpt": "An editor's excerpt", "updated_at": current["updated_at"]}]}
-                admin("PUT", f"/posts/{post_id}/", json=edit).raise_for_status()
-            seen.append(self.command)
+            answered = before(self.command, self.path, passed)
+            passed.append(self.command)
             sent = {k: v for k, v in self.headers.items() if k.lower() not in hop_by_hop}
             answer = requests.request(
                 self.command, target + self.path, headers=sent, data=body, allow_redirects=False, timeout=30
             )
+            if not answered:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.send_response(answer.status_code)
             for name, value in answer.headers.items():
                 if name.lower() not in hop_by_hop:
@@ -315,12 +315,45 @@ def editing_before_the_first_put(target: str) -> Iterator[list[str]]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    seen.append(f"http://127.0.0.1:{server.server_address[1]}")
     try:
-        yield seen
+        yield f"http://127.0.0.1:{server.server_address[1]}", passed
     finally:
         server.shutdown()
         server.server_close()
+
+
+def through(root: Path, url: str) -> None:
+    """The site's Ghost endpoint sent to `url`."""
+    config = root / "syndicate.toml"
+    config.write_text(config.read_text().replace(f'url = "{GHOST["GHOST_TEST_URL"]}"', f'url = "{url}"'))
+
+
+def editor_saves_before_the_first_put(method: str, path: str, passed: list[str]) -> bool:
+    """Before the first PUT of a post reaches Ghost, an editor saves that post (between syndicate's
+    read and its write): Ghost answers the PUT with its real 409 UpdateCollisionError."""
+    if method == "PUT" and "PUT" not in passed:
+        post_id = path.split("/posts/")[1].split("/")[0]
+        current = admin("GET", f"/posts/{post_id}/").json()["posts"][0]
+        edit = {"posts": [{"custom_excerpt": "An editor's excerpt", "updated_at": current["updated_at"]}]}
+        admin("PUT", f"/posts/{post_id}/", json=edit).raise_for_status()
+    return True
+
+
+def test_a_create_whose_answer_never_came_back_is_found_on_the_retry(run_cli: Any, site: tuple[Path, str]) -> None:
+    root, prefix = site
+    article = root / "content" / f"{HARBOUR}.md"
+    article.write_text(article.read_text().replace("status: ready", "status: draft"))  # one article less
+
+    def lose_the_first_answer_to_a_post(method: str, path: str, passed: list[str]) -> bool:
+        return method != "POST" or "POST" in passed
+
+    with proxy(GHOST["GHOST_TEST_URL"], lose_the_first_answer_to_a_post) as (url, passed):
+        through(root, url)
+        result = push(run_cli, root)
+    assert result.status == 0, result.err
+    # the first create reached Ghost, its answer was lost; the retry found the post and updated it
+    assert passed.count("POST") == 2 and "PUT" in passed
+    assert len(posts(prefix + ALDER)) == 1 and len(posts(prefix + EASTBROOK)) == 1
 
 
 def test_an_update_colliding_with_an_editor_is_read_again_and_sent_once_more(
@@ -330,10 +363,8 @@ def test_an_update_colliding_with_an_editor_is_read_again_and_sent_once_more(
     assert push(run_cli, root).status == 0
     article = root / "content" / f"{ALDER}.md"
     article.write_text(article.read_text().replace('title: "', 'title: "Corrected: ', 1))
-    config = root / "syndicate.toml"
-    with editing_before_the_first_put(GHOST["GHOST_TEST_URL"]) as seen:
-        proxy = seen.pop(0)
-        config.write_text(config.read_text().replace(f'url = "{GHOST["GHOST_TEST_URL"]}"', f'url = "{proxy}"'))
+    with proxy(GHOST["GHOST_TEST_URL"], editor_saves_before_the_first_put) as (url, seen):
+        through(root, url)
         result = push(run_cli, root)
     assert result.status == 0, result.err
     assert result.out.startswith(f"updated {prefix}{ALDER}")

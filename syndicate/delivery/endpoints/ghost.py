@@ -19,9 +19,9 @@
 - Ghost's posts have staff users as authors: an article's byline stays in the attribution block,
   and the post's author is whom Ghost gives a post made by an integration (the site's owner).
   The article's tags and then its regions become Ghost tags, matched by name or created by Ghost.
-- Every create looks its slug up first (`slug`, or `slug-2`... when Ghost gave ours another
-  slug) and takes over a post that carries our marker: a try whose answer never came back, a
-  crash, or a lost ledger never makes a second post, and a post of the site's own is never taken.
+- Every create first looks for a post that carries our marker (the Admin API filters on the code
+  injection) and takes it over: a try whose answer never came back, a crash, or a lost ledger
+  never makes a second post, whatever the post's slug, and a post of the site's own is never taken.
 - The key comes from the variable the endpoint names; a 401/403 names the variable, never the key.
 """
 
@@ -152,9 +152,11 @@ class GhostEndpoint:
         return self.update(remote, copy, key)
 
     def find(self, slug: str, key: str) -> Remote | None:
-        """Our post of `slug`, if the site has one: the post of that slug, or one Ghost gave another slug
-        (`slug-2`, when the site had a post of that slug), that carries our marker."""
-        answer = self._call("GET", "/posts/", params={"filter": f"slug:~^'{_slug(slug)}'", "limit": "100"})
+        """Our post of `slug`, if the site has one: the post that carries our marker, whatever its slug
+        (Ghost gives ours `slug-2` when the site has a post of that slug; an editor may change it).
+        (Slugs are letters, digits and hyphens: nothing in one ends the filter's quoted string.)"""
+        marker = _marker(slug).removeprefix("<!-- ")
+        answer = self._call("GET", "/posts/", params={"filter": f"codeinjection_head:~'{marker}'", "limit": "100"})
         posts = answer.get("posts") if isinstance(answer, dict) else None
         for post in posts if isinstance(posts, list) else []:
             head = post.get("codeinjection_head") if isinstance(post, dict) else None

@@ -37,8 +37,8 @@ from typing import Any
 
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.delivery.endpoints.base import Remote
-from syndicate.delivery.endpoints.http import StatusError, endpoint_timeout, json_body, make_session, printable, request
-from syndicate.delivery.endpoints.rate_limits import RatePacer
+from syndicate.delivery.endpoints.http import StatusError, endpoint_timeout, make_session, printable
+from syndicate.delivery.endpoints.rate_limits import RatePacer, paced_call
 from syndicate.delivery.endpoints.social_settings import MastodonSettings, link_of, post_text
 from syndicate.delivery.endpoints.social_text import Limit
 from syndicate.delivery.endpoints.wordpress_settings import refuse_insecure
@@ -86,32 +86,16 @@ class MastodonEndpoint:
     # -- the API ---------------------------------------------------------------------------
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        self.pacer.wait()
-        try:
-            response = request(
-                self.session,
-                method,
-                self.site + path,
-                self.name,
-                credentials_hint=self.credentials_hint,
-                secrets=self.secrets,
-                timeout=self.timeout,
-                **kwargs,
-            )
-        except StatusError as e:
-            if e.status == 429:  # Mastodon says when in X-RateLimit-Reset, not Retry-After
-                raise StatusError(
-                    e.message, e.hint, e.status, e.code, transient=True, retry_after=self.pacer.seconds_left()
-                ) from e
-            raise
-        try:
-            return json_body(response)
-        except ValueError as e:
-            raise DeliveryError(
-                f"endpoint {self.name!r}: {method} {path} did not answer JSON",
-                "is the url a Mastodon instance?",
-                transient=True,
-            ) from e
+        return paced_call(
+            self.pacer,
+            self.session,
+            method,
+            self.site + path,
+            credentials_hint=self.credentials_hint,
+            secrets=self.secrets,
+            timeout=self.timeout,
+            **kwargs,
+        )
 
     def limit(self) -> Limit:
         """The instance's limit on a status, asked once per run."""

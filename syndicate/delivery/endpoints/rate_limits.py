@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from syndicate.delivery.endpoints.http import StatusError, json_body, request
 from syndicate.errors import DeliveryError
 
 #: the longest a call waits for a rate-limit window to reset within a run (seconds)
@@ -82,3 +83,25 @@ def reset_seconds(value: str | None, now: dt.datetime | None = None) -> float | 
     except (ValueError, OverflowError, OSError):
         return None
     return min(max(seconds, 0.0), MAX_RESET)
+
+
+def paced_call(pacer: RatePacer, session: requests.Session, method: str, url: str, **kwargs: Any) -> Any:
+    """http.request() after any wait the rate limit asks for; its JSON answer. A 429 is a transient
+    failure that says when to try again (the reset the headers gave: these servers send no Retry-After)."""
+    pacer.wait()
+    try:
+        response = request(session, method, url, pacer.name, **kwargs)
+    except StatusError as e:
+        if e.status == 429:
+            raise StatusError(
+                e.message, e.hint, e.status, e.code, transient=True, retry_after=pacer.seconds_left()
+            ) from e
+        raise
+    try:
+        return json_body(response)
+    except ValueError as e:
+        raise DeliveryError(
+            f"endpoint {pacer.name!r}: {method} {url} did not answer JSON",
+            "is the url the service's address?",
+            transient=True,
+        ) from e

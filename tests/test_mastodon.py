@@ -183,3 +183,25 @@ def test_draft_again_deletes_and_ready_again_posts_anew(run_cli: Any, site: Path
     assert push(run_cli, site).status == 0
     (second,) = mastodon.live()
     assert second["id"] != first["id"]
+
+
+def test_the_content_warning_counts_within_the_limit(run_cli: Any, site: Path, mastodon: Mastodon) -> None:
+    site.write_text(site.read_text() + 'spoiler_text = "Local news: water rates"\nvisibility = "unlisted"\n')
+    mastodon.max_characters = 170
+    result = push(run_cli, site)
+    assert result.status == 0, result.err
+    (status,) = mastodon.live()
+    assert status["spoiler_text"] == "Local news: water rates" and status["visibility"] == "unlisted"
+    # cut by the warning's length too (the server counts both, and would have answered 422)
+    assert status["text"].startswith("Alder Valley Water Board Approves Tiered Rates to…\n\n")
+
+
+def test_a_window_that_resets_late_is_left_to_a_later_run(run_cli: Any, site: Path, mastodon: Mastodon) -> None:
+    mastodon.rate_limit, mastodon.window = 1, 600.0  # the instance GET uses up a window of ten minutes
+    result = push(run_cli, site)
+    assert result.status == 1
+    assert "rate limit reached; the server resets it in" in result.err
+    assert [method for method, _, _ in mastodon.log] == ["GET"]  # nothing more was sent
+    with Ledger(load_config(site).paths.state) as ledger:
+        row = ledger.get(ALDER, "toots")
+        assert row is not None and row.state == "failed" and row.next_attempt_at

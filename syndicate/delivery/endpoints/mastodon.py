@@ -7,7 +7,8 @@
   (configuration.statuses.max_characters; URLs count as
   characters_reserved_per_url, 23), never cutting the attribution or the link
   (social_text.py). `visibility`, `spoiler_text` (a content warning) and
-  `language` come from the config.
+  `language` come from the config (the content warning counts within the
+  limit, as Mastodon counts it).
 - Create: POST /api/v1/statuses with an `Idempotency-Key` (the ledger's key,
   the same on a retry and when a crashed delivery is recovered): Mastodon
   answers a repeated key with the status it made the first time, for an hour.
@@ -28,6 +29,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import threading
@@ -164,7 +166,10 @@ class MastodonEndpoint:
 
     def _status(self, copy: Copy) -> dict[str, Any]:
         settings = self.settings
-        text = post_text(copy, link_of(copy, settings.link), settings.hashtags, self.limit(), "status")
+        limit = self.limit()
+        if settings.spoiler_text:  # Mastodon counts the content warning within the limit
+            limit = dataclasses.replace(limit, size=limit.size - len(settings.spoiler_text))
+        text = post_text(copy, link_of(copy, settings.link), settings.hashtags, limit, "status")
         payload: dict[str, Any] = {"status": text.text, "visibility": settings.visibility}
         if settings.spoiler_text:
             payload["spoiler_text"] = settings.spoiler_text

@@ -188,3 +188,15 @@ def test_a_long_headline_is_cut_to_300_graphemes_and_an_unfitting_post_refused(
     refused = push(run_cli, config, name)
     assert refused.status == 1
     assert "the post cannot fit its limit (300 graphemes): the attribution and the link alone take" in refused.err
+
+
+def test_without_a_card_and_a_changed_setting_edits_each_post_once(run_cli: Any, site: tuple[Path, str]) -> None:
+    config, name = site
+    assert push(run_cli, config, name).status == 0
+    post = record(name, ALDER)
+    assert post is not None and "embed" in post["value"]
+    config.write_text(config.read_text() + "card = false\n")
+    assert push(run_cli, config, name).out.startswith(f"updated {ALDER}")
+    after = record(name, ALDER)
+    assert after is not None and "embed" not in after["value"] and after["uri"] == post["uri"]
+    assert push(run_cli, config, name).out == ""

@@ -11,6 +11,9 @@ What it does as Mastodon does:
   (404 when that status was deleted since).
 - PUT /api/v1/statuses/:id edits (edited_at set; id and url kept), DELETE answers the deleted status with
   its source text, both 404 {"error": "Record not found"} for an id that is not there.
+- GET /api/v1/accounts/verify_credentials, /api/v1/apps/verify_credentials (the token's application), and
+  /api/v1/accounts/:id/statuses (newest first, `limit`); a status's content is HTML, its links anchors
+  whose href is the whole address, and it names the application that posted it.
 - Rate limits: every answer carries X-RateLimit-Limit/Remaining/Reset (ISO 8601); past the limit, 429
   {"error": "Too many requests"} until the window resets.
 Not Mastodon: one account, statuses kept in memory, the window's size set by the test (Mastodon's is 300
@@ -26,6 +29,7 @@ import json
 import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +44,8 @@ IDEMPOTENCY_SECONDS = 3600
 class Mastodon:
     url: str = ""
     token: str = "test-token-" + "x" * 20
+    account_id: str = "109000000000000001"
+    app_name: str = "syndicate-tests"
     max_characters: int = 500
     #: the limit the server enforces, when it differs from what the instance says (a misconfigured one)
     enforced: int | None = None
@@ -74,7 +80,9 @@ class Mastodon:
         }
         return self._used <= self.rate_limit, headers
 
-    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+    def answer(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any, dict[str, str]]:
         with self.lock:
             allowed, rate = self._rate()
             if self.faults:
@@ -84,13 +92,22 @@ class Mastodon:
                 return 429, {"error": "Too many requests"}, rate
             if headers.get("authorization") != f"Bearer {self.token}":
                 return 401, {"error": "The access token is invalid"}, rate
-            status, data = self._route(method, path, headers, body)
+            status, data = self._route(method, path, query, headers, body)
             return status, data, rate
 
-    def _route(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+    def _route(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any]:
         if method == "GET" and path == "/api/v2/instance":
             statuses = {"max_characters": self.max_characters, "characters_reserved_per_url": 23}
             return 200, {"domain": "127.0.0.1", "version": "4.3.0", "configuration": {"statuses": statuses}}
+        if method == "GET" and path == "/api/v1/accounts/verify_credentials":
+            return 200, {"id": self.account_id, "username": "newsroom", "acct": "newsroom"}
+        if method == "GET" and path == "/api/v1/apps/verify_credentials":
+            return 200, {"name": self.app_name, "website": None}
+        if method == "GET" and path == f"/api/v1/accounts/{self.account_id}/statuses":
+            limit = int(query.get("limit", "20"))
+            return 200, sorted(self.live(), key=lambda s: int(s["id"]), reverse=True)[:limit]
         try:
             params = json.loads(body) if body else {}
         except ValueError:
@@ -113,8 +130,9 @@ class Mastodon:
                 "visibility": params.get("visibility", "public"),
                 "language": params.get("language"),
                 "spoiler_text": params.get("spoiler_text", ""),
-                "content": "<p>" + html.escape(params["status"]).replace("\n", "<br />") + "</p>",
+                "content": content(params["status"]),
                 "text": params["status"],
+                "application": {"name": self.app_name, "website": None},
             }
             self.statuses[status_id] = status
             if key:
@@ -135,7 +153,7 @@ class Mastodon:
                 return 422, {"error": f"Validation failed: {problem}"}
             status.update(
                 text=params["status"],
-                content="<p>" + html.escape(params["status"]).replace("\n", "<br />") + "</p>",
+                content=content(params["status"]),
                 spoiler_text=params.get("spoiler_text", ""),
                 edited_at=dt.datetime.now(dt.UTC).isoformat(),
             )
@@ -158,6 +176,23 @@ class Mastodon:
         return ""
 
 
+def content(text: str) -> str:
+    """A status's text as Mastodon shows it: HTML paragraphs, each link an anchor to the whole address
+    that shows it shortened (spans for the scheme, the first 30 characters and the rest)."""
+
+    def anchor(match: re.Match[str]) -> str:
+        url = html.unescape(match[0])
+        scheme, _, rest = url.partition("://")
+        shown = (
+            f'<span class="invisible">{html.escape(scheme)}://</span><span class="ellipsis">'
+            f'{html.escape(rest[:30])}</span><span class="invisible">{html.escape(rest[30:])}</span>'
+        )
+        return f'<a href="{html.escape(url)}" target="_blank" rel="nofollow noopener">{shown}</a>'
+
+    paragraphs = html.escape(text, quote=False).split("\n\n")
+    return "".join("<p>" + _URL.sub(anchor, p).replace("\n", "<br />") + "</p>" for p in paragraphs)
+
+
 @contextmanager
 def mastodon_server() -> Iterator[Mastodon]:
     server_state = Mastodon()
@@ -166,8 +201,9 @@ def mastodon_server() -> Iterator[Mastodon]:
         def handle_any(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             headers = {k.lower(): v for k, v in self.headers.items()}
-            path = self.path.split("?", 1)[0]
-            status, data, extra = server_state.answer(self.command, path, headers, body)
+            path, _, query = self.path.partition("?")
+            params = dict(urllib.parse.parse_qsl(query))
+            status, data, extra = server_state.answer(self.command, path, params, headers, body)
             server_state.log.append((self.command, path, status))
             content = json.dumps(data).encode()
             self.send_response(status)

@@ -17,6 +17,7 @@ from syndicate.delivery.endpoints.bluesky import record_key
 from syndicate.delivery.endpoints.social_text import graphemes
 from syndicate.delivery.ledger import Ledger
 from tests.conftest import DEMO
+from tests.test_mastodon import crash_after_sending
 
 ENV_FILE = Path(os.environ.get("BSKY_TEST_ENV_FILE", "/tmp/syndicate-bsky.env"))
 ALDER = "alder-valley-water-board-approves-tiered-rates"
@@ -130,13 +131,7 @@ def test_a_crash_after_the_post_makes_no_second_post(
     token = secrets.token_hex(6)
     config.write_text(config.read_text() + f'link = "https://review.example.org/{token}/{{slug}}/"\n')
 
-    def crash(*args: object) -> None:
-        raise RuntimeError("the process died before the ledger write")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(Ledger, "delivered", crash)
-        with pytest.raises(RuntimeError):
-            push(run_cli, config, name)
+    crash_after_sending(monkeypatch, lambda: push(run_cli, config, name))
     assert len(posts_linking_to(token)) == 1
     again = push(run_cli, config, name)
     assert again.status == 0, again.err

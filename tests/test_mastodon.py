@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,18 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mastodon: Mastodon) ->
     )
     monkeypatch.setenv("TEST_MASTODON_TOKEN", mastodon.token)
     return config
+
+
+def crash_after_sending(monkeypatch: pytest.MonkeyPatch, push: Callable[[], Any]) -> None:
+    """Push, the process dying after the endpoint answered and before the ledger recorded it."""
+
+    def crash(*args: object) -> None:
+        raise RuntimeError("the process died before the ledger write")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Ledger, "delivered", crash)
+        with pytest.raises(RuntimeError):
+            push()
 
 
 def push(run_cli: Any, config: Path) -> Any:
@@ -83,13 +97,7 @@ def test_a_licence_that_refuses_social_keeps_the_post_out(run_cli: Any, site: Pa
 def test_a_crash_after_the_post_makes_no_second_status(
     run_cli: Any, site: Path, mastodon: Mastodon, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crash(*args: object) -> None:
-        raise RuntimeError("the process died before the ledger write")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(Ledger, "delivered", crash)
-        with pytest.raises(RuntimeError):
-            push(run_cli, site)
+    crash_after_sending(monkeypatch, lambda: push(run_cli, site))
     assert len(mastodon.live()) == 1
     with Ledger(load_config(site).paths.state) as ledger:
         row = ledger.get(ALDER, "toots")
@@ -205,3 +213,35 @@ def test_a_window_that_resets_late_is_left_to_a_later_run(run_cli: Any, site: Pa
     with Ledger(load_config(site).paths.state) as ledger:
         row = ledger.get(ALDER, "toots")
         assert row is not None and row.state == "failed" and row.next_attempt_at
+
+
+def test_a_crash_recovered_after_mastodons_hour_finds_the_status(
+    run_cli: Any, site: Path, mastodon: Mastodon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash_after_sending(monkeypatch, lambda: push(run_cli, site))
+    (first,) = mastodon.live()
+    mastodon.clock = lambda: time.time() + 7200  # the Idempotency-Key is forgotten
+    again = push(run_cli, site)
+    assert again.status == 0, again.err
+    assert mastodon.live() == [first] and len(mastodon.statuses) == 1
+    assert ("GET", "/api/v1/accounts/109000000000000001/statuses", 200) in mastodon.log
+
+
+def test_a_recovery_never_takes_over_a_status_another_application_posted(
+    run_cli: Any, site: Path, mastodon: Mastodon
+) -> None:
+    mastodon.app_name = "the newsroom's own client"
+    mastodon.answer(
+        "POST",
+        "/api/v1/statuses",
+        {},
+        {"authorization": f"Bearer {mastodon.token}"},
+        json.dumps({"status": f"Read this: {ALDER_LINK}"}).encode(),
+    )
+    mastodon.app_name = "syndicate-tests"
+    with Ledger(load_config(site).paths.state) as ledger:  # as if a try had died before its answer
+        ledger.begin_attempt(ALDER, "toots", "create", "k" * 32)
+    assert push(run_cli, site).status == 0
+    own, ours = sorted(mastodon.live(), key=lambda s: int(s["id"]))
+    assert own["text"] == f"Read this: {ALDER_LINK}" and own["edited_at"] is None
+    assert ours["text"].startswith("Alder Valley")

@@ -12,9 +12,13 @@
 - Create: POST /api/v1/statuses with an `Idempotency-Key` (the ledger's key,
   the same on a retry and when a crashed delivery is recovered): Mastodon
   answers a repeated key with the status it made the first time, for an hour.
-  A delivery recovered later than that may post a second status: Mastodon has
-  no way to look a status up by anything syndicate knows (can_find is false,
-  as for a webhook; `reconcile` records such copies as unknown).
+  A recovered create (push asks find() first) also looks through the
+  account's latest statuses for one that this application posted and that
+  links to the copy's address, and edits it instead of posting again: so a
+  crash recovered after the hour makes no second status either, as long as
+  the status is among the account's latest RECENT. Mastodon cannot be asked
+  by article alone (can_find is false, as for a webhook: `reconcile` records
+  such copies as unknown).
 - Edit: PUT /api/v1/statuses/:id (the status keeps its id and address;
   Mastodon shows it as edited, and its visibility cannot change). A status
   deleted at the instance is posted again.
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import re
 import threading
 from collections.abc import Mapping
@@ -51,6 +56,8 @@ from syndicate.render.copies import Copy
 DEFAULT_LIMIT = 500
 #: what a URL counts for in Mastodon's length rule, when the instance does not say
 URL_SIZE = 23
+#: how many of the account's latest statuses a recovered create looks through
+RECENT = 40
 #: a status id: Mastodon's are digits; other servers of the API use letters too
 _STATUS_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
@@ -84,6 +91,10 @@ class MastodonEndpoint:
         self.session.hooks["response"].append(self.pacer.observe)
         self._limit: Limit | None = None
         self._lock = threading.Lock()
+        #: slugs whose create recovers an interrupted one (push asked find first)
+        self._recovering: set[str] = set()
+        #: the account's id and the application's name, asked once when a recovery needs them
+        self._identity: tuple[str, str] | None = None
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -126,6 +137,12 @@ class MastodonEndpoint:
     # -- the endpoint interface ------------------------------------------------------------
 
     def create(self, copy: Copy, key: str) -> Remote:
+        with self._lock:
+            recovering = copy.slug in self._recovering
+            self._recovering.discard(copy.slug)
+        found = self._posted(copy) if recovering else None
+        if found is not None:  # posted by the interrupted try, longer ago than Mastodon keeps its key
+            return self.update(found, copy, key)
         status = self._call("POST", "/api/v1/statuses", json=self._status(copy), headers={"Idempotency-Key": key})
         return self._remote(status)
 
@@ -156,8 +173,44 @@ class MastodonEndpoint:
         return self.create(copy, hashlib.sha256(f"{key}\0restore\0{remote.id}".encode()).hexdigest()[:32])
 
     def find(self, slug: str, key: str) -> Remote | None:
-        """Mastodon cannot be asked by article; the Idempotency-Key resent stands in (for an hour)."""
+        """Mastodon cannot be asked by article alone: the create that follows looks for the status
+        (by the copy's address, which it knows), and resends the Idempotency-Key."""
+        with self._lock:
+            self._recovering.add(slug)
         return None
+
+    def _posted(self, copy: Copy) -> Remote | None:
+        """A status among the account's latest that this application posted, linking to the copy's address."""
+        link = link_of(copy, self.settings.link)
+        if not link:
+            return None
+        account, application = self._whoami()
+        params = {"limit": RECENT, "exclude_reblogs": "true"}
+        statuses = self._call("GET", f"/api/v1/accounts/{account}/statuses", params=params)
+        for status in statuses if isinstance(statuses, list) else []:
+            if not isinstance(status, dict):
+                continue
+            app = status.get("application")
+            content = str(status.get("content", ""))
+            if isinstance(app, dict) and app.get("name") == application and f'href="{html.escape(link)}"' in content:
+                return self._remote(status)
+        return None
+
+    def _whoami(self) -> tuple[str, str]:
+        """The account's id and the name of the application the token belongs to."""
+        if self._identity is None:
+            account = self._call("GET", "/api/v1/accounts/verify_credentials")
+            application = self._call("GET", "/api/v1/apps/verify_credentials")
+            account_id = account.get("id") if isinstance(account, dict) else None
+            name = application.get("name") if isinstance(application, dict) else None
+            if not isinstance(account_id, str) or not _STATUS_ID.fullmatch(account_id) or not isinstance(name, str):
+                raise DeliveryError(
+                    f"endpoint {self.name!r}: the instance did not say whose the token is",
+                    "is the url a Mastodon instance?",
+                    transient=True,
+                )
+            self._identity = (account_id, name)
+        return self._identity
 
     def close(self) -> None:
         self.session.close()

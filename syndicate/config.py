@@ -332,12 +332,16 @@ _COMMON_KEYS = frozenset(
 )
 
 
+#: the channel of the endpoint types that have one when the config names none (the schema requires the others')
+DEFAULT_CHANNELS = {"mastodon": "social", "bluesky": "social"}
+
+
 def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
     paths = SitePaths.of(str(path), data.get("paths", {}))
     endpoints = tuple(
         # the schema checked each key's type and range; a key left out takes Endpoint's default
         Endpoint(
-            **{k: v for k, v in e.items() if k in _COMMON_KEYS},
+            **({"channel": DEFAULT_CHANNELS.get(e["type"], "")} | {k: v for k, v in e.items() if k in _COMMON_KEYS}),
             settings=MappingProxyType({k: v for k, v in e.items() if k not in _COMMON_KEYS}),
         )
         for e in data.get("endpoints", [])

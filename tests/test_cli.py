@@ -325,7 +325,7 @@ def test_bad_config_lists_every_problem_with_exit_2(run_cli: Any, site: Path) ->
     assert result.status == 2
     assert result.out == ""
     assert "configuration problems" in result.err
-    assert "endpoints[1].type is 'ftp', not one of: directory, ghost, webhook, wordpress" in result.err
+    assert "endpoints[1].type is 'ftp', not one of: directory, webhook, wordpress" in result.err
     assert "unknown field 'endpoints[1].colour'" in result.err  # no endpoint type takes it ...
     assert "endpoints[1].path" not in result.err  # ... but a directory would take a path: the type is at fault
     assert "missing required field 'endpoints[2].name'" in result.err

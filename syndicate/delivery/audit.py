@@ -27,6 +27,7 @@ from syndicate.config import Config
 from syndicate.delivery import audit_store
 from syndicate.delivery.audit_checks import VIOLATIONS, Expected, judge
 from syndicate.delivery.audit_fetch import HostPacer, Page, PageError, PageReader
+from syndicate.delivery.endpoints import SOCIAL_TYPES
 from syndicate.delivery.ledger import Delivery, Ledger, utc_now
 from syndicate.findings import Severity
 from syndicate.licences.profiles import load_registry
@@ -134,7 +135,9 @@ def audit(
     progress: Callable[[int, int], None] | None = None,
 ) -> AuditReport:
     """Read and judge each copy (of one endpoint, of one article), record the outcome, compare."""
-    rows = _round_robin(audited_rows(ledger.all(), endpoint, article))
+    # a social post is about the article, not a copy of its text: nothing of the copy to find there
+    social = {e.name for e in config.endpoints if e.type in SOCIAL_TYPES}
+    rows = _round_robin([r for r in audited_rows(ledger.all(), endpoint, article) if r.endpoint not in social])
     expected = expectations(config) if rows else {}
     own_reader = reader is None
     reader = reader or PageReader(HostPacer(config.audit.per_host_interval), config.audit.timeout)

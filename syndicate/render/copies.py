@@ -55,6 +55,8 @@ class Copy:
     front_matter: dict[str, Any]
     #: the attribution block as Markdown paragraphs, for the end of a Markdown copy ("" when the body has it all)
     attribution_markdown: str = ""
+    #: the licence as attribution names it ("CC BY 4.0"; the profile's name when it has no short form)
+    license_short_name: str = ""
 
     @property
     def json_ld_script(self) -> str:
@@ -148,10 +150,12 @@ def make_copy(article: Article, profile: LicenseProfile, site: Site | None = Non
         "body": article.body,
         "front_matter": dict(article.front_matter),
         "attribution_markdown": markdown_block(attribution_for(article.front_matter, article.body, profile)),
+        "license_short_name": profile.short_name,
     }
     # (the Markdown block says what the HTML says: `html` is hashed; the declarations only when
     # made, so that a site that makes none keeps its copies' hashes)
-    unhashed = ("json_ld", "front_matter", "body", "html_without_script", "attribution_markdown")
+    # (the short name follows from the licence's id and name, which are hashed)
+    unhashed = ("json_ld", "front_matter", "body", "html_without_script", "attribution_markdown", "license_short_name")
     declarations = ("tdm_reservation", "tdm_policy", "rsl_license")
     hashed = {k: v for k, v in fields.items() if k not in unhashed and not (k in declarations and not v)}
     digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

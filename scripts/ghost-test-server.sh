@@ -62,7 +62,12 @@ print(value if not isinstance(value, (dict, list)) else json.dumps(value))' "$@"
 
 install() {
     [ -f "$INSTALL/.installed" ] && return 0
-    command -v node >/dev/null && command -v npm >/dev/null || die "Node.js and npm are needed (Node 18, 20 or 22)"
+    # (sqlite3, re2 and the like are compiled when their prebuilt binaries, on GitHub, cannot be had)
+    command -v node >/dev/null && command -v npm >/dev/null && command -v g++ >/dev/null && command -v make >/dev/null || {
+        [ "$(id -u)" = 0 ] || die "Node.js (18, 20 or 22), npm, g++ and make are needed"
+        say "installing Debian's nodejs, npm, g++ and make"
+        apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends nodejs npm g++ make python3 >/dev/null
+    }
     say "installing ghost@$VERSION into $INSTALL (once; a few minutes)"
     local start=$SECONDS staging="$INSTALL.partial"
     rm -rf "$staging" && mkdir -p "$staging"

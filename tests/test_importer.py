@@ -28,6 +28,7 @@ from syndicate.errors import SyndicateError, UsageError
 from syndicate.importer.credits import read_byline, read_notice
 from syndicate.importer.dates import find_date, parse_date
 from syndicate.importer.drafts import (
+    Choices,
     ImportResult,
     import_html,
     import_html_bytes,
@@ -44,6 +45,8 @@ from tests.conftest import DEMO, GOLDEN
 IMPORTS = GOLDEN / "import"
 INPUTS = sorted(IMPORTS.glob("*.txt"))
 SEED = IMPORTS / "globalresearch-s400.txt"
+#: the tests' pages are served on 127.0.0.1
+PRIVATE = Choices(allow_private=True)
 
 
 def _import(path: Path) -> ImportResult:
@@ -619,7 +622,7 @@ def site() -> Iterator[str]:
 
 
 def test_url_import_gives_what_the_saved_page_gives(site: str) -> None:
-    fetched = import_url(f"{site}/news/article")
+    fetched = import_url(f"{site}/news/article", choices=PRIVATE)
     saved = import_html_bytes((IMPORTS / "html-news-article.html").read_bytes(), "page.html")
     # a fetched page's relative links mean its fetched address; a saved one's, its canonical address
     assert fetched.front_matter["authors"][0]["url"] == f"{site}/authors/lena-vogel/"
@@ -627,17 +630,20 @@ def test_url_import_gives_what_the_saved_page_gives(site: str) -> None:
     saved.front_matter["authors"][0]["url"] = f"{site}/authors/lena-vogel/"
     assert fetched.front_matter == saved.front_matter
     assert (
-        import_url(f"{site}/news/meta-only").body
+        import_url(f"{site}/news/meta-only", choices=PRIVATE).body
         == import_html_bytes((IMPORTS / "html-meta-only.html").read_bytes(), "page.html").body
     )  # the charset the page declares, not the server
 
 
 def test_url_import_of_a_compressed_page(site: str) -> None:
-    assert import_url(f"{site}/news/article.gz").body == import_url(f"{site}/news/article").body
+    assert (
+        import_url(f"{site}/news/article.gz", choices=PRIVATE).body
+        == import_url(f"{site}/news/article", choices=PRIVATE).body
+    )
 
 
 def test_url_import_without_canonical_uses_the_address_after_redirects(site: str) -> None:
-    result = import_url(f"{site}/redirect")
+    result = import_url(f"{site}/redirect", choices=PRIVATE)
     assert result.front_matter["source"] == {"url": f"{site}/news/no-canonical"}
     assert f"[the table]({site}/data/table.csv)" in result.body
     assert "source.url: " + f"{site}/news/no-canonical (from the page: the address it was fetched from)" in result.found
@@ -645,12 +651,12 @@ def test_url_import_without_canonical_uses_the_address_after_redirects(site: str
 
 @pytest.mark.parametrize("scheme", ["HTTP", "Http"])
 def test_url_scheme_is_case_insensitive(site: str, scheme: str) -> None:
-    result = import_source(site.replace("http", scheme, 1) + "/seed.txt")  # not taken for a file name
+    result = import_source(site.replace("http", scheme, 1) + "/seed.txt", choices=PRIVATE)  # not taken for a file name
     assert result.body == _import(SEED).body
 
 
 def test_url_import_of_text(site: str) -> None:
-    result = import_url(f"{site}/seed.txt")
+    result = import_url(f"{site}/seed.txt", choices=PRIVATE)
     assert result.front_matter["source"]["url"] == f"{site}/seed.txt"
     assert result.body == _import(SEED).body
 
@@ -666,7 +672,7 @@ def test_url_import_of_text(site: str) -> None:
 )
 def test_url_import_failures_are_clear(site: str, path: str, words: str, limits: dict[str, Any]) -> None:
     with pytest.raises(SyndicateError) as error:
-        import_url(site + path, **limits)
+        import_url(site + path, choices=PRIVATE, **limits)
     assert words in error.value.message and site + path in error.value.message
     assert error.value.hint
 
@@ -676,7 +682,7 @@ def test_url_import_refused_connection_is_clear() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(SyndicateError) as error:
-        import_url(f"http://127.0.0.1:{port}/", timeout=2)
+        import_url(f"http://127.0.0.1:{port}/", timeout=2, choices=PRIVATE)
     # what the failure comes down to, not urllib3's nested repr of it
     assert error.value.message == f"http://127.0.0.1:{port}/: cannot fetch the page: Connection refused"
 

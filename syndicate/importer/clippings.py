@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from syndicate.importer.credits import read_byline, read_notice
+from syndicate.importer.credits import BYLINE, read_byline, read_notice
 from syndicate.importer.metadata import PageFacts
 
 _YAML = re.compile(r"\A---[ \t]*\n(?P<head>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -33,7 +33,7 @@ _WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?(?P<name>[^\]|]+)\]\]")
 KEYS = {
     **dict.fromkeys(("title", "headline"), "title"),
     **dict.fromkeys(("subtitle", "subheadline", "dek"), "subtitle"),
-    **dict.fromkeys(("author", "authors", "creator", "creators", "byline"), "authors"),
+    **dict.fromkeys(("author", "authors", "author_name", "creator", "creators", "byline"), "authors"),
     **dict.fromkeys(("url", "link", "source_url", "clip_url", "page_url", "web_url"), "url"),
     **dict.fromkeys(
         (
@@ -198,6 +198,7 @@ def _authors(value: Any) -> list[dict[str, str]]:
             )
             found = [{"name": name}] if name else []
         elif (text := _scalar(item)) is not None:
+            text = byline.group("value") if (byline := BYLINE.match(text)) else text  # "by Austin Fast"
             found = read_byline(text).authors if len(items) == 1 else [{"name": text}]
         else:
             found = []

@@ -23,11 +23,12 @@ from syndicate.errors import SyndicateError, UsageError
 from syndicate.importer.clippings import is_syndicate_article, read_clipping, split_front_matter
 from syndicate.importer.copyright_notice import read_copyright, read_license
 from syndicate.importer.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
-from syndicate.importer.footer import GLUED, Footer, read_body
+from syndicate.importer.footer import GLUED, Footer, read_body, read_statement
 from syndicate.importer.header import read_header
 from syndicate.importer.html import read_html
 from syndicate.importer.layout_model import Notes, one_line_note, quote
 from syndicate.importer.layouts import choose_layout
+from syndicate.importer.listing import drop_for_a_list_page
 from syndicate.importer.markdown import (
     count_placeholder_links,
     glued_splitter,
@@ -37,7 +38,7 @@ from syndicate.importer.markdown import (
 )
 from syndicate.importer.metadata import PageFacts
 from syndicate.importer.page import fill_from_page
-from syndicate.importer.provenance import read_authors, read_provenance, read_title
+from syndicate.importer.provenance import read_authors, read_provenance, read_title, set_outlets_apart
 
 SLUG_MAX = 80
 
@@ -153,7 +154,7 @@ def import_html(html: str, source_name: str, url: str | None = None, choices: Ch
     (canonical link, meta tags, JSON-LD, rel="license") for the fields the text leaves out.
     `url` is the address it was fetched from: relative links resolve against it."""
     page = read_html(html, url)
-    return _import(page.markdown, source_name, page.facts, url, choices)
+    return _import(page.markdown, source_name, page.facts, url, choices, page.outside)
 
 
 def import_html_bytes(
@@ -194,7 +195,12 @@ def import_url(
 
 
 def _import(
-    text: str, source_name: str, facts: PageFacts | None, fetched_from: str | None, choices: Choices
+    text: str,
+    source_name: str,
+    facts: PageFacts | None,
+    fetched_from: str | None,
+    choices: Choices,
+    outside: list[str] | None = None,
 ) -> ImportResult:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text, broken = _SURROGATE.subn("\ufffd", text)
@@ -212,8 +218,11 @@ def _import(
     glued = 0
     if facts is None:  # a page's markup keeps its paragraphs apart; scraped text may have lost them
         text, glued = split_glued(text, glued_splitter(GLUED + layout.glued))
-    header = read_header(text, layout)
+    header = read_header(text, layout, clipping is not None and "title" in clipping.facts.values)
     footer = read_body(text, split_blocks(text, header.body_start), layout)
+    for block in outside or []:  # an editor's note beside the article: where it first appeared
+        for line in block.splitlines():
+            read_statement(line, footer)
     unlinked = 0
     if choices.unlink_placeholders:
         footer.body, unlinked = unlink_placeholders(footer.body)
@@ -221,6 +230,7 @@ def _import(
     read_title(header, fm, report)
     read_authors(header, fm, report)
     read_provenance(header, footer, fm, report)
+    set_outlets_apart(fm, footer, report)
     read_copyright(footer, fm, report)
     if read_license(footer, fm, report):
         fm["body_hash"] = body_hash(footer.body)
@@ -233,6 +243,7 @@ def _import(
             report.found.append(f"{kind}: {', '.join(header.labels[kind])}")
     for label in header.empty_labels:
         report.missing.append(f"{layout.labels.get(label.lower(), 'tags')}: the label '{label}:' has no value")
+    drop_for_a_list_page(fm, text, report)
     for given, origin in ((facts, "the page"), (clipping.facts if clipping else None, "the file's front matter")):
         if given is not None:
             fill_from_page(fm, footer.body, given, fetched_from, report, origin)

@@ -16,9 +16,10 @@ from typing import Any
 
 from syndicate.importer.credits import BYLINE, FIRST, VIA, read_byline
 from syndicate.importer.dates import FoundDate, find_date, parse_date
-from syndicate.importer.layout_model import Layout
+from syndicate.importer.layout_model import Layout, quote
 from syndicate.importer.markdown import LINK, is_absolute, links, links_only, plain
 
+_FENCE = re.compile(r"^(```|~~~)")
 _ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^\s{0,3}=+\s*$")
 _ITALIC = re.compile(r"^\s*(?:\*(?!\*)|_(?!_))(?P<text>.+)(?:\*|_)\s*$")
@@ -75,7 +76,9 @@ class Header:
     body_start: int = 0
 
 
-def read_header(text: str, layout: Layout) -> Header:
+def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
+    """The head's lines; with `title_known` (a clip's front matter names the title), a heading is
+    the body's first section, not the title."""
     header = Header()
     lines = text.splitlines(keepends=True)
     offsets = [0]
@@ -83,11 +86,17 @@ def read_header(text: str, layout: Layout) -> Header:
         offsets.append(offsets[-1] + len(line))
     labels = _label_pattern(layout)
     pending_label: tuple[str, str] | None = None
+    anchor = None if title_known else _title_above_byline(lines, labels)
     index = 0
     while index < len(lines):
         line = lines[index].strip()
         following = _next_line(lines, index)
         if not line:
+            index += 1
+            continue
+        if _FENCE.match(line):
+            break  # a code block is the body's, never a head line
+        if anchor is not None and _around_the_title(index, line, anchor, header, labels, layout):
             index += 1
             continue
         if pending_label and links_only(line) and not labels.match(line):
@@ -97,7 +106,7 @@ def read_header(text: str, layout: Layout) -> Header:
             index += 1
             continue
         pending_label = None
-        if header.title is None and not header.authors and not header.publishers:
+        if header.title is None and not title_known and not header.authors and not header.publishers:
             if heading := _ATX.match(line):
                 header.title = plain(heading.group("text")) or None
             elif index + 1 < len(lines) and _SETEXT.match(lines[index + 1]):
@@ -123,7 +132,66 @@ def read_header(text: str, layout: Layout) -> Header:
             pending_label = (header.empty_labels[-1], layout.labels[header.empty_labels[-1].lower()])
         index += 1
     header.body_start = offsets[index] if index < len(lines) else len(text)
+    if header.title is None and not header.authors and header.published is not None:
+        header.unused.append(
+            f"a date with no title or byline beside it ({header.published.value}): the page's, not the article's"
+        )
+        header.published = None
     return header
+
+
+#: a photo's caption or credit, a section label: never a title
+_CREDIT = re.compile(r"\s/\s|^(?:photo|image|credit|crédit|foto|krediet)\b|\b(?:AP|Getty|Reuters|AFP) Photo\b", re.I)
+#: how far down a byline may stand for the line above it to be taken as the title
+_HEAD_LINES = 12
+
+
+def _title_above_byline(lines: list[str], labels: re.Pattern[str]) -> tuple[int, int] | None:
+    """(the title's line, the byline's line) when a byline ("By X") stands near the top and the
+    nearest line above it that can be a title (not a caption, credit, label or date) is the title:
+    the layout of most pages whose scrape lost the heading's markup."""
+    seen = 0
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > _HEAD_LINES or _FENCE.match(line):
+            return None
+        if _byline(line) is None:
+            continue
+        if any(_ATX.match(above) or _SETEXT.match(above) for above in lines[:index]):
+            return None  # the markup names the title
+        for above in range(index - 1, -1, -1):
+            candidate = lines[above].strip()
+            if candidate and _could_be_a_title(candidate, labels):
+                return above, index
+        return None
+    return None
+
+
+def _could_be_a_title(line: str, labels: re.Pattern[str]) -> bool:
+    words = plain(line).split()
+    return 3 <= len(words) <= 30 and not _is_head_line(line, labels) and _CREDIT.search(plain(line)) is None
+
+
+def _around_the_title(
+    index: int, line: str, anchor: tuple[int, int], header: Header, labels: re.Pattern[str], layout: Layout
+) -> bool:
+    """Read a line above the title (a dated line is still read; navigation is set aside), the title,
+    or a caption between the title and the byline; False from the byline on."""
+    title_at, byline_at = anchor
+    if index < title_at:
+        if not _read_line(line, header, labels, layout.labels):
+            header.unused.append(f"a line above the title: {quote(line)!r}")
+        return True
+    if index == title_at:
+        header.title = plain(line) or None
+        return True
+    if index < byline_at and not _is_head_line(line, labels):
+        header.unused.append(f"a caption or credit between the title and the byline: {quote(line)!r}")
+        return True
+    return False
 
 
 def _next_line(lines: list[str], index: int) -> str:

@@ -10,7 +10,7 @@ rel="license", ...) are read beside it by metadata.py, with extruct and lxml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -36,6 +36,8 @@ _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 class Page:
     markdown: str
     facts: PageFacts
+    #: the page's other blocks, outside its <article> (an editor's note "This post originally appeared on X")
+    outside: list[str] = field(default_factory=list)
 
 
 def read_html(html: str, base_url: str | None = None) -> Page:
@@ -43,7 +45,8 @@ def read_html(html: str, base_url: str | None = None) -> Page:
     reader.feed(html)
     reader.close()
     reader.flush()
-    return Page(reader.article_markdown(), read_metadata(html, base_url))
+    markdown, outside = reader.article_markdown()
+    return Page(markdown, read_metadata(html, base_url), outside)
 
 
 class _Reader(HTMLParser):
@@ -190,13 +193,14 @@ class _Reader(HTMLParser):
             return href
         return urljoin(self.base, href) if self.base else href
 
-    def article_markdown(self) -> str:
+    def article_markdown(self) -> tuple[str, list[str]]:
+        """The article's blocks as Markdown, and the blocks outside it."""
         for name in ("article", "main"):
             if name in self.scopes:
                 start, end = self.scopes[name]
                 if any(b.strip() for b in self.blocks[start:end]):
-                    return "\n\n".join(self.blocks[start:end])
-        return "\n\n".join(self.blocks)
+                    return "\n\n".join(self.blocks[start:end]), self.blocks[:start] + self.blocks[end:]
+        return "\n\n".join(self.blocks), []
 
     # -- the address links resolve against --
     def _base(self, tag: str, attributes: dict[str, str]) -> None:

@@ -121,3 +121,19 @@ def _url_note(pointer: str, publisher: Publisher | None) -> str:
 def _date_note(pointer: str, note: str, report: Notes) -> None:
     if note:
         report.missing.append(f"{pointer}: {note}")
+
+
+def set_outlets_apart(fm: dict[str, Any], footer: Footer, report: Notes) -> None:
+    """A byline name that is a publisher the text names ("by Daniel Lidar , The Conversation", and
+    "republished from The Conversation") is the outlet, not an author, beside the people it names."""
+    outlets = {s.publisher.name.casefold() for s in footer.statements}
+    outlets |= {str(fm.get(key, {}).get("name", "")).casefold() for key in ("source", "original")}
+    authors = fm.get("authors", [])
+    named = [a for a in authors if a["name"].casefold() in outlets]
+    if not named or len(named) == len(authors):
+        return  # a byline naming only the outlet: the organisation is the author
+    fm["authors"] = [a for a in authors if a not in named]
+    for author in named:
+        report.found.append(f"byline: names the outlet {author['name']!r}, a publisher the text names: not an author")
+    report.found[:] = [n for n in report.found if not n.startswith("authors:")]
+    report.found.append(f"authors: {'; '.join(a['name'] for a in fm['authors'])}")

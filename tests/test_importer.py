@@ -320,7 +320,7 @@ def test_large_input_is_read_in_reasonable_time() -> None:
         ("mondialisation-fr", "globalresearch"),
         ("gr-glued-footer", "globalresearch"),
         ("no-license", "generic"),
-        ("conversation-cc-no-version", "generic"),
+        ("conversation-cc-no-version", "conversation"),
     ],
 )
 def test_layout_is_detected(name: str, layout: str) -> None:

@@ -147,7 +147,7 @@ def test_seed_matches_the_hand_converted_demo_article() -> None:
     assert imported.body == by_hand.body.strip("\n")
     assert (
         imported.front_matter["slug"]
-        == "turkey-has-agreed-to-buy-russias-s-400-advanced-missile-defense-system-leaving"
+        == "turkey-has-agreed-to-buy-russias-s-400-advanced-missile"
     )
 
 
@@ -454,7 +454,7 @@ def test_copyright_in_prose_is_not_a_notice() -> None:
         ("../../etc/passwd", "etc-passwd"),
         ("C:\\Windows\\system32", "c-windows-system32"),
         ("...", ""),
-        ("a" * 120, "a" * 80),
+        ("a" * 120, "a" * 60),
     ],
 )
 def test_slugify(title: str, slug: str) -> None:
@@ -463,7 +463,9 @@ def test_slugify(title: str, slug: str) -> None:
 
 def test_long_slug_is_cut_at_a_word() -> None:
     slug = slugify(" ".join(["word"] * 40))
-    assert len(slug) <= 80 and not slug.endswith("-") and slug.endswith("word")
+    assert len(slug) <= 60 and not slug.endswith("-") and slug.endswith("word")
+    cut = slugify("The committee said the plan for the new bridge over the river would be ready by the end of the year")
+    assert cut == "the-committee-said-the-plan-for-the-new-bridge-over"  # cut at a word, not on "-the"
 
 
 def test_write_article_writes_the_markdown(tmp_path: Path) -> None:

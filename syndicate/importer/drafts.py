@@ -40,7 +40,12 @@ from syndicate.importer.metadata import PageFacts
 from syndicate.importer.page import fill_from_page
 from syndicate.importer.provenance import read_authors, read_provenance, read_title, set_outlets_apart
 
-SLUG_MAX = 80
+#: a slug is cut at a word boundary at this length (an address, a file name: short enough to read)
+SLUG_MAX = 60
+#: words a cut slug does not end on ("...-and", "...-of-the")
+_DANGLING = frozenset({"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "at", "by", "from",
+                       "de", "du", "des", "la", "le", "les", "et", "el", "los", "las", "y", "en", "da", "do", "e",
+                       "der", "die", "das", "und", "von"})  # fmt: skip
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: an address import fetches; any other SOURCE is a file (the scheme is case-insensitive: RFC 3986)
@@ -333,4 +338,8 @@ def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     if len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+        words = slug.split("-")
+        while len(words) > 1 and words[-1] in _DANGLING:
+            words.pop()
+        slug = "-".join(words)
     return slug.strip("-")

@@ -145,10 +145,7 @@ def test_seed_matches_the_hand_converted_demo_article() -> None:
         k: v for k, v in by_hand.data.items() if k != "slug"
     }
     assert imported.body == by_hand.body.strip("\n")
-    assert (
-        imported.front_matter["slug"]
-        == "turkey-has-agreed-to-buy-russias-s-400-advanced-missile"
-    )
+    assert imported.front_matter["slug"] == "turkey-has-agreed-to-buy-russias-s-400-advanced-missile"
 
 
 def test_seed_report_names_the_chrome_it_removed() -> None:

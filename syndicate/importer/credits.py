@@ -26,7 +26,8 @@ BYLINE = re.compile(
 VIA = re.compile(r"(?:" + alternatives(wordings.VIA) + r")\s*(?P<rest>.+)", re.I)
 #: "originally published by/in/on X", "first appeared on X", "publié initialement par X": the first publisher
 FIRST = re.compile(r"(?:" + alternatives(wordings.FIRST) + r")\s*(?P<rest>.+)", re.I)
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b)\s*")
+#: between names: "and" in English, French, Spanish, German, Portuguese, Dutch
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\be\b|\ben\b)\s*")
 _OUTLET_DASH = re.compile(r"\s+[–—-]\s+")
 _SUFFIXES = frozenset({"phd", "ph.d.", "md", "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "mba", "esq."})
 NOTICE = re.compile(

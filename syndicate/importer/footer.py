@@ -230,7 +230,7 @@ def _named(rest: str, said: str) -> Publisher | None:
     name = _SECTION.sub("", name.strip(" .,;:"))
     if not name or len(name.split()) > 8:
         return None
-    found = find_date(plain(after).split(". ")[0])
+    found = find_date(re.split(r"(?<!\d)\.\s", plain(after))[0])  # the sentence ("3. Mai 2021" is one date)
     url = href if href and is_absolute(href) and not _homepage(href) else None
     return Publisher(name, url, href is not None and href.strip() in ("", "#"), found, said)
 

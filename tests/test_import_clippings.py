@@ -205,3 +205,15 @@ def test_page_metadata_from_extruct_with_where_it_was_found() -> None:
     assert "RSL: a machine-readable licence at https://news.example.org/license.xml" in found
     assert "based on: https://first.example.org/solar" in found
     assert "original" not in fm  # isBasedOn is reported, not taken for the first publication
+
+
+def test_the_command_refuses_a_private_address_and_takes_the_editors_choices(run_cli: Any, tmp_path: Path) -> None:
+    refused = run_cli("import", "http://10.0.0.1/story", "--out", str(tmp_path / "out"))
+    assert refused.status == 2
+    assert "10.0.0.1 is on a private network: not fetched" in refused.err and "--allow-private" in refused.err
+    clip = tmp_path / "clip.md"
+    clip.write_text(OBSIDIAN.replace("sediment.", "sediment, [says](#) a study."), encoding="utf-8")
+    done = run_cli("import", str(clip), "--out", str(tmp_path / "out"), "--unlink-placeholders")
+    assert done.status == 0 and "kept: the file's own front matter keys created, language" in done.out
+    written = (tmp_path / "out" / "rivers-are-running-out-of-sand.md").read_text(encoding="utf-8")
+    assert "sediment, says a study." in written and "#   language: en" in written

@@ -148,3 +148,25 @@ def test_a_layouts_chrome_is_removed_and_named() -> None:
     result = import_text(text, "t.txt")
     assert result.body == "Text of the story."
     assert any("'Republish This Story' button" in n for n in result.found)
+
+
+def test_a_name_and_affiliation_line_is_the_conversations_byline() -> None:
+    text = (
+        "Explainer: how does sunscreen work, what is SPF and can I still tan with it on?\n\n"
+        "File 20171214 27562 jt433n.jpg?ixlib=rb 1.1\n"
+        "Sunscreen protects from skin cancer, burning and from the sun’s ageing effects.\n"
+        "PRONicki Dugan Pogue/Flickr, CC BY\n\nTerry Slevin, Cancer Council Australia\n\nSunscreen use reduces risk.\n"
+    )
+    result = import_text(text, "t.txt")
+    assert result.front_matter["title"].startswith("Explainer: how does sunscreen work")
+    assert result.front_matter["authors"] == [{"name": "Terry Slevin"}]
+    assert "license" not in result.front_matter  # CC BY is the photo's
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Paris, France", "Sarah Jones, who lives nearby, said it was loud.", "12.01.2026 à 15:56"],
+)
+def test_a_place_or_a_sentence_with_a_comma_is_not_a_byline(line: str) -> None:
+    result = import_text(f"A title for the story\n\n{line}\n\nMore text.\n", "t.txt")
+    assert "authors" not in result.front_matter

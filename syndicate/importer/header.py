@@ -18,6 +18,7 @@ from syndicate.importer.credits import BYLINE, FIRST, VIA, read_byline
 from syndicate.importer.dates import FoundDate, find_date, parse_date
 from syndicate.importer.layout_model import Layout, quote
 from syndicate.importer.markdown import LINK, is_absolute, links, links_only, plain
+from syndicate.importer.wordings import AFFILIATION_WORDS
 
 _FENCE = re.compile(r"^(```|~~~)")
 _ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
@@ -96,7 +97,7 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             continue
         if _FENCE.match(line):
             break  # a code block is the body's, never a head line
-        if anchor is not None and _around_the_title(index, line, anchor, header, labels, layout):
+        if anchor is not None and _around_the_title(index, line, following, anchor, header, labels, layout):
             index += 1
             continue
         if pending_label and links_only(line) and not labels.match(line):
@@ -111,7 +112,7 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
                 header.title = plain(heading.group("text")) or None
             elif index + 1 < len(lines) and _SETEXT.match(lines[index + 1]):
                 header.title, index = plain(line) or None, index + 1
-            elif not _is_head_line(line, labels) and _is_head_line(following, labels):
+            elif not _is_head_line(line, labels) and _is_head_line(following, labels) and _named(line) >= 1:
                 header.title = plain(line) or None
             if header.title is not None:
                 index += 1
@@ -140,8 +141,19 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
     return header
 
 
-#: a photo's caption or credit, a section label: never a title
-_CREDIT = re.compile(r"\s/\s|^(?:photo|image|credit|crédit|foto|krediet)\b|\b(?:AP|Getty|Reuters|AFP) Photo\b", re.I)
+#: a photo's credit (or its file name): never a title
+_CREDIT = re.compile(
+    r"\s/\s|^(?:photo|image|credit|crédit|foto|krediet)\b|\b(?:AP|Getty|Reuters|AFP) Photo\b|/Flickr\b|\bFlickr/"
+    r"|\bShutterstock\b|\bGetty Images\b|\bWikimedia\b|,\s*CC[- ]?(?:BY|0)\b|^File \d",
+    re.I,
+)
+#: "Terry Slevin, Cancer Council Australia": a name, then an affiliation (The Conversation's byline)
+_CREDIT_LINE = re.compile(
+    r"^(?P<value>[A-ZÀ-Ý][\w'’.-]+(?: (?:[A-ZÀ-Ý][\w'’.-]+|de|van|von|da|di|del|la|le|du|dos|das)){1,4}),\s+"
+    r"(?P<affiliation>[^.!?]{3,200})$"
+)
+_AFFILIATION = re.compile(r"\b(?:" + "|".join(AFFILIATION_WORDS) + r")\b", re.I)
+_SENTENCES = re.compile(r"[.!?]\s+[A-ZÀ-Ý\"“«¿¡]")
 #: how far down a byline may stand for the line above it to be taken as the title
 _HEAD_LINES = 12
 
@@ -164,19 +176,50 @@ def _title_above_byline(lines: list[str], labels: re.Pattern[str]) -> tuple[int,
             return None  # the markup names the title
         for above in range(index - 1, -1, -1):
             candidate = lines[above].strip()
-            if candidate and _could_be_a_title(candidate, labels):
+            if candidate and _could_be_a_title(candidate, _next_line(lines, above), labels):
                 return above, index
         return None
     return None
 
 
-def _could_be_a_title(line: str, labels: re.Pattern[str]) -> bool:
-    words = plain(line).split()
-    return 3 <= len(words) <= 30 and not _is_head_line(line, labels) and _CREDIT.search(plain(line)) is None
+def _could_be_a_title(line: str, following: str, labels: re.Pattern[str]) -> bool:
+    """Not a caption, credit, label, date or paragraph: a line of 3 to 30 words, 2 of them words."""
+    text = plain(line)
+    words = text.split()
+    return (
+        3 <= len(words) <= 30
+        and _named(line) >= 1
+        and not _is_head_line(line, labels)
+        and _CREDIT.search(text) is None
+        and _SENTENCES.search(text) is None
+        and not _caption(text, following)
+    )
+
+
+def _named(line: str) -> int:
+    """How many words of letters the line has ("12.01.2026 à 15:56" has none)."""
+    return sum(1 for word in plain(line).split() if re.search(r"[^\W\d_]{2,}", word))
+
+
+def _caption(text: str, following: str) -> bool:
+    """A sentence under a picture: its credit follows it."""
+    return text.rstrip().endswith(".") and _CREDIT.search(plain(following)) is not None
+
+
+def _set_aside(line: str, following: str) -> bool:
+    """A line between the title and the byline that is the picture's: a credit, its caption, a label."""
+    text = plain(line)
+    return _CREDIT.search(text) is not None or _caption(text, following) or len(text.split()) <= 2
 
 
 def _around_the_title(
-    index: int, line: str, anchor: tuple[int, int], header: Header, labels: re.Pattern[str], layout: Layout
+    index: int,
+    line: str,
+    following: str,
+    anchor: tuple[int, int],
+    header: Header,
+    labels: re.Pattern[str],
+    layout: Layout,
 ) -> bool:
     """Read a line above the title (a dated line is still read; navigation is set aside), the title,
     or a caption between the title and the byline; False from the byline on."""
@@ -188,7 +231,7 @@ def _around_the_title(
     if index == title_at:
         header.title = plain(line) or None
         return True
-    if index < byline_at and not _is_head_line(line, labels):
+    if index < byline_at and not _is_head_line(line, labels) and _set_aside(line, following):
         header.unused.append(f"a caption or credit between the title and the byline: {quote(line)!r}")
         return True
     return False
@@ -245,10 +288,13 @@ def _read_line(line: str, header: Header, labels: re.Pattern[str], kinds: Mappin
 
 
 def _byline(line: str) -> re.Match[str] | None:
-    """A byline, not a sentence that starts with "By" ("By the time the vote came, ...")."""
+    """A byline, not a sentence that starts with "By" ("By the time the vote came, ..."); or a credit
+    line "Name, Affiliation" whose affiliation names an institution or a position."""
     match = BYLINE.match(line)
     if match is None:
-        return None
+        credit = _CREDIT_LINE.match(plain(line))
+        affiliation = credit.group("affiliation") if credit else ""
+        return credit if credit and len(affiliation.split()) <= 25 and _AFFILIATION.search(affiliation) else None
     words = plain(match.group("value")).split()
     sentence = len(words) > 5 and re.search(r"[a-z]{3}[.!?]$", words[-1]) is not None
     linked = match.group("value").lstrip("*_ ").startswith("[")

@@ -72,3 +72,15 @@ LIST_HEADINGS: tuple[str, ...] = (
     r"(?:tous les billets|all posts|all stories|todas las noticias|últimas noticias|neueste artikel)",
     r"highlighting all of\b.*",
 )
+
+
+#: words of an affiliation in a "Name, Affiliation" credit line (The Conversation's byline, as its
+#: republishers print it: "Terry Slevin, Cancer Council Australia")
+AFFILIATION_WORDS: tuple[str, ...] = (
+    r"universit(?:y|é|ät|ad|ade|as|eit|à)", r"institut(?:e|o)?", r"college", r"school", r"[ée]cole",
+    r"cent(?:re|er|ro)", r"muse(?:um|o)", r"musée", r"council", r"h[ôo]spital", r"foundation", r"fondation",
+    r"fundaci[óo]n", r"cnrs",
+    r"csic", r"inserm", r"laborat(?:ory|oire|orio)", r"acad(?:emy|émie|emia)", r"society", r"agency", r"ministry",
+    r"observato(?:ry|ire|rio)", r"professor", r"professeur", r"profesor", r"lecturer", r"researcher", r"chercheuse?",
+    r"investigador(?:a)?", r"maître de conférences", r"fellow", r"scientist", r"doctorant(?:e)?", r"phd candidate",
+)  # fmt: skip

@@ -20,6 +20,7 @@ import yaml
 from syndicate.characters import strip_controls, strip_controls_in, xml_text
 from syndicate.checks.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
+from syndicate.importer.attribution_footer import move_attribution_footer
 from syndicate.importer.clippings import is_syndicate_article, read_clipping, split_front_matter
 from syndicate.importer.copyright_notice import read_copyright, read_license
 from syndicate.importer.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
@@ -237,7 +238,9 @@ def _import(
     read_provenance(header, footer, fm, report)
     set_outlets_apart(fm, footer, report)
     read_copyright(footer, fm, report)
-    if read_license(footer, fm, report):
+    no_derivatives = read_license(footer, fm, report)
+    move_attribution_footer(footer, fm, report)
+    if no_derivatives:
         fm["body_hash"] = body_hash(footer.body)
         report.found.append("body_hash: recorded, as the licence stated forbids derivatives (the body as received)")
     if footer.summary:

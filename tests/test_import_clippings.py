@@ -217,3 +217,36 @@ def test_the_command_refuses_a_private_address_and_takes_the_editors_choices(run
     assert done.status == 0 and "kept: the file's own front matter keys created, language" in done.out
     written = (tmp_path / "out" / "rivers-are-running-out-of-sand.md").read_text(encoding="utf-8")
     assert "sediment, says a study." in written and "#   language: en" in written
+
+
+def test_a_servers_reuse_headers_are_reported() -> None:
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html><body><article><h1>A title</h1><p>By Ann Lee</p><p>Text.</p></article></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("tdm-reservation", "1")
+            self.send_header("tdm-policy", "https://news.example.org/tdm-policy.json")
+            self.send_header("Link", '<https://news.example.org/license.xml>; rel="license"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = import_url(f"http://127.0.0.1:{server.server_address[1]}/a", choices=Choices(allow_private=True))
+    finally:
+        server.shutdown()
+        server.server_close()
+    found = "\n".join(result.found)
+    assert "TDM-Rep: text-and-data-mining rights reserved (the tdm-reservation header)" in found
+    assert "mining policy at https://news.example.org/tdm-policy.json" in found
+    assert "a licence at https://news.example.org/license.xml (the Link header" in found
+    assert "license" not in result.front_matter

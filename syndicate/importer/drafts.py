@@ -197,6 +197,7 @@ def import_url(
         raise SyndicateError(f"{url}: the page is {content_type!r}, not HTML or text", "import an article's page")
     if page.replaced:
         result.missing.append("text: some bytes were not valid in the page's character set and were replaced")
+    result.found.extend(f"the server declares: {note}" for note in page.declared)
     return result
 
 

@@ -40,6 +40,8 @@ class FetchedPage:
     url: str
     #: some bytes did not decode and were replaced with U+FFFD
     replaced: bool
+    #: what the response's headers declare about reuse (TDM-Rep, a Link rel="license"), for the report
+    declared: tuple[str, ...] = ()
 
 
 def fetch_page(
@@ -66,6 +68,7 @@ def fetch_page(
                     continue
                 raw, content_type, declared_charset = _body(url, response, max_bytes, deadline, timeout, hint)
                 final_url = response.url
+                declared = _reuse_headers(response)
                 break
         else:
             raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
@@ -79,7 +82,22 @@ def fetch_page(
         reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
         raise SyndicateError(f"{url}: cannot fetch the page: {reason}", hint) from e
     text, replaced = decode_page(raw, declared_charset)
-    return FetchedPage(text, content_type, final_url, replaced)
+    return FetchedPage(text, content_type, final_url, replaced, declared)
+
+
+def _reuse_headers(response: requests.Response) -> tuple[str, ...]:
+    """TDM-Rep's `tdm-reservation` and `tdm-policy` headers and a `Link: <...>; rel="license"` header."""
+    notes: list[str] = []
+    reservation = response.headers.get("tdm-reservation", "").strip()
+    if reservation:
+        state = {"1": "reserved", "0": "not reserved"}.get(reservation, repr(reservation))
+        notes.append(f"TDM-Rep: text-and-data-mining rights {state} (the tdm-reservation header)")
+    if policy := response.headers.get("tdm-policy", "").strip():
+        notes.append(f"TDM-Rep: mining policy at {policy} (the tdm-policy header)")
+    for link in response.links.values():
+        if "license" in str(link.get("rel", "")).split():
+            notes.append(f'a licence at {link.get("url")} (the Link header, rel="license"; not read as the article\'s)')
+    return tuple(notes)
 
 
 def _body(

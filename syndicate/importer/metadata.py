@@ -2,7 +2,8 @@
 
 In order, the first statement of a fact wins: schema.org JSON-LD, then schema.org
 microdata (an Article or NewsArticle and its kin: headline, author, dates,
-publisher, licence, copyright, isBasedOn, keywords, inLanguage), then Open
+publisher, licence, copyright, isBasedOn, keywords, inLanguage), then a
+microformats h-entry (name and dates), then Open
 Graph and `article:*` meta tags, then Dublin Core, then plain `<meta name>`
 tags (description, author, keywords). Links: `rel="canonical"`, `rel="license"`
 (on `<link>` or `<a>`); an RSL licence file (`type="application/rsl+xml"`) and
@@ -79,10 +80,17 @@ def read_metadata(html: str, base_url: str | None) -> PageFacts:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         _json_ld(script.text or "", base, facts)
     found = extruct.extract(
-        tree, base_url=base, syntaxes=["microdata", "opengraph", "dublincore"], uniform=True, errors="ignore"
+        tree,
+        base_url=base,
+        syntaxes=["microdata", "opengraph", "dublincore"],
+        uniform=True,
+        errors="ignore",
     )
     for item in _items(found.get("microdata", [])):
         _article(item, "schema.org microdata", facts)
+    microformats = extruct.extract(html, base_url=base, syntaxes=["microformat"], uniform=True, errors="ignore")
+    for item in microformats.get("microformat", []):  # (mf2py reads the page's string, not a parsed tree)
+        _h_entry(item, facts)
     _open_graph(tree, facts)
     for block in found.get("dublincore", []):
         for element in [*block.get("elements", []), *block.get("terms", [])]:
@@ -149,6 +157,16 @@ def _article(item: dict[str, Any], syntax: str, facts: PageFacts) -> None:
     facts.put("tags", _labels(item.get("keywords")), f"{where} keywords")
     facts.put("language", _name(item.get("inLanguage")), f"{where} inLanguage")
     facts.put("description", _text(item.get("description")), f"{where} description")
+
+
+def _h_entry(item: dict[str, Any], facts: PageFacts) -> None:
+    """A microformats h-entry (a WordPress theme's "hentry"): its name and dates. Its author h-card
+    and categories are not read: themes fill them with screen-reader words and URL slugs."""
+    if "h-entry" not in (item.get("@type") or []):
+        return
+    facts.put("title", _text(item.get("name")), "microformats h-entry name")
+    facts.put("published", _text(item.get("published")), "microformats h-entry published")
+    facts.put("modified", _text(item.get("updated")), "microformats h-entry updated")
 
 
 def _open_graph(tree: Any, facts: PageFacts) -> None:

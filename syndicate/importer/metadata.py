@@ -88,9 +88,7 @@ def read_metadata(html: str, base_url: str | None) -> PageFacts:
     )
     for item in _items(found.get("microdata", [])):
         _article(item, "schema.org microdata", facts)
-    microformats = extruct.extract(html, base_url=base, syntaxes=["microformat"], uniform=True, errors="ignore")
-    for item in microformats.get("microformat", []):  # (mf2py reads the page's string, not a parsed tree)
-        _h_entry(item, facts)
+    _microformats(tree, base, facts)
     _open_graph(tree, facts)
     for block in found.get("dublincore", []):
         for element in [*block.get("elements", []), *block.get("terms", [])]:
@@ -157,6 +155,24 @@ def _article(item: dict[str, Any], syntax: str, facts: PageFacts) -> None:
     facts.put("tags", _labels(item.get("keywords")), f"{where} keywords")
     facts.put("language", _name(item.get("inLanguage")), f"{where} inLanguage")
     facts.put("description", _text(item.get("description")), f"{where} description")
+
+
+_H_ENTRY = (
+    '//*[contains(concat(" ", normalize-space(@class), " "), " hentry ")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " h-entry ")]'
+)
+
+
+def _microformats(tree: Any, base: str | None, facts: PageFacts) -> None:
+    """The first h-entry's facts, when the page has one and states no date otherwise: mf2py reads
+    a string (it parses again), so only that element is given to it."""
+    entries = tree.xpath(_H_ENTRY)
+    if not entries or "published" in facts.values:
+        return
+    markup = lxml.html.tostring(entries[0], encoding="unicode")
+    found = extruct.extract(markup, base_url=base, syntaxes=["microformat"], uniform=True, errors="ignore")
+    for item in found.get("microformat", []):
+        _h_entry(item, facts)
 
 
 def _h_entry(item: dict[str, Any], facts: PageFacts) -> None:

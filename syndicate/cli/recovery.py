@@ -46,8 +46,7 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
     import os
 
     from syndicate.checks.validate import load_site
-    from syndicate.delivery.ledger import Ledger
-    from syndicate.delivery.lock import run_lock
+    from syndicate.delivery.ledger_open import exclusive
     from syndicate.delivery.reconcile import Assume, Finding
     from syndicate.delivery.reconcile import reconcile as rebuild
 
@@ -57,8 +56,7 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
     config = options.config()
     if endpoint is not None:
         config.require_endpoint(endpoint)
-    locked = run_lock(config.paths.state, "wait for it to finish, then reconcile")
-    with locked, Ledger(config.paths.state, adopt=True) as ledger:
+    with exclusive(config.ledger_at, "wait for it to finish, then reconcile", adopt=True) as ledger:
         site = load_site(config, delivered=ledger.delivered_bodies())
         result = rebuild(config, site, ledger, os.environ, endpoint, assume)
     for row in result.rows:

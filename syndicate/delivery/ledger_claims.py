@@ -91,8 +91,13 @@ def claim(ledger: Ledger, claims: Sequence[Claim], owner: str, lease: float) -> 
             chosen = []
             for c in known:
                 row = found.get((c.article, c.endpoint))
-                if row is None or (c.seen != UNCHECKED and (row[2] != c.seen or not _lapsed(row[3], now))):
-                    continue  # locked, changed since the plan, or another runner's lease holds
+                # (a lease counts only where runners share the rows: a SQLite ledger's runner holds
+                # the lock file, so a claim left there is a killed run's, to recover at once)
+                if row is None:
+                    continue  # another runner is claiming it
+                held = bool(ledger.skip_locked) and not _lapsed(row[3], now)
+                if c.seen != UNCHECKED and (row[2] != c.seen or held):
+                    continue  # changed since the plan, or another runner's lease holds
                 taken[c.article, c.endpoint] = int(row[4]) + 1
                 chosen.append((c.action, c.key, owner, until, now, c.article, c.endpoint))
             if chosen:

@@ -306,6 +306,8 @@ def _next_wakeup(
     for row in ledger.all():
         if row.state == "failed" and row.next_attempt_at:
             times.append(dt.datetime.fromisoformat(row.next_attempt_at))
+        elif row.state == "pending" and row.lease_until:  # another runner's claim (a shared ledger): it
+            times.append(dt.datetime.fromisoformat(row.lease_until))  # is recovered if it lapses undelivered
     from syndicate.delivery.plan import Hold
 
     held = {a.endpoint for a in plan if a.held is Hold.SCHEDULED}

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from syndicate.config import load_config
-from syndicate.delivery.ledger_open import open_ledger
+from syndicate.delivery.ledger_open import open_ledger, shared
 from tests.conftest import DEMO
 from tests.loopback import recording_server
 from tests.pg import fresh_site, use_postgresql
@@ -118,3 +118,34 @@ def test_four_runners_killed_at_random_deliver_every_copy_once(tmp_path: Path, m
         resent = sum(n - 1 for n in per_key.values())
         assert resent + torn <= kills * 4 * 4  # concurrency x [ledger] batch in flight per runner
         assert delivered() == ARTICLES  # every row delivered
+
+
+def test_a_runner_that_finds_the_sites_lock_held_delivers_its_share_and_exits_0(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site-wide work (feeds, what a run remembers) is the lock holder's; the deliveries anyone's."""
+    with fresh_site(monkeypatch) as settings, recording_server() as hook:
+        use_postgresql(site, settings)
+        config = site / "syndicate.toml"
+        config.write_text(
+            config.read_text()
+            + f'\n[[endpoints]]\nname = "hook"\ntype = "webhook"\nchannel = "community-web"\nurl = "{hook.url}"\n'
+        )
+        with shared(settings) as (holder, alone):
+            assert alone  # another runner, busy with the site-wide work
+            helper = subprocess.run(
+                [sys.executable, "-m", "syndicate", "-v", "--config", str(config), "run"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert helper.returncode == 0, helper.stderr
+            assert len(hook.requests) == 2  # its share: here, every copy
+            assert not (site / "feeds").exists()  # the feeds are the lock holder's work
+            assert holder.get_state("next_wakeup") is None  # and so is what a run remembers
+        assert "another runner holds the site's lock" in helper.stderr
+        done = subprocess.run(
+            [sys.executable, "-m", "syndicate", "--config", str(config), "run"], capture_output=True, check=False
+        )
+        assert done.returncode == 0 and (site / "feeds" / "atom.xml").exists()
+        assert len(hook.requests) == 2  # nothing sent twice

@@ -100,12 +100,12 @@ def claim(ledger: Ledger, claims: Sequence[Claim], owner: str, lease: float) -> 
                     continue  # changed since the plan, or another runner's lease holds
                 taken[c.article, c.endpoint] = int(row[4]) + 1
                 chosen.append((c.action, c.key, owner, until, now, c.article, c.endpoint))
-            if chosen:
-                db.executemany(
+            for chosen_row in chosen:  # (a few rows: one statement each)
+                db.execute(
                     "UPDATE deliveries SET state = 'pending', action = ?, idempotency_key = ?, "
                     "attempts = attempts + 1, claimed_by = ?, lease_until = ?, updated_at = ?, version = version + 1 "
                     "WHERE article = ? AND endpoint = ?",
-                    chosen,
+                    chosen_row,
                 )
     return taken
 

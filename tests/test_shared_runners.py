@@ -149,3 +149,28 @@ def test_a_runner_that_finds_the_sites_lock_held_delivers_its_share_and_exits_0(
         )
         assert done.returncode == 0 and (site / "feeds" / "atom.xml").exists()
         assert len(hook.requests) == 2  # nothing sent twice
+
+
+def test_no_claim_outlives_a_run_that_stopped_early(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A credentials failure stops the endpoint: what the run tried has its outcome, and whatever
+    it claimed and did not start is given back (whether a batch held any depends on timing;
+    test_ledger_engines.py tests the giving back itself), so no lease is left for others to wait on."""
+    with fresh_site(monkeypatch) as settings, recording_server() as hook:
+        hook.status = 401
+        use_postgresql(site, settings, lease=600)
+        config = site / "syndicate.toml"
+        config.write_text(
+            config.read_text()
+            + f'\n[[endpoints]]\nname = "hook"\ntype = "webhook"\nchannel = "community-web"\nurl = "{hook.url}"\n'
+            + 'concurrency = 1\nretries = 1\nsecret_env = "HOOK_SECRET"\n'
+        )
+        monkeypatch.setenv("HOOK_SECRET", "s")
+        done = subprocess.run(
+            [sys.executable, "-m", "syndicate", "--config", str(config), "run"], capture_output=True, check=False
+        )
+        assert done.returncode == 1
+        assert len(hook.requests) == 1  # the first copy's answer stopped the endpoint
+        with open_ledger(settings) as ledger:
+            rows = [d for d in ledger.all() if d.endpoint == "hook"]
+        assert [d.state for d in rows if d.last_error] == ["failed"]
+        assert rows and all(d.claimed_by is None and d.lease_until is None for d in rows)

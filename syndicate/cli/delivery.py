@@ -130,7 +130,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     Transient failures are retried; credentials come from the environment
     variables the endpoint names. Prints one line per delivery unless -q.
     Holds the lock run takes: while a run or another push holds it, push
-    exits 75 and sends nothing (--dry-run only reads, and takes no lock).
+    exits 75 and sends nothing (--dry-run only reads, and takes no lock);
+    with [ledger] url several push and run processes share the deliveries.
 
     \b
     Examples:
@@ -222,8 +223,10 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     Silent on success (cron mails whatever is printed; on a terminal, a
     progress bar shows each phase meanwhile); -v prints a summary;
     problems print a short report and exit 1. A second run while one holds
-    the lock exits 75 at once, saying so only with -v. Unchanged articles are not read again: a run
-    with nothing to do costs one stat per file. Failed deliveries are retried
+    the lock exits 75 at once, saying so only with -v (with [ledger] url, a
+    shared PostgreSQL ledger: it delivers its share of the copies, exit 0).
+    Unchanged articles are not read again: a run with nothing to do costs
+    one stat per file. Failed deliveries are retried
     when their time comes, up to [run] max_attempts; endpoints with a
     `schedule` are pushed only when a scheduled time has passed. An endpoint
     whose secret's environment variable is not set gets one line naming it,

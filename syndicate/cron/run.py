@@ -116,7 +116,9 @@ def run(
     sleep: Callable[[float], None] | None = None,
     progress: RunProgress | None = None,
 ) -> RunResult:
-    """One cron run. Raises LockedError (exit 75) when another run holds the lock.
+    """One cron run. Raises LockedError (exit 75) when another run holds the lock file (SQLite);
+    on a shared PostgreSQL ledger a runner that finds the site's lock held delivers its share
+    of the copies instead (RunResult.shared).
 
     A content folder that is missing or holds no article raises a UsageError
     before the lock or the ledger is touched (content_folder.py).

@@ -26,6 +26,7 @@ from syndicate.config_secrets import literal_secrets, redact_secrets
 from syndicate.errors import ConfigError, UsageError
 from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 from syndicate.findings import Code
+from syndicate.ledger_settings import LedgerSettings, ledger_settings
 from syndicate.schemas import did_you_mean, load_schema, schema_problems
 from syndicate.site_paths import CONFIG_ENV as CONFIG_ENV
 from syndicate.site_paths import CONFIG_NAME as CONFIG_NAME
@@ -139,12 +140,19 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     audit: AuditSettings = field(default_factory=AuditSettings)
     status: StatusSettings = field(default_factory=StatusSettings)
+    #: [ledger]: the ledger in PostgreSQL (None: the SQLite file at paths.state)
+    ledger: LedgerSettings | None = None
     #: sha256 of the file's bytes as validated (run remembers it to skip revalidation)
     digest: str = ""
 
     @property
     def root(self) -> Path:
         return self.path.parent
+
+    @property
+    def ledger_at(self) -> LedgerSettings | Path:
+        """Where the ledger is: [ledger] when it names a database, else the SQLite file at paths.state."""
+        return self.ledger or self.paths.state
 
     def endpoint(self, name: str) -> Endpoint | None:
         return next((e for e in self.endpoints if e.name == name), None)
@@ -373,6 +381,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
         ),
         audit=_audit_settings(data.get("audit", {})),
         status=StatusSettings(page=data.get("status", {}).get("page", False)),
+        ledger=ledger_settings(data.get("ledger", {}), site.url),
     )
 
 

@@ -53,7 +53,7 @@ def _config_keys() -> list[tuple[str, str]]:
     """(README heading, key) for every key of schemas/config.schema.json."""
     schema = load_schema("config")
     headings = {"site": "`[site]` (required)", "paths": "`[paths]`", "feeds": "`[feeds]`", "run": "`[run]`"}
-    headings |= {"limits": "`[limits]`", "audit": "`[audit]`", "status": "`[status]`"}
+    headings |= {"limits": "`[limits]`", "audit": "`[audit]`", "status": "`[status]`", "ledger": "`[ledger]`"}
     keys = [
         (headings[table], key)
         for table, part in schema["properties"].items()

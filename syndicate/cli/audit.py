@@ -57,10 +57,10 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     licence or ignores a retraction; 2 bad usage or config.
     """
     from syndicate.delivery.audit import audit as run_audit
-    from syndicate.delivery.ledger import Ledger, recorded
+    from syndicate.delivery.ledger_open import open_ledger, recorded_at
 
     config = options.config()
-    rows = recorded(config.paths.state)
+    rows = recorded_at(config.ledger_at)
     if endpoint is not None and all(r.endpoint != endpoint for r in rows or []):
         config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its copies)
     if rows is None:
@@ -69,7 +69,7 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
         elif not options.quiet:
             click.echo(f"nothing to audit: no ledger at {display_path(config.paths.state)}", err=True)
         return ExitStatus.OK
-    with Ledger(config.paths.state) as ledger, progress_bar(options, "auditing", output_format) as advance:
+    with open_ledger(config.ledger_at) as ledger, progress_bar(options, "auditing", output_format) as advance:
         report = run_audit(config, ledger, endpoint, article, progress=advance)
         if config.status.page:  # the page shows each copy's last audit: this one
             import datetime as dt

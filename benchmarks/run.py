@@ -459,7 +459,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="where to write the results as JSON (default: beside this script)")
     parser.add_argument("--workdir", type=Path, help="an empty folder for the sites (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder of sites")
+    parser.add_argument(
+        "--shared-ledger",
+        action="store_true",
+        help="instead: runners sharing a PostgreSQL ledger, and a no-op run on each engine (benchmarks/shared.py)",
+    )
+    parser.add_argument("--copies", type=int, default=10_000, help="--shared-ledger: copies delivered (10,000)")
+    parser.add_argument("--runners", default="1,2,4,8", help="--shared-ledger: numbers of runners (1,2,4,8)")
     args = parser.parse_args(argv)
+    if args.shared_ledger:
+        import shared
+
+        with workdir(args.workdir, args.keep) as where:
+            return shared.main(args.copies, [int(n) for n in args.runners.split(",")], where)
 
     large = args.articles or (SMOKE_ARTICLES if args.smoke else FULL_LARGE)
     small = args.small or (SMOKE_ARTICLES if args.smoke else min(FULL_SMALL, large))

@@ -26,6 +26,7 @@ from syndicate.config_secrets import literal_secrets, redact_secrets
 from syndicate.errors import ConfigError, UsageError
 from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 from syndicate.findings import Code
+from syndicate.ledger_settings import LedgerSettings, ledger_settings
 from syndicate.schemas import did_you_mean, load_schema, schema_problems
 from syndicate.site_paths import CONFIG_ENV as CONFIG_ENV
 from syndicate.site_paths import CONFIG_NAME as CONFIG_NAME
@@ -143,12 +144,19 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     audit: AuditSettings = field(default_factory=AuditSettings)
     status: StatusSettings = field(default_factory=StatusSettings)
+    #: [ledger]: the ledger in PostgreSQL (None: the SQLite file at paths.state)
+    ledger: LedgerSettings | None = None
     #: sha256 of the file's bytes as validated (run remembers it to skip revalidation)
     digest: str = ""
 
     @property
     def root(self) -> Path:
         return self.path.parent
+
+    @property
+    def ledger_at(self) -> LedgerSettings | Path:
+        """Where the ledger is: [ledger] when it names a database, else the SQLite file at paths.state."""
+        return self.ledger or self.paths.state
 
     def endpoint(self, name: str) -> Endpoint | None:
         return next((e for e in self.endpoints if e.name == name), None)
@@ -336,12 +344,16 @@ _COMMON_KEYS = frozenset(
 )
 
 
+#: the channel of the endpoint types that have one when the config names none (the schema requires the others')
+DEFAULT_CHANNELS = {"mastodon": "social", "bluesky": "social"}
+
+
 def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
     paths = SitePaths.of(str(path), data.get("paths", {}))
     endpoints = tuple(
         # the schema checked each key's type and range; a key left out takes Endpoint's default
         Endpoint(
-            **{k: v for k, v in e.items() if k in _COMMON_KEYS},
+            **({"channel": DEFAULT_CHANNELS.get(e["type"], "")} | {k: v for k, v in e.items() if k in _COMMON_KEYS}),
             settings=MappingProxyType({k: v for k, v in e.items() if k not in _COMMON_KEYS}),
         )
         for e in data.get("endpoints", [])
@@ -373,6 +385,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
         ),
         audit=_audit_settings(data.get("audit", {})),
         status=StatusSettings(page=data.get("status", {}).get("page", False)),
+        ledger=ledger_settings(data.get("ledger", {}), site.url),
     )
 
 
@@ -382,9 +395,5 @@ def _audit_settings(audit: dict[str, Any]) -> AuditSettings:
         per_host_interval=float(audit.get("per_host_interval", 1.0)),
         timeout=float(timeout) if timeout is not None else None,
         keep=int(audit.get("keep", AuditSettings.keep)),
-        every=int(every[:-1]) * _UNIT_SECONDS[every[-1]] if every else None,
+        every=int(every[:-1]) * {"m": 60, "h": 3600, "d": 86400}[every[-1]] if every else None,  # (schema: "1d")
     )
-
-
-#: the units of a duration such as [audit] every = "1d" (the schema checks its form)
-_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 #: keys whose value would be a secret (a key ending in _env names a variable instead)
 _SECRET_KEY = re.compile(
-    r"(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"(?:^|[_.-])(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|admin[_-]?key|access[_-]?key|"
     r"private[_-]?key|auth|authorization|credentials?)$",
     re.IGNORECASE,
 )
@@ -58,7 +58,9 @@ def _url_secrets(url: str, where: str, found: set[str]) -> list[str]:
     except ValueError:
         return []  # not a URL the schema accepts either
     problems = []
-    if user is not None or password is not None:
+    # a database URL's user name is no secret (its password is: libpq reads PGPASSWORD)
+    named = user is not None and not parts.scheme.lower().startswith("postgres")
+    if named or password is not None:
         found.update(v for v in (parts.netloc.rpartition("@")[0], password) if v)
         problems.append(
             f"{where}: the URL holds credentials (user:password@) (hint: remove them; an endpoint reads its "

@@ -1,7 +1,7 @@
 """What `syndicate init` writes: a new site that validates and runs as it is.
 
-A commented syndicate.toml (the site, its paths, a folder endpoint, and a webhook and a
-WordPress endpoint commented out but complete), one example article, and a .gitignore for
+A commented syndicate.toml (the site, its paths, a folder endpoint, and a webhook, a WordPress
+and a Ghost endpoint commented out but complete), one example article, and a .gitignore for
 what runs write. Nothing is ever written over an existing file: every file is checked first,
 and each is put in place with a hard link, which fails rather than replace one made meanwhile.
 """
@@ -78,6 +78,15 @@ path = "out/archive"
 # date = "published"                    # posts dated from the article's published; "push": today
 # delete = "trash"                      # retraction trashes the post; "force" deletes it
 # unpublish = "draft"                   # an article set back to draft: its post a draft; "trash"
+
+# Ghost, over its Admin API with a custom integration's key (Settings > Integrations).
+# [[endpoints]]
+# name = "partner-ghost"
+# type = "ghost"
+# channel = "community-web"
+# url = "https://ghost.partner.example.org/"
+# admin_key_env = "PARTNER_GHOST_ADMIN_KEY"   # the variable holding the Admin API key (id:secret)
+# status = "published"                  # published or draft
 """
 
 ARTICLE = f"""\

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from syndicate.cli.main import main
+from tests.pg import ENGINES, fresh_site, use_postgresql
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "demo"
@@ -48,8 +49,12 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A copy of the demo site (without anything a run wrote) to change freely."""
-    shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    return tmp_path / "site"
+    return demo_copy(tmp_path)
+
+
+def demo_copy(folder: Path) -> Path:
+    shutil.copytree(DEMO, folder / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
+    return folder / "site"
 
 
 @dataclass
@@ -72,3 +77,17 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Any:
         return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(params=ENGINES)
+def engine_site(tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The demo site with its ledger on each engine: SQLite at [paths] state, then PostgreSQL
+    ([ledger], a site of its own in the test database: tests/pg.py). A module runs its tests on
+    both by overriding `site` with it."""
+    site = demo_copy(tmp_path)
+    if request.param == "sqlite":
+        yield site
+        return
+    with fresh_site(monkeypatch) as settings:
+        use_postgresql(site, settings)
+        yield site

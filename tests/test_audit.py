@@ -322,3 +322,11 @@ def test_page_reading_folds_and_hides() -> None:
     assert {"license": "x"} in content.json_ld
     assert fold("ＡＢ\u00adc") == "abc"
     assert read_content("").visible_text == ""
+
+
+def test_links_tagged_with_where_they_were_followed_from_are_the_same_links() -> None:
+    original = "https://gazette.example.com/news/story/"
+    assert normal_url(original + "?ref=partner.example.org") == normal_url(original)
+    assert normal_url(original + "?utm_source=x&utm_medium=y") == normal_url(original)
+    assert normal_url(original + "?id=7&ref=partner.example.org") == normal_url(original + "?id=7")
+    assert normal_url(original + "?referrer=x") != normal_url(original)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from syndicate.config import load_config
+from syndicate.delivery import audit_store
+from syndicate.delivery.audit_tracked import tracked
 from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger_open import open_ledger
 from tests.page_server import PageServer
+from tests.pg import ENGINES, fresh_site, use_postgresql
 from tests.test_audit import ARTICLE, SLUG, audit, audit_site, copy_html, page, server
 
 __all__ = ["audit_site", "server"]  # (the fixtures)
@@ -77,7 +85,7 @@ def test_list_and_remove(run_cli: Any, audit_site: Path, server: PageServer) -> 
     removed = track(run_cli, audit_site, "--remove", "track:1")
     assert removed.status == 0 and "no longer tracked" in removed.err
     assert track(run_cli, audit_site, "--list").out == ""
-    with Ledger(audit_site / ".syndicate" / "state.db") as ledger, ledger.reading() as db:
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger, ledger.connection() as db:
         assert db.execute("SELECT COUNT(*) FROM audits").fetchone()[0] == 0
     assert audit(run_cli, audit_site).out == ""
 
@@ -89,3 +97,31 @@ def test_bad_usage(run_cli: Any, audit_site: Path) -> None:
     assert track(run_cli, audit_site, "https://copier.example/x").status == 2  # no --article
     assert track(run_cli, audit_site, "--remove", "9").status == 2
     assert track(run_cli, audit_site).status == 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_tracked_addresses_and_audits_on_each_engine(
+    run_cli: Any, audit_site: Path, server: PageServer, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audits' tables (tracked, audits with their validators, pruning) on SQLite and on PostgreSQL."""
+    with contextlib.ExitStack() as stack:
+        if engine == "postgresql":
+            use_postgresql(audit_site, stack.enter_context(fresh_site(monkeypatch)))
+        config = audit_site / "syndicate.toml"
+        config.write_text(config.read_text().replace("[audit]\n", "[audit]\nkeep = 2\n"))
+        stripped = re.sub(r"<p>© 2026 Hill Town Gazette\.</p>", "", copy_html(audit_site))
+        url = server.page("/pasted", page(stripped), headers={"ETag": '"e1"'})
+        assert track(run_cli, audit_site, url, "--article", SLUG, "--canonical", "any").status == 0
+        assert track(run_cli, audit_site, url, "--article", SLUG, "--contact", "a@b.example").status == 0  # replaced
+        first = audit(run_cli, audit_site, "--format", "json")
+        assert first.status == 1, first.err
+        assert [f["code"] for f in json.loads(first.out)["findings"]] == ["attribution-missing", "canonical-mismatch"]
+        server.page("/pasted", "", status=304, headers={"ETag": '"e1"'})
+        for _ in range(2):
+            again = json.loads(audit(run_cli, audit_site, "--format", "json").out)
+            assert again["unchanged"] == 1 and again["notices"] == []
+        with open_ledger(load_config(config).ledger_at) as ledger:
+            kept = audit_store.history(ledger, SLUG, "track:1")
+            listed = tracked(ledger)
+        assert [(a.http_status, a.etag) for a in kept] == [(304, '"e1"'), (304, '"e1"')]
+        assert [(t.url, t.contact, t.canonical) for t in listed] == [(url, "a@b.example", "original")]

@@ -53,7 +53,7 @@ def _config_keys() -> list[tuple[str, str]]:
     """(README heading, key) for every key of schemas/config.schema.json."""
     schema = load_schema("config")
     headings = {"site": "`[site]` (required)", "paths": "`[paths]`", "feeds": "`[feeds]`", "run": "`[run]`"}
-    headings |= {"limits": "`[limits]`", "audit": "`[audit]`", "status": "`[status]`"}
+    headings |= {"limits": "`[limits]`", "audit": "`[audit]`", "status": "`[status]`", "ledger": "`[ledger]`"}
     keys = [
         (headings[table], key)
         for table, part in schema["properties"].items()
@@ -64,7 +64,9 @@ def _config_keys() -> list[tuple[str, str]]:
     endpoint = schema["$defs"]["endpoint"]
     keys += [("`[[endpoints]]`: every type", key) for key in endpoint["properties"]]
     for branch in endpoint["allOf"]:
-        kind = branch["if"]["properties"]["type"]["const"]
+        kind = branch["if"]["properties"]["type"].get("const")
+        if kind is None:  # a rule of several types (mastodon and bluesky need no channel), no keys of its own
+            continue
         keys += [(f'`type = "{kind}"`', key) for key in branch["then"]["properties"]]
     return keys
 

@@ -59,7 +59,7 @@ def test_init_refuses_to_write_over_any_file_and_then_writes_nothing(tmp_path: P
 
 
 def test_the_commented_endpoints_are_complete(tmp_path: Path, run_cli: Any) -> None:
-    """Uncommented, the webhook and WordPress endpoints make a valid config, naming their variables."""
+    """Uncommented, the webhook, WordPress and Ghost endpoints make a valid config, naming their variables."""
     assert run_cli("init", str(tmp_path)).status == 0
     config = tmp_path / "syndicate.toml"
     lines, in_endpoint = [], False
@@ -72,10 +72,11 @@ def test_the_commented_endpoints_are_complete(tmp_path: Path, run_cli: Any) -> N
         ("archive", "directory", True),
         ("newsroom-hook", "webhook", True),
         ("partner", "wordpress", True),
+        ("partner-ghost", "ghost", True),
     ]
     assert loaded.endpoints[2].settings["date"] == "published"
     printed = run_cli("--config", str(config), "cron").out
-    assert "NEWSROOM_HOOK_SECRET, PARTNER_WP_USER, PARTNER_WP_APP_PASSWORD" in printed
+    assert "NEWSROOM_HOOK_SECRET, PARTNER_WP_USER, PARTNER_WP_APP_PASSWORD, PARTNER_GHOST_ADMIN_KEY" in printed
 
 
 def test_init_says_why_it_cannot_write(tmp_path: Path, run_cli: Any) -> None:

@@ -22,7 +22,7 @@ from syndicate.checks.validate import load_site
 from syndicate.config import load_config
 from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.directory import DirectoryEndpoint
-from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger_open import open_ledger
 from syndicate.delivery.plan import PlannedAction, iter_plan
 from syndicate.delivery.push import push
 from syndicate.render.copies import Copy, make_copy
@@ -34,6 +34,14 @@ READY = sorted(
         "harbour-library-digitises-shipping-registers",
     ]
 )
+
+
+@pytest.fixture
+def site(engine_site: Path) -> Path:
+    """Each test on both engines: SQLite, then PostgreSQL (tests/pg.py)."""
+    return engine_site
+
+
 #: long enough never to be reached when push streams; a push that does not stream fails after it
 PATIENCE = 20.0
 
@@ -88,7 +96,7 @@ def test_progress_counts_what_is_planned_so_far_and_ends_complete(site: Path) ->
         with lock:
             calls.append((done, total))
 
-    with Ledger(config.paths.state) as ledger:
+    with open_ledger(config.ledger_at) as ledger:
         plan = iter_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC))
         result = push(plan, config, ledger, os.environ, progress=progress)
     assert len(result.outcomes) == len(READY) and not result.failures
@@ -99,7 +107,7 @@ def test_progress_counts_what_is_planned_so_far_and_ends_complete(site: Path) ->
 
 def test_outcomes_keep_the_order_of_the_plan(site: Path) -> None:
     config = load_config(site / "syndicate.toml")
-    with Ledger(config.paths.state) as ledger:
+    with open_ledger(config.ledger_at) as ledger:
         plan = list(iter_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC)))
         sending = [a for a in plan if a.sends]
         result = push(iter(sending), config, ledger, os.environ)
@@ -115,7 +123,7 @@ def test_a_planner_that_fails_stops_the_push_and_leaves_no_thread(site: Path, mo
         deliveries.first.wait(PATIENCE)
         raise RuntimeError("planner broke")
 
-    with Ledger(config.paths.state) as ledger:
+    with open_ledger(config.ledger_at) as ledger:
         plan = [a for a in iter_plan(load_site(config), config, ledger.all(), dt.datetime.now(dt.UTC)) if a.sends]
         with pytest.raises(RuntimeError, match="planner broke"):
             push(failing(plan), config, ledger, os.environ)
@@ -150,7 +158,7 @@ def test_planning_stays_only_a_few_rounds_ahead_of_the_senders(site: Path, monke
             ahead.append(number - len(done))
             yield replace(actions[number % len(actions)], article=f"copy-{number}")
 
-    with Ledger(config.paths.state) as ledger:
+    with open_ledger(config.ledger_at) as ledger:
         plan = [a for a in iter_plan(load_site(config), config, [], dt.datetime.now(dt.UTC)) if a.sends]
         result = push(many(plan), config, ledger, os.environ)
     assert len(result.outcomes) == 30 and not result.failures

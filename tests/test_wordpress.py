@@ -22,34 +22,13 @@ import requests
 
 from syndicate.config import load_config
 from syndicate.delivery.ledger import Ledger
-from tests.conftest import DEMO
 from tests.seed import SEED, SEED_CONTACT, SEED_TERMS, make_seed_ready
+from tests.servers import demo_with_endpoint, server_details
 
 ENV_FILE = Path(os.environ.get("WP_TEST_ENV_FILE", "/tmp/syndicate-wp.env"))
 
 
-def _wordpress() -> dict[str, str] | None:
-    if not ENV_FILE.is_file():
-        return None
-    details: dict[str, str] = {}
-    for line in ENV_FILE.read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            details[key] = value
-    try:
-        requests.get(details["WP_TEST_URL"] + "/?rest_route=/", timeout=5).raise_for_status()
-    except (KeyError, requests.RequestException):
-        return None
-    return details
-
-
-WORDPRESS = _wordpress()
-if WORDPRESS is None:
-    reason = f"no test WordPress answers (start it: scripts/wordpress-test-server.sh; env file {ENV_FILE})"
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-WP: dict[str, str] = WORDPRESS or {}
+WP = server_details(ENV_FILE, "WP_TEST_URL", "/?rest_route=/", "wordpress-test-server.sh")
 
 HARBOUR = "harbour-library-digitises-shipping-registers"
 ALDER = "alder-valley-water-board-approves-tiered-rates"
@@ -58,21 +37,15 @@ ALDER = "alder-valley-water-board-approves-tiered-rates"
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
     """The demo with a WordPress endpoint, its slugs made unique to this test run."""
-    root = shutil.copytree(DEMO, tmp_path / "site", ignore=shutil.ignore_patterns(".syndicate", "out", "feeds"))
-    suffix = secrets.token_hex(4)
-    for article in (root / "content").glob("*.md"):
-        text = article.read_text()
-        article.write_text(text.replace("\nslug: ", "\nslug: t" + suffix + "-", 1))
-        article.write_text(article.read_text().replace("  - archive\n", "  - archive\n  - partner\n"))
-    config = root / "syndicate.toml"
-    config.write_text(
-        config.read_text()
-        + '\n[[endpoints]]\nname = "partner"\ntype = "wordpress"\nchannel = "community-web"\n'
-        + f'url = "{WP["WP_TEST_URL"]}"\nusername_env = "TEST_WP_USER"\npassword_env = "TEST_WP_PASSWORD"\n'
+    root, prefix = demo_with_endpoint(
+        tmp_path,
+        "t",
+        '[[endpoints]]\nname = "partner"\ntype = "wordpress"\nchannel = "community-web"\n'
+        f'url = "{WP["WP_TEST_URL"]}"\nusername_env = "TEST_WP_USER"\npassword_env = "TEST_WP_PASSWORD"\n',
     )
     monkeypatch.setenv("TEST_WP_USER", WP["WP_TEST_USER"])
     monkeypatch.setenv("TEST_WP_PASSWORD", WP["WP_TEST_APP_PASSWORD"])
-    return root, "t" + suffix + "-"
+    return root, prefix
 
 
 def posts(slug: str, status: str = "publish,draft,pending,private,future,trash") -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from syndicate.checks.article_checks import Checks, check_article
 from syndicate.checks.attribution import check_delivered_body
 from syndicate.checks.parallel import check_files
 from syndicate.config import Config
-from syndicate.delivery.ledger import recorded_bodies
+from syndicate.delivery.ledger_open import bodies_at
 from syndicate.findings import Code, Finding, Severity, ValidationReport, display_path
 
 
@@ -118,7 +118,7 @@ def validate_paths(
     files, findings = collect_article_files(paths)
     report = ValidationReport(findings=findings, checked=files)
     max_bytes = config.limits.max_article_bytes if config is not None else MAX_FILE_BYTES
-    delivered = recorded_bodies(config.paths.state) if config is not None else {}
+    delivered = bodies_at(config.ledger_at) if config is not None else {}
     checked = list(check_files(files, checks, max_bytes, report_only=True, progress=progress))
     elsewhere: dict[str, list[Path]] = {}
     if named and config is not None:  # files named alone (the pre-commit hook): slugs the folder already has
@@ -160,7 +160,7 @@ def load_site(
     checks = Checks.for_config(config, today)
     files = content_files(config)
     if delivered is None:
-        delivered = recorded_bodies(config.paths.state)
+        delivered = bodies_at(config.ledger_at)
     parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes, render=True)]
     return site_content(files, parsed, [], checks, already_checked=True, delivered=delivered)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from syndicate.errors import ExitStatus, SyndicateError, UsageError
 from syndicate.feeds.websub import ping_problems
 from syndicate.findings import display_path, finding_line
 from syndicate.schemas import did_you_mean
+
+if TYPE_CHECKING:
+    from syndicate.importer.drafts import Choices
 
 
 @cli.command()
@@ -82,16 +86,38 @@ def validate(options: Options, paths: tuple[Path, ...], output_format: str, expl
     help="Where to write the articles. Default: paths.content.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing article of the same slug.")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Fetch URLs on private, loopback and link-local networks too (refused by default).",
+)
+@click.option(
+    "--unlink-placeholders",
+    is_flag=True,
+    help="Turn placeholder links ([text](#)) into plain text (by default they are kept and counted).",
+)
 @click.pass_obj
-def import_(options: Options, sources: tuple[str, ...], out: Path | None, force: bool) -> ExitStatus:
+def import_(
+    options: Options,
+    sources: tuple[str, ...],
+    out: Path | None,
+    force: bool,
+    allow_private: bool,
+    unlink_placeholders: bool,
+) -> ExitStatus:
     """Turn scraped articles into front-matter articles, as drafts.
 
     SOURCE is a text or Markdown file (as scraped, with its footer), a saved
     HTML page, or an http(s) URL, of at most 5 MB. Nothing is guessed: what
     the text does not state stays out of the front matter and is reported, and
     the validator names it; placeholder links ([text](#)) are kept and
-    counted. The licence is recognised (Creative Commons wordings to SPDX ids,
-    Global Research's cross-post terms) or kept verbatim as `custom`. Each
+    counted (--unlink-placeholders makes them plain text). A file that starts
+    with another tool's front matter (a web clipper, Jekyll, Hugo) is read:
+    keys whose meaning is certain are mapped, the others kept as comments.
+    Addresses on private networks are refused unless --allow-private. The
+    licence is recognised (Creative Commons wordings to SPDX ids, Global
+    Research's cross-post terms, a page's metadata) or kept verbatim as
+    `custom`. Each
     article is written as SLUG.md, never over an existing one without --force.
 
     \b
@@ -108,23 +134,28 @@ def import_(options: Options, sources: tuple[str, ...], out: Path | None, force:
         if config is None:
             raise UsageError("no --out and no syndicate.toml to take paths.content from", "pass --out DIR")
         out = config.paths.content
+    from syndicate.importer.drafts import Choices
+
+    choices = Choices(allow_private=allow_private, unlink_placeholders=unlink_placeholders)
     worst = ExitStatus.OK
     stems: dict[str, str] = {}
     with progress_bar(options, "importing") if len(sources) > 1 else contextlib.nullcontext() as progress:
         for done, source in enumerate(sources, 1):
-            worst = max(worst, _import_one(options, source, out, force, stems))
+            worst = max(worst, _import_one(options, source, out, force, stems, choices))
             if progress is not None:
                 progress(done, len(sources))
     return worst
 
 
-def _import_one(options: Options, source: str, out: Path, force: bool, stems: dict[str, str]) -> ExitStatus:
+def _import_one(
+    options: Options, source: str, out: Path, force: bool, stems: dict[str, str], choices: Choices
+) -> ExitStatus:
     """Import one source, saying what became of it; `stems` (file stem -> source) so far."""
     from syndicate.importer.drafts import import_source
     from syndicate.importer.output import write_article
 
     try:
-        result = import_source(source)
+        result = import_source(source, choices=choices)
         if result.file_stem in stems:
             raise UsageError(
                 f"{source}: would be written as {result.file_stem}.md, like {stems[result.file_stem]}",
@@ -142,6 +173,9 @@ def _import_one(options: Options, source: str, out: Path, force: bool, stems: di
             click.echo(escape_controls(f"  found: {line}"))
         for line in result.missing:
             click.echo(escape_controls(f"  missing: {line}"))
+        if result.kept:
+            keys = ", ".join(result.kept)
+            click.echo(escape_controls(f"  kept: the file's own front matter keys {keys} (as comments in the draft)"))
     return ExitStatus.OK
 
 

@@ -99,10 +99,10 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     from syndicate.delivery.audit import audit as run_audit
     from syndicate.delivery.audit_notices import draft_notices
     from syndicate.delivery.audit_schedule import ScheduledAudit
-    from syndicate.delivery.ledger import Ledger, recorded
+    from syndicate.delivery.ledger_open import open_ledger, recorded_at
 
     config = options.config()
-    rows = recorded(config.paths.state)
+    rows = recorded_at(config.ledger_at)
     tracked_address = endpoint is not None and endpoint.startswith("track:")
     if endpoint is not None and not tracked_address and all(r.endpoint != endpoint for r in rows or []):
         config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its copies)
@@ -112,7 +112,7 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
         elif not options.quiet:
             click.echo(f"nothing to audit: no ledger at {display_path(config.paths.state)}", err=True)
         return ExitStatus.OK
-    with Ledger(config.paths.state) as ledger, progress_bar(options, "auditing", output_format) as advance:
+    with open_ledger(config.ledger_at) as ledger, progress_bar(options, "auditing", output_format) as advance:
         report = run_audit(config, ledger, endpoint, article, progress=advance)
         if config.status.page:  # the page shows each copy's last audit: this one
             import datetime as dt
@@ -241,12 +241,12 @@ def track(
     from syndicate.delivery.audit import expectations
     from syndicate.delivery.audit_tracked import track as add
     from syndicate.delivery.audit_tracked import tracked, untrack
-    from syndicate.delivery.ledger import Ledger
+    from syndicate.delivery.ledger_open import open_ledger
 
     config = options.config()
     if sum((url is not None, listing, remove is not None)) != 1:
         raise UsageError("give a URL (with --article), or --list, or --remove ID|URL", "see syndicate track --help")
-    with Ledger(config.paths.state) as ledger:
+    with open_ledger(config.ledger_at) as ledger:
         if remove is not None:
             gone = untrack(ledger, remove)
             if gone is None:

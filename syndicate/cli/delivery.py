@@ -20,6 +20,7 @@ from syndicate.findings import ValidationReport, finding_line
 
 if TYPE_CHECKING:
     from syndicate.checks.validate import SiteContent
+    from syndicate.delivery.ledger import Delivery
     from syndicate.delivery.plan import PlannedAction
 
 
@@ -99,18 +100,21 @@ def _config_for(options: Options, endpoint: str | None) -> Config:
     return config
 
 
-def _plan(config: Config, endpoint: str | None) -> tuple[Iterator[PlannedAction], SiteContent]:
+def _plan(
+    config: Config, endpoint: str | None, rows: list[Delivery] | None = None
+) -> tuple[Iterator[PlannedAction], SiteContent]:
     """The plan as a stream (each copy is rendered as the stream is read), and the site as read
-    (its `report` is the validation report)."""
+    (its `report` is the validation report). `rows`: the ledger's, when the caller has it open."""
     import datetime as dt
 
     from syndicate.checks.validate import load_site
-    from syndicate.delivery.ledger import recorded
+    from syndicate.delivery.ledger_open import recorded_at
     from syndicate.delivery.plan import iter_plan
 
     site = load_site(config)
     # (before the first push there is no ledger: a plan, which only reads, makes none)
-    actions = iter_plan(site, config, recorded(config.paths.state) or [], dt.datetime.now(dt.UTC), endpoint)
+    rows = rows if rows is not None else recorded_at(config.ledger_at) or []
+    actions = iter_plan(site, config, rows, dt.datetime.now(dt.UTC), endpoint)
     return actions, site
 
 
@@ -126,7 +130,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     Transient failures are retried; credentials come from the environment
     variables the endpoint names. Prints one line per delivery unless -q.
     Holds the lock run takes: while a run or another push holds it, push
-    exits 75 and sends nothing (--dry-run only reads, and takes no lock).
+    exits 75 and sends nothing (--dry-run only reads, and takes no lock);
+    with [ledger] url several push and run processes share the deliveries.
 
     \b
     Examples:
@@ -148,8 +153,8 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
     """
     import os
 
-    from syndicate.delivery.ledger import Ledger
-    from syndicate.delivery.lock import run_lock
+    from syndicate.cron.run import versions
+    from syndicate.delivery.ledger_open import shared
     from syndicate.delivery.plan import Action, stranded_state
     from syndicate.delivery.push import push as deliver
     from syndicate.delivery.push import unopenable
@@ -168,9 +173,12 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         if blocked:
             return ExitStatus.USAGE
         return ExitStatus.OK if report.ok else ExitStatus.FAILURE
-    # locked before the ledger is read: a plan made while another process delivers would send its creates again
-    with run_lock(config.paths.state, "wait for it to finish, then push again: what it delivered is not sent twice"):
-        actions, site = _plan(config, endpoint)
+    # locked before the ledger is read: a plan made while another process delivers would send its creates
+    # again (a shared PostgreSQL ledger: each delivery is claimed against the rows as read here)
+    hint = "wait for it to finish, then push again: what it delivered is not sent twice"
+    with shared(config.ledger_at, hint) as (ledger, alone), progress_bar(options, "pushing") as progress:
+        rows = ledger.all()
+        actions, site = _plan(config, endpoint, rows)
         report = site.report
         _print_errors(report)
         stranded: list[PlannedAction] = []
@@ -183,10 +191,9 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
                 if action.sends or action.action is Action.REFUSED:
                     yield action
 
-        with Ledger(config.paths.state) as ledger, progress_bar(options, "pushing") as progress:
-            result = deliver(sending(), config, ledger, os.environ, progress=progress)
-            if endpoint is None:  # the whole site was planned: what status shows
-                ledger.set_state({"stranded": stranded_state(stranded)})
+        result = deliver(sending(), config, ledger, os.environ, progress=progress, seen=versions(rows))
+        if endpoint is None and alone:  # the whole site was planned: what status shows
+            ledger.set_state({"stranded": stranded_state(stranded)})
     for outcome in result.outcomes:
         a = outcome.action
         for warning in outcome.warnings:
@@ -216,8 +223,10 @@ def run(options: Options, output_format: str, now_text: str | None) -> ExitStatu
     Silent on success (cron mails whatever is printed; on a terminal, a
     progress bar shows each phase meanwhile); -v prints a summary;
     problems print a short report and exit 1. A second run while one holds
-    the lock exits 75 at once, saying so only with -v. Unchanged articles are not read again: a run
-    with nothing to do costs one stat per file. Failed deliveries are retried
+    the lock exits 75 at once, saying so only with -v (with [ledger] url, a
+    shared PostgreSQL ledger: it delivers its share of the copies, exit 0).
+    Unchanged articles are not read again: a run with nothing to do costs
+    one stat per file. Failed deliveries are retried
     when their time comes, up to [run] max_attempts; endpoints with a
     `schedule` are pushed only when a scheduled time has passed. An endpoint
     whose secret's environment variable is not set gets one line naming it,

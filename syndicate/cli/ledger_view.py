@@ -76,7 +76,7 @@ def status(
 
     if html_out is not None and output_format == "json":
         raise UsageError("--html writes a page, --format json prints rows: give one of them", "drop one of the two")
-    rows_kept = read_status(config.paths.state)
+    rows_kept = read_status(config.ledger_at)
     every = rows_kept or []
     if endpoint is not None and all(r.delivery.endpoint != endpoint for r in every):
         config.require_endpoint(endpoint)  # (an endpoint since removed from the config still has its rows)
@@ -165,14 +165,13 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     """
     import datetime as dt
 
-    from syndicate.delivery.ledger import Ledger
-    from syndicate.delivery.lock import run_lock
+    from syndicate.delivery.ledger_open import exclusive
 
     if bool(article) == everything:
         raise UsageError("name one article, or --all", "syndicate retry SLUG, or syndicate retry --all")
     config = options.config()
     # one writer of delivery rows at a time: mid-run, a re-queue would race the rows the run is recording
-    with run_lock(config.paths.state, "wait for it to finish, then retry again"), Ledger(config.paths.state) as ledger:
+    with exclusive(config.ledger_at, "wait for it to finish, then retry again") as ledger:
         if article is not None:
             recorded = {r.article for r in ledger.all()}
             if article not in recorded:

@@ -2,7 +2,7 @@
 
 Each command module registers its commands on the group when imported: articles.py (validate,
 import, feeds, licenses), delivery.py (plan, push, run, cron), ledger_view.py (status, retry),
-recovery.py (reconcile), audit.py (audit, track), starting.py (init).
+recovery.py (reconcile, ledger migrate), audit.py (audit, track), starting.py (init).
 """
 
 from __future__ import annotations

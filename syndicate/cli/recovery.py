@@ -46,8 +46,7 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
     import os
 
     from syndicate.checks.validate import load_site
-    from syndicate.delivery.ledger import Ledger
-    from syndicate.delivery.lock import run_lock
+    from syndicate.delivery.ledger_open import exclusive
     from syndicate.delivery.reconcile import Assume, Finding
     from syndicate.delivery.reconcile import reconcile as rebuild
 
@@ -57,8 +56,7 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
     config = options.config()
     if endpoint is not None:
         config.require_endpoint(endpoint)
-    locked = run_lock(config.paths.state, "wait for it to finish, then reconcile")
-    with locked, Ledger(config.paths.state, adopt=True) as ledger:
+    with exclusive(config.ledger_at, "wait for it to finish, then reconcile", adopt=True) as ledger:
         site = load_site(config, delivered=ledger.delivered_bodies())
         result = rebuild(config, site, ledger, os.environ, endpoint, assume)
     for row in result.rows:
@@ -75,3 +73,65 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
         ledger_state = "the ledger is in use again" if result.ok else "run it again when every endpoint answers"
         click.echo(f"syndicate reconcile: {', '.join(counts)}; {ledger_state}", err=True)
     return ExitStatus.OK if result.ok else ExitStatus.FAILURE
+
+
+@cli.group()
+def ledger() -> None:
+    """Move the ledger: syndicate ledger migrate --to postgresql://..."""
+
+
+@ledger.command()
+@click.option("--to", "url", required=True, metavar="URL", help="postgresql://user@host:port/database (no password).")
+@click.option(
+    "--site", metavar="NAME", help="The site's name in the database (default: [ledger] site, or [site] url's host)."
+)
+@click.pass_obj
+def migrate(options: Options, url: str, site: str | None) -> ExitStatus:
+    """Copy the SQLite ledger at [paths] state into PostgreSQL, checked row by row.
+
+    Every delivery, what run remembers, the schedules' last pushes and the
+    audits are copied into a site of the database that holds nothing yet, in
+    one transaction; then both ledgers are read back and compared row by
+    row (a difference removes the copy: exit 2). The SQLite ledger is not
+    changed. Holds its lock meanwhile. The password comes from PGPASSWORD
+    (or [ledger] password_env's variable), never from the URL. Then set
+    [ledger] url (and site) in syndicate.toml: runs use PostgreSQL from there.
+
+    \b
+    Examples:
+      PGPASSWORD=... syndicate ledger migrate --to postgresql://syndicate@db.internal/syndicate
+
+    Exit status: 0 copied and checked; 2 bad usage or config, no SQLite
+    ledger, the site in the database not empty, or the copy differs;
+    75 a run holds the lock.
+    """
+    import os
+    import urllib.parse
+
+    from syndicate.delivery.ledger_copy import copy_ledger
+    from syndicate.delivery.ledger_open import exclusive, exists
+    from syndicate.delivery.ledger_pg import PostgresLedger
+    from syndicate.ledger_settings import ledger_settings
+
+    config = options.config()
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or parts.password is not None:
+        raise UsageError(
+            "--to: give a postgresql:// URL without a password",
+            "e.g. --to postgresql://syndicate@db.internal/syndicate, with the password in PGPASSWORD",
+        )
+    state = config.paths.state
+    if not exists(state):
+        raise UsageError(f"no SQLite ledger at {state}: nothing to migrate", "check [paths] state in syndicate.toml")
+    kept = config.ledger
+    table = {"url": url, "site": site or (kept.site if kept else None), "password_env": kept and kept.password_env}
+    target = ledger_settings({key: value for key, value in table.items() if value}, config.site.url)
+    assert target is not None  # (a url was given)
+    with exclusive(state, "wait for it to finish, then migrate") as source, PostgresLedger(target, os.environ) as copy:
+        assert isinstance(copy, PostgresLedger)
+        copied = copy_ledger(source, copy)
+    if not options.quiet:
+        counts = ", ".join(f"{reports.plural(n, 'row', 'rows')} of {name}" for name, n in copied.rows.items())
+        click.echo(f"syndicate ledger migrate: {counts}: copied to {target.display} and checked row by row", err=True)
+        click.echo(f'  next: set [ledger] url = "{url}" and site = "{target.site}" in syndicate.toml', err=True)
+    return ExitStatus.OK

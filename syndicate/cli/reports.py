@@ -127,15 +127,20 @@ def run_summary_line(summary: dict[str, object]) -> str:
         return NOTHING_CHANGED
     plan = summary["plan"]
     feeds = summary["feeds"]
-    assert isinstance(plan, dict) and isinstance(feeds, dict)
+    assert isinstance(plan, dict)
+    pushed = (
+        f"push: {plan['create']} created, {plan['update']} updated, {plan['delete']} deleted, "
+        f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
+    )
+    if feeds is None:  # a shared ledger's runner without the site's lock (cron/run.py, _share)
+        return f"syndicate run: another runner holds the site's lock and does the feeds; {pushed} (this one's share)"
+    assert isinstance(feeds, dict)
     articles, invalid, entries, written = summary["articles"], summary["invalid"], feeds["entries"], feeds["written"]
     assert isinstance(articles, int) and isinstance(invalid, int) and isinstance(entries, int)
     assert isinstance(written, int)
     return (
         f"syndicate run: {plural(articles, 'article')}, {invalid} with errors; "
-        f"feeds: {plural(entries, 'entry', 'entries')}, {plural(written, 'file')} written; "
-        f"push: {plan['create']} created, {plan['update']} updated, {plan['delete']} deleted, "
-        f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
+        f"feeds: {plural(entries, 'entry', 'entries')}, {plural(written, 'file')} written; {pushed}"
     )
 
 

@@ -72,19 +72,24 @@ def nothing_to_do(config: Config, ledger: Ledger, now: dt.datetime) -> bool:
 
 
 def load_site_cached(
-    config: Config, ledger: Ledger, today: dt.date, progress: Callable[[int, int], None] | None = None
+    config: Config,
+    ledger: Ledger,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None = None,
+    store: bool = True,
 ) -> SiteContent:
     """load_site(), reading and validating only the files that changed since the last run;
-    `progress(done, total)` after each of those.
+    `progress(done, total)` after each of those. `store`: keep what was read for the next run
+    (a runner that shares the ledger without the site's lock leaves that to the one holding it).
 
     Like load_site, it raises when the content folder is missing or holds no article.
     """
     with _collector_paused():
-        return _load_site_cached(config, ledger, today, progress)
+        return _load_site_cached(config, ledger, today, progress, store)
 
 
 def _load_site_cached(
-    config: Config, ledger: Ledger, today: dt.date, progress: Callable[[int, int], None] | None
+    config: Config, ledger: Ledger, today: dt.date, progress: Callable[[int, int], None] | None, store: bool
 ) -> SiteContent:
     from syndicate.articles.front_matter import ParsedArticle
     from syndicate.checks.article_checks import Checks
@@ -130,9 +135,13 @@ def _load_site_cached(
                 remember(article.front_matter_digest, article.body, license_id, RenderedCopy.from_bytes(known[4]))
             parsed.append(article)
 
-    ledger.update_files(rows(), set(stats))
-    digest = noop.files_digest(stats)
-    ledger.set_state({"fingerprint": current, "validated_on": today.isoformat(), "files_digest": digest})
+    if store:
+        ledger.update_files(rows(), set(stats))
+        digest = noop.files_digest(stats)
+        ledger.set_state({"fingerprint": current, "validated_on": today.isoformat(), "files_digest": digest})
+    else:
+        for _ in rows():  # (each article into `parsed`)
+            pass
     # (the bodies delivered are read every run, never kept with a file's findings: a file's
     # cached row stands while the file does, the ledger changes without it)
     return site_content(files, parsed, [], checks, already_checked=True, delivered=ledger.delivered_bodies())

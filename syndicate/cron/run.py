@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,8 +18,8 @@ from syndicate.articles.content_folder import require_articles
 from syndicate.config import Config
 from syndicate.cron.incremental import nothing_to_do, site_paths
 from syndicate.cron.noop import config_digest
-from syndicate.delivery.ledger import Ledger
-from syndicate.delivery.lock import run_lock
+from syndicate.delivery.ledger import Delivery, Ledger
+from syndicate.delivery.ledger_open import shared
 from syndicate.feeds.websub import ping_problems
 from syndicate.findings import finding_line
 
@@ -48,6 +48,8 @@ class RunResult:
     hubs_given_up: list[HubPing] = field(default_factory=list)
     #: the audit `[audit] every` made this run do (None: none due)
     audit: ScheduledAudit | None = None
+    #: another runner held the site's lock (a shared PostgreSQL ledger): this one only delivered its share
+    shared: bool = False
 
     @property
     def given_up(self) -> list[PlannedAction]:
@@ -117,23 +119,27 @@ def run(
     sleep: Callable[[float], None] | None = None,
     progress: RunProgress | None = None,
 ) -> RunResult:
-    """One cron run. Raises LockedError (exit 75) when another run holds the lock.
+    """One cron run. Raises LockedError (exit 75) when another run holds the lock file (SQLite);
+    on a shared PostgreSQL ledger a runner that finds the site's lock held delivers its share
+    of the copies instead (RunResult.shared).
 
     A content folder that is missing or holds no article raises a UsageError
     before the lock or the ledger is touched (content_folder.py).
     """
     require_articles(config)
-    with run_lock(config.paths.state), Ledger(config.paths.state) as ledger:
+    with shared(config.ledger_at) as (ledger, alone):
         # what the early answer (noop.answer_noop) checks a config against, without parsing it
         known = {"config_digest": config_digest(config.digest), **site_paths(config).remember()}
-        if any(ledger.get_state(key) != value for key, value in known.items()):
+        if alone and any(ledger.get_state(key) != value for key, value in known.items()):
             ledger.set_state(known)
         if nothing_to_do(config, ledger, now):
             standing = ledger.get_state("problems")
             result = RunResult(noop=True, standing=json.loads(standing) if standing else [])
+        elif not alone:  # another runner does the site-wide work: this one helps with the deliveries
+            return _share(config, ledger, now, environ, sleep, progress)
         else:
             result = _work(config, ledger, now, environ, sleep, progress)
-        if config.audit.every is not None:  # last: never before a delivery (delivery/audit_schedule.py)
+        if alone and config.audit.every is not None:  # last: never before a delivery (delivery/audit_schedule.py)
             from syndicate.delivery.audit_schedule import audit_if_due
 
             result.audit = audit_if_due(config, ledger, now)
@@ -167,7 +173,8 @@ def _work(
     hubs_due = _tell_hubs(config, ledger, result, now)
     last_pushes = ledger.last_pushes()
     not_before = _schedules(config, last_pushes)
-    plan = iter_plan(site, config, ledger.all(), now, policy=RunPolicy(not_before))
+    rows = ledger.all()
+    plan = iter_plan(site, config, rows, now, policy=RunPolicy(not_before))
 
     def sending() -> Iterator[PlannedAction]:
         # push takes the plan as it is made (deliveries start before the last copy is rendered); run keeps all of it
@@ -176,7 +183,7 @@ def _work(
             if action.sends or action.action is Action.REFUSED:
                 yield action
 
-    result.push = push(sending(), config, ledger, environ, sleep or time.sleep, now, progress=pushing)
+    result.push = push(sending(), config, ledger, environ, sleep or time.sleep, now, pushing, versions(rows))
     stamp = now.isoformat(timespec="seconds")
     for name in {a.endpoint for a in result.plan if a.sends} & set(not_before.keys() | _scheduled(config)):
         ledger.pushed(name, stamp)
@@ -193,6 +200,41 @@ def _work(
     if config.status.page:  # last: it shows what this run recorded
         write_configured_page(config, ledger, now)
     return result
+
+
+def _share(
+    config: Config,
+    ledger: Ledger,
+    now: dt.datetime,
+    environ: Mapping[str, str],
+    sleep: Callable[[float], None] | None,
+    progress: RunProgress | None,
+) -> RunResult:
+    """A runner's share of the deliveries while another holds the site's lock (ledger_open.shared).
+
+    The site is read as the runner that holds the lock reads it, without storing what it read
+    (that runner does); feeds, hub pings, the status page and what a run remembers are its work.
+    Each delivery is claimed before it is sent (ledger_claims.py), so none is made twice.
+    """
+    import time
+
+    from syndicate.cron.incremental import load_site_cached
+    from syndicate.delivery.plan import RunPolicy, iter_plan
+    from syndicate.delivery.push import push
+
+    site = load_site_cached(config, ledger, now.date(), _phase(progress, RUN_PHASES[0]), store=False)
+    rows = ledger.all()
+    plan = iter_plan(site, config, rows, now, policy=RunPolicy(_schedules(config, ledger.last_pushes())))
+    sending = (action for action in plan if action.sends)
+    pushed = push(
+        sending, config, ledger, environ, sleep or time.sleep, now, _phase(progress, RUN_PHASES[2]), versions(rows)
+    )
+    return RunResult(push=pushed, shared=True)
+
+
+def versions(rows: Iterable[Delivery]) -> dict[tuple[str, str], int]:
+    """(article, endpoint) -> version of each row, as a plan read them: push claims against them."""
+    return {(row.article, row.endpoint): row.version for row in rows}
 
 
 def _phase(progress: RunProgress | None, name: str) -> Callable[[int, int], None] | None:
@@ -275,6 +317,8 @@ def _next_wakeup(
     for row in ledger.all():
         if row.state == "failed" and row.next_attempt_at:
             times.append(dt.datetime.fromisoformat(row.next_attempt_at))
+        elif row.state == "pending" and row.lease_until:  # another runner's claim (a shared ledger): it
+            times.append(dt.datetime.fromisoformat(row.lease_until))  # is recovered if it lapses undelivered
     from syndicate.delivery.plan import Hold
 
     held = {a.endpoint for a in plan if a.held is Hold.SCHEDULED}

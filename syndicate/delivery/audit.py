@@ -41,6 +41,7 @@ from syndicate.delivery.audit_checks import VIOLATIONS, Expected, Found, Judged,
 from syndicate.delivery.audit_fetch import HostPacer, Page, PageError, PageReader, by_host
 from syndicate.delivery.audit_policy import CopyPolicy, cannot_carry
 from syndicate.delivery.audit_tracked import RobotsRules, tracked
+from syndicate.delivery.endpoints import SOCIAL_TYPES
 from syndicate.delivery.ledger import Delivery, Ledger, utc_now
 from syndicate.findings import Severity
 from syndicate.licences.profiles import load_registry
@@ -165,9 +166,12 @@ def targets(config: Config, ledger: Ledger, endpoint: str | None, article: str |
     policies = {
         e.name: CopyPolicy(e.canonical, cannot_carry(e.type, e.canonical) is None, e.contact) for e in config.endpoints
     }
+    # a social post is about the article, not a copy of its text: nothing of the copy to find there
+    social = {e.name for e in config.endpoints if e.type in SOCIAL_TYPES}
     found = [
         Target(row, policies.get(row.endpoint, CopyPolicy("any")))
         for row in audited_rows(ledger.all(), endpoint, article)
+        if row.endpoint not in social
     ]
     for item in tracked(ledger):
         if (endpoint is None or endpoint == item.endpoint) and (article is None or article == item.article):

@@ -65,10 +65,16 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).translate(TYPOGRAPHIC).split()).casefold()
 
 
+#: a query parameter that only says where a link was followed from
+_TAGGING = re.compile(r"(?:ref|utm_[a-z]+)(?:=|\Z)", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=8192)  # (a theme's links repeat on every page of a site)
 def normal_url(url: str) -> str:
     """A URL as compared: no scheme (http and https alike), host in lower case without a default
-    port, path unquoted and without a trailing slash, no fragment."""
+    port, path unquoted and without a trailing slash, no fragment, and none of the query parameters
+    that tag a link with where it was followed from (`ref`, which Ghost adds to every outbound link
+    by default, and `utm_*`)."""
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower()
@@ -78,7 +84,8 @@ def normal_url(url: str) -> str:
     if port not in (None, 80, 443):
         host = f"{host}:{port}"
     path = unquote(parts.path).rstrip("/")
-    return f"//{host}{path}" + (f"?{parts.query}" if parts.query else "")
+    query = "&".join(p for p in parts.query.split("&") if p and not _TAGGING.match(p))
+    return f"//{host}{path}" + (f"?{query}" if query else "")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The ledger's `audits` table (migrations 0007, 0008): what each audit found at each copy.
+"""The ledger's `audits` table (migrations 0007, 0009): what each audit found at each copy.
 
 Every audit adds one row per copy it looked at, in one transaction: the next
 audit compares with the last row of each copy whose page was read (`checked`),
@@ -65,7 +65,7 @@ def record(ledger: Ledger, audits: Iterable[StoredAudit], keep: int = KEEP) -> N
         )
         for a in audits
     ]
-    with ledger.transaction() as db:
+    with ledger.connection(write=True) as db:
         db.executemany(
             "INSERT INTO audits (article, endpoint, url, checked_at, http_status, checked, findings, etag, "
             "last_modified, judged_against) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -76,7 +76,7 @@ def record(ledger: Ledger, audits: Iterable[StoredAudit], keep: int = KEEP) -> N
         db.execute(
             "DELETE FROM audits WHERE id NOT IN ("
             " SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY article, endpoint ORDER BY id DESC) AS n"
-            " FROM audits) WHERE n <= ?"
+            " FROM audits) AS numbered WHERE n <= ?"
             ") AND id NOT IN (SELECT MAX(id) FROM audits WHERE checked = 1 GROUP BY article, endpoint)",
             (max(1, keep),),
         )
@@ -94,7 +94,7 @@ def last_audits(ledger: Ledger) -> dict[tuple[str, str], StoredAudit]:
 
 
 def _last(ledger: Ledger, least_checked: int) -> dict[tuple[str, str], StoredAudit]:
-    with ledger.reading() as db:
+    with ledger.connection() as db:
         rows = db.execute(_LAST, (least_checked,)).fetchall()
     found = {}
     for row in rows:
@@ -105,7 +105,7 @@ def _last(ledger: Ledger, least_checked: int) -> dict[tuple[str, str], StoredAud
 
 def history(ledger: Ledger, article: str, endpoint: str) -> list[StoredAudit]:
     """Every audit of one copy the ledger keeps, oldest first."""
-    with ledger.reading() as db:
+    with ledger.connection() as db:
         rows = db.execute(_HISTORY, (article, endpoint)).fetchall()
     return [_stored(tuple(row)) for row in rows]
 

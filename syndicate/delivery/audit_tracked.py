@@ -1,7 +1,7 @@
 """Addresses an editor registers by hand (`syndicate track`): copies syndicate did not deliver
 (a partner who copies and pastes, found through search or referrers), audited like delivered ones.
 
-They are kept in the ledger's `tracked` table (migration 0008), each with the
+They are kept in the ledger's `tracked` table (migration 0009), each with the
 article it copies, whom a notice about it goes to, and the canonical policy it
 is checked against ("original" unless told otherwise; "any": not checked). An
 audit reads them as copies that should be live: the article retracted or back
@@ -50,7 +50,7 @@ def track(ledger: Ledger, url: str, article: str, contact: str | None, canonical
         raise UsageError(f"{url!r} is not a web address", "give the page's full address: https://...")
     if canonical not in POLICIES:
         raise UsageError(f"--canonical {canonical!r} is not one of {', '.join(POLICIES)}", "")
-    with ledger.transaction() as db:
+    with ledger.connection(write=True) as db:
         db.execute(
             "INSERT INTO tracked (url, article, contact, canonical, added_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (url) DO UPDATE SET article = excluded.article, contact = excluded.contact, "
@@ -66,7 +66,7 @@ def untrack(ledger: Ledger, which: str) -> Tracked | None:
     wanted = which.removeprefix(PREFIX)
     for item in tracked(ledger):
         if which == item.url or wanted == str(item.id):
-            with ledger.transaction() as db:
+            with ledger.connection(write=True) as db:
                 db.execute("DELETE FROM tracked WHERE id = ?", (item.id,))
                 db.execute("DELETE FROM audits WHERE endpoint = ?", (item.endpoint,))
             return item
@@ -74,7 +74,7 @@ def untrack(ledger: Ledger, which: str) -> Tracked | None:
 
 
 def tracked(ledger: Ledger) -> list[Tracked]:
-    with ledger.reading() as db:
+    with ledger.connection() as db:
         rows = db.execute("SELECT id, url, article, contact, canonical, added_at FROM tracked ORDER BY id").fetchall()
     return [_item(tuple(row)) for row in rows]
 

@@ -1,4 +1,4 @@
-"""The ledger: one SQLite row per article x endpoint, so that every push is idempotent.
+"""The ledger: one row per article x endpoint, so that every push is idempotent.
 
 A delivery is recorded in two steps, each its own transaction: the attempt
 (state `pending`, with its idempotency key) before anything is sent, and the
@@ -7,17 +7,16 @@ the next run to look the copy up at the endpoint (or send the same key again)
 instead of creating a second copy. Each step is one statement (an upsert),
 committed on its own: push makes two per delivery, from several threads.
 
-The journal is WAL with synchronous=NORMAL: a commit is in the operating
-system's hands when it returns, so a killed process loses nothing committed;
-the WAL is fsynced at checkpoints, so a power cut may undo the last commits
-(the database stays consistent). FULL would fsync twice per delivery.
+On SQLite (the default: the file at [paths] state) the journal is WAL with
+synchronous=NORMAL: a killed process loses nothing committed; a power cut may
+undo the last commits (the database stays consistent). FULL would fsync twice
+per delivery. On PostgreSQL ([ledger] url) the same class runs the same
+statements (ledger_pg.py), and several runners share the rows (ledger_claims.py).
 
 The schema is created and changed by named migrations, applied in order and
-recorded in `schema_migrations`.
-
-SQLite's errors (a damaged file, a full disk) come out as a LedgerError naming
-the file (ledger_errors.py); a transaction that fails, its COMMIT too, leaves
-nothing of itself behind.
+recorded in `schema_migrations`. SQLite's errors (a damaged file, a full disk)
+come out as a LedgerError naming the file (ledger_errors.py); a transaction
+that fails, its COMMIT too, leaves nothing of itself behind.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Set
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +42,8 @@ from syndicate.delivery.ledger_receipt import (
 from syndicate.errors import LedgerError, os_reason
 
 STATES = ("pending", "delivered", "failed", "refused", "retracted", "unknown")
+#: what every write of a delivery row sets besides its own columns: a new version, and no claim on it
+_WRITTEN = "version = deliveries.version + 1, claimed_by = NULL, lease_until = NULL"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class Delivery:
     #: attribution.body_hash of the body the live copy carries; None when no copy is out there,
     #: or it was delivered before the ledger recorded it
     body_hash: str | None = None
+    #: raised by every write: whether the row is still as a plan read it (ledger_claims.py)
+    version: int = 0
+    #: the runner delivering it, and until when its claim holds (ISO 8601 UTC); None: no claim
+    claimed_by: str | None = None
+    lease_until: str | None = None
 
 
 def utc_now() -> str:
@@ -71,6 +77,9 @@ def utc_now() -> str:
 
 class Ledger:
     """The ledger at `path` (created with its folder when missing). Thread-safe: writes are serialised."""
+
+    #: what a claim adds to its SELECT (ledger_claims.py): SQLite's writers take turns; PostgreSQL's
+    skip_locked = ""
 
     def __init__(self, path: Path, clock: Callable[[], str] = utc_now, adopt: bool = False) -> None:
         """`adopt`: open a ledger that does not hold the id its receipt names (reconcile, which
@@ -163,34 +172,27 @@ class Ledger:
                 yield db
                 db.execute("COMMIT")
             except BaseException:
-                # SQLite rolls back by itself on some errors (a full disk, I/O): a second ROLLBACK
-                # would fail, and its error would hide the first
+                # SQLite rolls back by itself on some errors (full disk, I/O): a 2nd ROLLBACK's error would hide the 1st
                 if db.in_transaction:
                     with suppress(sqlite3.Error):
                         db.execute("ROLLBACK")
                 raise
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The seam for the ledger's companion tables (audit_store.py): the connection, in one
-        transaction of its own, written by one thread at a time; rolled back whole on any error."""
-        with self._transaction() as db:
-            yield db
-
-    @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection for reads, to one thread at a time, its errors as LedgerErrors."""
-        with self._locked() as db:
-            yield db
+    def connection(self, write: bool = False) -> AbstractContextManager[sqlite3.Connection]:  # audit_store.py's
+        return self._transaction() if write else self._locked()  # (seam: a transaction of its own when writing)
 
     def _migrate(self) -> None:
         with self._transaction() as db:
+            self._migrating(db)
             db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
             done = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
             for name, migrate in MIGRATIONS:
                 if name not in done:
                     migrate(db)
                     db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, self.clock()))
+
+    def _migrating(self, db: sqlite3.Connection) -> None:
+        """Before migrating, in the same transaction (PostgreSQL: one runner at a time migrates)."""
 
     def applied_migrations(self) -> list[str]:
         with self._locked() as db:
@@ -216,9 +218,10 @@ class Ledger:
         assignments = ", ".join(f"{name} = excluded.{name}" for name in fields)
         with self._locked() as db:
             db.execute(
-                f"INSERT INTO deliveries (article, endpoint, {names}, created_at, updated_at) "  # noqa: S608 (names are ours)
-                f"VALUES (?, ?, {marks}, ?, ?) "
-                f"ON CONFLICT (article, endpoint) DO UPDATE SET {assignments}, updated_at = excluded.updated_at",
+                f"INSERT INTO deliveries (article, endpoint, {names}, created_at, updated_at, version) "  # noqa: S608 (names are ours)
+                f"VALUES (?, ?, {marks}, ?, ?, 1) "
+                f"ON CONFLICT (article, endpoint) DO UPDATE SET {assignments}, updated_at = excluded.updated_at, "
+                f"{_WRITTEN}",
                 (article, endpoint, *fields.values(), now, now),
             )
 
@@ -228,25 +231,30 @@ class Ledger:
         Committed when this returns: the upsert is one statement in autocommit mode. The first
         attempt a ledger records gives it its id and receipt, before anything is sent.
         """
-        if self._ledger_id is None:
-            with self._giving:
-                if self._ledger_id is None:
-                    self._give_id()
+        self._identify()
         now = self.clock()
         with self._locked() as db:
             # UPSERT (SQLite 3.24), not RETURNING (3.35): Pythons linked to older SQLites are still about
             db.execute(
                 "INSERT INTO deliveries (article, endpoint, state, action, idempotency_key, attempts, "
-                "created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, 1, ?, ?) "
+                "created_at, updated_at, version) VALUES (?, ?, 'pending', ?, ?, 1, ?, ?, 1) "
                 "ON CONFLICT (article, endpoint) DO UPDATE SET state = 'pending', action = excluded.action, "
                 "idempotency_key = excluded.idempotency_key, attempts = deliveries.attempts + 1, "
-                "updated_at = excluded.updated_at",
+                "updated_at = excluded.updated_at, version = deliveries.version + 1, claimed_by = NULL, "
+                "lease_until = NULL",
                 (article, endpoint, action, key, now, now),
             )
             row = db.execute(
                 "SELECT attempts FROM deliveries WHERE article = ? AND endpoint = ?", (article, endpoint)
             ).fetchone()
         return int(row[0])
+
+    def _identify(self) -> None:
+        """Before the first attempt this ledger records: give it its id (and receipt)."""
+        if self._ledger_id is None:
+            with self._giving:
+                if self._ledger_id is None:
+                    self._give_id()
 
     def delivered(
         self,
@@ -259,18 +267,8 @@ class Ledger:
     ) -> None:
         """The copy (`content_hash`) with the body `body_hash` (attribution.body_hash) is at the endpoint;
         either None: not known (reconcile found the copy), so the next push updates it."""
-        self._upsert(
-            article,
-            endpoint,
-            state="delivered",
-            remote_id=remote_id,
-            remote_url=remote_url,
-            content_hash=content_hash,
-            body_hash=body_hash,
-            attempts=0,
-            next_attempt_at=None,
-            last_error=None,
-        )
+        copy = {"remote_id": remote_id, "remote_url": remote_url, "content_hash": content_hash, "body_hash": body_hash}
+        self._upsert(article, endpoint, state="delivered", **copy, attempts=0, next_attempt_at=None, last_error=None)
 
     def removed(self, article: str, endpoint: str) -> None:
         """The copy was taken down at the endpoint (retraction, back to draft, or no longer allowed).
@@ -303,7 +301,7 @@ class Ledger:
         with self._transaction() as db:
             where, args = ("AND article = ?", (article,)) if article else ("", ())
             cursor = db.execute(
-                f"UPDATE deliveries SET attempts = 0, next_attempt_at = ?, updated_at = ? WHERE state IN ('failed', 'pending') {where}",  # noqa: E501,S608
+                f"UPDATE deliveries SET attempts = 0, next_attempt_at = ?, updated_at = ?, {_WRITTEN} WHERE state IN ('failed', 'pending') {where}",  # noqa: E501,S608
                 (self.clock(), self.clock(), *args),
             )
             return cursor.rowcount
@@ -329,7 +327,10 @@ class Ledger:
 
     def set_state(self, values: dict[str, str]) -> None:
         with self._transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO run_state VALUES (?, ?)", values.items())
+            db.executemany(
+                "INSERT INTO run_state VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                values.items(),
+            )
 
     def cached_files(self) -> dict[str, tuple[int, int, str, str | bytes, bytes | None]]:
         """path -> (mtime_ns, size, sha256, parsed article (compressed JSON; JSON text in older
@@ -345,7 +346,12 @@ class Ledger:
         transaction. (Rows of unchanged files stay as they are: rewriting 10,000 rows of JSON
         was half of a run after a small change.)"""
         with self._transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO article_files VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.executemany(
+                "INSERT INTO article_files VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
+                "mtime_ns = excluded.mtime_ns, size = excluded.size, sha256 = excluded.sha256, "
+                "parsed = excluded.parsed, rendered = excluded.rendered",
+                rows,
+            )
             stored = [row[0] for row in db.execute("SELECT path FROM article_files")]
             db.executemany("DELETE FROM article_files WHERE path = ?", [(p,) for p in stored if p not in present])
 
@@ -355,7 +361,11 @@ class Ledger:
 
     def pushed(self, endpoint: str, when: str) -> None:
         with self._transaction() as db:
-            db.execute("INSERT OR REPLACE INTO endpoint_pushes VALUES (?, ?)", (endpoint, when))
+            db.execute(
+                "INSERT INTO endpoint_pushes VALUES (?, ?) ON CONFLICT (endpoint) DO UPDATE "
+                "SET last_push_at = excluded.last_push_at",
+                (endpoint, when),
+            )
 
 
 def recorded_bodies(state: Path) -> dict[str, dict[str, str]]:

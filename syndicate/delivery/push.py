@@ -21,14 +21,12 @@ The plan may come as a stream (plan.iter_plan, which renders each copy as it
 is consumed): each endpoint has a queue, fed as actions are planned, and its
 own threads sending from it, so the first copies are delivered while later
 ones are still being rendered, instead of after all of them. Planning keeps
-only a couple of rounds ahead of the senders (see _keep_pace).
+only a couple of rounds ahead of the senders (see keep_pace).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import queue
 import random
 import threading
 import time
@@ -39,43 +37,18 @@ from syndicate.config import Config
 from syndicate.delivery.endpoints import open_endpoint
 from syndicate.delivery.endpoints.base import Endpoint, Remote
 from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger_claims import Claimer
 from syndicate.delivery.plan import Action, PlannedAction
+from syndicate.delivery.push_lane import AHEAD as AHEAD
+from syndicate.delivery.push_lane import HeldEndpoint as HeldEndpoint
+from syndicate.delivery.push_lane import Lane, Outcome, Tally, keep_pace
 from syndicate.errors import CredentialsError, DeliveryError, SyndicateError
+from syndicate.ledger_settings import DEFAULT_LEASE
 
 BACKOFF_BASE = 0.5  # seconds; doubled each retry, with jitter
 BACKOFF_CAP = 30.0
 #: when a failed row may be tried again by a later run
 RETRY_DELAY = dt.timedelta(minutes=5)
-#: rounds of deliveries (`concurrency` each) a lane keeps planned ahead of its senders
-AHEAD = 2
-
-
-@dataclass(frozen=True)
-class Outcome:
-    action: PlannedAction
-    ok: bool
-    detail: str
-    hint: str = ""
-    remote: Remote | None = None
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """What a delivery that succeeded had to leave out (a WordPress tag the site refused)."""
-        return self.remote.warnings if self.remote else ()
-
-
-@dataclass(frozen=True)
-class HeldEndpoint:
-    """An endpoint that could not be opened (a secret's variable not set): nothing sent or recorded there."""
-
-    name: str
-    error: SyndicateError
-    #: the deliveries it had to make
-    copies: int
-
-    def line(self) -> str:
-        copies = f"{self.copies} {'copy' if self.copies == 1 else 'copies'}"
-        return f"{self.error.message}: {copies} not sent, nothing recorded"
 
 
 @dataclass
@@ -83,6 +56,8 @@ class PushResult:
     outcomes: list[Outcome] = field(default_factory=list)
     #: endpoints whose copies were held back (not opened), in the order of their names
     held_endpoints: list[HeldEndpoint] = field(default_factory=list)
+    #: deliveries planned here that another runner sharing the ledger took (ledger_claims.py)
+    elsewhere: int = 0
 
     @property
     def failures(self) -> list[Outcome]:
@@ -106,6 +81,7 @@ def push(
     sleep: Callable[[float], None] = time.sleep,
     now: dt.datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
+    seen: Mapping[tuple[str, str], int] | None = None,
 ) -> PushResult:
     """Deliver every create, update and delete of `plan`; record refusals; return every outcome.
 
@@ -116,10 +92,17 @@ def push(
     next attempt of a failed delivery; `progress(done, total)` is called after
     each delivery (from worker threads), `total` counting the deliveries
     planned so far (final once the plan is used up).
+
+    Each delivery is claimed before it is sent (ledger_claims.py): `seen` holds the version of
+    each row the plan read, and a delivery whose row changed since is left to whoever changed
+    it (another runner sharing a PostgreSQL ledger). None: the caller holds the site's lock
+    and is the only writer, and every delivery is claimed as the row is.
     """
     clock = now or dt.datetime.now(dt.UTC)
-    tally = _Tally(progress)
-    lanes: dict[str, _Lane] = {}
+    tally = Tally(progress)
+    shared = config.ledger
+    claimer = Claimer(ledger, seen, shared.lease if shared else DEFAULT_LEASE, shared.batch if shared else 1)
+    lanes: dict[str, Lane] = {}
     room = threading.Event()
     finished = False
     try:
@@ -131,12 +114,12 @@ def push(
             elif action.sends:
                 lane = lanes.get(action.endpoint)
                 if lane is None:
-                    lane = lanes[action.endpoint] = _Lane(
-                        action.endpoint, config, ledger, environ, sleep, clock, tally, room
+                    lane = lanes[action.endpoint] = Lane(
+                        action.endpoint, config, claimer, environ, sleep, clock, tally, room, _deliver
                     )
                 tally.planned += 1
                 lane.put(action)
-                _keep_pace(lanes, room)
+                keep_pace(lanes, room)
         finished = True
     finally:
         # when planning fails, what was queued is dropped: only deliveries under way finish
@@ -150,151 +133,8 @@ def push(
                 lane.stop(cancel=True)
             raise
     held = [h for name in sorted(lanes) if (h := lanes[name].held) is not None]
-    return PushResult([outcome for name in sorted(lanes) for outcome in lanes[name].outcomes()], held)
-
-
-def _keep_pace(lanes: Mapping[str, _Lane], room: threading.Event) -> None:
-    """Before planning more, wait until some lane is running low.
-
-    Planning holds the GIL (rendering a copy, building it); planning flat out
-    makes each sending thread wait for the GIL every time it wakes (up to a
-    switch interval, 5 ms, per wake), which held back the first deliveries by
-    100 ms and more. A lane with AHEAD rounds of deliveries queued has all it
-    can use; when every lane has, planning waits until a sender takes one.
-    """
-    while True:
-        room.clear()
-        if not all(lane.full for lane in lanes.values()):
-            return
-        room.wait(1.0)  # woken by a sender; the timeout only guards against a wake-up missed by mistake
-
-
-class _Tally:
-    """Deliveries planned and done, for the progress callback."""
-
-    def __init__(self, progress: Callable[[int, int], None] | None) -> None:
-        self.progress = progress
-        #: only the planning thread adds to it
-        self.planned = 0
-        self._done = itertools.count(1)
-
-    def advance(self) -> None:
-        if self.progress is not None:
-            self.progress(next(self._done), self.planned)
-
-
-class _Lane:
-    """One endpoint's deliveries: a queue the planner feeds, and up to `concurrency` threads sending from it."""
-
-    def __init__(
-        self,
-        name: str,
-        config: Config,
-        ledger: Ledger,
-        environ: Mapping[str, str],
-        sleep: Callable[[float], None],
-        now: dt.datetime,
-        tally: _Tally,
-        room: threading.Event,
-    ) -> None:
-        settings = config.endpoint(name)
-        assert settings is not None
-        self.name = name
-        self._ledger, self._sleep, self._now, self._tally, self._room = ledger, sleep, now, tally, room
-        self._max_attempts = config.run.max_attempts
-        self._retries = settings.retries
-        self._concurrency = settings.concurrency
-        self._queue: queue.SimpleQueue[tuple[int, PlannedAction] | None] = queue.SimpleQueue()
-        #: (position in the plan, outcome); list.append is atomic, so workers need no lock for it
-        self._outcomes: list[tuple[int, Outcome]] = []
-        self._count = 0
-        self._stopped: list[CredentialsError] = []
-        self._errors: list[Exception] = []
-        self._cancelled = False
-        self._threads: list[threading.Thread] = []
-        self._client: Endpoint | None = None
-        self._open_error: SyndicateError | None = None
-        self._held = 0
-        try:
-            self._client = open_endpoint(settings, config.root, environ)
-        except SyndicateError as e:
-            self._open_error = e
-
-    def put(self, action: PlannedAction) -> None:
-        position, self._count = self._count, self._count + 1
-        if self._open_error is not None:
-            # neither sent nor recorded: one problem of the endpoint, said once by the caller, not a
-            # failed row per copy; the next push or run after the environment is fixed sends them
-            self._held += 1
-            self._tally.advance()
-            return
-        self._queue.put((position, action))
-        if len(self._threads) < self._concurrency:  # a thread per delivery until `concurrency` are running
-            thread = threading.Thread(target=self._work, name=f"push-{self.name}-{len(self._threads)}")
-            thread.start()
-            self._threads.append(thread)
-
-    @property
-    def full(self) -> bool:
-        """AHEAD rounds of deliveries are queued: planning more for this lane can wait."""
-        return self._open_error is None and self._queue.qsize() >= AHEAD * self._concurrency
-
-    def stop(self, cancel: bool = False) -> None:
-        """No more deliveries will come; with `cancel`, those queued are dropped (those under way finish)."""
-        self._cancelled = self._cancelled or cancel
-        for _ in self._threads:
-            self._queue.put(None)
-
-    def join(self) -> None:
-        """Wait until every delivery is done (after stop)."""
-        for thread in self._threads:
-            thread.join()
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    @property
-    def held(self) -> HeldEndpoint | None:
-        """The endpoint held back, with its deliveries, when it could not be opened."""
-        if self._open_error is None:
-            return None
-        return HeldEndpoint(self.name, self._open_error, self._held)
-
-    def outcomes(self) -> list[Outcome]:
-        """Every outcome, in plan order, once closed; an error a worker met (a bug) is raised here."""
-        if self._errors:
-            raise self._errors[0]
-        return [outcome for _, outcome in sorted(self._outcomes, key=lambda pair: pair[0])]
-
-    def _work(self) -> None:
-        client = self._client
-        assert client is not None
-        while (item := self._queue.get()) is not None:
-            if not self.full:
-                self._room.set()  # planning may go on
-            position, action = item
-            if self._cancelled:
-                continue
-            try:
-                if self._stopped:
-                    stop = self._stopped[0]
-                    outcome = Outcome(action, False, f"not tried: {stop.message}", stop.hint)
-                else:
-                    outcome = _deliver(
-                        action,
-                        client,
-                        self._ledger,
-                        self._sleep,
-                        self._stopped,
-                        self._max_attempts,
-                        self._retries,
-                        self._now,
-                    )
-                self._outcomes.append((position, outcome))
-            except Exception as e:  # a bug, not a delivery failure: push raises it once every worker is done
-                self._errors.append(e)
-            finally:
-                self._tally.advance()
+    outcomes = [outcome for name in sorted(lanes) for outcome in lanes[name].outcomes()]
+    return PushResult(outcomes, held, sum(lane.elsewhere for lane in lanes.values()))
 
 
 def _deliver(
@@ -306,9 +146,10 @@ def _deliver(
     max_attempts: int,
     retries: int,
     now: dt.datetime,
+    attempts: int,
 ) -> Outcome:
+    """Send one delivery whose attempt (`attempts`, with its key) its claim recorded; record the outcome."""
     key = action.idempotency_key()
-    attempts = ledger.begin_attempt(action.article, action.endpoint, action.action, key)
     tries = max(1, retries)
     for attempt in range(tries):
         try:

@@ -4,11 +4,11 @@ copy should come down (if it should), and the last audit of the copy out in the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from syndicate.delivery import audit_store
 from syndicate.delivery.audit_store import StoredAudit
-from syndicate.delivery.ledger import Delivery, Ledger, ledger_exists
+from syndicate.delivery.ledger import Delivery, Ledger
+from syndicate.delivery.ledger_open import Place, exists, open_ledger
 from syndicate.delivery.plan import read_stranded
 
 #: delivery states that are a problem by themselves
@@ -48,11 +48,12 @@ def status_rows(ledger: Ledger) -> list[StatusRow]:
     return rows
 
 
-def read_status(state: Path) -> list[StatusRow] | None:
-    """status_rows() of the ledger at `state`; None when there is none yet (status only reads: it makes none)."""
-    if not ledger_exists(state):
+def read_status(place: Place) -> list[StatusRow] | None:
+    """status_rows() of the ledger at `place` (Config.ledger_at); None when there is none yet (status
+    only reads: it makes none)."""
+    if not exists(place):
         return None
-    with Ledger(state) as ledger:
+    with open_ledger(place) as ledger:
         return status_rows(ledger)
 
 

@@ -11,29 +11,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from syndicate.importer import wordings
 from syndicate.importer.licensing import EMAIL, OBFUSCATED
 from syndicate.importer.markdown import LINK, is_absolute, plain
+from syndicate.importer.wordings import alternatives
 
+#: "By X", "by X" (a name follows: capitalised, or a link), "Par X", "Por X", "Von X", "Door X", "Author: X"
 BYLINE = re.compile(
-    r"^\s*(?:\*\*|\*|_)?(?:(?:By|BY|Par|PAR|Written by|Words by)\s*:?|(?:Authors?|Auteurs?|Byline)\s*:)"
-    r"(?:\*\*|\*|_)?\s+(?P<value>\S.*)$"
+    r"^\s*(?:\*\*|\*|_)?(?:(?:By|BY|by|Par|PAR|par|Por|POR|por|Von|VON|von|Door|DOOR|door|Written by|Words by)\s*:?"
+    r"|(?:Authors?|Auteurs?|Autor(?:es|a|as)?|Byline)\s*:)"
+    r"(?:\*\*|\*|_)?\s+(?P<value>(?:\[|\*|_)*[A-ZÀ-Ý\[].*)$"
 )
 #: "The original source of this article is X", "republished from X": a publisher it came through
-VIA = re.compile(
-    r"(?:the original source of this article is|la source originale de cet article est"
-    r"|(?:this article is |it is )?(?:republished|reprinted|reposted)(?: with permission)? from"
-    r"|source originale\s*:)\s*(?P<rest>.+)",
-    re.I,
-)
+VIA = re.compile(r"(?:" + alternatives(wordings.VIA) + r")\s*(?P<rest>.+)", re.I)
 #: "originally published by/in/on X", "first appeared on X", "publié initialement par X": the first publisher
-FIRST = re.compile(
-    r"(?:(?:originally|first) (?:published|appeared|posted|ran)(?: (?:by|in|on|at|with))?"
-    r"|(?:publiée?|parue?) (?:initialement|originellement|d['’]abord|pour la première fois) (?:par|sur|dans|chez)"
-    r"|(?:initialement|originellement|d['’]abord) (?:été )?(?:publiée?|parue?) (?:par|sur|dans|chez))"
-    r"\s+(?P<rest>.+)",
-    re.I,
-)
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b)\s*")
+FIRST = re.compile(r"(?:" + alternatives(wordings.FIRST) + r")\s*(?P<rest>.+)", re.I)
+#: between names: "and" in English, French, Spanish, German, Portuguese, Dutch
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\be\b|\ben\b)\s*")
 _OUTLET_DASH = re.compile(r"\s+[–—-]\s+")
 _SUFFIXES = frozenset({"phd", "ph.d.", "md", "jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "mba", "esq."})
 NOTICE = re.compile(

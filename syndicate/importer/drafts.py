@@ -20,17 +20,33 @@ import yaml
 from syndicate.characters import strip_controls, strip_controls_in, xml_text
 from syndicate.checks.attribution import body_hash
 from syndicate.errors import SyndicateError, UsageError
+from syndicate.importer.attribution_footer import move_attribution_footer
+from syndicate.importer.clippings import is_syndicate_article, read_clipping, split_front_matter
 from syndicate.importer.copyright_notice import read_copyright, read_license
 from syndicate.importer.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
-from syndicate.importer.footer import GLUED, Footer, read_body
-from syndicate.importer.header import Header, Publisher, read_header
-from syndicate.importer.html import PageFacts, read_html
+from syndicate.importer.footer import GLUED, Footer, read_body, read_statement
+from syndicate.importer.header import read_header
+from syndicate.importer.html import read_html
 from syndicate.importer.layout_model import Notes, one_line_note, quote
 from syndicate.importer.layouts import choose_layout
-from syndicate.importer.markdown import count_placeholder_links, glued_splitter, split_blocks, split_glued
+from syndicate.importer.listing import drop_for_a_list_page
+from syndicate.importer.markdown import (
+    count_placeholder_links,
+    glued_splitter,
+    split_blocks,
+    split_glued,
+    unlink_placeholders,
+)
+from syndicate.importer.metadata import PageFacts
 from syndicate.importer.page import fill_from_page
+from syndicate.importer.provenance import read_authors, read_provenance, read_title, set_outlets_apart
 
-SLUG_MAX = 80
+#: a slug is cut at a word boundary at this length (an address, a file name: short enough to read)
+SLUG_MAX = 60
+#: words a cut slug does not end on ("...-and", "...-of-the")
+_DANGLING = frozenset({"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "at", "by", "from",
+                       "de", "du", "des", "la", "le", "les", "et", "el", "los", "las", "y", "en", "da", "do", "e",
+                       "der", "die", "das", "und", "von"})  # fmt: skip
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: an address import fetches; any other SOURCE is a file (the scheme is case-insensitive: RFC 3986)
@@ -53,6 +69,8 @@ class ImportResult:
     #: the article's file name without ".md": the slug, else derived from the input's name
     file_stem: str = "article"
     source_name: str = ""
+    #: the keys of the file's own front matter that are no field here, kept verbatim for the editor
+    kept: dict[str, Any] = field(default_factory=dict)
 
     def to_markdown(self) -> str:
         """The article file: YAML front matter (with the report as comments), then the body."""
@@ -63,6 +81,10 @@ class ImportResult:
         if self.missing:
             comment.append("# Not found in the text (the validator names what a ready article still needs):")
             comment.extend(f"#   - {_one_line(item)}" for item in self.missing)
+        if self.kept:
+            comment.append("# The file's own front matter, not mapped to a field (copy what applies, then delete):")
+            kept = yaml.safe_dump(self.kept, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+            comment.extend(f"#   {_one_line(line)}" for line in kept.splitlines())
         body = self.body.strip("\n")
         return "---\n" + "\n".join(comment) + "\n" + head + "---\n" + (f"\n{body}\n" if body else "")
 
@@ -79,15 +101,25 @@ def is_slug(text: str) -> bool:
     return _SLUG.match(text) is not None
 
 
-def import_source(source: str, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
+@dataclass(frozen=True)
+class Choices:
+    """What the editor chose for an import (the command's options)."""
+
+    #: fetch an address on a private, loopback or link-local network (refused by default)
+    allow_private: bool = False
+    #: turn placeholder links ([text](#)) into their text (by default they are kept and counted)
+    unlink_placeholders: bool = False
+
+
+def import_source(source: str, max_bytes: int = MAX_PAGE_BYTES, choices: Choices = Choices()) -> ImportResult:
     """Read one SOURCE of `syndicate import`: an http(s) URL, a saved HTML page, or a text file;
     a file, like a page, of at most `max_bytes`."""
     if _URL.match(source):
-        return import_url(source, max_bytes=max_bytes)
+        return import_url(source, max_bytes=max_bytes, choices=choices)
     path = Path(source)
     raw = read_page_file(path, source, max_bytes)
     if path.suffix.lower() in (".html", ".htm"):
-        return import_html_bytes(raw, source)
+        return import_html_bytes(raw, source, choices=choices)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -96,17 +128,19 @@ def import_source(source: str, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
             f"{source}:{line}: byte 0x{raw[e.start]:02x} is not UTF-8", "convert the file to UTF-8 first"
         ) from e
     refuse_unimportable(text, source)
-    return import_text(text, source)
+    return import_text(text, source, choices)
 
 
 def refuse_unimportable(text: str, source_name: str) -> None:
     """Raise a UsageError for what import would only turn into a useless draft: an empty file,
     or an article that already has front matter (it would be buried, as text, in the new body)."""
     from syndicate.articles.front_matter import parse_article_text
+    from syndicate.schemas import load_schema
 
     if not text.strip("\ufeff \t\r\n"):
         raise UsageError(f"{source_name}: the file is empty", "nothing to import: check the path")
-    if text.lstrip("\ufeff").startswith("---"):
+    data = split_front_matter(text.lstrip("\ufeff").replace("\r\n", "\n"))[0]
+    if data is not None and is_syndicate_article(data, frozenset(load_schema("article")["properties"])):
         parsed = parse_article_text(text.lstrip("\ufeff"), source_name)
         if isinstance(parsed.data, dict):
             raise UsageError(
@@ -115,39 +149,45 @@ def refuse_unimportable(text: str, source_name: str) -> None:
             )
 
 
-def import_text(text: str, source_name: str) -> ImportResult:
-    """Read one scraped article. Never raises on odd input: what cannot be read is reported."""
-    return _import(text, source_name, None, None)
+def import_text(text: str, source_name: str, choices: Choices = Choices()) -> ImportResult:
+    """Read one scraped article (front matter another tool wrote included). Never raises on odd
+    input: what cannot be read is reported."""
+    return _import(text, source_name, None, None, choices)
 
 
-def import_html(html: str, source_name: str, url: str | None = None) -> ImportResult:
+def import_html(html: str, source_name: str, url: str | None = None, choices: Choices = Choices()) -> ImportResult:
     """Read a saved or fetched HTML page: its article by the same rules, then what its markup states
     (canonical link, meta tags, JSON-LD, rel="license") for the fields the text leaves out.
     `url` is the address it was fetched from: relative links resolve against it."""
     page = read_html(html, url)
-    return _import(page.markdown, source_name, page.facts, url)
+    return _import(page.markdown, source_name, page.facts, url, choices, page.outside)
 
 
-def import_html_bytes(raw: bytes, source_name: str, url: str | None = None) -> ImportResult:
+def import_html_bytes(
+    raw: bytes, source_name: str, url: str | None = None, choices: Choices = Choices()
+) -> ImportResult:
     """A saved HTML file, decoded with the charset its <meta> declares (else UTF-8)."""
     html, replaced = decode_page(raw)
-    result = import_html(html, source_name, url)
+    result = import_html(html, source_name, url, choices)
     if replaced:
         result.missing.append("text: some bytes were not valid in the page's character set and were replaced")
     return result
 
 
-def import_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES) -> ImportResult:
+def import_url(
+    url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES, choices: Choices = Choices()
+) -> ImportResult:
     """Fetch a page (HTML, or plain text/Markdown) and import it; a failure is a SyndicateError."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"{url!r} is not an http(s) address", "give a full address such as https://example.org/a")
-    page = fetch_page(url, timeout, max_bytes)
+    page = fetch_page(url, timeout, max_bytes, choices.allow_private)
     text, content_type, final_url = page.text, page.content_type, page.url
     if "html" in content_type or (not content_type and re.match(r"\s*<(?:!doctype html|html)", text, re.I)):
-        result = import_html(text, url, final_url)
+        result = import_html(text, url, final_url, choices)
     elif content_type.startswith(("text/plain", "text/markdown", "text/x-markdown")):
-        result = import_text(text, url)
+        refuse_unimportable(text, url)
+        result = import_text(text, url, choices)
         if "source" not in result.front_matter or "url" not in result.front_matter["source"]:
             result.front_matter.setdefault("source", {})["url"] = final_url
             result.front_matter = _ordered(result.front_matter)
@@ -157,28 +197,51 @@ def import_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES)
         raise SyndicateError(f"{url}: the page is {content_type!r}, not HTML or text", "import an article's page")
     if page.replaced:
         result.missing.append("text: some bytes were not valid in the page's character set and were replaced")
+    result.found.extend(f"the server declares: {note}" for note in page.declared)
     return result
 
 
-def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: str | None) -> ImportResult:
+def _import(
+    text: str,
+    source_name: str,
+    facts: PageFacts | None,
+    fetched_from: str | None,
+    choices: Choices,
+    outside: list[str] | None = None,
+) -> ImportResult:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text, broken = _SURROGATE.subn("\ufffd", text)
     text, controls = strip_controls(text)
+    clipping = read_clipping(text) if facts is None else None
+    text = clipping.body if clipping is not None else text
     layout = choose_layout(text)
     report = Notes([f"layout: {layout.name}" + (" (an HTML page)" if facts else "")], [])
+    if clipping is not None:
+        report.found.append(f"front matter: {clipping.syntax}, written by another tool: read, the rest kept")
+        if clipping.problem:
+            report.missing.append(f"front matter: {clipping.problem}: imported as text")
     if broken:
         report.missing.append(f"text: {broken} character(s) that are not valid Unicode, replaced with U+FFFD")
     glued = 0
     if facts is None:  # a page's markup keeps its paragraphs apart; scraped text may have lost them
         text, glued = split_glued(text, glued_splitter(GLUED + layout.glued))
-    header = read_header(text, layout)
+    header = read_header(text, layout, clipping is not None and "title" in clipping.facts.values)
     footer = read_body(text, split_blocks(text, header.body_start), layout)
+    for block in outside or []:  # an editor's note beside the article: where it first appeared
+        for line in block.splitlines():
+            read_statement(line, footer)
+    unlinked = 0
+    if choices.unlink_placeholders:
+        footer.body, unlinked = unlink_placeholders(footer.body)
     fm: dict[str, Any] = {}
-    _title(header, fm, report)
-    _authors(header, fm, report)
-    _provenance(header, footer, fm, report)
+    read_title(header, fm, report)
+    read_authors(header, fm, report)
+    read_provenance(header, footer, fm, report)
+    set_outlets_apart(fm, footer, report)
     read_copyright(footer, fm, report)
-    if read_license(footer, fm, report):
+    no_derivatives = read_license(footer, fm, report)
+    move_attribution_footer(footer, fm, report)
+    if no_derivatives:
         fm["body_hash"] = body_hash(footer.body)
         report.found.append("body_hash: recorded, as the licence stated forbids derivatives (the body as received)")
     if footer.summary:
@@ -189,9 +252,11 @@ def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: 
             report.found.append(f"{kind}: {', '.join(header.labels[kind])}")
     for label in header.empty_labels:
         report.missing.append(f"{layout.labels.get(label.lower(), 'tags')}: the label '{label}:' has no value")
-    if facts is not None:
-        fill_from_page(fm, footer.body, facts, fetched_from, report)
-        controls += strip_controls_in(fm)  # a page's markup (JSON-LD's "\u001b") may hold some too
+    drop_for_a_list_page(fm, text, report)
+    for given, origin in ((facts, "the page"), (clipping.facts if clipping else None, "the file's front matter")):
+        if given is not None:
+            fill_from_page(fm, footer.body, given, fetched_from, report, origin)
+            controls += strip_controls_in(fm)  # a page's markup (JSON-LD's "\u001b") may hold some too
     if controls:
         report.missing.append(
             f"text: {controls} terminal control sequence(s) or control character(s) removed "
@@ -201,6 +266,8 @@ def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: 
     fm["status"] = "draft"
     _body_report(footer, glued, report)
     placeholders = count_placeholder_links(footer.body)
+    if unlinked:
+        report.found.append(f"body: {unlinked} placeholder link(s) ([text](#)) turned into their text, as asked")
     if placeholders:
         report.missing.append(
             f"body: {placeholders} placeholder link{'s' * (placeholders > 1)} ([text](#)): "
@@ -208,7 +275,8 @@ def _import(text: str, source_name: str, facts: PageFacts | None, fetched_from: 
         )
     stem = fm.get("slug") or slugify(Path(source_name).stem) or "article"
     found, missing = [one_line_note(n) for n in report.found], [one_line_note(n) for n in report.missing]
-    return ImportResult(_ordered(fm), footer.body, found, missing, placeholders, layout.name, stem, source_name)
+    kept = clipping.kept if clipping is not None else {}
+    return ImportResult(_ordered(fm), footer.body, found, missing, placeholders, layout.name, stem, source_name, kept)
 
 
 def _slug(fm: dict[str, Any], report: Notes) -> None:
@@ -251,115 +319,6 @@ def _plain(value: Any) -> Any:
     return xml_text(value) if isinstance(value, str) else value
 
 
-def _title(header: Header, fm: dict[str, Any], report: Notes) -> None:
-    if header.title is None:
-        report.missing.append("title: no heading ('# ...') or title line above a byline")
-        return
-    fm["title"] = header.title
-    report.found.append(f"title: {quote(header.title)}")
-    if header.subtitle:
-        fm["subtitle"] = header.subtitle
-        report.found.append(f"subtitle: {quote(header.subtitle)}")
-
-
-def _authors(header: Header, fm: dict[str, Any], report: Notes) -> None:
-    report.found.extend(f"not used: {note}" for note in header.unused)
-    report.missing.extend(f"authors: {note}" for note in header.notes)
-    if not header.authors:
-        report.missing.append("authors: no byline ('By ...', 'Par ...')")
-        return
-    fm["authors"] = header.authors
-    report.found.append(f"authors: {'; '.join(a['name'] for a in header.authors)}")
-    if header.outlet:
-        report.found.append(f"byline: names the outlet {header.outlet!r} beside its authors (not taken as an author)")
-
-
-def _provenance(header: Header, footer: Footer, fm: dict[str, Any], report: Notes) -> None:
-    site = header.publishers[0] if header.publishers else header.source
-    if site is not None and header.source is not None and site is not header.source and not site.url:
-        site.url = header.source.url if header.source.name in ("", site.name) else None
-    source: dict[str, Any] = {}
-    if site is not None and site.name:
-        source["name"] = site.name
-    if site is not None and site.url:
-        source["url"] = site.url
-    date = site.date if site is not None and site.date else header.published
-    if date is not None:
-        source["published"] = date.value
-        _date_note("source.published", date.note, report)
-    if source:
-        fm["source"] = source
-        report.found.append(f"source: {_describe(source)}")
-    if "name" not in source:
-        report.missing.append("source.name: the text does not name the site it was taken from")
-    if "url" not in source:
-        report.missing.append(_url_note("source.url", site))
-    original = _original(header, footer, site, report)
-    if original is not None:
-        fm["original"] = {k: v for k, v in (("name", original.name), ("url", original.url)) if v}
-        if original.date is not None:
-            fm["original"]["published"] = original.date.value
-            _date_note("original.published", original.date.note, report)
-        report.found.append(f"original: {_describe(fm['original'])} ({original.said!r})")
-        if not original.url:
-            report.missing.append(_url_note("original.url", original))
-    first = original.date if original is not None else date
-    if first is not None:
-        fm["published"] = first.value
-        by = original.name if original is not None else source.get("name", "the source")
-        report.found.append(f"published: {first.value} (the first publication, by {by})")
-    elif original is not None:
-        report.missing.append(f"published: the text does not date the first publication, by {original.name}")
-    else:
-        report.missing.append("published: the text states no publication date")
-    if header.updated is not None:
-        fm["updated"] = header.updated.value
-        _date_note("updated", header.updated.note, report)
-
-
-def _original(header: Header, footer: Footer, site: Publisher | None, report: Notes) -> Publisher | None:
-    """The first publisher, when the text says the site republished the article."""
-    site_name = site.name.casefold() if site is not None else ""
-    named = [s.publisher for s in footer.statements] + header.publishers[1:]
-    others = [p for p in named if p.name and p.name.casefold() != site_name]
-    firsts = [s.publisher for s in footer.statements if s.first and s.publisher in others]
-    if len({p.name.casefold() for p in firsts}) > 1:
-        names = ", ".join(sorted({p.name for p in firsts}))
-        report.missing.append(f"original: the text names several first publishers ({names}); which one is unclear")
-        return None
-    stated = [s.publisher for s in footer.statements if s.publisher in others]
-    candidates = firsts or stated or others
-    if not candidates:
-        return None
-    candidate = candidates[0]
-    same = [p for p in others if p.name.casefold() == candidate.name.casefold()]
-    original = Publisher(candidate.name, said=candidate.said)
-    original.date = next((p.date for p in same if p.date), None)
-    original.url = next((p.url for p in same if p.url), None)
-    original.lost_link = any(p.lost_link for p in same)
-    chain = [original.name, *dict.fromkeys(p.name for p in others if p not in same)]
-    if len(chain) > 1:
-        route = " → ".join([*chain, site.name if site is not None and site.name else "(the site)"])
-        report.found.append(f"republication chain: {route}")
-    return original
-
-
-def _describe(publication: dict[str, Any]) -> str:
-    return ", ".join(str(publication[k]) for k in ("name", "published", "url") if k in publication)
-
-
-def _url_note(pointer: str, publisher: Publisher | None) -> str:
-    if publisher is not None and publisher.lost_link:
-        return f"{pointer}: the link was lost in scraping ([{publisher.name}](#))"
-    where = f" at {publisher.name}" if publisher is not None and publisher.name else ""
-    return f"{pointer}: the text does not give the article's address{where}"
-
-
-def _date_note(pointer: str, note: str, report: Notes) -> None:
-    if note:
-        report.missing.append(f"{pointer}: {note}")
-
-
 def _body_report(footer: Footer, glued: int, report: Notes) -> None:
     if footer.removed:
         report.found.append(f"removed site chrome: {', '.join(footer.removed)}")
@@ -383,4 +342,8 @@ def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     if len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+        words = slug.split("-")
+        while len(words) > 1 and words[-1] in _DANGLING:
+            words.pop()
+        slug = "-".join(words)
     return slug.strip("-")

@@ -16,15 +16,19 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
 from syndicate import __version__
 from syndicate.errors import SyndicateError, UsageError, network_reason
 from syndicate.files import read_bounded
+from syndicate.importer.addresses import refuse_private, refuse_private_peer
 
 #: the largest page fetch_page (and read_page_file) reads
 MAX_PAGE_BYTES = 5_000_000
+#: redirects followed (each one checked like the first address)
+MAX_REDIRECTS = 10
 
 
 @dataclass(frozen=True)
@@ -36,35 +40,38 @@ class FetchedPage:
     url: str
     #: some bytes did not decode and were replaced with U+FFFD
     replaced: bool
+    #: what the response's headers declare about reuse (TDM-Rep, a Link rel="license"), for the report
+    declared: tuple[str, ...] = ()
 
 
-def fetch_page(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES) -> FetchedPage:
-    """GET the page, following redirects; a failure, a page too large or too slow is a SyndicateError."""
+def fetch_page(
+    url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES, allow_private: bool = False
+) -> FetchedPage:
+    """GET the page, following redirects; a failure, a page too large or too slow is a SyndicateError.
+    An address on a private, loopback or link-local network is refused unless `allow_private`
+    (checked at each redirect, and on the address connected to)."""
     headers = {"User-Agent": f"syndicate/{__version__} (article import)", "Accept": "text/html, text/plain;q=0.8"}
     deadline = time.monotonic() + timeout
     hint = "check the address, or save the page and import the file"
+    current = url
     try:
-        with requests.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=True) as response:
-            if response.status_code >= 400:
-                raise SyndicateError(f"{url}: HTTP {response.status_code} {response.reason}", hint)
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise SyndicateError(f"{url}: the page is {declared} bytes, more than {max_bytes} bytes", hint)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in _arriving(response):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise SyndicateError(f"{url}: the page is more than {max_bytes} bytes", hint)
-                if time.monotonic() > deadline:
-                    raise SyndicateError(f"{url}: the page took more than {timeout:g} s to arrive", hint)
-                chunks.append(chunk)
-            content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            charset = requests.utils.get_encoding_from_headers(response.headers)
-            header = response.headers.get("Content-Type", "").lower()
-            declared_charset = charset if "charset" in header and _known(charset) else None
-            raw = b"".join(chunks)
-            final_url = response.url
+        for _ in range(MAX_REDIRECTS + 1):
+            if not allow_private:
+                refuse_private(current)
+            with requests.get(
+                current, headers=headers, timeout=timeout, stream=True, allow_redirects=False
+            ) as response:
+                if not allow_private and not requests.utils.get_environ_proxies(current):
+                    refuse_private_peer(current, response.raw)
+                if response.is_redirect:
+                    current = urljoin(current, response.headers["Location"])
+                    continue
+                raw, content_type, declared_charset = _body(url, response, max_bytes, deadline, timeout, hint)
+                final_url = response.url
+                declared = _reuse_headers(response)
+                break
+        else:
+            raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
     except requests.Timeout as e:
         raise SyndicateError(f"{url}: no answer within {timeout:g} s", hint) from e
     except requests.TooManyRedirects as e:
@@ -75,7 +82,45 @@ def fetch_page(url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES)
         reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
         raise SyndicateError(f"{url}: cannot fetch the page: {reason}", hint) from e
     text, replaced = decode_page(raw, declared_charset)
-    return FetchedPage(text, content_type, final_url, replaced)
+    return FetchedPage(text, content_type, final_url, replaced, declared)
+
+
+def _reuse_headers(response: requests.Response) -> tuple[str, ...]:
+    """TDM-Rep's `tdm-reservation` and `tdm-policy` headers and a `Link: <...>; rel="license"` header."""
+    notes: list[str] = []
+    reservation = response.headers.get("tdm-reservation", "").strip()
+    if reservation:
+        state = {"1": "reserved", "0": "not reserved"}.get(reservation, repr(reservation))
+        notes.append(f"TDM-Rep: text-and-data-mining rights {state} (the tdm-reservation header)")
+    if policy := response.headers.get("tdm-policy", "").strip():
+        notes.append(f"TDM-Rep: mining policy at {policy} (the tdm-policy header)")
+    for link in response.links.values():
+        if "license" in str(link.get("rel", "")).split():
+            notes.append(f'a licence at {link.get("url")} (the Link header, rel="license"; not read as the article\'s)')
+    return tuple(notes)
+
+
+def _body(
+    url: str, response: requests.Response, max_bytes: int, deadline: float, timeout: float, hint: str
+) -> tuple[bytes, str, str | None]:
+    if response.status_code >= 400:
+        raise SyndicateError(f"{url}: HTTP {response.status_code} {response.reason}", hint)
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise SyndicateError(f"{url}: the page is {declared} bytes, more than {max_bytes} bytes", hint)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in _arriving(response):
+        size += len(chunk)
+        if size > max_bytes:
+            raise SyndicateError(f"{url}: the page is more than {max_bytes} bytes", hint)
+        if time.monotonic() > deadline:
+            raise SyndicateError(f"{url}: the page took more than {timeout:g} s to arrive", hint)
+        chunks.append(chunk)
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    charset = requests.utils.get_encoding_from_headers(response.headers)
+    header = response.headers.get("Content-Type", "").lower()
+    return b"".join(chunks), content_type, charset if "charset" in header and _known(charset) else None
 
 
 def read_page_file(path: Path, shown: str, max_bytes: int = MAX_PAGE_BYTES) -> bytes:

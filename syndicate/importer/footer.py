@@ -36,8 +36,12 @@ GLUED = (
     r"This work is licensed under",
 )
 _NAME_END = re.compile(
-    r"\s+(?:on|in|le|under|with|as|and|et|sous|avec|where|from)\s|[,;:(]|\.(?:\s|$)|\s[–—-]\s|\*|$", re.I
+    r"\s+(?:on|in|le|under|with|as|and|et|sous|avec|where|from|y|und|e|el|em|op|bij|am|vom)\s|[,;:(]|\.(?:\s|$)"
+    r"|\s[–—-]\s|\*|$",
+    re.I,
 )
+#: a print section or page after a newspaper's name ("El Mercurio Cuerpo A2", "The Times page 12")
+_SECTION = re.compile(r"\s+(?:cuerpo|section|secci[oó]n|page|p\.|seite|cahier|caderno)\s+\S*\d\S*$", re.I)
 _ORIGINAL_LINK = re.compile(
     r"^(?:read )?(?:the )?original(?: article| story)?$|^(?:lire l['’])?article original$", re.I
 )
@@ -70,6 +74,8 @@ class Footer:
     statements: list[Statement] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     site_notices: list[Notice] = field(default_factory=list)
+    #: licences that image credits state ("Photo by X via Wikimedia Commons (CC BY-SA 3.0)"): the image's
+    image_licences: list[str] = field(default_factory=list)
     #: licence statements, best first: Creative Commons, the outlet's terms, public domain, other wordings
     terms: list[Terms] = field(default_factory=list)
     summary: str | None = None
@@ -159,16 +165,13 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
         if notice := read_notice(line) or _notice_after_a_sentence(line):
             notice = replace(notice, image_credit=notice.image_credit or has_image)
             (footer.site_notices if notice.site_wide or notice.image_credit else footer.notices).append(notice)
-        for pattern, first in ((FIRST, True), (VIA, False)):
-            if (match := pattern.search(line)) and (publisher := _named(match.group("rest"), plain(line))):
-                publisher.url = publisher.url or _original_article_link(line)
-                if not any(s.publisher.name.lower() == publisher.name.lower() for s in footer.statements):
-                    footer.statements.append(Statement(publisher, first))
-                break
+        read_statement(line, footer)
     text = block.plain
     if len(text) > _MAX_TERMS_PARAGRAPH:
         return
-    if creative_commons := find_creative_commons(block.text):
+    if (creative_commons := find_creative_commons(block.text)) and _credits_an_image(text):
+        footer.image_licences.append(text)
+    elif creative_commons:
         footer.terms.append(Terms(creative_commons.spdx_id, text, "", block.text, creative_commons))
     elif states_public_domain(block.text):
         footer.terms.append(Terms("public-domain", text, "a public-domain statement", block.text))
@@ -176,8 +179,35 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
         footer.terms.append(Terms("custom", text, "republication terms in the text's own words", block.text))
 
 
+def read_statement(line: str, footer: Footer) -> None:
+    """A republication statement in the line ("originally published by X"), if there is one."""
+    for pattern, first in ((FIRST, True), (VIA, False)):
+        if (match := pattern.search(line)) and (publisher := _named(match.group("rest"), plain(line))):
+            if publisher.date is None and match.groupdict().get("date"):
+                publisher.date = find_date(match.group("date"))
+            publisher.url = publisher.url or _original_article_link(line)
+            if not any(s.publisher.name.lower() == publisher.name.lower() for s in footer.statements):
+                footer.statements.append(Statement(publisher, first))
+            return
+
+
 #: a sentence that starts a notice inside a line ("... licensed under CC BY 4.0. © 2026 The Courier.")
 _NOTICE_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=©|\(c\)|copyright\b)", re.IGNORECASE)
+
+
+#: words that make a paragraph an image's credit (its licence is the image's, not the article's)
+_IMAGE_WORDS = re.compile(
+    r"\b(?:photos?|photograph|image|illustration|picture|graphic|cr[ée]dit|krediet|foto|shutterstock|getty|flickr"
+    r"|wikimedia|unsplash|pixabay)\b",
+    re.I,
+)
+_LICENCE_MENTION = re.compile(r"\bCC[- ]?(?:BY|0)|creative ?commons|public domain", re.I)
+
+
+def _credits_an_image(text: str) -> bool:
+    """A short paragraph whose licence follows an image word: "Credit: Pixabay/CC0 Public Domain"."""
+    mention = _LICENCE_MENTION.search(text)
+    return len(text) < 300 and mention is not None and _IMAGE_WORDS.search(text[: mention.start()]) is not None
 
 
 def _notice_after_a_sentence(line: str) -> Notice | None:
@@ -197,10 +227,10 @@ def _named(rest: str, said: str) -> Publisher | None:
     else:
         cut = _NAME_END.search(rest)
         name, href, after = plain(rest[: cut.start() if cut else len(rest)]), None, rest
-    name = name.strip(" .,;:")
+    name = _SECTION.sub("", name.strip(" .,;:"))
     if not name or len(name.split()) > 8:
         return None
-    found = find_date(plain(after).split(". ")[0])
+    found = find_date(re.split(r"(?<!\d)\.\s", plain(after))[0])  # the sentence ("3. Mai 2021" is one date)
     url = href if href and is_absolute(href) and not _homepage(href) else None
     return Publisher(name, url, href is not None and href.strip() in ("", "#"), found, said)
 

@@ -16,9 +16,11 @@ from typing import Any
 
 from syndicate.importer.credits import BYLINE, FIRST, VIA, read_byline
 from syndicate.importer.dates import FoundDate, find_date, parse_date
-from syndicate.importer.layout_model import Layout
+from syndicate.importer.layout_model import Layout, quote
 from syndicate.importer.markdown import LINK, is_absolute, links, links_only, plain
+from syndicate.importer.wordings import AFFILIATION_WORDS
 
+_FENCE = re.compile(r"^(```|~~~)")
 _ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^\s{0,3}=+\s*$")
 _ITALIC = re.compile(r"^\s*(?:\*(?!\*)|_(?!_))(?P<text>.+)(?:\*|_)\s*$")
@@ -75,7 +77,9 @@ class Header:
     body_start: int = 0
 
 
-def read_header(text: str, layout: Layout) -> Header:
+def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
+    """The head's lines; with `title_known` (a clip's front matter names the title), a heading is
+    the body's first section, not the title."""
     header = Header()
     lines = text.splitlines(keepends=True)
     offsets = [0]
@@ -83,11 +87,17 @@ def read_header(text: str, layout: Layout) -> Header:
         offsets.append(offsets[-1] + len(line))
     labels = _label_pattern(layout)
     pending_label: tuple[str, str] | None = None
+    anchor = None if title_known else _title_above_byline(lines, labels)
     index = 0
     while index < len(lines):
         line = lines[index].strip()
         following = _next_line(lines, index)
         if not line:
+            index += 1
+            continue
+        if _FENCE.match(line):
+            break  # a code block is the body's, never a head line
+        if anchor is not None and _around_the_title(index, line, following, anchor, header, labels, layout):
             index += 1
             continue
         if pending_label and links_only(line) and not labels.match(line):
@@ -97,12 +107,12 @@ def read_header(text: str, layout: Layout) -> Header:
             index += 1
             continue
         pending_label = None
-        if header.title is None and not header.authors and not header.publishers:
+        if header.title is None and not title_known and not header.authors and not header.publishers:
             if heading := _ATX.match(line):
                 header.title = plain(heading.group("text")) or None
             elif index + 1 < len(lines) and _SETEXT.match(lines[index + 1]):
                 header.title, index = plain(line) or None, index + 1
-            elif not _is_head_line(line, labels) and _is_head_line(following, labels):
+            elif not _is_head_line(line, labels) and _is_head_line(following, labels) and _named(line) >= 1:
                 header.title = plain(line) or None
             if header.title is not None:
                 index += 1
@@ -123,7 +133,108 @@ def read_header(text: str, layout: Layout) -> Header:
             pending_label = (header.empty_labels[-1], layout.labels[header.empty_labels[-1].lower()])
         index += 1
     header.body_start = offsets[index] if index < len(lines) else len(text)
+    if header.title is None and not header.authors and header.published is not None:
+        header.unused.append(
+            f"a date with no title or byline beside it ({header.published.value}): the page's, not the article's"
+        )
+        header.published = None
     return header
+
+
+#: a photo's credit (or its file name): never a title
+_CREDIT = re.compile(
+    r"\s/\s|^(?:photo|image|credit|crédit|foto|krediet)\b|\b(?:AP|Getty|Reuters|AFP) Photo\b|/Flickr\b|\bFlickr/"
+    r"|\bShutterstock\b|\bGetty Images\b|\bWikimedia\b|,\s*CC[- ]?(?:BY|0)\b|^File \d",
+    re.I,
+)
+#: "Terry Slevin, Cancer Council Australia": a name, then an affiliation (The Conversation's byline)
+_CREDIT_LINE = re.compile(
+    r"^(?P<value>[A-ZÀ-Ý][\w'’.-]+(?: (?:[A-ZÀ-Ý][\w'’.-]+|de|van|von|da|di|del|la|le|du|dos|das)){1,4}),\s+"
+    r"(?P<affiliation>[^.!?]{3,200})$"
+)
+_AFFILIATION = re.compile(r"\b(?:" + "|".join(AFFILIATION_WORDS) + r")\b", re.I)
+_SENTENCES = re.compile(r"[.!?]\s+[A-ZÀ-Ý\"“«¿¡]")
+#: how far down a byline may stand for the line above it to be taken as the title
+_HEAD_LINES = 12
+
+
+def _title_above_byline(lines: list[str], labels: re.Pattern[str]) -> tuple[int, int] | None:
+    """(the title's line, the byline's line) when a byline ("By X") stands near the top and the
+    nearest line above it that can be a title (not a caption, credit, label or date) is the title:
+    the layout of most pages whose scrape lost the heading's markup."""
+    seen = 0
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > _HEAD_LINES or _FENCE.match(line):
+            return None
+        if _byline(line) is None:
+            continue
+        if any(_ATX.match(above) or _SETEXT.match(above) for above in lines[:index]):
+            return None  # the markup names the title
+        for above in range(index - 1, -1, -1):
+            candidate = lines[above].strip()
+            if candidate and _could_be_a_title(candidate, _next_line(lines, above), labels):
+                return above, index
+        return None
+    return None
+
+
+def _could_be_a_title(line: str, following: str, labels: re.Pattern[str]) -> bool:
+    """Not a caption, credit, label, date or paragraph: a line of 3 to 30 words, 2 of them words."""
+    text = plain(line)
+    words = text.split()
+    return (
+        3 <= len(words) <= 30
+        and _named(line) >= 1
+        and not _is_head_line(line, labels)
+        and _CREDIT.search(text) is None
+        and _SENTENCES.search(text) is None
+        and not _caption(text, following)
+    )
+
+
+def _named(line: str) -> int:
+    """How many words of letters the line has ("12.01.2026 à 15:56" has none)."""
+    return sum(1 for word in plain(line).split() if re.search(r"[^\W\d_]{2,}", word))
+
+
+def _caption(text: str, following: str) -> bool:
+    """A sentence under a picture: its credit follows it."""
+    return text.rstrip().endswith(".") and _CREDIT.search(plain(following)) is not None
+
+
+def _set_aside(line: str, following: str) -> bool:
+    """A line between the title and the byline that is the picture's: a credit, its caption, a label."""
+    text = plain(line)
+    return _CREDIT.search(text) is not None or _caption(text, following) or len(text.split()) <= 2
+
+
+def _around_the_title(
+    index: int,
+    line: str,
+    following: str,
+    anchor: tuple[int, int],
+    header: Header,
+    labels: re.Pattern[str],
+    layout: Layout,
+) -> bool:
+    """Read a line above the title (a dated line is still read; navigation is set aside), the title,
+    or a caption between the title and the byline; False from the byline on."""
+    title_at, byline_at = anchor
+    if index < title_at:
+        if not _read_line(line, header, labels, layout.labels):
+            header.unused.append(f"a line above the title: {quote(line)!r}")
+        return True
+    if index == title_at:
+        header.title = plain(line) or None
+        return True
+    if index < byline_at and not _is_head_line(line, labels) and _set_aside(line, following):
+        header.unused.append(f"a caption or credit between the title and the byline: {quote(line)!r}")
+        return True
+    return False
 
 
 def _next_line(lines: list[str], index: int) -> str:
@@ -177,10 +288,13 @@ def _read_line(line: str, header: Header, labels: re.Pattern[str], kinds: Mappin
 
 
 def _byline(line: str) -> re.Match[str] | None:
-    """A byline, not a sentence that starts with "By" ("By the time the vote came, ...")."""
+    """A byline, not a sentence that starts with "By" ("By the time the vote came, ..."); or a credit
+    line "Name, Affiliation" whose affiliation names an institution or a position."""
     match = BYLINE.match(line)
     if match is None:
-        return None
+        credit = _CREDIT_LINE.match(plain(line))
+        affiliation = credit.group("affiliation") if credit else ""
+        return credit if credit and len(affiliation.split()) <= 25 and _AFFILIATION.search(affiliation) else None
     words = plain(match.group("value")).split()
     sentence = len(words) > 5 and re.search(r"[a-z]{3}[.!?]$", words[-1]) is not None
     linked = match.group("value").lstrip("*_ ").startswith("[")

@@ -79,3 +79,14 @@ class Layout:
     glued: tuple[str, ...] = ()
     #: the outlet sets its lead (standfirst) in italics: it is the summary
     italic_lead_is_summary: bool = False
+
+
+def markers_detect(*patterns: str) -> Callable[[str], bool]:
+    """A layout's `detect`: any of the patterns (regexes, case-insensitive) found in the text."""
+    found = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+    return lambda text: found.search(text) is not None
+
+
+def chrome(name: str, *patterns: str) -> ChromeRule:
+    """A chrome rule from regexes searched in a paragraph's plain text (case-insensitive)."""
+    return ChromeRule(name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))

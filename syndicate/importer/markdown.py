@@ -131,3 +131,20 @@ def glued_splitter(openings: Iterable[str]) -> re.Pattern[str]:
 def split_glued(text: str, splitter: re.Pattern[str]) -> tuple[str, int]:
     """Put a paragraph break where a footer line was glued to the one before; also returns how many."""
     return splitter.subn("\n\n", text)
+
+
+def unlink_placeholders(body: str) -> tuple[str, int]:
+    """The body with each placeholder link ([text](#), [text]()) replaced by its text, outside
+    fenced code; and how many were replaced."""
+    count = 0
+
+    def text_only(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group("image") or match.group("href").strip() not in ("", "#"):
+            return match.group(0)
+        count += 1
+        return match.group("text")
+
+    parts = re.split(r"(^\s{0,3}(?:```|~~~)[^\n]*\n.*?^\s{0,3}(?:```|~~~)[ \t]*$)", body, flags=re.M | re.S)
+    body = "".join(part if index % 2 else LINK.sub(text_only, part) for index, part in enumerate(parts))
+    return body, count

@@ -14,22 +14,32 @@ from typing import Any
 from syndicate.checks.attribution import body_hash
 from syndicate.importer.credits import read_byline
 from syndicate.importer.dates import parse_date
-from syndicate.importer.html import PageFacts
 from syndicate.importer.layout_model import Notes, quote
 from syndicate.importer.licensing import find_creative_commons
 from syndicate.importer.markdown import is_absolute
+from syndicate.importer.metadata import PageFacts
 
 
-def fill_from_page(fm: dict[str, Any], body: str, facts: PageFacts, fetched_from: str | None, notes: Notes) -> None:
+def fill_from_page(
+    fm: dict[str, Any],
+    body: str,
+    facts: PageFacts,
+    fetched_from: str | None,
+    notes: Notes,
+    origin: str = "the page",
+) -> None:
+    """Fill what the text left out from `facts`: a page's markup, or (`origin`) the file's own
+    front matter; each value with where it was stated."""
     values, where = facts.values, facts.where
     notes.missing.extend(f"page: {note}" for note in facts.notes)
+    notes.found.extend(f"{origin} declares: {note}" for note in facts.declared)
 
     def take(pointer: str, value: Any, how: str) -> None:
         parent, _, key = pointer.rpartition(".")
         target = fm.setdefault(parent, {}) if parent else fm
         target[key] = value
         notes.missing[:] = [n for n in notes.missing if not _about(n, pointer)]
-        notes.found.append(f"{pointer}: {_shown(value)} (from the page: {how})")
+        notes.found.append(f"{pointer}: {_shown(value)} (from {origin}: {how})")
 
     if "title" not in fm and values.get("title"):
         take("title", values["title"], where["title"])
@@ -58,8 +68,19 @@ def fill_from_page(fm: dict[str, Any], body: str, facts: PageFacts, fetched_from
             take("copyright.year", values["copyright_year"], where["copyright_year"])
     if "id" not in fm.get("license", {}) and values.get("license_url"):
         _license(fm, body, str(values["license_url"]), where["license_url"], take, notes)
+    elif "license" not in fm and values.get("rights"):
+        _rights(fm, body, str(values["rights"]), where["rights"], take, notes)
     if "summary" not in fm and values.get("description"):
         take("summary", values["description"], where["description"])
+    if "tags" not in fm and values.get("tags"):
+        take("tags", values["tags"], where["tags"])
+    if values.get("language"):
+        notes.found.append(f"language: {quote(str(values['language']))} ({where['language']}; no field for it)")
+    if values.get("based_on"):
+        notes.found.append(
+            f"based on: {quote(str(values['based_on']))} ({where['based_on']}): the work this one derives from; "
+            "if it is the first publication, fill 'original'"
+        )
 
 
 def _dates(fm: dict[str, Any], values: dict[str, Any], where: dict[str, str], take: Any, notes: Notes) -> None:
@@ -91,6 +112,21 @@ def _license(fm: dict[str, Any], body: str, url: str, how: str, take: Any, notes
             take("body_hash", body_hash(body), "the licence forbids derivatives: the body as received")
     else:
         notes.missing.append(f"license.id: the page names the licence {quote(url)!r}, which no profile matches")
+
+
+def _rights(fm: dict[str, Any], body: str, rights: str, how: str, take: Any, notes: Notes) -> None:
+    """A rights statement in words ("CC BY-ND 4.0", "All rights reserved"): its id when it names a
+    Creative Commons licence with kind and version; the words kept verbatim either way."""
+    stated = find_creative_commons(rights)
+    take("license.terms", rights, how)
+    if stated is not None and stated.spdx_id:
+        take("license.id", stated.spdx_id, how)
+        if stated.url:
+            take("license.url", stated.url, how)
+        if stated.no_derivatives and "body_hash" not in fm:
+            take("body_hash", body_hash(body), "the licence forbids derivatives: the body as received")
+    else:
+        notes.missing.append(f"license.id: the rights stated ({quote(rights)!r}) match no profile: no id picked")
 
 
 def _about(note: str, pointer: str) -> bool:

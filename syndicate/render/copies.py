@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -54,6 +55,8 @@ class Copy:
     front_matter: dict[str, Any]
     #: the attribution block as Markdown paragraphs, for the end of a Markdown copy ("" when the body has it all)
     attribution_markdown: str = ""
+    #: the licence as attribution names it ("CC BY 4.0"; the profile's name when it has no short form)
+    license_short_name: str = ""
 
     @property
     def json_ld_script(self) -> str:
@@ -100,6 +103,21 @@ class Copy:
         return found
 
 
+def head_declarations(copy: Copy) -> str:
+    """The `<head>` elements a copy's page carries for machines, a line each: `<link rel="license">`
+    (where the licence has a URL), and the site's declarations: W3C TDMRep's meta names, RSL's licence link."""
+    head = []
+    if copy.license_url:
+        head.append(f'<link rel="license" href="{html.escape(copy.license_url)}">\n')
+    if copy.tdm_reservation:
+        head.append('<meta name="tdm-reservation" content="1">\n')
+        if copy.tdm_policy:
+            head.append(f'<meta name="tdm-policy" content="{html.escape(copy.tdm_policy)}">\n')
+    if copy.rsl_license:
+        head.append(f'<link rel="license" type="application/rsl+xml" href="{html.escape(copy.rsl_license)}">\n')
+    return "".join(head)
+
+
 def make_copy(article: Article, profile: LicenseProfile, site: Site | None = None) -> Copy:
     """The copy of `article`; `site` gives the declarations the site makes on every copy (TDMRep, RSL)."""
     rendered = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
@@ -132,10 +150,12 @@ def make_copy(article: Article, profile: LicenseProfile, site: Site | None = Non
         "body": article.body,
         "front_matter": dict(article.front_matter),
         "attribution_markdown": markdown_block(attribution_for(article.front_matter, article.body, profile)),
+        "license_short_name": profile.short_name,
     }
     # (the Markdown block says what the HTML says: `html` is hashed; the declarations only when
     # made, so that a site that makes none keeps its copies' hashes)
-    unhashed = ("json_ld", "front_matter", "body", "html_without_script", "attribution_markdown")
+    # (the short name follows from the licence's id and name, which are hashed)
+    unhashed = ("json_ld", "front_matter", "body", "html_without_script", "attribution_markdown", "license_short_name")
     declarations = ("tdm_reservation", "tdm_policy", "rsl_license")
     hashed = {k: v for k, v in fields.items() if k not in unhashed and not (k in declarations and not v)}
     digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

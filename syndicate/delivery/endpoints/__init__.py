@@ -17,10 +17,16 @@ if TYPE_CHECKING:
 #: type name (the config's `type`) -> the module and class of the client; imported only when an
 #: endpoint of that type is opened (the HTTP types bring requests, which a folder-only run never needs)
 ENDPOINT_TYPES: dict[str, tuple[str, str]] = {
+    "bluesky": ("syndicate.delivery.endpoints.bluesky", "BlueskyEndpoint"),
     "directory": ("syndicate.delivery.endpoints.directory", "DirectoryEndpoint"),
+    "ghost": ("syndicate.delivery.endpoints.ghost", "GhostEndpoint"),
+    "mastodon": ("syndicate.delivery.endpoints.mastodon", "MastodonEndpoint"),
     "webhook": ("syndicate.delivery.endpoints.webhook", "WebhookEndpoint"),
     "wordpress": ("syndicate.delivery.endpoints.wordpress", "WordPressEndpoint"),
 }
+
+#: the types whose copies are posts about the article (headline, attribution, link), not its text
+SOCIAL_TYPES = frozenset({"mastodon", "bluesky"})
 
 
 def open_endpoint(config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> Endpoint:
@@ -38,4 +44,8 @@ def payload_revision(config: EndpointConfig) -> str:
         from syndicate.delivery.endpoints.wordpress_settings import payload_revision as wordpress_revision
 
         revisions.append(wordpress_revision(config.settings))
+    elif config.type in SOCIAL_TYPES:
+        from syndicate.delivery.endpoints.social_settings import payload_revision as social_revision
+
+        revisions.append(social_revision(config.settings))
     return ";".join(r for r in revisions if r)

@@ -22,7 +22,7 @@ from syndicate.config import Endpoint as EndpointConfig
 from syndicate.delivery.endpoints.base import Remote
 from syndicate.errors import DeliveryError, UsageError, WriteError
 from syndicate.files import atomic_write, contained
-from syndicate.render.copies import Copy
+from syndicate.render.copies import Copy, head_declarations
 
 #: a copy that cannot be written
 WRITE_HINT = "check the endpoint's path in syndicate.toml, and that syndicate may write in that folder"
@@ -96,15 +96,7 @@ def _page(copy: Copy, canonical: str = "original") -> str:
     # "copy": the page is its own canonical page, and a folder copy does not know its address
     if copy.source_url and canonical != "copy":
         head.append(f'<link rel="canonical" href="{html.escape(copy.source_url)}">\n')
-    if copy.license_url:
-        head.append(f'<link rel="license" href="{html.escape(copy.license_url)}">\n')
-    # the site's declarations for machines: W3C TDMRep's meta names, RSL's licence link
-    if copy.tdm_reservation:
-        head.append('<meta name="tdm-reservation" content="1">\n')
-        if copy.tdm_policy:
-            head.append(f'<meta name="tdm-policy" content="{html.escape(copy.tdm_policy)}">\n')
-    if copy.rsl_license:
-        head.append(f'<link rel="license" type="application/rsl+xml" href="{html.escape(copy.rsl_license)}">\n')
+    head.append(head_declarations(copy))
     return (
         f'<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset="utf-8">\n{"".join(head)}</head>\n'
         f"<body>\n<article>\n<h1>{html.escape(copy.title)}</h1>\n{copy.html}</article>\n</body>\n</html>\n"

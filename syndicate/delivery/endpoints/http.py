@@ -275,6 +275,18 @@ def json_body(response: requests.Response) -> Any:
         raise ValueError("JSON nested too deeply") from e
 
 
+def api_json(response: requests.Response, endpoint: str, what: str, hint: str, secrets: Iterable[str] = ()) -> Any:
+    """The JSON answer of an API call (`what`: "POST /wp/v2/posts"); a transient DeliveryError
+    quoting the start of the answer (secrets kept out) when it is not JSON."""
+    try:
+        return json_body(response)
+    except ValueError as e:
+        said = printable(response.content[:1000].decode("utf-8", "replace"), 100, secrets)
+        raise DeliveryError(
+            f"endpoint {endpoint!r}: {what} did not answer JSON" + (f": {said}" if said else ""), hint, transient=True
+        ) from e
+
+
 def _page_words(page: str, limit: int = 150) -> str:
     """An HTML page in a few words: its title, else its first visible text (no script or style)."""
     title = re.search(r"<title[^>]*>(.*?)</title>", page, re.IGNORECASE | re.DOTALL)
@@ -327,11 +339,23 @@ def _server_message(response: requests.Response, secrets: Iterable[str] = ()) ->
             return f"an HTML page (\"{shown}\"), not the API's JSON: is the url the service's address?", code
         text = text or response.reason or ""
     else:
+        if isinstance(data, dict) and isinstance(data.get("errors"), list) and data["errors"]:
+            data = _first_error(data["errors"][0])  # Ghost's {"errors": [{"message", "context", "type"}]}
         said = (data.get("message") or data.get("error") or data) if isinstance(data, dict) else data
         text = _as_text(said)
         if isinstance(data, dict) and isinstance(data.get("code"), str):
             code = _code(data["code"], secrets)
     return printable(text, secrets=secrets) or "(no message)", code
+
+
+def _first_error(error: Any) -> Any:
+    """A Ghost error as a message and a code: its message and context, and its type (UpdateCollisionError)."""
+    if not isinstance(error, dict):
+        return error
+    message, context = error.get("message"), error.get("context")
+    if isinstance(message, str) and isinstance(context, str) and context and context != message:
+        message = f"{message} {context}"
+    return {"message": message or error, "code": error.get("type")}
 
 
 def _code(value: str, secrets: tuple[str, ...]) -> str:

@@ -47,7 +47,15 @@ import requests.auth
 
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.delivery.endpoints.base import Remote
-from syndicate.delivery.endpoints.http import StatusError, endpoint_timeout, json_body, make_session, printable, request
+from syndicate.delivery.endpoints.http import (
+    StatusError,
+    api_json,
+    endpoint_timeout,
+    json_body,
+    make_session,
+    printable,
+    request,
+)
 from syndicate.delivery.endpoints.wordpress_settings import WordPressSettings, refuse_insecure
 from syndicate.errors import ConfigError, CredentialsError, DeliveryError
 from syndicate.render.attribution_block import ATTRIBUTION_CLASS
@@ -132,15 +140,8 @@ class WordPressEndpoint:
             timeout=self.timeout,
             **kwargs,
         )
-        try:
-            return json_body(response)
-        except ValueError as e:
-            said = printable(response.content[:1000].decode("utf-8", "replace"), 100, self.secrets)
-            raise DeliveryError(
-                f"endpoint {self.name!r}: {method} {route} did not answer JSON" + (f": {said}" if said else ""),
-                "is the url a WordPress site with the REST API enabled?",
-                transient=True,
-            ) from e
+        hint = "is the url a WordPress site with the REST API enabled?"
+        return api_json(response, self.name, f"{method} {route}", hint, self.secrets)
 
     # -- the endpoint interface ----------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from syndicate.importer.layout_model import ChromeRule, Layout
+from syndicate.importer.layout_model import ChromeRule, Layout, markers_detect
 
 LABELS = {
     "tags": "tags",
@@ -51,3 +51,21 @@ def detect(text: str) -> bool:
 
 
 LAYOUT = Layout(name="generic", detect=detect, labels=LABELS, chrome=CHROME)
+
+
+def outlet(
+    name: str,
+    markers: tuple[str, ...],
+    chrome: tuple[ChromeRule, ...] = (),
+    glued: tuple[str, ...] = (),
+    labels: dict[str, str] | None = None,
+) -> Layout:
+    """An outlet's layout: the markers that tell its pages (regexes), its chrome and labels on top
+    of the generic ones."""
+    return Layout(
+        name=name,
+        detect=markers_detect(*markers),
+        labels=LABELS | (labels or {}),
+        chrome=(*chrome, *CHROME),
+        glued=glued,
+    )

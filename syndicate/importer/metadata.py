@@ -1,0 +1,273 @@
+"""What a page's markup states about its article, read with extruct and lxml (no parsing of our own).
+
+In order, the first statement of a fact wins: schema.org JSON-LD, then schema.org
+microdata (an Article or NewsArticle and its kin: headline, author, dates,
+publisher, licence, copyright, isBasedOn, keywords, inLanguage), then a
+microformats h-entry (name and dates), then Open
+Graph and `article:*` meta tags, then Dublin Core, then plain `<meta name>`
+tags (description, author, keywords). Links: `rel="canonical"`, `rel="license"`
+(on `<link>` or `<a>`); an RSL licence file (`type="application/rsl+xml"`) and
+TDM-Rep's `tdm-reservation`/`tdm-policy` are reported, not read as a licence.
+Each value keeps where the page stated it, for the report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import extruct
+import lxml.html
+from extruct.jsonld import JsonLdExtractor
+
+_ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNews", "AnalysisNewsArticle",
+                            "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "ScholarlyArticle",
+                            "TechArticle", "Report", "SocialMediaPosting", "LiveBlogPosting"})  # fmt: skip
+_URL = re.compile(r"https?://[^\s/?#]+", re.I)
+
+#: Open Graph, article:*, Dublin Core and <meta name> keys -> the fact they state
+_META = {
+    "og:title": "title",
+    "og:site_name": "site_name",
+    "og:url": "url",
+    "og:description": "description",
+    "og:locale": "language",
+    "article:published_time": "published",
+    "article:modified_time": "modified",
+    "article:author": "author",
+    "article:tag": "tags",
+    "dc.title": "title",
+    "dc.creator": "author",
+    "dc.publisher": "site_name",
+    "dc.date": "published",
+    "dc.rights": "rights",
+    "dc.language": "language",
+    "dcterms.license": "license_url",
+    "dcterms.rightsholder": "copyright_holder",
+    "description": "description",
+    "author": "author",
+    "news_keywords": "tags",
+    "keywords": "tags",
+}
+
+
+@dataclass
+class PageFacts:
+    """What the page's markup states, each with where it said it (for the report)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)
+    #: what could not be read
+    notes: list[str] = field(default_factory=list)
+    #: what the page declares that has no field (TDM-Rep, RSL, language), for the report
+    declared: list[str] = field(default_factory=list)
+
+    def put(self, key: str, value: Any, where: str) -> None:
+        if value not in (None, "", []) and key not in self.values:
+            self.values[key] = value
+            self.where[key] = where
+
+
+def read_metadata(html: str, base_url: str | None) -> PageFacts:
+    facts = PageFacts()
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (ValueError, lxml.etree.ParserError):
+        return facts  # no markup to read (an empty page)
+    base = base_url or _first(tree.xpath('//link[@rel="canonical"]/@href')) or None
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        _json_ld(script.text or "", base, facts)
+    found = extruct.extract(
+        tree,
+        base_url=base,
+        syntaxes=["microdata", "opengraph", "dublincore"],
+        uniform=True,
+        errors="ignore",
+    )
+    for item in _items(found.get("microdata", [])):
+        _article(item, "schema.org microdata", facts)
+    _microformats(tree, base, facts)
+    _open_graph(tree, facts)
+    for block in found.get("dublincore", []):
+        for element in [*block.get("elements", []), *block.get("terms", [])]:
+            name = str(element.get("name", "")).lower()
+            _meta(name, str(element.get("content", "")), f'<meta name="{element.get("name")}">', facts)
+    for meta in tree.xpath("//meta[@name][@content]"):
+        name = meta.get("name", "").strip().lower()
+        if not name.startswith(("dc.", "dcterms.")):
+            _meta(name, meta.get("content", ""), f'<meta name="{name}">', facts)
+    _links(tree, base, facts)
+    return facts
+
+
+def _json_ld(text: str, base: str | None, facts: PageFacts) -> None:
+    try:
+        json.loads(text)
+    except ValueError:
+        facts.notes.append("a schema.org JSON-LD block is not valid JSON: not read")
+        return
+    wrapped = f'<script type="application/ld+json">{text}</script>'
+    for item in _items(JsonLdExtractor().extract(wrapped, base_url=base)):
+        _article(item, "schema.org JSON-LD", facts)
+
+
+def _items(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [i for d in data for i in _items(d)]
+    if isinstance(data, dict):
+        return [data, *_items(data.get("@graph", []))]
+    return []
+
+
+def _article(item: dict[str, Any], syntax: str, facts: PageFacts) -> None:
+    types = item.get("@type")
+    type_set = (
+        {types}
+        if isinstance(types, str)
+        else {t for t in types if isinstance(t, str)}
+        if isinstance(types, list)
+        else set()
+    )
+    type_set = {t.rsplit("/", 1)[-1] for t in type_set}
+    if not type_set & _ARTICLE_TYPES:
+        return
+    where = f"{syntax} {sorted(type_set & _ARTICLE_TYPES)[0]}"
+    publisher = _name(item.get("publisher"))
+    facts.put("title", _text(item.get("headline")) or _text(item.get("name")), f"{where} headline")
+    facts.put("subtitle", _text(item.get("alternativeHeadline")), f"{where} alternativeHeadline")
+    people = _people(item.get("author") or item.get("creator"))
+    outlets = [p for p in people if publisher and p["name"].casefold() == publisher.casefold()]
+    if outlets:
+        facts.declared.append(f"{where} author names the publisher {publisher!r}: not taken as an author")
+    facts.put("authors", [p for p in people if p not in outlets], f"{where} author")
+    facts.put("published", _text(item.get("datePublished")), f"{where} datePublished")
+    facts.put("modified", _text(item.get("dateModified")), f"{where} dateModified")
+    facts.put("site_name", publisher, f"{where} publisher")
+    facts.put("license_url", _name(item.get("license")), f"{where} license")
+    facts.put("copyright_holder", _name(item.get("copyrightHolder")), f"{where} copyrightHolder")
+    year = item.get("copyrightYear")
+    if isinstance(year, int | str) and str(year).strip().isdigit():
+        facts.put("copyright_year", int(str(year).strip()), f"{where} copyrightYear")
+    facts.put("json_ld_url", _text(item.get("url")), f"{where} url")
+    facts.put("based_on", _name(item.get("isBasedOn")), f"{where} isBasedOn")
+    facts.put("tags", _labels(item.get("keywords")), f"{where} keywords")
+    facts.put("language", _name(item.get("inLanguage")), f"{where} inLanguage")
+    facts.put("description", _text(item.get("description")), f"{where} description")
+
+
+_H_ENTRY = (
+    '//*[contains(concat(" ", normalize-space(@class), " "), " hentry ")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " h-entry ")]'
+)
+
+
+def _microformats(tree: Any, base: str | None, facts: PageFacts) -> None:
+    """The first h-entry's facts, when the page has one and states no date otherwise: mf2py reads
+    a string (it parses again), so only that element is given to it."""
+    entries = tree.xpath(_H_ENTRY)
+    if not entries or "published" in facts.values:
+        return
+    markup = lxml.html.tostring(entries[0], encoding="unicode")
+    found = extruct.extract(markup, base_url=base, syntaxes=["microformat"], uniform=True, errors="ignore")
+    for item in found.get("microformat", []):
+        _h_entry(item, facts)
+
+
+def _h_entry(item: dict[str, Any], facts: PageFacts) -> None:
+    """A microformats h-entry (a WordPress theme's "hentry"): its name and dates. Its author h-card
+    and categories are not read: themes fill them with screen-reader words and URL slugs."""
+    if "h-entry" not in (item.get("@type") or []):
+        return
+    facts.put("title", _text(item.get("name")), "microformats h-entry name")
+    facts.put("published", _text(item.get("published")), "microformats h-entry published")
+    facts.put("modified", _text(item.get("updated")), "microformats h-entry updated")
+
+
+def _open_graph(tree: Any, facts: PageFacts) -> None:
+    found = extruct.extract(tree, syntaxes=["opengraph"], uniform=False, errors="ignore")
+    tags: list[str] = []
+    for block in found.get("opengraph", []):
+        for key, value in block.get("properties", []):
+            key = str(key).lower()
+            if _META.get(key) == "tags":
+                tags.extend(v for v in _labels(value) if v not in tags)
+            else:
+                _meta(key, str(value), f'<meta property="{key}">', facts)
+    facts.put("tags", tags, '<meta property="article:tag">')
+
+
+def _meta(key: str, content: str, where: str, facts: PageFacts) -> None:
+    target = _META.get(key)
+    content = " ".join(content.split())
+    if target == "tags":
+        facts.put("tags", _labels(content), where)
+    elif target == "author" and _URL.match(content):
+        return  # article:author is often the author's page: not a name
+    elif target:
+        facts.put(target, content, where)
+    elif key == "tdm-reservation":
+        reserved = "reserved" if content == "1" else "not reserved" if content == "0" else f"{content!r}"
+        facts.declared.append(f"TDM-Rep: text-and-data-mining rights {reserved} ({where})")
+    elif key == "tdm-policy" and content:
+        facts.declared.append(f"TDM-Rep: mining policy at {content} ({where})")
+
+
+def _links(tree: Any, base: str | None, facts: PageFacts) -> None:
+    for element in tree.xpath("//link[@rel][@href] | //a[@rel][@href]"):
+        rel = set(element.get("rel", "").lower().split())
+        href = element.get("href", "").strip()
+        if base and href and not _URL.match(href):
+            href = lxml.html.urljoin(base, href) if not href.startswith("#") else href
+        tag = element.tag
+        if tag == "link" and "canonical" in rel:
+            facts.put("canonical", href, '<link rel="canonical">')
+        if "license" in rel and href:
+            if "rsl" in element.get("type", "").lower():
+                facts.declared.append(f'RSL: a machine-readable licence at {href} (<{tag} rel="license" type="…rsl…">)')
+            else:
+                facts.put("license_url", href, f'<{tag} rel="license">')
+
+
+def _first(values: list[Any]) -> str:
+    return str(values[0]).strip() if values else ""
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        return _text(value.get("name")) or _text(value.get("url")) or _text(value.get("@id"))
+    return _text(value)
+
+
+def _labels(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else re.split(r"\s*,\s*", value) if isinstance(value, str) else []
+    labels: list[str] = []
+    for item in items:
+        text = _text(item)
+        if text and text not in labels:
+            labels.append(text)
+    return labels
+
+
+def _people(value: Any) -> list[dict[str, str]]:
+    people: list[dict[str, str]] = []
+    for item in value if isinstance(value, list) else [value]:
+        name = _text(item.get("name")) if isinstance(item, dict) else _text(item)
+        if not name or _URL.match(name):
+            continue
+        person = {"name": name}
+        url = _text(item.get("url")) if isinstance(item, dict) else None
+        if url and _URL.match(url):
+            person["url"] = url
+        if person not in people:
+            people.append(person)
+    return people

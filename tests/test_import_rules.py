@@ -1,0 +1,172 @@
+"""The importer's general rules, each on a small text: list pages, bylines in several
+languages, titles above a byline, image credits' licences, republication wordings and dates in
+several languages, outlets' layouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicate.importer.dates import find_date
+from syndicate.importer.drafts import import_html, import_text
+from syndicate.importer.layouts import choose_layout
+
+
+def test_a_page_with_several_bylines_is_a_list_not_an_article() -> None:
+    text = "Story one\n\nBy Ann Lee\n\nText one.\n\nStory two\n\nBy Bo Ek\n\nText two.\n\nCopyright © 2020 Ann Lee\n"
+    result = import_text(text, "digest.txt")
+    assert not {"title", "authors", "copyright"} & set(result.front_matter)
+    assert any("lists several stories (2 bylines: Ann Lee; Bo Ek" in n for n in result.missing)
+
+
+@pytest.mark.parametrize("heading", ["Billets de 30/01/2009", "Recent Articles", "Showing posts with label KFF"])
+def test_a_list_heading_makes_a_list_page(heading: str) -> None:
+    text = f"{heading}\n\nA title of a story\n\nBy Ann Lee\n\nOriginally published by The Daily, 3 May 2020.\n"
+    result = import_text(text, "list.txt")
+    assert not {"title", "authors", "original", "published"} & set(result.front_matter)
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("by Daniel Lidar", ["Daniel Lidar"]),
+        ("Por María Pérez y Juan Gil", ["María Pérez", "Juan Gil"]),
+        ("Von Anna Schmidt", ["Anna Schmidt"]),
+        ("Door Jan de Vries", ["Jan de Vries"]),
+        ("By DENNIS OVERBYE", ["DENNIS OVERBYE"]),
+    ],
+)
+def test_bylines_in_several_languages(byline: str, names: list[str]) -> None:
+    result = import_text(f"A title for the story\n\n{byline}\n\nThe text.\n", "t.txt")
+    assert [a["name"] for a in result.front_matter["authors"]] == names
+
+
+@pytest.mark.parametrize("sentence", ["by the river we walked.", "Por su interés, reproducimos el artículo."])
+def test_a_sentence_is_not_a_byline(sentence: str) -> None:
+    assert "authors" not in import_text(f"A title for the story\n\n{sentence}\n\nMore.\n", "t.txt").front_matter
+
+
+def test_the_title_is_the_line_above_the_byline_past_captions_and_credits() -> None:
+    text = (
+        "Site name\n\nA Climate Resistance Game Plan for 2018\n\nClimate\nChristine Irvine / 350.org\n\n"
+        "By Jamie Henn\n\nLet's talk.\n"
+    )
+    result = import_text(text, "t.txt")
+    assert result.front_matter["title"] == "A Climate Resistance Game Plan for 2018"
+    assert result.front_matter["authors"] == [{"name": "Jamie Henn"}]
+    assert result.body == "Let's talk."
+    assert any("caption or credit between the title and the byline" in n for n in result.found)
+
+
+def test_an_outlet_beside_people_in_a_byline_is_not_an_author() -> None:
+    text = (
+        "A title for the story\n\nby Daniel Lidar , The Conversation\n\nText.\n\n"
+        "This article is republished from The Conversation under a Creative Commons license.\n"
+    )
+    assert import_text(text, "t.txt").front_matter["authors"] == [{"name": "Daniel Lidar"}]
+
+
+def test_an_image_credits_licence_is_the_images() -> None:
+    text = (
+        "# A title\n\nBy Ann Lee\n\nPhoto de Victor Grigas via Wikimedia Commons (CC BY-SA 3.0)\n\nText.\n\n"
+        "Credit: Pixabay/CC0 Public Domain\n"
+    )
+    result = import_text(text, "t.txt")
+    assert "license" not in result.front_matter
+    assert sum("ignored an image credit's licence" in n for n in result.found) == 2
+
+
+def test_a_date_with_no_title_or_byline_is_the_pages() -> None:
+    result = import_text("Friday, November 15, 2024\nHealth\n\nSome text of the page.\n", "t.txt")
+    assert "published" not in result.front_matter
+
+
+@pytest.mark.parametrize(
+    ("statement", "name", "date"),
+    [
+        ("Columna publicada el 17 de junio de 2015 en El Mercurio Cuerpo A2.", "El Mercurio", "2015-06-17"),
+        ("Por su interés reproducimos este artículo aparecido en el diario El Economista y escrito por X.",
+         "El Economista", None),
+        ("Article paru dans Terre & Nature le 1 février 2018", "Terre & Nature", "2018-02-01"),
+        ("Dieser Artikel erschien zuerst bei CORRECTIV am 3. Mai 2021.", "CORRECTIV", "2021-05-03"),
+        ("Dit artikel verscheen eerder op De Correspondent.", "De Correspondent", None),
+        ("Este artigo foi publicado originalmente na Agência Pública.", "Agência Pública", None),
+        ("Artikel ini terbit pertama kali di The Conversation Indonesia.", "The Conversation Indonesia", None),
+    ],
+)  # fmt: skip
+def test_first_publication_wordings_in_several_languages(statement: str, name: str, date: str | None) -> None:
+    fm = import_text(f"# A title\n\nText of the story.\n\n{statement}\n", "t.txt").front_matter
+    assert fm["original"]["name"] == name
+    assert fm.get("published") == date
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("17 de junio de 2015", "2015-06-17"), ("1 de fevereiro de 2018", "2018-02-01"), ("3. Mai 2021", "2021-05-03"),
+     ("12 maart 2020", "2020-03-12"), ("5 mayo 2019", "2019-05-05")],
+)  # fmt: skip
+def test_dates_in_more_languages(text: str, value: str) -> None:
+    found = find_date(text)
+    assert found is not None and found.value == value
+
+
+def test_an_editors_note_outside_the_article_names_the_first_publisher() -> None:
+    page = (
+        '<main><p class="note">This post originally appeared on <a href="https://grist.org/a/b/">Grist</a>.</p>'
+        "<article><p>Text.</p></article></main>"
+    )
+    fm = import_html(page, "p.html").front_matter
+    assert fm["original"] == {"name": "Grist", "url": "https://grist.org/a/b/"}
+
+
+@pytest.mark.parametrize(
+    ("text", "layout"),
+    [
+        ("Text.\n\nThis article is republished from The Conversation under a Creative Commons license.",
+         "conversation"),
+        ("Texte.\n\nCet article est republié à partir de The Conversation sous licence Creative Commons.",
+         "conversation"),
+        ("Text.\n\nThis story was originally published by ProPublica.", "propublica"),
+        ("Text.\n\nThis article was originally published on CalMatters and was republished.", "calmatters"),
+        ("Text.\n\nThe Ohio Capital Journal is part of States Newsroom, a nonprofit news network.", "statesnewsroom"),
+        ("Text.\n\nThis story was originally published by Grist.", "climatedesk"),
+        ("Text.\n\nSubscribe to KFF Health News' free Morning Briefing.", "kffhealthnews"),
+        ("Text.\n\n+ Explore further\n\nFeedback to editors", "sciencex"),
+        ("Caption. (AP Photo/Paul Sancya)\n\nText.", "wire"),
+        ("Text.\n\nThis story was originally published by The 19th.", "the19th"),
+        ("Text.", "generic"),
+    ],
+)  # fmt: skip
+def test_outlets_layouts_are_detected(text: str, layout: str) -> None:
+    assert choose_layout(text).name == layout
+
+
+def test_a_layouts_chrome_is_removed_and_named() -> None:
+    text = (
+        "# A title\n\nText of the story.\n\nRepublish This Story\n\n"
+        "Subscribe to KFF Health News' free Morning Briefing.\n"
+    )
+    result = import_text(text, "t.txt")
+    assert result.body == "Text of the story."
+    assert any("'Republish This Story' button" in n for n in result.found)
+
+
+def test_a_name_and_affiliation_line_is_the_conversations_byline() -> None:
+    text = (
+        "Explainer: how does sunscreen work, what is SPF and can I still tan with it on?\n\n"
+        "File 20171214 27562 jt433n.jpg?ixlib=rb 1.1\n"
+        "Sunscreen protects from skin cancer, burning and from the sun’s ageing effects.\n"
+        "PRONicki Dugan Pogue/Flickr, CC BY\n\nTerry Slevin, Cancer Council Australia\n\nSunscreen use reduces risk.\n"
+    )
+    result = import_text(text, "t.txt")
+    assert result.front_matter["title"].startswith("Explainer: how does sunscreen work")
+    assert result.front_matter["authors"] == [{"name": "Terry Slevin"}]
+    assert "license" not in result.front_matter  # CC BY is the photo's
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Paris, France", "Sarah Jones, who lives nearby, said it was loud.", "12.01.2026 à 15:56"],
+)
+def test_a_place_or_a_sentence_with_a_comma_is_not_a_byline(line: str) -> None:
+    result = import_text(f"A title for the story\n\n{line}\n\nMore text.\n", "t.txt")
+    assert "authors" not in result.front_matter

@@ -1,0 +1,48 @@
+"""`syndicate ledger migrate --to postgresql://...`: a site moves its SQLite ledger into PostgreSQL
+and goes on as if nothing happened (needs PostgreSQL: tests/pg.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger_pg import PostgresLedger
+from tests.loopback import recording_server
+from tests.pg import fresh_site, use_postgresql
+from tests.test_run import add_hook
+
+
+def test_a_ledger_moved_to_postgresql_is_the_same_and_sends_nothing_again(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = ["--config", str(site / "syndicate.toml")]
+    with fresh_site(monkeypatch) as settings, recording_server() as hook:
+        add_hook(site, hook)
+        assert run_cli(*config, "run").status == 0
+        assert len(hook.requests) == 2
+        with Ledger(site / ".syndicate" / "state.db") as kept:
+            kept.set_state({"audited": "yes"})
+            before = kept.all()
+        moved = run_cli(*config, "ledger", "migrate", "--to", settings.url, "--site", settings.site)
+        assert moved.status == 0, moved.err
+        assert "checked row by row" in moved.err and f"{len(before)} rows of deliveries" in moved.err
+        with PostgresLedger(settings) as copy:
+            assert copy.all() == before
+            assert copy.get_state("audited") == "yes"
+        again = run_cli(*config, "ledger", "migrate", "--to", settings.url, "--site", settings.site)
+        assert again.status == 2 and "already holds a record" in again.err
+        use_postgresql(site, settings)
+        hook.requests.clear()
+        assert run_cli(*config, "run").status == 0
+        assert hook.requests == []  # every copy was delivered: the moved ledger says so
+
+
+def test_a_password_in_the_url_is_refused_and_never_repeated(site: Path, run_cli: Any) -> None:
+    refused = run_cli(
+        "--config", str(site / "syndicate.toml"), "ledger", "migrate", "--to", "postgresql://u:s3cret@h/d"
+    )
+    assert refused.status == 2 and "without a password" in refused.err
+    assert "s3cret" not in refused.err + refused.out

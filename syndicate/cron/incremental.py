@@ -90,7 +90,7 @@ def _load_site_cached(
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
     from syndicate.checks.validate import site_content
-    from syndicate.render.html_copy import RenderedCopy, front_matter_digest, remember
+    from syndicate.render.html_copy import RenderedCopy, front_matter_digest, keep_for_site, remember
 
     checks = Checks.for_config(config, today)
     stats = scan_content(config.paths.content)
@@ -101,6 +101,7 @@ def _load_site_cached(
     current = fingerprint(config)
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
     files = [Path(p) for p in sorted(stats)]
+    keep_for_site(len(files))
     # a cached result stands while its file's stat does; the others are read again
     # (no name keeps the whole cache: each row is let go as it is used, below)
     still = {key: row for key, row in (ledger.cached_files() if reuse else {}).items() if row[:2] == stats.get(key)}

@@ -254,9 +254,10 @@ def test_the_run_after_the_early_answer_does_not_scan_the_files_again(
     assert noop.answer_noop(argv, {}) is None
     assert len(scans) == 1
     assert json.loads(run_cli(*argv).out)["noop"] is False
-    assert len(scans) == 2  # the run's own load stats the folder; its no-op check took the answer's word
+    assert len(scans) == 1  # the run's no-op check took the answer's word, and its load the answer's scan
     # the word is taken once: the next run looks again, and finds nothing to do
     assert json.loads(run_cli(*argv).out)["noop"] is True
+    assert len(scans) == 2 and noop.take_scan(scans[0]) is None
 
 
 def test_no_early_answer_on_another_day(site: Path, run_cli: Any) -> None:

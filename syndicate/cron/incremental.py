@@ -35,8 +35,11 @@ if TYPE_CHECKING:
 
 
 def scan_content(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every article file below `folder` (hidden ones skipped): absolute path -> (mtime_ns, size)."""
-    return noop.scan(str(folder.resolve()))
+    """Every article file below `folder` (hidden ones skipped): absolute path -> (mtime_ns, size);
+    the early no-op check's scan when it made one in this process (noop.take_scan)."""
+    root = str(folder.resolve())
+    scanned = noop.take_scan(root)
+    return scanned if scanned is not None else noop.scan(root)
 
 
 def fingerprint(config: Config) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -128,7 +129,10 @@ def run(
         if nothing_to_do(config, ledger, now):
             standing = ledger.get_state("problems")
             return RunResult(noop=True, standing=json.loads(standing) if standing else [])
-        return _work(config, ledger, now, environ, sleep, progress)
+        try:
+            return _work(config, ledger, now, environ, sleep, progress)
+        finally:
+            gc.unfreeze()  # the site's articles, frozen once read (incremental._collector_paused)
 
 
 def _work(

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import struct
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -264,6 +265,8 @@ _RENDERED: OrderedDict[tuple[bytes, str, str | None], RenderedCopy] = OrderedDic
 #: copy twice (a cold run over 30,000 articles took 5.75 times the time of 10,000: BENCHMARKS.md)
 _RENDERED_MIN = 20_000
 _rendered_max = _RENDERED_MIN
+#: push renders copies on several threads: a copy used while another thread lets it go must not fail
+_RENDERED_LOCK = threading.Lock()
 
 
 def keep_for_site(articles: int) -> None:
@@ -284,22 +287,24 @@ def render_copy(
     """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out.
     `digest`: front_matter_digest(front_matter), when known."""
     key = (digest or front_matter_digest(front_matter), body, profile.id if profile else None)
-    cached = _RENDERED.get(key)
+    with _RENDERED_LOCK:
+        cached = _RENDERED.get(key)
+        if cached is not None:
+            _RENDERED.move_to_end(key)
     if cached is None:
         cached = render_copy_uncached(front_matter, body, profile)
         remember(key[0], body, key[2], cached)
-    else:
-        _RENDERED.move_to_end(key)
     return cached
 
 
 def remember(front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy) -> None:
     """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs."""
     key = (front_matter_digest, body, profile_id)
-    _RENDERED[key] = rendered
-    _RENDERED.move_to_end(key)
-    while len(_RENDERED) > _rendered_max:
-        _RENDERED.popitem(last=False)
+    with _RENDERED_LOCK:
+        _RENDERED[key] = rendered
+        _RENDERED.move_to_end(key)
+        while len(_RENDERED) > _rendered_max:
+            _RENDERED.popitem(last=False)
 
 
 def render_copy_uncached(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:

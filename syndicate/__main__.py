@@ -24,14 +24,14 @@ def main() -> NoReturn:
         from syndicate.cli.main import main as cli_main
 
         cli_main()
-    out, err = answer
+    out, err, status = answer
     if out:
         sys.stdout.write(out)
         sys.stdout.flush()
     if err:
         sys.stderr.write(err)
         sys.stderr.flush()
-    sys.exit(0)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,8 @@ class FeedSettings:
     tag_feeds: bool = True
     #: write feed.xsl and link every feed to it (an xml-stylesheet instruction): browsers are removing XSLT
     xsl: bool = False
+    #: "full": every entry carries the article; "summary": archive pages and tag feeds carry summaries
+    archive_content: str = "full"
 
 
 @dataclass(frozen=True)
@@ -369,6 +371,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
             hubs=tuple(feeds.get("hubs", ())),
             tag_feeds=feeds.get("tag_feeds", True),
             xsl=feeds.get("xsl", False),
+            archive_content=feeds.get("archive_content", "full"),
         ),
         paths=Paths(
             content=Path(paths.content),

@@ -138,6 +138,7 @@ def pages(draw: st.DrawFn) -> FeedPage:
         stylesheet=draw(st.sampled_from([None, "", "feed.xsl", "../../feed.xsl"])),
         updated=draw(WHEN),
         rsl_license=draw(st.none() | url),
+        summaries=draw(st.booleans()),
     )
 
 
@@ -187,18 +188,19 @@ def outcome(build: Callable[[FeedPage], bytes], page: FeedPage) -> bytes | str:
 
 
 def edge_page(change: dict[str, Any], archive: bool) -> FeedPage:
-    """A page with the plain entry changed by `change` (one of CASES), twice, around a plain one."""
+    """A page with the plain entry changed by `change` (one of CASES), twice, around a plain one;
+    an archive page is one of summaries ([feeds] archive_content = "summary")."""
     entry = dataclasses.replace(PLAIN, **change)
     return FeedPage(
         "T", "D", "https://x.example/a.xml", "https://x.example/r.xml", "https://x.example/", "R", "en",
         (entry, PLAIN, entry), ("https://hub.example/",), archive, "https://x.example/p.xml",
-        "https://x.example/n.xml", "https://x.example/c.xml", "../feed.xsl", WHEN_UTC,
+        "https://x.example/n.xml", "https://x.example/c.xml", "../feed.xsl", WHEN_UTC, summaries=archive,
     )  # fmt: skip
 
 
 def with_edge_cases(test: Callable[[FeedPage], None]) -> Callable[[FeedPage], None]:
-    """`test` given, besides hypothesis's pages, each of CASES (on a page and on an archive page),
-    and a page with no entry."""
+    """`test` given, besides hypothesis's pages, each of CASES (on a page, and on an archive page of
+    summaries), and a page with no entry."""
     for page in [PLAIN_PAGE, *(edge_page(change, archive) for change in CASES for archive in (False, True))]:
         test = example(page)(test)
     return test
@@ -244,11 +246,12 @@ def test_values_that_cannot_be_written_are_refused(change: dict[str, Any], messa
             document(page)
 
 
-def test_the_library_alone_writes_the_same_feeds(site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", ["full", "summary"])
+def test_the_library_alone_writes_the_same_feeds(site: Path, tmp_path: Path, content: str) -> None:
     """SYNDICATE_LIBRARY_ONLY=feed-entries (the seam in generate.py): every file `feeds` writes is
-    the same, archive pages, tag feeds and the stylesheet's link included."""
+    the same, archive pages, tag feeds (full or summaries) and the stylesheet's link included."""
     config = site / "syndicate.toml"
-    config.write_text(config.read_text() + "\n[feeds]\nlimit = 1\nxsl = true\n")
+    config.write_text(config.read_text() + f'\n[feeds]\nlimit = 1\nxsl = true\narchive_content = "{content}"\n')
     written = {}
     for library_only in ("", "feed-entries"):
         out = tmp_path / f"feeds-{library_only or 'fast'}"

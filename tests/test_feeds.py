@@ -223,15 +223,39 @@ def test_hubs_are_linked_and_told_only_about_changes(site: Path, run_cli: Any) -
 
 
 @needs_feedcheck
-def test_every_feed_passes_the_w3c_validator_strictly(site: Path) -> None:
+@pytest.mark.parametrize("content", ["full", "summary"])
+def test_every_feed_passes_the_w3c_validator_strictly(site: Path, content: str) -> None:
     (site / "syndicate.toml").write_text(
-        (site / "syndicate.toml").read_text() + '\n[feeds]\nlimit = 1\nhubs = ["https://hub.example.org/"]\n'
+        (site / "syndicate.toml").read_text()
+        + f'\n[feeds]\nlimit = 1\nhubs = ["https://hub.example.org/"]\narchive_content = "{content}"\n'
     )
     build(site)
     files = sorted((site / "feeds").rglob("*.xml"))
     assert len(files) > 10
     for path in files:
         assert w3c_problems(path) is None
+
+
+def test_archive_pages_and_tag_feeds_of_summaries(site: Path) -> None:
+    """[feeds] archive_content = "summary": archive pages and tag feeds carry each entry's summary and
+    link, not its content; the main feed and the pages for people are as with full content."""
+    set_config(site, "[site]", '[feeds]\nlimit = 1\narchive_content = "summary"\n\n[site]')
+    built = build(site)
+    summaries = _files(site / "feeds")
+    set_config(site, 'archive_content = "summary"', 'archive_content = "full"')
+    build(site)
+    fulls = _files(site / "feeds")
+    assert built.entries > 1 and set(summaries) == set(fulls) and "archive/atom-1.xml" in fulls
+    for name in summaries:
+        if name.startswith(("archive/", "tags/")) and name.endswith(".xml"):
+            parsed = parse(site / "feeds" / name)  # (the last build: full content)
+            assert len(summaries[name]) < len(fulls[name])
+            shown = feedparser.parse(summaries[name])
+            assert not shown.bozo and len(shown.entries) == len(parsed.entries) > 0
+            for entry in shown.entries:
+                assert "content" not in entry and entry.summary and entry.link
+        else:
+            assert summaries[name] == fulls[name], name
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -116,7 +116,7 @@ def test_the_early_answer_is_what_the_command_line_says(site: Path, run_cli: Any
     answer = noop.answer_noop(argv, {})
     assert answer is not None
     normal = run_cli(*argv)
-    assert (normal.status, normal.out, normal.err) == (0, *answer)
+    assert (normal.status, normal.out, normal.err) == (answer[2], answer[0], answer[1]) and answer[2] == 0
 
 
 def test_the_noop_json_is_the_run_summary() -> None:
@@ -254,9 +254,10 @@ def test_the_run_after_the_early_answer_does_not_scan_the_files_again(
     assert noop.answer_noop(argv, {}) is None
     assert len(scans) == 1
     assert json.loads(run_cli(*argv).out)["noop"] is False
-    assert len(scans) == 2  # the run's own load stats the folder; its no-op check took the answer's word
+    assert len(scans) == 1  # the run's no-op check took the answer's word, and its load the answer's scan
     # the word is taken once: the next run looks again, and finds nothing to do
     assert json.loads(run_cli(*argv).out)["noop"] is True
+    assert len(scans) == 2 and noop.take_scan(scans[0]) is None
 
 
 def test_no_early_answer_on_another_day(site: Path, run_cli: Any) -> None:
@@ -291,15 +292,30 @@ def test_no_early_answer_while_another_run_holds_the_lock(site: Path, run_cli: A
     assert noop.answer_noop(argv, {}) is not None
 
 
-def test_no_early_answer_when_problems_stand(site: Path, run_cli: Any) -> None:
+@pytest.mark.parametrize("args", [["run"], ["-v", "run"], ["-q", "run", "--format", "json"]])
+def test_the_early_answer_says_the_problems_that_stand_as_the_command_line_does(
+    site: Path, run_cli: Any, args: list[str]
+) -> None:
     article = site / "content" / f"{ALDER}.md"
     article.write_text(article.read_text().replace("\ntitle:", "\ntitle: [", 1))
     config = str(site / "syndicate.toml")
     assert run_cli("--config", config, "run", "--now", NOW).status == 1
-    argv = ["--config", config, "run", "--now", NOW]
-    assert noop.answer_noop(argv, {}) is None  # the command line reports them
-    again = run_cli(*argv)
-    assert again.status == 1 and "syndicate run: problems:" in again.err
+    argv = ["--config", config, *args, "--now", NOW]
+    answer = noop.answer_noop(argv, {})  # a no-op all the same: nothing changed since
+    assert answer is not None and answer[2] == 1 and ALDER in answer[0] + answer[1]
+    normal = run_cli(*argv)
+    assert (normal.status, normal.out, normal.err) == (answer[2], answer[0], answer[1])
+    if "json" in args:
+        assert json.loads(answer[0])["noop"] is True and json.loads(answer[0])["ok"] is False
+    else:
+        assert "syndicate run: problems:" in answer[1]
+
+
+def test_no_early_answer_when_a_standing_problem_holds_an_escape(site: Path, run_cli: Any) -> None:
+    config = first_run(site, run_cli)
+    with Ledger(site / ".syndicate" / "state.db") as ledger:
+        ledger.set_state({"problems": json.dumps(["a \x1b[31mred\x1b[0m line"])})
+    assert noop.answer_noop(["--config", config, "run", "--now", NOW], {}) is None
 
 
 def test_no_early_answer_without_a_ledger_or_config(
@@ -361,7 +377,7 @@ def test_a_site_whose_path_sqlite_would_read_as_a_uri(tmp_path: Path, site: Path
     site = site.rename(odd / "site")
     first_run(site, run_cli)
     argv = ["--config", str(site / "syndicate.toml"), "-v", "run", "--now", NOW]
-    assert noop.answer_noop(argv, {}) == ("", noop.NOTHING_CHANGED + "\n")
+    assert noop.answer_noop(argv, {}) == ("", noop.NOTHING_CHANGED + "\n", 0)
     assert sorted(p.name for p in (site / ".syndicate").iterdir()) == ["state.db", "state.db.lock", "state.db.receipt"]
 
 

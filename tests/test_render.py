@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import zlib
+from collections import OrderedDict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -455,3 +456,23 @@ def test_the_last_paragraphs_are_those_of_the_whole_body(pieces: list[str], coun
 @given(st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000aB")))
 def test_fold_is_what_the_expression_gave(text: str) -> None:
     assert _fold(text) == re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def test_the_cache_of_rendered_copies_lets_go_of_the_least_recently_used_not_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from syndicate.render import html_copy
+
+    monkeypatch.setattr(html_copy, "_RENDERED", OrderedDict())
+    monkeypatch.setattr(html_copy, "_rendered_max", 3)
+    copy = RenderedCopy.pack(b"<p>x</p>\n", 9, 9)
+    for n in range(3):
+        html_copy.remember(bytes([n]), f"body {n}", "CC0-1.0", copy)
+    assert html_copy.render_copy({}, "body 0", REGISTRY.get("CC0-1.0"), bytes([0])) is copy  # used: kept
+    html_copy.remember(b"\x03", "body 3", "CC0-1.0", copy)  # over the size: the least recently used goes
+    assert [key[1] for key in html_copy._RENDERED] == ["body 2", "body 0", "body 3"]
+    html_copy.keep_for_site(2)  # never below what it holds room for
+    html_copy.keep_for_site(5)  # a larger site: room for all of it
+    for n in range(4, 6):
+        html_copy.remember(bytes([n]), f"body {n}", "CC0-1.0", copy)
+    assert len(html_copy._RENDERED) == 5

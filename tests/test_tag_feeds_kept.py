@@ -54,3 +54,24 @@ def test_no_folder_is_left_empty(site: Path, run_cli: Any) -> None:
     assert not (site / "feeds" / "tags").exists()
     empty = [p for p in (site / "feeds").rglob("*") if p.is_dir() and not any(p.iterdir())]
     assert empty == []
+
+
+def test_a_tag_feeds_title_and_updated_are_read_from_its_head_alone(site: Path, run_cli: Any) -> None:
+    """published_tags reads each tag feed up to its first entry: what reading the whole gives."""
+    from lxml import etree
+
+    from syndicate.feeds.generate import _feed_head
+
+    assert run_cli("--config", str(site / "syndicate.toml"), "run", "--now", "2030-01-01T10:00:00+00:00").status == 0
+    feeds = sorted((site / "feeds" / "tags").glob("*/atom.xml"))
+    assert len(feeds) > 3
+    atom = "{http://www.w3.org/2005/Atom}"
+    for path in feeds:
+        root = etree.parse(str(path)).getroot()
+        assert _feed_head(path) == (root.findtext(f"{atom}title"), root.findtext(f"{atom}updated"))
+    nested = site / "nested.xml"  # an entry's own title and updated are not the feed's
+    nested.write_text(
+        f'<feed xmlns="{atom[1:-1]}"><entry><title>E</title><updated>2001-01-01</updated></entry>'
+        "<title>F</title><updated>2002-02-02</updated></feed>"
+    )
+    assert _feed_head(nested) == ("", "")

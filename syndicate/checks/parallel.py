@@ -189,8 +189,9 @@ def check_files(
     _job = _Job(checks, max_bytes, report_only, render, serialise)
     # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
     if render:
-        from syndicate.render.html_copy import prepare, remember
+        from syndicate.render.html_copy import keep_for_site, prepare, remember
 
+        keep_for_site(len(paths))
         prepare()  # here once, before the workers fork, not in each of them
     try:
         for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):

@@ -10,8 +10,9 @@ imports were half of a no-op run's time. So this module imports only what
 the check needs from the standard library, and touches files through `os`
 with str paths, without pathlib's import and per-call cost.
 
-`answer_noop` answers only a clean no-op (nothing to do and no standing
-problem); anything else, unusual or failing, returns None and the normal
+`answer_noop` answers only a no-op (nothing to do; the problems the last run
+left standing, such as invalid articles, are said again as the command line
+says them); anything else, unusual or failing, returns None and the normal
 command line does the whole run, as it always did.
 """
 
@@ -101,6 +102,15 @@ def fingerprint(config_sha256: str, licenses: str | None) -> str:
 #: follows in the same process: it need not stat every file again to learn the same (50 ms at
 #: 10,000 articles). Taken once; only answer_noop leaves it, so library callers never see it.
 _found_changed: list[tuple[str, str]] = []
+#: the scan answer_noop made, by content folder, for the run that follows to read the files it
+#: found changed without a second scan (a file changed since is read then, and its stat stored
+#: is the older one: the next run reads it again). Taken once (take_scan).
+_scanned: dict[str, dict[str, tuple[int, int]]] = {}
+
+
+def take_scan(root: str) -> dict[str, tuple[int, int]] | None:
+    """The scan of the resolved folder `root` that answer_noop made in this process, once; else None."""
+    return _scanned.pop(root, None)
 
 
 def unchanged(
@@ -135,6 +145,7 @@ def unchanged(
         return True
     if leave_changed:
         _found_changed.append((content_root, stored))
+        _scanned[content_root] = stats
     return False
 
 
@@ -238,8 +249,9 @@ def _known_site(state: Mapping[str, str], config: str, config_sha256: str) -> Si
     return site
 
 
-def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, str] | None:
-    """For `syndicate ... run` with nothing to do and no standing problem: (stdout, stderr), exit status 0.
+def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, str, int] | None:
+    """For `syndicate ... run` with nothing to do: (stdout, stderr, exit status). Problems the last
+    run left standing are reported again, as the command line reports them (exit status 1).
 
     None whenever the command is anything else, or a run would do work or
     report a problem, or anything is unusual (the lock is held, a file is
@@ -280,10 +292,39 @@ def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, s
                 return None
             if not unchanged(state.get, site, config_sha256, now, os.path.realpath(site.content, strict=True), True):
                 return None
-            if state.get("problems") not in (None, "", "[]"):
-                return None  # reported by the normal path: its text goes through click
+            standing = _standing(state.get("problems"))
+            if standing is None:
+                return None
     except (OSError, ValueError, sqlite3.Error, SyndicateError):  # the lock held, or unusable: the normal path says
         return None
+    return _noop_output(args, standing)
+
+
+def _standing(problems: str | None) -> list[str] | None:
+    """The problems the last run left standing (the ledger's JSON list of lines); None when they
+    are not plain lines the early answer can print as the command line would (an escape
+    sequence is one: click removes those when the output is not a terminal)."""
+    if problems in (None, "", "[]"):
+        return []
+    import json
+
+    lines = json.loads(problems)  # (a ValueError: the normal path)
+    if not isinstance(lines, list) or not all(isinstance(line, str) and "\x1b" not in line for line in lines):
+        return None
+    return lines
+
+
+def _noop_output(args: _RunArgs, standing: list[str]) -> tuple[str, str, int]:
+    """What the command line prints for a no-op run (cli/delivery.py, `run`), and its exit status:
+    1 when problems stand (invalid articles, deliveries given up), which a no-op run reports again."""
+    if not standing:
+        if args.json:
+            return NOOP_JSON + "\n", "", 0
+        return "", NOTHING_CHANGED + "\n" if args.verbose else "", 0
     if args.json:
-        return NOOP_JSON + "\n", ""
-    return "", NOTHING_CHANGED + "\n" if args.verbose else ""
+        import json
+
+        summary = json.loads(NOOP_JSON) | {"ok": False, "problems": standing}
+        return json.dumps(summary, ensure_ascii=False, sort_keys=True) + "\n", "", 1
+    said = NOTHING_CHANGED + "\n" if args.verbose else ""
+    return "", said + "syndicate run: problems:\n" + "".join(f"  {line}\n" for line in standing), 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -135,10 +136,13 @@ def run(
         if nothing_to_do(config, ledger, now):
             standing = ledger.get_state("problems")
             result = RunResult(noop=True, standing=json.loads(standing) if standing else [])
-        elif not alone:  # another runner does the site-wide work: this one helps with the deliveries
-            return _share(config, ledger, now, environ, sleep, progress)
         else:
-            result = _work(config, ledger, now, environ, sleep, progress)
+            try:
+                if not alone:  # another runner does the site-wide work: this one helps with the deliveries
+                    return _share(config, ledger, now, environ, sleep, progress)
+                result = _work(config, ledger, now, environ, sleep, progress)
+            finally:
+                gc.unfreeze()  # the site's articles, frozen once read (incremental._collector_paused)
         if alone and config.audit.every is not None:  # last: never before a delivery (delivery/audit_schedule.py)
             from syndicate.delivery.audit_schedule import audit_if_due
 

@@ -104,26 +104,36 @@ class _Forbidden(Exception):
     """A character XML forbids, found on the first writing: write the entry again, field by field."""
 
 
-def atom_entry(entry: FeedEntry) -> bytes:
-    """The `<entry>` feedgen would write into an Atom feed, with its indentation and final newline."""
-    return _written(_atom, entry)
+def shows_content(entry: FeedEntry, summaries: bool) -> bool:
+    """Whether the entry carries its content (the article's HTML): always, but in a document of
+    summaries ([feeds] archive_content = "summary": archive pages and tag feeds), where an entry
+    with a summary and a link carries those alone. An entry without either keeps its content:
+    an Atom entry without content must link to it (RFC 4287, 4.1.1), and a reader needs something to show."""
+    return not (summaries and entry.link and xml_text(entry.summary).strip())
 
 
-def rss_item(entry: FeedEntry) -> bytes:
-    """The `<item>` feedgen would write into an RSS channel, with its indentation and final newline."""
-    return _written(_rss, entry)
+def atom_entry(entry: FeedEntry, summaries: bool = False) -> bytes:
+    """The `<entry>` feedgen would write into an Atom feed, with its indentation and final newline;
+    `summaries`: as a document of summaries shows it (shows_content)."""
+    return _written(_atom, entry, shows_content(entry, summaries))
 
 
-def _written(build: Callable[[FeedEntry, _Field, _Field], bytes], entry: FeedEntry) -> bytes:
+def rss_item(entry: FeedEntry, summaries: bool = False) -> bytes:
+    """The `<item>` feedgen would write into an RSS channel, with its indentation and final newline;
+    `summaries`: as a document of summaries shows it (shows_content)."""
+    return _written(_rss, entry, shows_content(entry, summaries))
+
+
+def _written(build: Callable[[FeedEntry, _Field, _Field, bool], bytes], entry: FeedEntry, content: bool) -> bytes:
     if entry.published.tzinfo is None or entry.updated.tzinfo is None:
         raise ValueError(_NO_TIMEZONE)
     try:
-        written = build(entry, _as_is, _as_is)
+        written = build(entry, _as_is, _as_is, content)
         if len(written.translate(None, _C0)) == len(written):
             return written
     except (_Forbidden, UnicodeEncodeError):  # a lone surrogate does not encode
         pass
-    return build(entry, xml_text, _compatible)
+    return build(entry, xml_text, _compatible, content)
 
 
 def _as_is(value: str) -> str:
@@ -167,7 +177,7 @@ def _plain_element(start: bytes, text: str, end: bytes) -> bytes:
     return start + _plain(text) + end
 
 
-def _atom(e: FeedEntry, clean: _Field, raw: _Field) -> bytes:
+def _atom(e: FeedEntry, clean: _Field, raw: _Field, with_content: bool) -> bytes:
     if not e.id:
         raise ValueError("Required fields not set")  # feedgen's atom_entry
     parts = [
@@ -183,10 +193,11 @@ def _atom(e: FeedEntry, clean: _Field, raw: _Field) -> bytes:
         parts.append(b"    </author>\n")
     # feedgen sets the text of content and summary only when it is not empty (`<x/>` else); a summary
     # with nothing left once cleaned is still written
-    content = clean(e.content_html)
-    parts.append(
-        b'    <content type="html">%s</content>\n' % _text(content) if content else b'    <content type="html"/>\n'
-    )
+    if with_content:
+        content = clean(e.content_html)
+        parts.append(
+            b'    <content type="html">%s</content>\n' % _text(content) if content else b'    <content type="html"/>\n'
+        )
     if e.summary:
         summary = clean(e.summary)
         parts.append(_plain_element(b"    <summary>", summary, b"</summary>\n") if summary else b"    <summary/>\n")
@@ -222,17 +233,16 @@ def _links(e: FeedEntry) -> list[tuple[bytes, str, str]]:
     return links
 
 
-def _rss(e: FeedEntry, clean: _Field, raw: _Field) -> bytes:
+def _rss(e: FeedEntry, clean: _Field, raw: _Field, with_content: bool) -> bytes:
     parts = [b"    <item>\n", _plain_element(b"      <title>", clean(e.title) or UNTITLED, b"</title>\n")]
     # RSS readers take an item's description as HTML: a plain-text summary is escaped for it;
     # with no summary left, feedgen makes the content the description
     description = html.escape(clean(e.summary), quote=False) if e.summary else ""
-    content = clean(e.content_html)
+    content = clean(e.content_html) if with_content else ""
     if description:
-        parts += (
-            _element(b"      <description>", description, b"</description>\n"),
-            _element(b"      <content:encoded>", content, b"</content:encoded>\n"),
-        )
+        parts.append(_element(b"      <description>", description, b"</description>\n"))
+        if with_content:
+            parts.append(_element(b"      <content:encoded>", content, b"</content:encoded>\n"))
     else:
         parts.append(_element(b"      <description>", content, b"</description>\n"))
     if e.id:
@@ -258,8 +268,18 @@ def rfc822(when: dt.datetime) -> str:
 KEEP_BYTES = 16 * 1024 * 1024
 
 
-#: how each format writes an entry: Atom `<entry>`, RSS `<item>` (generate.py adds the page's `<article>`)
-WRITERS: Mapping[str, Callable[[FeedEntry], bytes]] = {"atom": atom_entry, "rss": rss_item}
+def _summary_of(write: Callable[[FeedEntry, bool], bytes]) -> Callable[[FeedEntry], bytes]:
+    return lambda entry: write(entry, True)
+
+
+#: how each format writes an entry: Atom `<entry>`, RSS `<item>`, each also as a document of summaries
+#: shows it ("-summary"; generate.py adds the page's `<article>`)
+WRITERS: Mapping[str, Callable[[FeedEntry], bytes]] = {
+    "atom": atom_entry,
+    "rss": rss_item,
+    "atom-summary": _summary_of(atom_entry),
+    "rss-summary": _summary_of(rss_item),
+}
 
 
 class WrittenEntries:

@@ -28,18 +28,27 @@ from lxml import etree
 
 from syndicate.articles.article import Author
 from syndicate.characters import xml_text
-from syndicate.feeds.entries import UNTITLED, FeedEntry
+from syndicate.feeds.entries import UNTITLED, FeedEntry, shows_content
 from syndicate.feeds.feed_xml import CC_RSS, DC, FeedPage, feed_generator
 
 
 class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
     entry: FeedEntry
+    #: an entry of summaries without content: feedgen was given its alternate link (it refuses such an
+    #: entry without one), and its own <link>, which drops the rel (feedgen 1.0), is taken out for ours
+    linked_for_feedgen = False
+
+    def _without_feedgens_links(self, node: Any) -> None:
+        if self.linked_for_feedgen:
+            for link in node.findall("link"):
+                node.remove(link)
 
     def extend_ns(self) -> dict[str, str]:
         return {"dc": DC, "creativeCommons": CC_RSS}
 
     def extend_atom(self, node: Any) -> Any:
         e = self.entry
+        self._without_feedgens_links(node)
         for rel, href, title in self._links():
             link = etree.SubElement(node, "link", rel=rel, href=href)
             if title:
@@ -58,6 +67,7 @@ class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_rss(self, item: Any) -> Any:
         e = self.entry
+        self._without_feedgens_links(item)
         if e.link:
             etree.SubElement(item, "link").text = e.link
         for author in e.authors:
@@ -94,7 +104,12 @@ def _generator(page: FeedPage, self_url: str) -> FeedGenerator:
             fe.summary(xml_text(entry.summary))
             # RSS readers take an item's description as HTML: a plain-text summary is escaped for it
             fe.description(html.escape(xml_text(entry.summary), quote=False))
-        fe.content(xml_text(entry.content_html), type="html")
+        if shows_content(entry, page.summaries):
+            fe.content(xml_text(entry.content_html), type="html")
+        else:  # description() made the summary Atom's content too: none, as feedgen has no call for it
+            fe._FeedEntry__atom_content = None
+            fe.link(href=entry.link, rel="alternate")
+            fe.syndicate.linked_for_feedgen = True
         for author in entry.authors:
             fe.author(_author(author))
         fe.published(entry.published)

@@ -67,6 +67,8 @@ class FeedPage:
     #: the page that shows this feed to people (page_html.py): Atom's alternate link (one a type:
     #: it takes the site's place), an atom:link in RSS (whose own <link> stays the site)
     html_url: str | None = None
+    #: a document of summaries ([feeds] archive_content = "summary"): entries.shows_content
+    summaries: bool = False
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
@@ -138,7 +140,7 @@ def atom_document(page: FeedPage, written: Iterable[bytes] | None = None) -> byt
     """The Atom document of `page`; `written`: its entries already written (entries.atom_entry),
     in their order, in place of `page.entries`."""
     head = _plain_references(feed_generator(page, page.atom_url).atom_str(pretty=True, encoding="UTF-8"))
-    entries = map(atom_entry, page.entries) if written is None else written
+    entries = (atom_entry(e, page.summaries) for e in page.entries) if written is None else written
     return _spliced(head, b"</feed>\n", entries, page.stylesheet)
 
 
@@ -146,7 +148,7 @@ def rss_document(page: FeedPage, written: Iterable[bytes] | None = None) -> byte
     """The RSS document of `page`; `written`: its items already written (entries.rss_item),
     in their order, in place of `page.entries`."""
     head = _plain_references(feed_generator(page, page.rss_url).rss_str(pretty=True, encoding="UTF-8"))
-    entries = map(rss_item, page.entries) if written is None else written
+    entries = (rss_item(e, page.summaries) for e in page.entries) if written is None else written
     return _spliced(head, b"  </channel>\n</rss>\n", entries, page.stylesheet)
 
 

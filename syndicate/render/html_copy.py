@@ -15,6 +15,8 @@ import hashlib
 import json
 import re
 import struct
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import unescape
@@ -255,9 +257,22 @@ def attribution_for(front_matter: Mapping[str, Any], body: str, profile: License
     return attribution_lines(front_matter, profile, equivalent_footer(front_matter, body, profile))
 
 
-#: rendered copies of this process, by their inputs: a run renders each article for the feeds and again for push
-_RENDERED: dict[tuple[bytes, str, str | None], RenderedCopy] = {}
-_RENDERED_MAX = 20_000
+#: rendered copies of this process, by their inputs, least recently used first: a run renders each
+#: article for the feeds and again for push
+_RENDERED: OrderedDict[tuple[bytes, str, str | None], RenderedCopy] = OrderedDict()
+#: how many are kept: at least this, and as many as the site has articles (keep_for_site). Past it the
+#: least recently used one goes; the cache was emptied whole, and a site larger than it rendered every
+#: copy twice (a cold run over 30,000 articles took 5.75 times the time of 10,000: BENCHMARKS.md)
+_RENDERED_MIN = 20_000
+_rendered_max = _RENDERED_MIN
+#: push renders copies on several threads: a copy used while another thread lets it go must not fail
+_RENDERED_LOCK = threading.Lock()
+
+
+def keep_for_site(articles: int) -> None:
+    """Size the cache of rendered copies for a site of `articles` articles (it only grows)."""
+    global _rendered_max
+    _rendered_max = max(_rendered_max, articles)
 
 
 def front_matter_digest(front_matter: Mapping[str, Any]) -> bytes:
@@ -272,7 +287,10 @@ def render_copy(
     """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out.
     `digest`: front_matter_digest(front_matter), when known."""
     key = (digest or front_matter_digest(front_matter), body, profile.id if profile else None)
-    cached = _RENDERED.get(key)
+    with _RENDERED_LOCK:
+        cached = _RENDERED.get(key)
+        if cached is not None:
+            _RENDERED.move_to_end(key)
     if cached is None:
         cached = render_copy_uncached(front_matter, body, profile)
         remember(key[0], body, key[2], cached)
@@ -281,9 +299,12 @@ def render_copy(
 
 def remember(front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy) -> None:
     """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs."""
-    if len(_RENDERED) >= _RENDERED_MAX:
-        _RENDERED.clear()
-    _RENDERED[front_matter_digest, body, profile_id] = rendered
+    key = (front_matter_digest, body, profile_id)
+    with _RENDERED_LOCK:
+        _RENDERED[key] = rendered
+        _RENDERED.move_to_end(key)
+        while len(_RENDERED) > _rendered_max:
+            _RENDERED.popitem(last=False)
 
 
 def render_copy_uncached(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:

@@ -22,9 +22,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from syndicate.config_rules import bad_schedules, duplicate_names, endpoints_in_content, feeds_folder
 from syndicate.config_secrets import literal_secrets, redact_secrets
 from syndicate.errors import ConfigError, UsageError
-from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 from syndicate.findings import Code
 from syndicate.ledger_settings import LedgerSettings, ledger_settings
 from syndicate.schemas import did_you_mean, load_schema, schema_problems
@@ -214,7 +214,7 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
     secrets: set[str] = set()
     problems = literal_secrets(data, "", secrets)
     # checked even for trusted bytes: the folders' symbolic links may have changed since
-    problems += _endpoints_in_content(path, data) + _feeds_folder(path, data)
+    problems += endpoints_in_content(path, data) + feeds_folder(path, data)
     if not problems and trusted is not None and trusted(raw):
         return _build(path, data, raw)
     found = schema_problems("config", data)
@@ -229,8 +229,8 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
             and p.pointer.rpartition("/")[2] in _typed_endpoint_keys()
         )
     ]
-    problems += _duplicate_names(data)
-    problems += _bad_schedules(data)
+    problems += duplicate_names(data)
+    problems += bad_schedules(data)
     problems = [redact_secrets(problem, secrets) for problem in problems]
     if problems:
         raise ConfigError(
@@ -246,86 +246,6 @@ def _typed_endpoint_keys() -> frozenset[str]:
     """The keys some endpoint type takes besides the keys every endpoint takes (path, url, ...)."""
     branches = load_schema("config")["$defs"]["endpoint"]["allOf"]
     return frozenset(key for branch in branches for key in branch["then"].get("properties", {}))
-
-
-def _duplicate_names(data: dict[str, Any]) -> list[str]:
-    seen: set[str] = set()
-    problems = []
-    endpoints = data.get("endpoints")
-    for index, endpoint in enumerate(endpoints if isinstance(endpoints, list) else []):
-        name = endpoint.get("name") if isinstance(endpoint, dict) else None
-        if isinstance(name, str):
-            if name in seen:
-                problems.append(
-                    f"endpoints[{index}].name {name!r} is a duplicate (hint: each endpoint needs its own name)"
-                )
-            seen.add(name)
-    return problems
-
-
-def _endpoints_in_content(path: Path, data: dict[str, Any]) -> list[str]:
-    """A directory endpoint may not write into the content folder: its Markdown copies would be read as articles."""
-    paths, endpoints = data.get("paths", {}), data.get("endpoints")
-    if not isinstance(paths, dict) or not isinstance(endpoints, list):
-        return []  # the schema reports it
-    try:
-        content = Path(SitePaths.of(str(path), paths).content).resolve()
-    except (OSError, RuntimeError, ValueError) as e:  # a loop of links (RuntimeError on 3.11), a NUL
-        return [f"paths.content cannot be resolved: {e} (hint: give a folder that exists, without a loop of links)"]
-    root = path.resolve().parent
-    problems = []
-    for index, endpoint in enumerate(endpoints):
-        if not isinstance(endpoint, dict) or endpoint.get("type") != "directory":
-            continue
-        folder = endpoint.get("path")
-        if not isinstance(folder, str):
-            continue
-        try:
-            target = (root / folder).resolve()  # as endpoints/directory.py resolves it
-        except (OSError, RuntimeError, ValueError) as e:
-            problems.append(
-                f"endpoints[{index}].path {folder!r} cannot be resolved: {e} "
-                "(hint: give a folder path without a loop of symbolic links or control characters)"
-            )
-            continue
-        if target == content or target.is_relative_to(content):
-            where = "is the content folder" if target == content else f"is inside the content folder {content}"
-            problems.append(
-                f"endpoints[{index}] {endpoint.get('name')!r}: its path {target} {where} (paths.content) "
-                '(hint: give the endpoint a folder outside the content folder, e.g. "out/archive": '
-                "its Markdown copies would be read back as articles)"
-            )
-    return problems
-
-
-def _feeds_folder(path: Path, data: dict[str, Any]) -> list[str]:
-    """paths.feeds may not be blank or the file system's root, nor the content folder, in it or around it."""
-    paths = data.get("paths", {})
-    feeds = paths.get("feeds", "feeds") if isinstance(paths, dict) else None
-    if not isinstance(feeds, str) or feeds == "":
-        return []  # the schema reports it
-    site = SitePaths.of(str(path), paths)
-    problem = feeds_folder_problem(site.feeds if feeds.strip() else feeds, Path(site.content))
-    return [f"paths.feeds {feeds!r}: {problem} (hint: {FEEDS_FOLDER_HINT})"] if problem else []
-
-
-def _bad_schedules(data: dict[str, Any]) -> list[str]:
-    endpoints = data.get("endpoints")
-    scheduled = [
-        (i, e["schedule"])
-        for i, e in enumerate(endpoints if isinstance(endpoints, list) else [])
-        if isinstance(e, dict) and isinstance(e.get("schedule"), str)
-    ]
-    if not scheduled:
-        return []
-    from croniter import croniter  # only configs with schedules pay for the import
-
-    return [
-        f"endpoints[{i}].schedule {expr!r} is not a cron expression (hint: minute hour day month weekday, "
-        'e.g. "0 6 * * *")'
-        for i, expr in scheduled
-        if not croniter.is_valid(expr)
-    ]
 
 
 #: the keys every endpoint type has (Endpoint's fields); the rest are its type's

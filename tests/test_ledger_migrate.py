@@ -46,3 +46,30 @@ def test_a_password_in_the_url_is_refused_and_never_repeated(site: Path, run_cli
     )
     assert refused.status == 2 and "without a password" in refused.err
     assert "s3cret" not in refused.err + refused.out
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u@127.0.0.1:abc/db", "postgresql://u@127.0.0.1:99999/db", "postgresql://u@[::1/db"]
+)
+def test_a_ledger_url_that_cannot_be_read_is_a_configuration_error(site: Path, run_cli: Any, url: str) -> None:
+    config = site / "syndicate.toml"
+    text = config.read_text()
+    cut = text.find("[[endpoints]]")
+    config.write_text(text[:cut] + f'[ledger]\nurl = "{url}"\n\n' + text[cut:])
+    for command in ("status", "push"):
+        said = run_cli("--config", str(config), command)
+        assert said.status == 2 and "ledger.url: not a URL that can be read" in said.err, said.err
+        assert "Traceback" not in said.err
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u@127.0.0.1:abc/db", "postgresql://u@[::1/db", "postgresql://u@h/d?password=s3cret"]
+)
+def test_migrate_to_a_url_that_cannot_be_read_or_holds_a_password_is_refused(
+    site: Path, run_cli: Any, url: str
+) -> None:
+    config = ["--config", str(site / "syndicate.toml")]
+    assert run_cli(*config, "run").status == 0
+    refused = run_cli(*config, "ledger", "migrate", "--to", url)
+    assert refused.status == 2 and "--to" in refused.err, refused.err
+    assert "Traceback" not in refused.err and "s3cret" not in refused.err + refused.out

@@ -89,8 +89,8 @@ def ledger() -> None:
 def migrate(options: Options, url: str, site: str | None) -> ExitStatus:
     """Copy the SQLite ledger at [paths] state into PostgreSQL, checked row by row.
 
-    Every delivery, what run remembers, the schedules' last pushes and the
-    audits are copied into a site of the database that holds nothing yet, in
+    Every delivery, what run remembers, the schedules' last pushes, the
+    audits and the tracked addresses are copied into a site of the database that holds nothing yet, in
     one transaction; then both ledgers are read back and compared row by
     row (a difference removes the copy: exit 2). The SQLite ledger is not
     changed. Holds its lock meanwhile. The password comes from PGPASSWORD

@@ -157,6 +157,12 @@ def test_private_addresses_are_refused_before_any_request(url: str) -> None:
     assert "--allow-private" in error.value.hint
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "https://example.org:99999/a", "https://example.org:port/a"])
+def test_an_address_urllib_cannot_read_is_refused_as_not_an_address(url: str) -> None:
+    with pytest.raises(UsageError, match="is not an http"):
+        import_url(url)
+
+
 def test_a_redirect_to_a_private_address_is_refused(monkeypatch: Any) -> None:
     from syndicate.importer import addresses
 

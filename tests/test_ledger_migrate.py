@@ -58,7 +58,7 @@ def test_a_ledger_url_that_cannot_be_read_is_a_configuration_error(site: Path, r
     config.write_text(text[:cut] + f'[ledger]\nurl = "{url}"\n\n' + text[cut:])
     for command in ("status", "push"):
         said = run_cli("--config", str(config), command)
-        assert said.status == 2 and "ledger.url: not a URL that can be read" in said.err, said.err
+        assert said.status == 2 and "ledger.url is not a URL that can be read" in said.err, said.err
         assert "Traceback" not in said.err
 
 

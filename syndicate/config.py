@@ -137,6 +137,8 @@ class Endpoint:
     canonical: str = "original"
     #: the partner's rights contact (an e-mail address or a page), whom audit notices are addressed to
     contact: str | None = None
+    #: the [site] url of the config it belongs to: the markers that tell this site's copies from others'
+    site_url: str = ""
     #: the type-specific keys (path, url, *_env, status, ...), read-only
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -283,6 +285,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
         Endpoint(
             **({"channel": DEFAULT_CHANNELS.get(e["type"], "")} | {k: v for k, v in e.items() if k in _COMMON_KEYS}),
             settings=MappingProxyType({k: v for k, v in e.items() if k not in _COMMON_KEYS}),
+            site_url=data["site"]["url"],
         )
         for e in data.get("endpoints", [])
     )

@@ -28,8 +28,9 @@ AHEAD = 2
 
 #: what push says of a send whose claim was lost (Outcome.lost)
 LOST = (
-    "this runner's claim lapsed during the send and another runner took the delivery over; "
-    "its record stands, and it finds this copy at the endpoint (or by the same idempotency key)"
+    "this runner's claim on it ended during the send (its lease lapsed, and another runner took the "
+    "delivery over); the newer record stands, and a later send finds this copy at the endpoint "
+    "(or sends the same idempotency key)"
 )
 #: push._deliver: send one claimed delivery, record its outcome
 Deliver = Callable[..., "Outcome"]

@@ -22,7 +22,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from syndicate.config_rules import bad_schedules, duplicate_names, endpoints_in_content, feeds_folder
+from syndicate.config_rules import (
+    bad_schedules,
+    duplicate_names,
+    endpoints_in_content,
+    feeds_folder,
+    unreadable_urls,
+)
 from syndicate.config_secrets import literal_secrets, redact_secrets
 from syndicate.errors import ConfigError, UsageError
 from syndicate.findings import Code
@@ -230,7 +236,7 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
         )
     ]
     problems += duplicate_names(data)
-    problems += bad_schedules(data)
+    problems += bad_schedules(data) + unreadable_urls(data)
     problems = [redact_secrets(problem, secrets) for problem in problems]
     if problems:
         raise ConfigError(

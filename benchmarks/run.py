@@ -465,13 +465,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="instead: runners sharing a PostgreSQL ledger, and a no-op run on each engine (benchmarks/shared.py)",
     )
     parser.add_argument("--copies", type=int, default=10_000, help="--shared-ledger: copies delivered (10,000)")
-    parser.add_argument("--runners", default="1,2,4,8", help="--shared-ledger: numbers of runners (1,2,4,8)")
+    parser.add_argument(
+        "--runners", default="1,2,4,8", help="--shared-ledger: numbers of runners (1,2,4,8; none: no-op runs only)"
+    )
     args = parser.parse_args(argv)
     if args.shared_ledger:
         import shared
 
         with workdir(args.workdir, args.keep) as where:
-            return shared.main(args.copies, [int(n) for n in args.runners.split(",")], where)
+            counts = [] if args.runners == "none" else [int(n) for n in args.runners.split(",")]
+            return shared.main(args.copies, counts, where)
 
     large = args.articles or (SMOKE_ARTICLES if args.smoke else FULL_LARGE)
     small = args.small or (SMOKE_ARTICLES if args.smoke else min(FULL_SMALL, large))

@@ -25,6 +25,8 @@ from syndicate.errors import ConfigError
 DEFAULT_LEASE = 300.0
 #: deliveries a sending thread claims at a time
 DEFAULT_BATCH = 4
+#: the first key of every advisory lock syndicate takes ('synd')
+LOCK_CLASS = 0x73796E64
 #: what a site's name may be: it names the site's schema
 SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 
@@ -45,6 +47,16 @@ class LedgerSettings:
     @property
     def schema(self) -> str:
         return f"syndicate:{self.site}"
+
+    @property
+    def quoted_schema(self) -> str:
+        """The schema as SQL names it (SITE_NAME allows no quote in it)."""
+        return '"' + self.schema.replace('"', '""') + '"'
+
+    @property
+    def lock_key(self) -> tuple[int, str]:
+        """The site's advisory lock: (LOCK_CLASS, the text whose hashtext() is its second key)."""
+        return (LOCK_CLASS, self.schema)
 
     @property
     def display(self) -> str:

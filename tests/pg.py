@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from syndicate.delivery.ledger import Ledger
 from syndicate.ledger_settings import LedgerSettings
 
 ENV_FILE = Path(os.environ.get("PG_TEST_ENV_FILE", "/tmp/syndicate-pg.env"))
@@ -72,3 +73,12 @@ def use_postgresql(site: Path, settings: LedgerSettings, lease: float = LEASE) -
     text = config.read_text()
     cut = text.find("[[endpoints]]")
     config.write_text(text[:cut] + table + text[cut:] if cut >= 0 else text + "\n" + table)
+
+
+def lapse(ledger: Ledger, article: str, endpoint: str) -> None:
+    """Force the lease on a claim to lapse (as a send slower than the lease makes it), without waiting."""
+    with ledger._transaction() as db:
+        db.execute(
+            "UPDATE deliveries SET lease_until = ? WHERE article = ? AND endpoint = ?",
+            ("2000-01-01T00:00:00+00:00", article, endpoint),
+        )

@@ -20,7 +20,7 @@ from syndicate.delivery.ledger_pg import PostgresLedger
 from syndicate.delivery.lock import LockedError
 from syndicate.errors import LedgerError
 from syndicate.ledger_settings import LedgerSettings
-from tests.pg import ENGINES, fresh_site, server
+from tests.pg import ENGINES, fresh_site, lapse, server
 
 
 @pytest.fixture(params=ENGINES)
@@ -238,3 +238,27 @@ def test_a_database_that_cannot_be_reached_is_one_error_naming_it(monkeypatch: p
     unset = LedgerSettings(env["PG_TEST_URL"], "x", password_env="SYNDICATE_TEST_NO_SUCH_VARIABLE")
     with pytest.raises(LedgerError, match="SYNDICATE_TEST_NO_SUCH_VARIABLE"):
         PostgresLedger(unset, environ={})
+
+
+def test_an_outcome_is_written_only_under_the_claim_it_was_sent_under(ledger: Ledger) -> None:
+    one = Claimer(ledger, {}, 600, 4)
+    assert one.take([("a", "hook", "create", "k"), ("b", "hook", "create", "k2")]) == {
+        ("a", "hook"): 1,
+        ("b", "hook"): 1,
+    }
+    assert ledger.delivered("b", "hook", "rb", "u", "c", None, one.held("b", "hook"))  # still one's: written
+    lapse(ledger, "a", "hook")  # one's send is slow: its lease lapses, and two takes the delivery over
+    row = ledger.get("a", "hook")
+    assert row is not None
+    two = Claimer(ledger, {("a", "hook"): row.version}, 600, 4)
+    assert two.take([("a", "hook", "create", "k")]) == {("a", "hook"): 2}
+    assert ledger.delivered("a", "hook", "r2", "u2", "c2", None, two.held("a", "hook"))
+    newer = ledger.get("a", "hook")
+    # one's send ends: whatever it says, nothing is written over two's row
+    assert not ledger.delivered("a", "hook", "r1", "u1", "c1", None, one.held("a", "hook"))
+    assert not ledger.failed("a", "hook", "timed out", None, one.held("a", "hook"))
+    assert not ledger.removed("a", "hook", one.held("a", "hook"))
+    assert ledger.get("a", "hook") == newer and newer is not None and newer.remote_id == "r2"
+    # and an outcome under a claim another runner took and gave back is not written either
+    lapse(ledger, "b", "hook")
+    assert not ledger.failed("b", "hook", "late", None, one.held("b", "hook"))  # (b's outcome cleared the claim)

@@ -277,7 +277,7 @@ def test_a_draft_of_a_delivered_article_has_its_copies_taken_down_and_is_then_fr
 
 
 def test_the_ledger_keeps_the_body_of_each_live_copy(tmp_path: Path) -> None:
-    from syndicate.delivery.ledger import recorded_bodies
+    from syndicate.delivery.ledger_open import bodies_at as recorded_bodies
 
     with Ledger(tmp_path / "state.db") as ledger:
         ledger.delivered("a", "one", "1", "u1", "sha256:c1", "sha256:b1")

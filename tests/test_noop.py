@@ -456,13 +456,18 @@ def test_anything_else_goes_to_the_command_line(argv: list[str]) -> None:
     assert noop._parse(argv) is None
 
 
+def probe_script(modules: str, more: str = "") -> str:
+    """Python that runs `syndicate` (argv: its arguments), then prints its exit status, which of
+    `modules` (a tuple's source) it imported, and `more` (an expression's source, after a comma)."""
+    return (
+        "import sys\nfrom syndicate.__main__ import main\ntry:\n    main()\nexcept SystemExit as e:\n"
+        f"    print(e.code, sorted(m for m in {modules} if m in sys.modules){more})"
+    )
+
+
 def test_the_command_answers_a_noop_without_loading_click(site: Path, run_cli: Any) -> None:
     config = first_run(site, run_cli)
-    modules = "('click', 'syndicate.cli', 'syndicate.config', 'tomllib')"
-    probe = (
-        "import sys\nfrom syndicate.__main__ import main\ntry:\n    main()\nexcept SystemExit as e:\n"
-        f"    print(e.code, sorted(m for m in {modules} if m in sys.modules))"
-    )
+    probe = probe_script("('click', 'syndicate.cli', 'syndicate.config', 'tomllib')")
     argv = ["--config", config, "-v", "run", "--now", NOW]
     done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=False)
     assert (done.stdout, done.stderr) == ("0 []\n", noop.NOTHING_CHANGED + "\n")

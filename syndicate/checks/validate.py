@@ -68,7 +68,7 @@ def validate_articles(
     the copy an older article was delivered as). `elsewhere`: files not
     checked here that use a slug (content_folder.slugs_elsewhere).
     `delivered`: slug -> endpoint -> the body digest of its live copy
-    (ledger.recorded_bodies). These findings depend on more than the file:
+    (ledger_open.bodies_at). These findings depend on more than the file:
     they are made here, never kept with the file's (incremental.py).
     """
     articles = list(articles)

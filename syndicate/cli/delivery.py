@@ -198,7 +198,7 @@ def push(options: Options, endpoint: str | None, dry_run: bool) -> ExitStatus:
         a = outcome.action
         for warning in outcome.warnings:
             click.echo(f"syndicate: warning: {a.action} {a.article} -> {a.endpoint}: {warning}", err=True)
-        if outcome.ok and not options.quiet:
+        if outcome.ok and not outcome.lost and not options.quiet:  # (a lost one: its warning says it)
             click.echo(f"{a.action}d {a.article} -> {a.endpoint}: {outcome.detail}")
         elif not outcome.ok:
             hint = f" (hint: {outcome.hint})" if outcome.hint else ""

@@ -10,6 +10,10 @@ imports were half of a no-op run's time. So this module imports only what
 the check needs from the standard library, and touches files through `os`
 with str paths, without pathlib's import and per-call cost.
 
+On a PostgreSQL ledger ([ledger] url) the same decision is made from the
+site's run_state read in one query, with psycopg the only import added
+(noop_pg.py), and never while a runner holds the site's lock.
+
 `answer_noop` answers only a no-op (nothing to do; the problems the last run
 left standing, such as invalid articles, are said again as the command line
 says them); anything else, unusual or failing, returns None and the normal
@@ -30,6 +34,8 @@ from syndicate.site_paths import CONFIG_ENV, CONFIG_NAME, DEFAULT_PATHS, SitePat
 TYPE_CHECKING = False  # typing costs 3 ms to import, and nothing here needs it at run time
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+
+    from syndicate.ledger_settings import LedgerSettings
 
 #: what `syndicate -v run` says on a no-op run
 NOTHING_CHANGED = "syndicate run: nothing changed since the last run"
@@ -254,8 +260,9 @@ def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, s
     run left standing are reported again, as the command line reports them (exit status 1).
 
     None whenever the command is anything else, or a run would do work or
-    report a problem, or anything is unusual (the lock is held, a file is
-    missing, the config changed): then the normal command line runs and
+    report a problem, or anything is unusual (the lock is held: the lock
+    file, or on PostgreSQL the site's advisory lock; a file is missing, the
+    config changed, the database cannot be reached): then the normal command line runs and
     decides, with its own messages. Same lock, same decision, same output.
 
     The config is not parsed: the ledger's run_state holds, from the last
@@ -268,36 +275,73 @@ def answer_noop(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[str, s
         return None
     import sqlite3
 
-    from syndicate.delivery.lock import run_lock
     from syndicate.errors import SyndicateError
 
     try:
         with open(config_path, "rb") as config_file:
             raw = config_file.read()
-        config = os.path.realpath(config_path)
-        guess = os.path.join(os.path.dirname(config), _state_guess(raw.decode("utf-8")))
         now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now(dt.UTC)
-        if now.tzinfo is None or not os.path.isfile(guess):
+        if now.tzinfo is None:
             return None
-        config_sha256 = hashlib.sha256(raw).hexdigest()
-        site = _known_site(ledger_state(guess), config, config_sha256)
-        if site is None or not os.path.samefile(site.state, guess):
-            return None  # the normal path validates the config, finds the ledger, and the run works
-        if not (os.access(site.state, os.W_OK) and os.access(os.path.dirname(site.state), os.W_OK)):
-            return None  # the normal path opens the ledger for writing, and would fail
-        with run_lock(site.state):  # the path the normal path locks, as it writes it
-            state = ledger_state(site.state)
-            site = _known_site(state, config, config_sha256)  # again: a run may have ended meanwhile
-            if site is None:
-                return None
-            if not unchanged(state.get, site, config_sha256, now, os.path.realpath(site.content, strict=True), True):
-                return None
-            standing = _standing(state.get("problems"))
-            if standing is None:
-                return None
+        config, config_sha256, text = os.path.realpath(config_path), hashlib.sha256(raw).hexdigest(), raw.decode()
+        if _mentions_ledger(text):
+            from syndicate.cron.noop_pg import ledger_in
+
+            settings = ledger_in(text)
+            if settings is not None:  # a database ([ledger] url)
+                standing = _on_postgresql(settings, environ, config, config_sha256, now)
+                return None if standing is None else _noop_output(args, standing)
+        standing = _on_sqlite(text, config, config_sha256, now)
     except (OSError, ValueError, sqlite3.Error, SyndicateError):  # the lock held, or unusable: the normal path says
         return None
-    return _noop_output(args, standing)
+    return None if standing is None else _noop_output(args, standing)
+
+
+def _on_sqlite(text: str, config: str, config_sha256: str, now: dt.datetime) -> list[str] | None:
+    """The standing problems of a no-op, decided under the lock file of the SQLite ledger; None: not a no-op."""
+    from syndicate.delivery.lock import run_lock
+
+    guess = os.path.join(os.path.dirname(config), _state_guess(text))
+    if not os.path.isfile(guess):
+        return None
+    site = _known_site(ledger_state(guess), config, config_sha256)
+    if site is None or not os.path.samefile(site.state, guess):
+        return None  # the normal path validates the config, finds the ledger, and the run works
+    if not (os.access(site.state, os.W_OK) and os.access(os.path.dirname(site.state), os.W_OK)):
+        return None  # the normal path opens the ledger for writing, and would fail
+    with run_lock(site.state):  # the path the normal path locks, as it writes it
+        return _decided(ledger_state(site.state), config, config_sha256, now)  # again: a run may have ended
+
+
+def _on_postgresql(
+    settings: LedgerSettings, environ: Mapping[str, str], config: str, config_sha256: str, now: dt.datetime
+) -> list[str] | None:
+    """The same on a PostgreSQL ledger, whose run_state is read with whether a runner holds the
+    site's lock (noop_pg.py): held, the answer is None (not decided here)."""
+    import psycopg
+
+    from syndicate.cron.noop_pg import run_state
+
+    try:
+        state = run_state(settings, environ)
+    except psycopg.Error:  # unreachable, or no such site yet: the normal path says, or makes it
+        return None
+    return None if state is None else _decided(state, config, config_sha256, now)
+
+
+def _decided(state: Mapping[str, str], config: str, config_sha256: str, now: dt.datetime) -> list[str] | None:
+    """The problems a no-op run reports again, when the ledger's `state` says nothing is to do; else None."""
+    site = _known_site(state, config, config_sha256)
+    if site is None:
+        return None
+    if not unchanged(state.get, site, config_sha256, now, os.path.realpath(site.content, strict=True), True):
+        return None
+    return _standing(state.get("problems"))
+
+
+def _mentions_ledger(text: str) -> bool:
+    """Whether the config may have a [ledger] table (only then is it parsed: tomllib costs 8 ms)."""
+    return any(line.lstrip().startswith(("[ledger", "ledger")) for line in text.splitlines())
 
 
 def _standing(problems: str | None) -> list[str] | None:

@@ -44,6 +44,9 @@ from syndicate.errors import LedgerError, os_reason
 STATES = ("pending", "delivered", "failed", "refused", "retracted", "unknown")
 #: what every write of a delivery row sets besides its own columns: a new version, and no claim on it
 _WRITTEN = "version = deliveries.version + 1, claimed_by = NULL, lease_until = NULL"
+#: (claimed_by, version) of the claim an outcome is written under (ledger_claims.py): the write is
+#: made only while the row is still so, so that a runner whose lease lapsed writes nothing over a newer one
+Held = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -210,20 +213,23 @@ class Ledger:
             rows = db.execute("SELECT * FROM deliveries ORDER BY article, endpoint").fetchall()
         return [Delivery(**dict(row)) for row in rows]
 
-    def _upsert(self, article: str, endpoint: str, **fields: object) -> None:
-        """Set `fields` of one row, inserting it if missing: one statement, so one transaction and no read first."""
+    def _upsert(self, article: str, endpoint: str, held: Held | None = None, **fields: object) -> bool:
+        """Set `fields` of one row, inserting it if missing: one statement, so one transaction and no read first.
+        `held`: only while the row is under that claim; False when it no longer was (nothing written)."""
         now = self.clock()
+        condition = " WHERE deliveries.claimed_by = ? AND deliveries.version = ?" if held else ""
         names = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
         assignments = ", ".join(f"{name} = excluded.{name}" for name in fields)
         with self._locked() as db:
-            db.execute(
+            cursor = db.execute(
                 f"INSERT INTO deliveries (article, endpoint, {names}, created_at, updated_at, version) "  # noqa: S608 (names are ours)
                 f"VALUES (?, ?, {marks}, ?, ?, 1) "
                 f"ON CONFLICT (article, endpoint) DO UPDATE SET {assignments}, updated_at = excluded.updated_at, "
-                f"{_WRITTEN}",
-                (article, endpoint, *fields.values(), now, now),
+                f"{_WRITTEN}{condition}",
+                (article, endpoint, *fields.values(), now, now, *(held or ())),
             )
+            return bool(cursor.rowcount == 1)
 
     def begin_attempt(self, article: str, endpoint: str, action: str, key: str) -> int:
         """Record, before sending, that `action` is under way with idempotency `key`; returns the attempt number.
@@ -264,25 +270,29 @@ class Ledger:
         remote_url: str,
         content_hash: str | None,
         body_hash: str | None,
-    ) -> None:
+        held: Held | None = None,
+    ) -> bool:
         """The copy (`content_hash`) with the body `body_hash` (attribution.body_hash) is at the endpoint;
-        either None: not known (reconcile found the copy), so the next push updates it."""
+        either None: not known (reconcile found the copy), so the next push updates it. `held`: see _upsert."""
         copy = {"remote_id": remote_id, "remote_url": remote_url, "content_hash": content_hash, "body_hash": body_hash}
-        self._upsert(article, endpoint, state="delivered", **copy, attempts=0, next_attempt_at=None, last_error=None)
+        return self._upsert(
+            article, endpoint, held, state="delivered", **copy, attempts=0, next_attempt_at=None, last_error=None
+        )
 
-    def removed(self, article: str, endpoint: str) -> None:
+    def removed(self, article: str, endpoint: str, held: Held | None = None) -> bool:
         """The copy was taken down at the endpoint (retraction, back to draft, or no longer allowed).
 
         Its remote id is kept: an endpoint that keeps what it took down (WordPress's trash or
         drafts) publishes the same post again if the article comes back. Its body no longer
         pins the article's (no copy carries it).
         """
-        self._upsert(
-            article, endpoint, state="retracted", body_hash=None, attempts=0, next_attempt_at=None, last_error=None
-        )
+        gone = {"body_hash": None, "attempts": 0, "next_attempt_at": None, "last_error": None}
+        return self._upsert(article, endpoint, held, state="retracted", **gone)
 
-    def failed(self, article: str, endpoint: str, error: str, next_attempt_at: str | None) -> None:
-        self._upsert(article, endpoint, state="failed", last_error=error, next_attempt_at=next_attempt_at)
+    def failed(
+        self, article: str, endpoint: str, error: str, next_attempt_at: str | None, held: Held | None = None
+    ) -> bool:
+        return self._upsert(article, endpoint, held, state="failed", last_error=error, next_attempt_at=next_attempt_at)
 
     def unknown(self, article: str, endpoint: str) -> None:
         """A rebuilt ledger cannot tell whether the endpoint holds this copy (a webhook cannot be asked)."""
@@ -368,15 +378,6 @@ class Ledger:
             )
 
 
-def recorded_bodies(state: Path) -> dict[str, dict[str, str]]:
-    """Ledger.delivered_bodies() of the ledger at `state`; none when there is no ledger (validate,
-    plan and feeds only read: they make none)."""
-    if not ledger_exists(state):
-        return {}
-    with Ledger(state) as ledger:
-        return ledger.delivered_bodies()
-
-
 def ledger_exists(state: Path) -> bool:
     """Whether there is a ledger at `state` (a lost one, whose receipt is left, raises: see lost_ledger)."""
     try:
@@ -389,12 +390,3 @@ def ledger_exists(state: Path) -> bool:
     except OSError:
         pass  # a parent that is a file, say: opening the ledger names the problem
     return True
-
-
-def recorded(state: Path) -> list[Delivery] | None:
-    """Every row of the ledger at `state`; None when there is none yet (status and plan only read:
-    they make none)."""
-    if not ledger_exists(state):
-        return None
-    with Ledger(state) as ledger:
-        return ledger.all()

@@ -10,7 +10,13 @@ on PostgreSQL the SELECT skips rows another runner is claiming at that moment
 (FOR UPDATE SKIP LOCKED), so runners never wait on each other. A delivery
 whose row another runner changed meanwhile is left to it, or to the next plan.
 
-The outcome (delivered, failed, ...) clears the claim. Claims a runner took
+The outcome (delivered, failed, ...) clears the claim, and is written only
+while the row is still under this runner's claim (claimed_by and version in
+the UPDATE's WHERE: Claimer.held). A runner whose lease lapsed during a slow
+send, and whose delivery another runner took over, writes nothing over that
+runner's newer row: its send happened, and the other runner finds the copy
+(`find`, or the same idempotency key) and records it; push says so
+(Outcome.lost). Claims a runner took
 and did not start are released when it stops; a killed runner's lapse when
 their lease does. Either way the row is `pending` with its key, and the next
 plan recovers it as after a crash (plan._compare): it looks the copy up at the
@@ -29,7 +35,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger import Held, Ledger
 
 #: Claim.seen when the caller holds the site's lock: the row is taken whatever its version
 UNCHECKED = -1
@@ -61,8 +67,16 @@ def _lapsed(lease_until: str | None, now: str) -> bool:
     return lease_until is None or dt.datetime.fromisoformat(lease_until) <= dt.datetime.fromisoformat(now)
 
 
-def claim(ledger: Ledger, claims: Sequence[Claim], owner: str, lease: float) -> dict[tuple[str, str], int]:
-    """Take what can be taken of `claims`, in one transaction: (article, endpoint) -> the attempt's number."""
+def claim(
+    ledger: Ledger,
+    claims: Sequence[Claim],
+    owner: str,
+    lease: float,
+    versions: dict[tuple[str, str], int] | None = None,
+) -> dict[tuple[str, str], int]:
+    """Take what can be taken of `claims`, in one transaction: (article, endpoint) -> the attempt's number.
+    `versions` gets the version each row taken has under the claim (what its outcome is written against)."""
+    versions = {} if versions is None else versions
     ledger._identify()  # (a ledger's first attempt gives it its id: ledger_receipt.py)
     now, until = ledger.clock(), _until(ledger, lease)
     taken: dict[tuple[str, str], int] = {}
@@ -78,7 +92,7 @@ def claim(ledger: Ledger, claims: Sequence[Claim], owner: str, lease: float) -> 
                     (c.article, c.endpoint, c.action, c.key, now, now, owner, until),
                 )
                 if inserted.rowcount == 1:
-                    taken[c.article, c.endpoint] = 1
+                    taken[c.article, c.endpoint] = versions[c.article, c.endpoint] = 1
         known = [c for c in ordered if c.seen is not None and (c.article, c.endpoint) not in taken]
         if known:
             pairs = ", ".join("(?, ?)" for _ in known)
@@ -99,6 +113,7 @@ def claim(ledger: Ledger, claims: Sequence[Claim], owner: str, lease: float) -> 
                 if c.seen != UNCHECKED and (row[2] != c.seen or held):
                     continue  # changed since the plan, or another runner's lease holds
                 taken[c.article, c.endpoint] = int(row[4]) + 1
+                versions[c.article, c.endpoint] = int(row[2]) + 1
                 chosen.append((c.action, c.key, owner, until, now, c.article, c.endpoint))
             for chosen_row in chosen:  # (a few rows: one statement each)
                 db.execute(
@@ -140,6 +155,8 @@ class Claimer:
         None when the caller holds the site's lock, so that every claim is taken as it is."""
         self.ledger, self.seen, self.lease, self.batch = ledger, seen, lease, batch
         self.owner = runner_id()
+        #: (article, endpoint) -> the row's version under this runner's claim (dict writes are atomic)
+        self._versions: dict[tuple[str, str], int] = {}
 
     def take(self, wanted: Iterable[tuple[str, str, str, str]]) -> dict[tuple[str, str], int]:
         """Claim (article, endpoint, action, key) each: (article, endpoint) -> attempt number of those taken."""
@@ -147,7 +164,12 @@ class Claimer:
         claims = [
             Claim(a, e, action, key, UNCHECKED if seen is None else seen.get((a, e))) for a, e, action, key in wanted
         ]
-        return claim(self.ledger, claims, self.owner, self.lease)
+        return claim(self.ledger, claims, self.owner, self.lease, self._versions)
+
+    def held(self, article: str, endpoint: str) -> Held:
+        """The claim this runner took on the delivery, which its outcome is written under
+        (Ledger._upsert): a write after another runner took the delivery over is refused."""
+        return (self.owner, self._versions[article, endpoint])
 
     def keep(self, article: str, endpoint: str) -> bool:
         """Before sending a delivery claimed a while ago: its lease renewed; False if another runner took it."""

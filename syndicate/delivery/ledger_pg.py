@@ -30,15 +30,13 @@ from typing import Any
 from syndicate.delivery.ledger import Ledger, utc_now
 from syndicate.delivery.ledger_receipt import LEDGER_ID, new_ledger_id
 from syndicate.errors import DependencyError, LedgerError
-from syndicate.ledger_settings import LedgerSettings
+from syndicate.ledger_settings import LOCK_CLASS, LedgerSettings
 
 #: what to do when the database cannot be reached or used
 HINT = (
     "check [ledger] url in syndicate.toml, that the server is up and takes connections from here, "
     "and the password (PGPASSWORD, or the variable [ledger] password_env names)"
 )
-#: the first key of every advisory lock syndicate takes ('synd')
-_LOCK_CLASS = 0x73796E64
 
 
 class PgConnection:
@@ -113,7 +111,7 @@ class PostgresLedger(Ledger):
         self._pg = PgConnection(self._connection)
         try:
             with self._locked() as db:
-                db.execute("SET search_path TO " + _quoted(settings.schema))
+                db.execute("SET search_path TO " + settings.quoted_schema)
             self._migrate()
         except LedgerError:
             self._connection.close()
@@ -144,8 +142,8 @@ class PostgresLedger(Ledger):
             yield self._pg
 
     def _migrating(self, db: Any) -> None:
-        db.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (_LOCK_CLASS, "migrate"))
-        db.execute("CREATE SCHEMA IF NOT EXISTS " + _quoted(self.settings.schema))
+        db.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (LOCK_CLASS, "migrate"))
+        db.execute("CREATE SCHEMA IF NOT EXISTS " + self.settings.quoted_schema)
 
     # -- no receipt file: the id lives in the database only
 
@@ -164,15 +162,11 @@ class PostgresLedger(Ledger):
     def try_site_lock(self) -> bool:
         """Take this site's advisory lock, for as long as this connection lasts; False when another holds it."""
         with self._locked() as db:
-            row = db.execute("SELECT pg_try_advisory_lock(?, hashtext(?))", (_LOCK_CLASS, self.settings.schema))
+            row = db.execute("SELECT pg_try_advisory_lock(?, hashtext(?))", self.settings.lock_key)
             return bool(row.fetchone()[0])
 
     #: claims take no row another runner is claiming at the same moment
     skip_locked = " FOR UPDATE SKIP LOCKED"
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _reason(error: Exception) -> str:

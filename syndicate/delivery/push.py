@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from syndicate.config import Config
 from syndicate.delivery.endpoints import open_endpoint
 from syndicate.delivery.endpoints.base import Endpoint, Remote
-from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger import Held, Ledger
 from syndicate.delivery.ledger_claims import Claimer
 from syndicate.delivery.plan import Action, PlannedAction
 from syndicate.delivery.push_lane import AHEAD as AHEAD
@@ -62,6 +62,11 @@ class PushResult:
     @property
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def lost(self) -> list[Outcome]:
+        """Deliveries sent whose claim had lapsed and another runner took over: it records them."""
+        return [o for o in self.outcomes if o.lost]
 
     def warning_lines(self) -> list[str]:
         return [f"{o.action.article} -> {o.action.endpoint}: {w}" for o in self.outcomes for w in o.warnings]
@@ -147,17 +152,19 @@ def _deliver(
     retries: int,
     now: dt.datetime,
     attempts: int,
+    held: Held,
 ) -> Outcome:
-    """Send one delivery whose attempt (`attempts`, with its key) its claim recorded; record the outcome."""
+    """Send one delivery whose attempt (`attempts`, with its key) its claim `held` recorded; record
+    the outcome under that claim: none when another runner took the delivery over meanwhile (lost)."""
     key = action.idempotency_key()
     tries = max(1, retries)
+    article, endpoint = action.article, action.endpoint
     for attempt in range(tries):
         try:
             remote = _send(action, client, key)
         except CredentialsError as e:
             stopped.append(e)
-            ledger.failed(action.article, action.endpoint, e.message, None)
-            return Outcome(action, False, e.message, e.hint)
+            return _outcome(action, ledger.failed(article, endpoint, e.message, None, held), False, e.message, e.hint)
         except DeliveryError as e:
             # a server asking for a longer wait than BACKOFF_CAP gets it: from a later run, not by sleeping now
             if e.transient and attempt + 1 < tries and (e.retry_after is None or e.retry_after <= BACKOFF_CAP):
@@ -165,16 +172,27 @@ def _deliver(
                 continue
             # past max_attempts run gives up until the copy changes or `syndicate retry`
             retry_at = _later(now, e.retry_after) if e.transient and attempts < max_attempts else None
-            ledger.failed(action.article, action.endpoint, e.message, retry_at)
-            return Outcome(action, False, e.message, e.hint)
+            return _outcome(
+                action, ledger.failed(article, endpoint, e.message, retry_at, held), False, e.message, e.hint
+            )
         if action.action is Action.DELETE:
-            ledger.removed(action.article, action.endpoint)
-            return Outcome(action, True, "deleted")
+            return _outcome(action, ledger.removed(article, endpoint, held), True, "deleted")
         assert remote is not None and action.copy is not None
         copy = action.copy
-        ledger.delivered(action.article, action.endpoint, remote.id, remote.url, copy.content_hash, copy.body_hash)
-        return Outcome(action, True, remote.url, remote=remote)
+        kept = ledger.delivered(article, endpoint, remote.id, remote.url, copy.content_hash, copy.body_hash, held)
+        return _outcome(action, kept, True, remote.url, remote=remote)
     raise AssertionError("unreachable: the last attempt returns")
+
+
+def _outcome(
+    action: PlannedAction, kept: bool, ok: bool, detail: str, hint: str = "", remote: Remote | None = None
+) -> Outcome:
+    """The outcome of a send; `kept`: whether the ledger took it (False: this runner's claim had
+    lapsed and another runner took the delivery over: that runner's record stands)."""
+    if kept:
+        return Outcome(action, ok, detail, hint, remote)
+    said = detail if ok else f"failed: {detail}"
+    return Outcome(action, True, said, remote=remote, lost=True)
 
 
 def _send(action: PlannedAction, client: Endpoint, key: str) -> Remote | None:

@@ -26,6 +26,12 @@ from syndicate.errors import CredentialsError, SyndicateError
 #: rounds of deliveries (`concurrency` each) a lane keeps planned ahead of its senders
 AHEAD = 2
 
+#: what push says of a send whose claim was lost (Outcome.lost)
+LOST = (
+    "this runner's claim on it ended during the send (its lease lapsed, and another runner took the "
+    "delivery over); the newer record stands, and a later send finds this copy at the endpoint "
+    "(or sends the same idempotency key)"
+)
 #: push._deliver: send one claimed delivery, record its outcome
 Deliver = Callable[..., "Outcome"]
 
@@ -37,11 +43,16 @@ class Outcome:
     detail: str
     hint: str = ""
     remote: Remote | None = None
+    #: sent, but this runner's claim had lapsed meanwhile and another runner took the delivery over:
+    #: nothing recorded over its newer row (it finds the copy by `find` or the same idempotency key)
+    lost: bool = False
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """What a delivery that succeeded had to leave out (a WordPress tag the site refused)."""
-        return self.remote.warnings if self.remote else ()
+        """What a delivery that succeeded had to leave out (a WordPress tag the site refused), and a
+        send whose claim was lost."""
+        lost = (f"{self.detail}; not recorded: {LOST}",) if self.lost else ()
+        return (self.remote.warnings if self.remote else ()) + lost
 
 
 @dataclass(frozen=True)
@@ -237,6 +248,7 @@ class Lane:
                     self._retries,
                     self._now,
                     taken[pair],
+                    self._claimer.held(*pair),
                 )
             self._outcomes.append((position, outcome))
         except Exception as e:  # a bug, not a delivery failure: push raises it once every worker is done

@@ -69,6 +69,13 @@ class LedgerError(UsageError):
         return cls(f"{os.fspath(state)}: cannot open the ledger: {reason}", hint)
 
 
+class LedgerUnavailable(LedgerError):
+    """The ledger's database did not answer (down, unreachable, timed out): a failure of this run
+    (exit 1, which cron reports), not a mistake in the configuration; the next run tries again."""
+
+    exit_status = ExitStatus.FAILURE
+
+
 def os_reason(error: OSError, path: os.PathLike[str] | str | None = None) -> str:
     """An OSError in words, naming the path at fault: `path` when given (the caller knows better
     than a temporary name the error carries), else the error's. A file where a folder should be is

@@ -5,9 +5,11 @@ errors) are here too."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,7 @@ from syndicate.delivery.ledger_migrations import MIGRATIONS
 from syndicate.delivery.ledger_open import Place, open_ledger, shared
 from syndicate.delivery.ledger_pg import PostgresLedger
 from syndicate.delivery.lock import LockedError
-from syndicate.errors import LedgerError
+from syndicate.errors import ExitStatus, LedgerError, LedgerUnavailable
 from syndicate.ledger_settings import LedgerSettings
 from tests.pg import ENGINES, fresh_site, lapse, server
 
@@ -262,3 +264,23 @@ def test_an_outcome_is_written_only_under_the_claim_it_was_sent_under(ledger: Le
     # and an outcome under a claim another runner took and gave back is not written either
     lapse(ledger, "b", "hook")
     assert not ledger.failed("b", "hook", "late", None, one.held("b", "hook"))  # (b's outcome cleared the claim)
+
+
+def test_a_database_that_does_not_answer_fails_the_run_not_the_configuration(
+    run_cli: Any, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL down is a failure of this run (exit 1, which cron mails), not a config mistake (2)."""
+    with socket.socket() as probe:  # a port on this machine where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://syndicate@127.0.0.1:{port}/syndicate"
+    with pytest.raises(LedgerUnavailable) as down:
+        PostgresLedger(LedgerSettings(url, "x"))
+    assert down.value.exit_status == ExitStatus.FAILURE
+    assert "did not answer" in down.value.message and "PostgreSQL is running" in down.value.hint
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text() + f'\n[ledger]\nurl = "{url}"\n')
+    monkeypatch.setenv("PGPASSWORD", "unused")
+    result = run_cli("--config", str(config), "run")
+    assert result.status == 1, result.err
+    assert "the database did not answer" in result.err and "Traceback" not in result.err

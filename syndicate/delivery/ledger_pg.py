@@ -29,7 +29,7 @@ from typing import Any
 
 from syndicate.delivery.ledger import Ledger, utc_now
 from syndicate.delivery.ledger_receipt import LEDGER_ID, new_ledger_id
-from syndicate.errors import DependencyError, LedgerError
+from syndicate.errors import DependencyError, LedgerError, LedgerUnavailable
 from syndicate.ledger_settings import LOCK_CLASS, LedgerSettings
 
 #: what to do when the database cannot be reached or used
@@ -106,6 +106,13 @@ class PostgresLedger(Ledger):
             options["password"] = password
         try:
             self._connection = psycopg.connect(settings.url, row_factory=_rows, **options)
+        except psycopg.OperationalError as e:
+            if _unanswered(e):
+                raise LedgerUnavailable(
+                    f"{settings.display}: cannot open the ledger: the database did not answer: {_reason(e)}",
+                    "check that PostgreSQL is running and reachable from this machine; the next run tries again",
+                ) from e
+            raise LedgerError.cannot_open(settings.display, _reason(e), HINT) from e
         except psycopg.Error as e:
             raise LedgerError.cannot_open(settings.display, _reason(e), HINT) from e
         self._pg = PgConnection(self._connection)
@@ -172,3 +179,24 @@ class PostgresLedger(Ledger):
 def _reason(error: Exception) -> str:
     """What the server or libpq said, on one line."""
     return " ".join(str(error).split()) or type(error).__name__
+
+
+#: what libpq says when no server answered (down, unreachable, starting or stopping), as against a
+#: server that refused (a password, a database or role that does not exist, pg_hba.conf): connection
+#: errors carry no SQLSTATE, so their words tell
+_NO_ANSWER = (
+    "connection refused",
+    "timeout expired",
+    "could not translate host name",
+    "no route to host",
+    "network is unreachable",
+    "server closed the connection unexpectedly",
+    "the database system is starting up",
+    "the database system is shutting down",
+)
+
+
+def _unanswered(error: Exception) -> bool:
+    """Whether a connection failed for want of an answer (exit 1: try again) rather than a refusal (exit 2)."""
+    words = str(error).lower()
+    return any(phrase in words for phrase in _NO_ANSWER)

@@ -201,8 +201,13 @@ def audit(
     reader: PageReader | None = None,
     progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
+    before_recording: Callable[[AuditReport], None] | None = None,
 ) -> AuditReport:
-    """Read and judge each copy (of one endpoint, of one article), record the outcome, compare."""
+    """Read and judge each copy (of one endpoint, of one article), record the outcome, compare.
+
+    `before_recording(report)` is called before the outcome is recorded (the notices are drafted
+    there): when it raises, nothing is recorded, so the next audit finds the same violations new
+    again and drafts their notices then, instead of never."""
     now = now or dt.datetime.now(dt.UTC)
     work = targets(config, ledger, endpoint, article)
     expected = expectations(config) if work else {}
@@ -231,6 +236,8 @@ def audit(
     done.sort(key=lambda pair: (pair[0].article, pair[0].endpoint))
     report = _compare([copy for copy, _ in done], last)
     report.notes = _notes(config, work)
+    if before_recording is not None:
+        before_recording(report)
     if done:
         audit_store.record(ledger, [stored for _, stored in done], config.audit.keep)
     return report

@@ -215,3 +215,17 @@ def test_old_audits_are_pruned(run_cli: Any, audit_site: Path, server: PageServe
         kept = audit_store.history(ledger, SLUG, "partner")
     # the last two, and the last that read the page (the next audit compares with it)
     assert [(a.http_status, a.checked) for a in kept] == [(200, True), (500, False), (500, False)]
+
+
+def test_a_copy_put_back_after_a_retraction_is_read_whole(run_cli: Any, audit_site: Path, server: PageServer) -> None:
+    """A retracted copy that answered 404 holds; a 404 is no page a 304 may stand for, so its
+    validators are not sent: a partner who puts the copy back (under the same Last-Modified, as
+    a restored file keeps its time) is found out, not covered by a 304."""
+    validators = {"ETag": '"gone"', "Last-Modified": "Wed, 06 May 2026 10:00:00 GMT"}
+    url = server.page("/copy", "<p>Not found</p>", status=404, headers=validators)
+    deliver(audit_site, url, state="retracted")
+    assert codes(audit(run_cli, audit_site).out) == []
+    server.page("/copy", page(copy_html(audit_site)), headers=validators)
+    restored = audit(run_cli, audit_site)
+    assert "If-None-Match" not in server.requests[-1][1] and "If-Modified-Since" not in server.requests[-1][1]
+    assert codes(restored.out) == ["retraction-ignored"] and restored.status == 1

@@ -273,8 +273,11 @@ def _audit_copy(
         etag, modified = before.etag, before.last_modified
     else:
         judged = judge(row, expected, answer, policy, now)
-        etag = answer.etag or None if isinstance(answer, Page) else None
-        modified = answer.last_modified or None if isinstance(answer, Page) else None
+        # only a page read whole may be stood for by a 304: never a 404 (a copy taken down whose
+        # page a partner puts back, its file's time kept, must be read again, not kept as gone)
+        page = answer if isinstance(answer, Page) and answer.status == 200 and judged.checked else None
+        etag = page.etag or None if page else None
+        modified = page.last_modified or None if page else None
     findings = tuple(
         AuditFinding(row.article, row.endpoint, url, code, severity, message, hint)
         for code, severity, message, hint in judged.findings

@@ -62,6 +62,9 @@ def canonical(url: str) -> str:
         ("copy", canonical(ORIGINAL), {}, ["canonical-mismatch"]),
         ("noindex", '<meta name="robots" content="noindex, follow">', {}, []),
         ("noindex", "", {"X-Robots-Tag": "noindex"}, []),
+        ("noindex", "", {"X-Robots-Tag": "googlebot: noindex, nofollow"}, []),  # (for a user agent)
+        ("noindex", '<meta name="robots" content="NoIndex">', {}, []),
+        ("noindex", "", {"X-Robots-Tag": "otherbot: noindex"}, ["noindex-missing"]),
         ("noindex", '<meta name="googlebot" content="none">', {}, []),
         ("noindex", canonical(ORIGINAL), {}, ["noindex-missing"]),
     ],

@@ -232,3 +232,22 @@ def test_a_copy_put_back_after_a_retraction_is_read_whole(run_cli: Any, audit_si
     restored = audit(run_cli, audit_site)
     assert "If-None-Match" not in server.requests[-1][1] and "If-Modified-Since" not in server.requests[-1][1]
     assert codes(restored.out) == ["retraction-ignored"] and restored.status == 1
+
+
+def test_a_304_never_hides_a_retraction(run_cli: Any, audit_site: Path, server: PageServer) -> None:
+    """Retracted since the last audit: the page is asked for whole (a 304 would stand for a copy
+    that was fine); once retraction-ignored was found, a 304 keeps it (the article is still there)."""
+    validators = {"ETag": '"v1"', "Last-Modified": "Wed, 06 May 2026 10:00:00 GMT"}
+    html = page(copy_html(audit_site))
+    deliver(audit_site, server.page("/copy", html, headers=validators))
+    assert codes(audit(run_cli, audit_site).out) == []
+    article = audit_site / "content" / f"{SLUG}.md"
+    article.write_text(article.read_text().replace("status: ready", "status: retracted"))
+    found = audit(run_cli, audit_site)
+    assert "If-None-Match" not in server.requests[-1][1] and "If-Modified-Since" not in server.requests[-1][1]
+    assert codes(found.out) == ["retraction-ignored"] and found.status == 1
+    server.page("/copy", "", status=304, headers=validators)
+    kept = json.loads(audit(run_cli, audit_site, "--format", "json").out)
+    assert server.requests[-1][1]["If-None-Match"] == '"v1"'
+    assert [(f["code"], bool(f["unchanged_since"])) for f in kept["findings"]] == [("retraction-ignored", True)]
+    assert kept["ok"] is False

@@ -134,8 +134,8 @@ def status(
     if hand:
         click.echo("\naddresses tracked by hand (`syndicate track --list`):")
         for t in hand:
-            contact = t.contact or "no contact (`syndicate track URL --article SLUG --contact ADDR` sets one)"
-            click.echo(f"  {t.endpoint}: {t.url} ({t.article}), contact {contact}, canonical {t.canonical}")
+            contact = f"contact {t.contact}" if t.contact else "no contact (`track URL --article SLUG --contact ADDR`)"
+            click.echo(f"  {t.endpoint}: {t.url} ({t.article}), {contact}, canonical {t.canonical}")
     return ExitStatus.OK
 
 

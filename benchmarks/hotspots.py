@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/corpus.py /tmp/site --articles 10000
     .venv/bin/python benchmarks/hotspots.py validate /tmp/site
     .venv/bin/python benchmarks/hotspots.py feeds /tmp/site --sampler cprofile
+    .venv/bin/python benchmarks/hotspots.py run /tmp/site --after-one-change --sampler cprofile
 
 Two profilers, which err in opposite directions:
 
@@ -36,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -211,17 +212,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sampler", choices=("py-spy", "cprofile"), help="default: py-spy when installed")
     parser.add_argument("--rate", type=int, default=200, help="py-spy samples a second (default 200)")
     parser.add_argument("--top", type=int, default=20, help="rows in each table (default 20)")
+    parser.add_argument(
+        "--config", default="syndicate.toml", help="the config's name in the site's folder (scaling.py's: run.toml)"
+    )
+    parser.add_argument(
+        "--after-one-change",
+        action="store_true",
+        help="run only: profile the run after one article's title changed (a run is made before, untimed, "
+        "and one after the article is put back)",
+    )
     args = parser.parse_args(argv)
-    config = args.site / "syndicate.toml"
+    config = args.site / args.config
     if not config.is_file():
-        parser.error(f"no syndicate.toml in {args.site}")
+        parser.error(f"no {args.config} in {args.site}")
+    if args.after_one_change and args.command != "run":
+        parser.error("--after-one-change profiles `run` only")
+    with one_change(config, args.after_one_change):
+        return profile(args, config)
+
+
+@contextlib.contextmanager
+def one_change(config: Path, wanted: bool) -> Iterator[None]:
+    """With `wanted`: a run first (so the ledger knows every article), then the first article's
+    title changed for what is profiled; afterwards the article put back and a run made again."""
+    if not wanted:
+        yield
+        return
+    syndicate = [sys.executable, "-m", "syndicate", "-q", "--config", str(config), "run"]
+    subprocess.run(syndicate, check=True)  # noqa: S603 (the benchmark's own command)
+    changed = sorted((config.parent / "content").rglob("*.md"))[0]
+    original = changed.read_bytes()
+    text = original.decode("utf-8")
+    changed.write_text(re.sub(r"^title: (.*)$", r"title: \1 (changed)", text, count=1, flags=re.M), encoding="utf-8")
+    try:
+        yield
+    finally:
+        changed.write_bytes(original)
+        subprocess.run(syndicate, check=True)  # noqa: S603
+
+
+def profile(args: argparse.Namespace, config: Path) -> int:
     spy = shutil.which("py-spy") or (Path(sys.executable).parent / "py-spy").exists()
     sampler = args.sampler or ("py-spy" if spy else "cprofile")
     with tempfile.TemporaryDirectory() as out:
         cli_args = ["-q", "--config", str(config), args.command]
         if args.command == "feeds":
             cli_args += ["--out", out]  # empty: every file is written, as on a first run
-        print(f"## {sampler}: syndicate {' '.join(cli_args[3:]).replace(out, 'EMPTY_DIR')} ({args.site})\n")
+        after = " after one change" if args.after_one_change else ""
+        print(f"## {sampler}: syndicate {' '.join(cli_args[3:]).replace(out, 'EMPTY_DIR')}{after} ({args.site})\n")
         if sampler == "py-spy":
             syndicate = Path(sys.executable).parent / "syndicate"
             stacks, seconds = sample([str(syndicate), *cli_args], args.rate)

@@ -22,7 +22,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from syndicate.config_rules import bad_schedules, duplicate_names, endpoints_in_content, feeds_folder
+from syndicate.config_rules import (
+    bad_schedules,
+    duplicate_names,
+    endpoints_in_content,
+    feeds_folder,
+    unreadable_urls,
+)
 from syndicate.config_secrets import literal_secrets, redact_secrets
 from syndicate.errors import ConfigError, UsageError
 from syndicate.findings import Code
@@ -131,6 +137,8 @@ class Endpoint:
     canonical: str = "original"
     #: the partner's rights contact (an e-mail address or a page), whom audit notices are addressed to
     contact: str | None = None
+    #: the [site] url of the config it belongs to: the markers that tell this site's copies from others'
+    site_url: str = ""
     #: the type-specific keys (path, url, *_env, status, ...), read-only
     settings: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -230,7 +238,7 @@ def load_config(path: Path, trusted: Callable[[bytes], bool] | None = None) -> C
         )
     ]
     problems += duplicate_names(data)
-    problems += bad_schedules(data)
+    problems += bad_schedules(data) + unreadable_urls(data)
     problems = [redact_secrets(problem, secrets) for problem in problems]
     if problems:
         raise ConfigError(
@@ -277,6 +285,7 @@ def _build(path: Path, data: dict[str, Any], raw: bytes) -> Config:
         Endpoint(
             **({"channel": DEFAULT_CHANNELS.get(e["type"], "")} | {k: v for k, v in e.items() if k in _COMMON_KEYS}),
             settings=MappingProxyType({k: v for k, v in e.items() if k not in _COMMON_KEYS}),
+            site_url=data["site"]["url"],
         )
         for e in data.get("endpoints", [])
     )

@@ -1,12 +1,14 @@
 """The rules of syndicate.toml that its JSON Schema cannot say: unique endpoint names, cron
-expressions, and folders that must not overlap (copies inside the content folder, a feeds folder at
-the root). Each returns the problems as lines for config.load_config's one ConfigError.
+expressions, URLs that urllib can read, and folders that must not overlap (copies inside the content
+folder, a feeds folder at the root). Each returns the problems as lines for config.load_config's one ConfigError.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 from syndicate.site_paths import SitePaths
@@ -90,3 +92,25 @@ def bad_schedules(data: dict[str, Any]) -> list[str]:
         for i, expr in scheduled
         if not croniter.is_valid(expr)
     ]
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def unreadable_urls(value: Any, where: str = "") -> list[str]:
+    """Every URL in the file that urllib cannot read (the schema's pattern lets through a broken IPv6
+    host, 'http://[::1', and a port out of range): each would fail every request, or end in a traceback."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in unreadable_urls(item, f"{where}.{key}" if where else key)]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in unreadable_urls(item, f"{where}[{index}]")]
+    if not isinstance(value, str) or not _URL.match(value):
+        return []
+    try:
+        urlsplit(value).port  # noqa: B018 (read for the ValueError a bad port raises)
+    except ValueError as e:
+        return [
+            f"{where} is not a URL that can be read ({e}) (hint: scheme://host:port/path, the port a number "
+            "up to 65535, an IPv6 host in [brackets])"
+        ]
+    return []

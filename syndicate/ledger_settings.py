@@ -60,6 +60,7 @@ def ledger_settings(data: Mapping[str, Any], site_url: str) -> LedgerSettings | 
     url = data.get("url")
     if not url:
         return None
+    check_url(url, "ledger.url")
     # (a password in it is a configuration problem already: config_secrets.py)
     site = data.get("site") or (urllib.parse.urlsplit(site_url).hostname or "").lower()
     if not SITE_NAME.match(site):
@@ -74,3 +75,16 @@ def ledger_settings(data: Mapping[str, Any], site_url: str) -> LedgerSettings | 
         lease=float(data.get("lease", DEFAULT_LEASE)),
         batch=int(data.get("batch", DEFAULT_BATCH)),
     )
+
+
+def check_url(url: str, where: str) -> None:
+    """A ConfigError when `url` is not one urllib can read (a port that is not a number, a broken
+    IPv6 address): every message names the ledger by its URL, read with urllib (LedgerSettings.display).
+    (The URL is not repeated: it may hold a password, which config_secrets.py reports.)"""
+    try:
+        urllib.parse.urlsplit(url).port  # noqa: B018 (read for the ValueError it raises)
+    except ValueError as e:
+        raise ConfigError(
+            f"{where}: not a URL that can be read ({e})",
+            "write it as postgresql://user@host:port/database (the port a number; an IPv6 host in [brackets])",
+        ) from e

@@ -131,3 +131,20 @@ def test_robots_rules_are_matched_for_the_audits_user_agent() -> None:
     from syndicate.delivery import audit_fetch, audit_tracked
 
     assert audit_fetch.USER_AGENT.split("/", 1)[0] == audit_tracked._AGENT
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://a.example:99999/x",
+        "http://a.example:port/x",
+        "http://a.example/x y",
+        "http://a.example/\x01b",
+        "https://user:s3cret@a.example/x",
+        "http://u:s3cret@[::1/x",
+    ],
+)
+def test_an_address_no_request_could_be_made_to_is_refused(run_cli: Any, audit_site: Path, url: str) -> None:
+    refused = track(run_cli, audit_site, url, "--article", SLUG)
+    assert refused.status == 2 and "is not a web address" in refused.err, refused.err
+    assert "s3cret" not in refused.err and track(run_cli, audit_site, "--list").out == ""

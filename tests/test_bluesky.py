@@ -19,6 +19,8 @@ from syndicate.delivery.ledger import Ledger
 from tests.conftest import DEMO
 from tests.test_mastodon import crash_after_sending
 
+#: the demo site's [site] url, part of each record key
+DEMO_SITE = "https://review.example.org/"
 ENV_FILE = Path(os.environ.get("BSKY_TEST_ENV_FILE", "/tmp/syndicate-bsky.env"))
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 HARBOUR = "harbour-library-digitises-shipping-registers"
@@ -62,7 +64,11 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
 def record(endpoint: str, slug: str) -> dict[str, Any] | None:
     answer = requests.get(
         PDS["BSKY_TEST_URL"] + "/xrpc/com.atproto.repo.getRecord",
-        params={"repo": PDS["BSKY_TEST_DID"], "collection": "app.bsky.feed.post", "rkey": record_key(endpoint, slug)},
+        params={
+            "repo": PDS["BSKY_TEST_DID"],
+            "collection": "app.bsky.feed.post",
+            "rkey": record_key(DEMO_SITE, endpoint, slug),
+        },
         timeout=10,
     )
     if answer.status_code == 400 and answer.json().get("error") == "RecordNotFound":

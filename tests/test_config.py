@@ -139,3 +139,12 @@ def test_a_folder_endpoint_path_that_cannot_be_resolved_is_a_config_problem(tmp_
     assert any("endpoints[0].path 'loop/archive' cannot be resolved" in p for p in found)
     found = problems(tmp_path, folder_endpoint("out\\u0000archive"))  # TOML's escape: a NUL in the path
     assert any("endpoints[0].path 'out\\x00archive' cannot be resolved" in p for p in found)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://m.example:99999", "https://m.example:port/"])
+def test_a_url_urllib_cannot_read_is_a_config_problem(tmp_path: Path, url: str) -> None:
+    endpoint = (
+        f'[[endpoints]]\nname = "m"\ntype = "mastodon"\nchannel = "social"\naccess_token_env = "T"\nurl = "{url}"\n'
+    )
+    found = problems(tmp_path, SITE + endpoint)
+    assert any(p.startswith("endpoints[0].url is not a URL that can be read") for p in found), found

@@ -439,3 +439,19 @@ def test_audit_finds_ghost_copies_whole_whatever_ghost_tags_their_links_with(
     assert audited.status == 0, audited.out + audited.err
     assert f"{harbour['url']}: ok ({prefix}{HARBOUR} at ghost)" in audited.out
     assert "jsonld-stripped" not in audited.out and " 0 violate" in audited.out + audited.err
+
+
+def test_another_newsrooms_copy_of_the_same_slug_is_never_taken_over(run_cli: Any, site: tuple[Path, str]) -> None:
+    """Two newsrooms republish the same story to one partner's Ghost: each finds only its own post."""
+    root, prefix = site
+    config = root / "syndicate.toml"
+    assert push(run_cli, root).status == 0
+    first = post(prefix + ALDER)
+    config.write_text(config.read_text().replace("https://review.example.org/", "https://other.example.net/", 1))
+    shutil.rmtree(root / ".syndicate")  # the other newsroom has no ledger of ours
+    second = push(run_cli, root)
+    assert second.status == 0, second.err
+    assert second.out.count("created") == 3
+    both = posts(prefix + ALDER)
+    assert len(both) == 2 and first["id"] in {p["id"] for p in both}
+    assert admin("GET", f"/posts/{first['id']}/").json()["posts"][0]["updated_at"] == first["updated_at"]

@@ -105,6 +105,20 @@ def test_unreadable_front_matter_is_said_and_imported_as_text() -> None:
     assert any(n.startswith("front matter: the YAML front matter cannot be read") for n in result.missing)
 
 
+@pytest.mark.parametrize(
+    ("head", "syntax"),
+    [
+        ("---\npublished: 2020-02-30\n---\n", "YAML"),  # a timestamp PyYAML reads, to a date that is none
+        ("---\ndate: 2020-01-01T25:00:00\n---\n", "YAML"),
+        ("---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n", "YAML"),
+        ("+++\nx = " + "[" * 5000 + "]" * 5000 + "\n+++\n", "TOML"),
+    ],
+)
+def test_front_matter_whose_values_cannot_be_read_is_said_not_a_traceback(head: str, syntax: str) -> None:
+    result = import_text(head + "Text.\n", "bad.md")
+    assert any(n.startswith(f"front matter: the {syntax} front matter cannot be read") for n in result.missing)
+
+
 def test_syndicate_own_front_matter_is_still_refused(tmp_path: Path) -> None:
     article = tmp_path / "a.md"
     article.write_text("---\ntitle: T\nslug: t\nstatus: draft\n---\nBody.\n", encoding="utf-8")
@@ -141,6 +155,12 @@ def test_private_addresses_are_refused_before_any_request(url: str) -> None:
     with pytest.raises(UsageError, match="network: not fetched") as error:
         import_source(url)
     assert "--allow-private" in error.value.hint
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://example.org:99999/a", "https://example.org:port/a"])
+def test_an_address_urllib_cannot_read_is_refused_as_not_an_address(url: str) -> None:
+    with pytest.raises(UsageError, match="is not an http"):
+        import_url(url)
 
 
 def test_a_redirect_to_a_private_address_is_refused(monkeypatch: Any) -> None:

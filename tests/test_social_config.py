@@ -51,13 +51,14 @@ def test_unknown_keys_and_literal_secrets(tmp_path: Path) -> None:
     assert not any("abcd-efgh-ijkl-mnop" in p for p in found)
 
 
-def test_bluesky_record_keys_are_tids_of_the_endpoint_and_slug() -> None:
+def test_bluesky_record_keys_are_tids_of_the_site_endpoint_and_slug() -> None:
     from syndicate.delivery.endpoints.bluesky import record_key
 
-    keys = {record_key(endpoint, slug) for endpoint in ("sky", "sky2") for slug in ("a", "b", "a-b")}
-    assert len(keys) == 6
+    sites = ("https://a.example/", "https://b.example/")  # two newsrooms sharing one account
+    keys = {record_key(site, e, slug) for site in sites for e in ("sky", "sky2") for slug in ("a", "b", "a-b")}
+    assert len(keys) == 12
     assert all(re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", key) for key in keys)
-    assert record_key("sky", "a") == record_key("sky", "a")
+    assert record_key(sites[0], "sky", "a") == record_key(sites[0], "sky", "a")
 
 
 def test_rate_limit_resets_as_mastodon_and_atproto_say_them() -> None:

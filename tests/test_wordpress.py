@@ -529,3 +529,21 @@ def test_posts_are_dated_from_published_and_posts_sent_undated_are_dated_once(
     article.write_text(article.read_text().replace("published: 2017-07-23", "published: 2017-07-23T18:30:00+02:00"))
     assert run_cli("--config", str(config), "push", "--endpoint", "partner").status == 0
     assert posts(prefix + SEED)[0]["date_gmt"] == "2017-07-23T16:30:00"  # in UTC
+
+
+def test_another_newsrooms_copy_of_the_same_slug_is_never_taken_over(run_cli: Any, site: tuple[Path, str]) -> None:
+    """Two newsrooms republish the same story to one partner: each finds only its own post."""
+    root, prefix = site
+    config = root / "syndicate.toml"
+    assert run_cli("--config", str(config), "push", "--endpoint", "partner").status == 0
+    first = posts(prefix + ALDER)
+    assert len(first) == 1 and "site: review.example.org -->" in first[0]["content"]["raw"]
+    # the other newsroom: the same articles, another [site] url, no ledger of its own
+    config.write_text(config.read_text().replace("https://review.example.org/", "https://other.example.net/", 1))
+    shutil.rmtree(root / ".syndicate")
+    second = run_cli("--config", str(config), "push", "--endpoint", "partner")
+    assert second.status == 0, second.err
+    assert second.out.count("created") == 3
+    theirs = posts(prefix + ALDER + "-2")
+    assert len(theirs) == 1 and "site: other.example.net -->" in theirs[0]["content"]["raw"]
+    assert post_by_id(first[0]["id"])["content"]["raw"] == first[0]["content"]["raw"]  # left as it was

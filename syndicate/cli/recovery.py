@@ -89,8 +89,8 @@ def ledger() -> None:
 def migrate(options: Options, url: str, site: str | None) -> ExitStatus:
     """Copy the SQLite ledger at [paths] state into PostgreSQL, checked row by row.
 
-    Every delivery, what run remembers, the schedules' last pushes and the
-    audits are copied into a site of the database that holds nothing yet, in
+    Every delivery, what run remembers, the schedules' last pushes, the
+    audits and the tracked addresses are copied into a site of the database that holds nothing yet, in
     one transaction; then both ledgers are read back and compared row by
     row (a difference removes the copy: exit 2). The SQLite ledger is not
     changed. Holds its lock meanwhile. The password comes from PGPASSWORD
@@ -108,14 +108,15 @@ def migrate(options: Options, url: str, site: str | None) -> ExitStatus:
     import os
     import urllib.parse
 
+    from syndicate.config_secrets import literal_secrets
     from syndicate.delivery.ledger_copy import copy_ledger
     from syndicate.delivery.ledger_open import exclusive, exists
     from syndicate.delivery.ledger_pg import PostgresLedger
-    from syndicate.ledger_settings import ledger_settings
+    from syndicate.ledger_settings import check_url, ledger_settings
 
     config = options.config()
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("postgresql", "postgres") or parts.password is not None:
+    check_url(url, "--to")
+    if urllib.parse.urlsplit(url).scheme not in ("postgresql", "postgres") or literal_secrets(url, "--to", set()):
         raise UsageError(
             "--to: give a postgresql:// URL without a password",
             "e.g. --to postgresql://syndicate@db.internal/syndicate, with the password in PGPASSWORD",

@@ -4,7 +4,7 @@
   sentences of eight words or more, else its title) is in the page's main text
   (all of its visible text when the extractor finds no main text). A page kept
   by WordPress, whose article file is gone, shows it when it carries the
-  `<!-- syndicate-copy: SLUG -->` marker of the post syndicate made.
+  `<!-- syndicate-copy: SLUG site: SITE -->` marker of the post syndicate made (endpoints/markers.py).
 - A copy that must be gone (the ledger row is retracted or refused, or the
   article is retracted or a draft) and still shows the article:
   `retraction-ignored`. A 404 or 410 there is what should be.
@@ -34,6 +34,7 @@ from syndicate.delivery import audit_body
 from syndicate.delivery.audit_fetch import Page, PageError
 from syndicate.delivery.audit_page import PageContent, decode, fold, normal_url, read_content
 from syndicate.delivery.audit_policy import CopyPolicy, early, search_findings
+from syndicate.delivery.endpoints.markers import shows_marker
 from syndicate.delivery.ledger import Delivery
 from syndicate.findings import Severity
 from syndicate.licences.profiles import LicenseRegistry
@@ -192,7 +193,7 @@ def judge(
         return _unchecked(status, f"could not be checked: answered {answer.content_type}, not an HTML page", "")
     content = read_content(decode(answer.body, answer.charset), answer.url)
     if expected is None:
-        if gone and f"<!-- syndicate-copy: {row.article} -->" in content.html:
+        if gone and shows_marker(content.html, row.article):
             return Judged(status, True, (_retraction_ignored(row, gone),))
         return _unchecked(
             status,

@@ -16,6 +16,7 @@ no answer) allows nothing, as RFC 9309 says; either way the copy is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
@@ -51,7 +52,12 @@ class Tracked:
 def track(ledger: Ledger, url: str, article: str, contact: str | None, canonical: str = "original") -> Tracked:
     """Register `url` as a copy of `article` (again: its article, contact and policy are replaced)."""
     if not _is_web_address(url):
-        raise UsageError(f"{url!r} is not a web address", "give the page's full address: https://...")
+        shown = re.sub(r"(?<=://)[^/?#]*@", "", url)  # (user:password@ is not repeated)
+        raise UsageError(
+            f"{shown!r} is not a web address",
+            "give the page's full address: https://host/path (no spaces or control characters, a port "
+            "up to 65535, no user:password@)",
+        )
     if canonical not in POLICIES:
         raise UsageError(f"--canonical {canonical!r} is not one of {', '.join(POLICIES)}", "")
     with ledger.connection(write=True) as db:
@@ -126,8 +132,14 @@ class RobotsRules:
 
 
 def _is_web_address(url: str) -> bool:
+    """An http(s) address a request can be made to as it is, with no credentials in it (they would be
+    stored in the ledger and shown by --list, audit and the status page)."""
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return False
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 (read for the ValueError a bad port raises)
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    credentials = parts.username is not None or parts.password is not None
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not credentials

@@ -25,7 +25,10 @@ TABLES = (
     ("run_state", "key"),
     ("endpoint_pushes", "endpoint"),
     ("audits", "id"),
+    ("tracked", "id"),
 )
+#: the tables not copied: the article cache (see above), and the migrations, which made both ledgers
+NOT_COPIED = ("article_files", "schema_migrations")
 
 
 @dataclass
@@ -55,8 +58,11 @@ def copy_ledger(source: Ledger, target: PostgresLedger) -> Copied:
             marks = ", ".join("?" for _ in names)
             db.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows)  # noqa: S608
             copied.rows[table] = len(rows)
-        # the ids of audits were copied as they are: the next one follows the last
-        db.execute("SELECT setval(pg_get_serial_sequence('audits', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM audits")
+        # the ids of audits and tracked addresses were copied as they are: the next one follows the last
+        for table in ("audits", "tracked"):
+            db.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"  # noqa: S608
+            )
     mismatches = list(_differences(source, target))
     if mismatches:
         with target._transaction() as db:

@@ -98,8 +98,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str, str, str]
             continue
         try:
             data = yaml.safe_load(match.group("head")) if syntax == "YAML" else tomllib.loads(match.group("head"))
-        except (yaml.YAMLError, tomllib.TOMLDecodeError) as e:
+        except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as e:  # (ValueError: 2020-02-30 in YAML)
             return None, text, syntax, f"the {syntax} front matter cannot be read ({str(e).splitlines()[0]})"
+        except RecursionError:
+            return None, text, syntax, f"the {syntax} front matter cannot be read (it is nested too deeply)"
         if not isinstance(data, dict):
             return None, text, syntax, f"the {syntax} front matter is not a mapping of keys"
         return {str(k): v for k, v in data.items()}, text[match.end() :], syntax, ""

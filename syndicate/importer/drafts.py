@@ -178,7 +178,11 @@ def import_url(
     url: str, timeout: float = 20.0, max_bytes: int = MAX_PAGE_BYTES, choices: Choices = Choices()
 ) -> ImportResult:
     """Fetch a page (HTML, or plain text/Markdown) and import it; a failure is a SyndicateError."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (read for the ValueError a port out of range raises)
+    except ValueError:  # a broken IPv6 address ('http://[::1'), a port that is not a number
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"{url!r} is not an http(s) address", "give a full address such as https://example.org/a")
     page = fetch_page(url, timeout, max_bytes, choices.allow_private)

@@ -57,9 +57,10 @@ _TID_SPAN = 10 * 365 * 24 * 3600 * 1_000_000
 _AT_URI = re.compile(r"at://did:[a-z]+:[A-Za-z0-9._:%-]+/app\.bsky\.feed\.post/[2-7a-z]{13}")
 
 
-def record_key(endpoint: str, slug: str) -> str:
-    """The post's record key: TID-shaped (13 characters of base32-sortable), from the endpoint and slug."""
-    digest = int.from_bytes(hashlib.sha256(f"{endpoint}\0{slug}".encode()).digest()[:8], "big")
+def record_key(site_url: str, endpoint: str, slug: str) -> str:
+    """The post's record key: TID-shaped (13 characters of base32-sortable), from the site, the endpoint
+    and the slug (two newsrooms posting one story to a shared account get two keys)."""
+    digest = int.from_bytes(hashlib.sha256(f"{site_url}\0{endpoint}\0{slug}".encode()).digest()[:8], "big")
     value = (_TID_BASE + digest % _TID_SPAN) << 10 | (digest >> 54)
     return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
 
@@ -70,6 +71,8 @@ class BlueskyEndpoint:
     def __init__(self, config: EndpointConfig, root: Path, environ: Mapping[str, str]) -> None:
         settings = BlueskySettings.of(config.settings)
         self.name = config.name
+        #: our [site] url, part of each record key
+        self.site_url = config.site_url
         self.settings = settings
         self.service = settings.url.rstrip("/")
         password_env = settings.app_password_env
@@ -147,7 +150,7 @@ class BlueskyEndpoint:
         found = self._record(copy.slug)
         if found is not None:  # posted by a try whose answer was lost, or before a crash or a lost ledger
             return self._replace(copy, found[1])
-        did, rkey = self._signed_in(), record_key(self.name, copy.slug)
+        did, rkey = self._signed_in(), record_key(self.site_url, self.name, copy.slug)
         record = self._post(copy, _now())
         self._xrpc("POST", "com.atproto.repo.createRecord", json=_at(did, rkey) | {"record": record})
         return self._remote(did, rkey)
@@ -160,7 +163,8 @@ class BlueskyEndpoint:
 
     def delete(self, remote: Remote, slug: str, key: str) -> None:
         did = self._signed_in()
-        self._xrpc("POST", "com.atproto.repo.deleteRecord", json=_at(did, _rkey_of(remote, self.name, slug)))
+        rkey = _rkey_of(remote, self.site_url, self.name, slug)
+        self._xrpc("POST", "com.atproto.repo.deleteRecord", json=_at(did, rkey))
 
     def unpublish(self, remote: Remote, slug: str, key: str) -> None:
         """Bluesky cannot hide a post: back to draft deletes it."""
@@ -172,7 +176,7 @@ class BlueskyEndpoint:
 
     def find(self, slug: str, key: str) -> Remote | None:
         found = self._record(slug)
-        return None if found is None else self._remote(self._signed_in(), record_key(self.name, slug))
+        return None if found is None else self._remote(self._signed_in(), record_key(self.site_url, self.name, slug))
 
     def close(self) -> None:
         self.session.close()
@@ -181,7 +185,7 @@ class BlueskyEndpoint:
 
     def _record(self, slug: str) -> tuple[str, dict[str, Any]] | None:
         """(uri, value) of the post at the article's record key, None when there is none."""
-        did, rkey = self._signed_in(), record_key(self.name, slug)
+        did, rkey = self._signed_in(), record_key(self.site_url, self.name, slug)
         try:
             answer = self._xrpc("GET", "com.atproto.repo.getRecord", params=_at(did, rkey))
         except StatusError as e:
@@ -193,7 +197,7 @@ class BlueskyEndpoint:
 
     def _replace(self, copy: Copy, old: dict[str, Any]) -> Remote:
         """The post deleted and created again at its key, in one commit, dated as first posted."""
-        did, rkey = self._signed_in(), record_key(self.name, copy.slug)
+        did, rkey = self._signed_in(), record_key(self.site_url, self.name, copy.slug)
         created = old.get("createdAt") if isinstance(old.get("createdAt"), str) else _now()
         record = self._post(copy, str(created))
         writes = [
@@ -244,9 +248,9 @@ def _at(did: str, rkey: str) -> dict[str, str]:
     return {"repo": did, "collection": COLLECTION, "rkey": rkey}
 
 
-def _rkey_of(remote: Remote, endpoint: str, slug: str) -> str:
+def _rkey_of(remote: Remote, site_url: str, endpoint: str, slug: str) -> str:
     """The record key the ledger's at:// URI names (the one derived from the slug if it names none)."""
-    return remote.id.rsplit("/", 1)[-1] if _AT_URI.fullmatch(remote.id) else record_key(endpoint, slug)
+    return remote.id.rsplit("/", 1)[-1] if _AT_URI.fullmatch(remote.id) else record_key(site_url, endpoint, slug)
 
 
 def _now() -> str:

@@ -39,6 +39,7 @@ from syndicate.config import Endpoint as EndpointConfig
 from syndicate.delivery.endpoints.base import Remote
 from syndicate.delivery.endpoints.ghost_settings import GhostSettings, admin_key
 from syndicate.delivery.endpoints.http import StatusError, api_json, endpoint_timeout, make_session, printable, request
+from syndicate.delivery.endpoints.markers import copy_marker
 from syndicate.delivery.endpoints.wordpress_settings import refuse_insecure
 from syndicate.errors import DeliveryError
 from syndicate.render.copies import Copy, head_declarations
@@ -63,6 +64,8 @@ class GhostEndpoint:
         settings = GhostSettings.of(config.settings)
         self.name = config.name
         self.site = settings.url.rstrip("/")
+        #: our [site] url, named in each post's marker (markers.py)
+        self.site_url = config.site_url
         self.status = settings.status
         self.canonical = config.canonical
         self._key_id, self._secret = admin_key(self.name, settings.admin_key_env, environ)
@@ -154,13 +157,14 @@ class GhostEndpoint:
     def find(self, slug: str, key: str) -> Remote | None:
         """Our post of `slug`, if the site has one: the post that carries our marker, whatever its slug
         (Ghost gives ours `slug-2` when the site has a post of that slug; an editor may change it).
-        (Slugs are letters, digits and hyphens: nothing in one ends the filter's quoted string.)"""
-        marker = _marker(slug).removeprefix("<!-- ")
+        (Slugs are letters, digits and hyphens, and site ids plain (markers.py): nothing in either ends
+        the filter's quoted string.) Another newsroom's copy of the same slug names its own site."""
+        marker = copy_marker(slug, self.site_url).removeprefix("<!-- ").removesuffix(" -->")
         answer = self._call("GET", "/posts/", params={"filter": f"codeinjection_head:~'{marker}'", "limit": "100"})
         posts = answer.get("posts") if isinstance(answer, dict) else None
         for post in posts if isinstance(posts, list) else []:
             head = post.get("codeinjection_head") if isinstance(post, dict) else None
-            if isinstance(head, str) and _marker(slug) in head and _is_id(post.get("id")):
+            if isinstance(head, str) and copy_marker(slug, self.site_url) in head and _is_id(post.get("id")):
                 return self._remote(post)
         return None
 
@@ -208,7 +212,8 @@ class GhostEndpoint:
     def _head(self, copy: Copy) -> str:
         """What goes in the post's <head>: the JSON-LD, the licence link, robots and the site's declarations."""
         robots = '<meta name="robots" content="noindex">\n' if self.canonical == "noindex" else ""
-        return f"{_marker(copy.slug)}\n{robots}{head_declarations(copy)}{copy.json_ld_script.strip()}\n"
+        marker = copy_marker(copy.slug, self.site_url)
+        return f"{marker}\n{robots}{head_declarations(copy)}{copy.json_ld_script.strip()}\n"
 
     def _remote(self, post: dict[str, Any]) -> Remote:
         url = post.get("url")
@@ -245,11 +250,6 @@ def _published_at(published: str) -> str | None:
     if when > dt.datetime.now(dt.UTC):
         return None
     return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def _marker(slug: str) -> str:
-    """What marks a post as syndicate's copy of `slug`, in its code injection (which Ghost keeps as it is)."""
-    return f"<!-- syndicate-copy: {slug} -->"
 
 
 def _is_id(value: Any) -> bool:

@@ -56,6 +56,7 @@ from syndicate.delivery.endpoints.http import (
     printable,
     request,
 )
+from syndicate.delivery.endpoints.markers import copy_marker, marked_by_another_site, marked_ours
 from syndicate.delivery.endpoints.wordpress_settings import WordPressSettings, refuse_insecure
 from syndicate.errors import ConfigError, CredentialsError, DeliveryError
 from syndicate.render.attribution_block import ATTRIBUTION_CLASS
@@ -76,6 +77,8 @@ class WordPressEndpoint:
         settings = WordPressSettings.of(config.settings)
         self.name = config.name
         self.site = settings.url.rstrip("/")
+        #: our [site] url, named in each post's marker (markers.py)
+        self.site_url = config.site_url
         self.status = settings.status
         self.force_delete = settings.delete == "force"
         self.unpublish_to_trash = settings.unpublish == "trash"
@@ -190,14 +193,17 @@ class WordPressEndpoint:
     def find(self, slug: str, key: str) -> Remote | None:
         """Our post of `slug`, if the site has one: by the slug, else (WordPress gave ours another slug,
         as it does when the site had a post of that slug) by our marker. A post of the site's own
-        (it carries neither our marker nor our attribution block) is never taken over."""
-        for params in ({"slug": slug}, {"search": _marker(slug)[5:-4]}):
+        (it carries neither our marker nor our attribution block) is never taken over, nor another
+        newsroom's copy (its marker names another site)."""
+        for params in ({"slug": slug}, {"search": f"syndicate-copy: {slug}"}):
             for post in self._posts({**params, "status": _LIVE_STATUSES, "context": "edit"}):
                 content = post.get("content")
                 raw = content.get("raw") if isinstance(content, dict) else None
                 if not isinstance(raw, str):
                     continue
-                if _marker(slug) in raw or (params.get("slug") and ATTRIBUTION_CLASS in raw):
+                if marked_by_another_site(raw, self.site_url):
+                    continue
+                if marked_ours(raw, slug, self.site_url) or (params.get("slug") and ATTRIBUTION_CLASS in raw):
                     return self._remote(post)
         return None
 
@@ -237,9 +243,9 @@ class WordPressEndpoint:
         (the body and block are whole HTML already). A user whose scripts WordPress strips
         gets the post without it."""
         if not self._scripts:
-            return copy.html_without_script + _marker(copy.slug)
+            return copy.html_without_script + copy_marker(copy.slug, self.site_url)
         script = f"<!-- wp:html -->\n{copy.json_ld_script}<!-- /wp:html -->\n"
-        return copy.html_without_script + script + _marker(copy.slug)
+        return copy.html_without_script + script + copy_marker(copy.slug, self.site_url)
 
     def _payload(self, copy: Copy) -> tuple[dict[str, Any], tuple[str, ...]]:
         """The post as the REST API takes it, and warnings about terms left off it."""
@@ -355,12 +361,6 @@ def _kept_script(post: Any) -> bool:
     content = post.get("content") if isinstance(post, dict) else None
     raw = content.get("raw") if isinstance(content, dict) else None
     return not isinstance(raw, str) or SCRIPT_OPEN in raw
-
-
-def _marker(slug: str) -> str:
-    """What marks a post as syndicate's copy of `slug`: an HTML comment (WordPress keeps comments, and
-    registers no post meta for a plugin-less client to write)."""
-    return f"<!-- syndicate-copy: {slug} -->"
 
 
 def _post_id(remote: Remote) -> int:

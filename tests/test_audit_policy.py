@@ -62,6 +62,9 @@ def canonical(url: str) -> str:
         ("copy", canonical(ORIGINAL), {}, ["canonical-mismatch"]),
         ("noindex", '<meta name="robots" content="noindex, follow">', {}, []),
         ("noindex", "", {"X-Robots-Tag": "noindex"}, []),
+        ("noindex", "", {"X-Robots-Tag": "googlebot: noindex, nofollow"}, []),  # (for a user agent)
+        ("noindex", '<meta name="robots" content="NoIndex">', {}, []),
+        ("noindex", "", {"X-Robots-Tag": "otherbot: noindex"}, ["noindex-missing"]),
         ("noindex", '<meta name="googlebot" content="none">', {}, []),
         ("noindex", canonical(ORIGINAL), {}, ["noindex-missing"]),
     ],
@@ -215,3 +218,36 @@ def test_old_audits_are_pruned(run_cli: Any, audit_site: Path, server: PageServe
         kept = audit_store.history(ledger, SLUG, "partner")
     # the last two, and the last that read the page (the next audit compares with it)
     assert [(a.http_status, a.checked) for a in kept] == [(200, True), (500, False), (500, False)]
+
+
+def test_a_copy_put_back_after_a_retraction_is_read_whole(run_cli: Any, audit_site: Path, server: PageServer) -> None:
+    """A retracted copy that answered 404 holds; a 404 is no page a 304 may stand for, so its
+    validators are not sent: a partner who puts the copy back (under the same Last-Modified, as
+    a restored file keeps its time) is found out, not covered by a 304."""
+    validators = {"ETag": '"gone"', "Last-Modified": "Wed, 06 May 2026 10:00:00 GMT"}
+    url = server.page("/copy", "<p>Not found</p>", status=404, headers=validators)
+    deliver(audit_site, url, state="retracted")
+    assert codes(audit(run_cli, audit_site).out) == []
+    server.page("/copy", page(copy_html(audit_site)), headers=validators)
+    restored = audit(run_cli, audit_site)
+    assert "If-None-Match" not in server.requests[-1][1] and "If-Modified-Since" not in server.requests[-1][1]
+    assert codes(restored.out) == ["retraction-ignored"] and restored.status == 1
+
+
+def test_a_304_never_hides_a_retraction(run_cli: Any, audit_site: Path, server: PageServer) -> None:
+    """Retracted since the last audit: the page is asked for whole (a 304 would stand for a copy
+    that was fine); once retraction-ignored was found, a 304 keeps it (the article is still there)."""
+    validators = {"ETag": '"v1"', "Last-Modified": "Wed, 06 May 2026 10:00:00 GMT"}
+    html = page(copy_html(audit_site))
+    deliver(audit_site, server.page("/copy", html, headers=validators))
+    assert codes(audit(run_cli, audit_site).out) == []
+    article = audit_site / "content" / f"{SLUG}.md"
+    article.write_text(article.read_text().replace("status: ready", "status: retracted"))
+    found = audit(run_cli, audit_site)
+    assert "If-None-Match" not in server.requests[-1][1] and "If-Modified-Since" not in server.requests[-1][1]
+    assert codes(found.out) == ["retraction-ignored"] and found.status == 1
+    server.page("/copy", "", status=304, headers=validators)
+    kept = json.loads(audit(run_cli, audit_site, "--format", "json").out)
+    assert server.requests[-1][1]["If-None-Match"] == '"v1"'
+    assert [(f["code"], bool(f["unchanged_since"])) for f in kept["findings"]] == [("retraction-ignored", True)]
+    assert kept["ok"] is False

@@ -56,3 +56,33 @@ def test_off_by_default(run_cli: Any, audit_site: Path, server: PageServer) -> N
     deliver(audit_site, server.page("/copy", page(copy_html(audit_site))))
     result = run_at(run_cli, audit_site, T0, "--format", "json")
     assert json.loads(result.out)["audit"] is None and server.requests == []
+
+
+def test_a_failing_audit_fails_neither_the_run_nor_its_schedule(
+    run_cli: Any, audit_site: Path, server: PageServer
+) -> None:
+    """The notices cannot be written (a file where their folder goes): the run still reports its own
+    work and exits by it, says the audit failed, and the schedule moves on (no audit at every run)."""
+    config = audit_site / "syndicate.toml"
+    config.write_text(config.read_text().replace("[audit]\n", '[audit]\nevery = "1d"\n'))
+    stripped = re.sub(r"<p>© 2026 Hill Town Gazette\.</p>", "", copy_html(audit_site))
+    deliver(audit_site, server.page("/copy", page(stripped)))
+    (audit_site / ".syndicate" / "notices").write_text("in the way\n")
+
+    failed = run_at(run_cli, audit_site, T0, "--format", "json")
+    assert failed.status == 0, failed.err
+    summary = json.loads(failed.out)
+    assert "notices" in summary["audit"]["error"] and "Traceback" not in failed.err
+    assert [f["code"] for f in summary["audit"]["findings"]] == ["attribution-missing"]  # what it found still
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:
+        assert ledger.get_state("audit_last") == T0.isoformat()
+    text = run_at(run_cli, audit_site, T0 + dt.timedelta(days=1, minutes=1))
+    assert text.status == 0 and "syndicate run: audit: failed: " in text.err
+    assert len(server.requests) == 2  # once a day, failing or not
+    again = run_at(run_cli, audit_site, T0 + dt.timedelta(days=1, minutes=2), "--format", "json")
+    assert json.loads(again.out)["audit"] is None and len(server.requests) == 2
+    # the folder freed, the next audit drafts the notice the failed ones could not (it is not lost)
+    (audit_site / ".syndicate" / "notices").unlink()
+    freed = run_at(run_cli, audit_site, T0 + dt.timedelta(days=2, minutes=1), "--format", "json")
+    assert [n["partner"] for n in json.loads(freed.out)["audit"]["notices"]] == ["partner"]
+    assert json.loads(freed.out)["audit"]["error"] is None

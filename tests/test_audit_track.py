@@ -127,6 +127,12 @@ def test_tracked_addresses_and_audits_on_each_engine(
         assert [(t.url, t.contact, t.canonical) for t in listed] == [(url, "a@b.example", "original")]
 
 
+def test_robots_rules_are_matched_for_the_audits_user_agent() -> None:
+    from syndicate.delivery import audit_fetch, audit_tracked
+
+    assert audit_fetch.USER_AGENT.split("/", 1)[0] == audit_tracked._AGENT
+
+
 @pytest.mark.parametrize(
     "url",
     [

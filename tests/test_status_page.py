@@ -33,6 +33,8 @@ ALDER = "alder-valley-water-board-approves-tiered-rates"
 HARBOUR = "harbour-library-digitises-shipping-registers"
 #: what the failing webhook answers: its error lands in the ledger, and on the page, as text
 HOSTILE_ERROR = '<script>alert("x")</script> & <img src=x onerror=alert(1)> rejected'
+#: the contact of a copy tracked by hand (markup in it is text on the page)
+COPIER_CONTACT = "Rights <rights@copier.example>"
 
 
 @dataclass
@@ -66,8 +68,10 @@ def _status_json(run_cli: Any, config: Path) -> list[dict[str, Any]]:
 @pytest.fixture
 def audited(site: Path, run_cli: Any) -> Iterator[Audited]:
     """The demo pushed to its folder and three webhooks: `partner` (its pages: one faithful copy,
-    one without its attribution), `gone` (its pages answer 404) and `broken` (422: failed);
-    audited; then `gone` disabled and ALDER retracted, so that its copy there should come down."""
+    one without its attribution), `gone` (its pages answer 404) and `broken` (422: failed); two
+    addresses tracked by hand (`copier`: a faithful copy without a contact, one without its
+    attribution with one); audited; then `gone` disabled and ALDER retracted, so that its copy
+    there should come down (and the copier's should too)."""
     config = site / "syndicate.toml"
     with page_server() as pages, recording_server() as hooks:
 
@@ -91,6 +95,12 @@ def audited(site: Path, run_cli: Any) -> Iterator[Audited]:
             r'<footer class="syndicate-attribution">.*?</footer>', "", _copy_html(config, HARBOUR), flags=re.DOTALL
         )
         pages.page(f"/partner/{HARBOUR}", _page(stripped))
+        pages.page(f"/copier/{ALDER}", _page(_copy_html(config, ALDER)))
+        pages.page(f"/copier/{HARBOUR}", _page(stripped))
+        track = ("--config", str(config), "track", "--canonical", "any")
+        assert run_cli(*track, f"{pages.url}copier/{ALDER}", "--article", ALDER).status == 0
+        contact = ("--contact", COPIER_CONTACT)
+        assert run_cli(*track, f"{pages.url}copier/{HARBOUR}", "--article", HARBOUR, *contact).status == 0
         assert run_cli("--config", str(config), "audit").status == 1  # HARBOUR's attribution is missing
         config.write_text(
             config.read_text().replace(f'url = "{hooks.url}gone"', f'url = "{hooks.url}gone"\nenabled = false')
@@ -123,10 +133,19 @@ def assert_page_shows(page: str, rows: list[dict[str, Any]]) -> None:
     from elsewhere, every text escaped."""
     doc = html.fromstring(page)
     assert doc.xpath("//meta[@name='viewport']/@content") == ["width=device-width, initial-scale=1"]
-    endpoints = sorted({r["endpoint"] for r in rows})
-    assert doc.xpath("//nav//a/@href") == ["#all", "#problems", *(f"#endpoint-{e}" for e in endpoints)]
-    for section_id, expected in [("problems", [r for r in rows if _is_problem(r)])] + [
-        (f"endpoint-{e}", [r for r in rows if r["endpoint"] == e]) for e in endpoints
+    endpoints = sorted({r["endpoint"] for r in rows if r["tracked"] is None})
+    by_hand = [r for r in rows if r["tracked"] is not None]
+    tracked = [("tracked", by_hand)] if by_hand else []
+    assert doc.xpath("//nav//a/@href") == [
+        "#all",
+        "#problems",
+        *(f"#endpoint-{e}" for e in endpoints),
+        *(f"#{section}" for section, _ in tracked),
+    ]
+    for section_id, expected in [
+        ("problems", [r for r in rows if _is_problem(r)]),
+        *((f"endpoint-{e}", [r for r in rows if r["endpoint"] == e]) for e in endpoints),
+        *tracked,
     ]:
         (section,) = doc.xpath(f"//section[@id='{section_id}']")
         trs = section.xpath(".//tbody/tr")
@@ -137,6 +156,9 @@ def assert_page_shows(page: str, rows: list[dict[str, Any]]) -> None:
             if "Endpoint" in cells:
                 assert text(cells["Endpoint"]) == row["endpoint"]
             assert text(cells["State"]).startswith(row["state"] + " since ")
+            assert ("Contact" in cells) is (section_id == "tracked")
+            if "Contact" in cells:
+                assert text(cells["Contact"]) == (row["tracked"]["contact"] or "none")
             url = row["remote_url"]
             if url and url.startswith("http"):
                 assert cells["Copy"].xpath(".//a/@href") == [url] and text(cells["Copy"]) == url
@@ -175,6 +197,13 @@ def test_the_fixture_has_every_kind_of_row(audited: Audited) -> None:
     assert rows[(ALDER, "gone")]["stranded"]
     assert rows[(HARBOUR, "partner")]["last_audit"]["findings"] == ["attribution-missing"]
     assert rows[(ALDER, "partner")]["last_audit"]["findings"] == []  # it held, before its retraction
+    (copier_alder,) = [r for r in audited.rows if r["tracked"] and r["article"] == ALDER]
+    (copier_harbour,) = [r for r in audited.rows if r["tracked"] and r["article"] == HARBOUR]
+    assert copier_alder["state"] == copier_harbour["state"] == "tracked"
+    assert copier_alder["endpoint"] == f"track:{copier_alder['tracked']['id']}"
+    assert copier_alder["tracked"]["contact"] is None and copier_harbour["tracked"]["contact"] == COPIER_CONTACT
+    assert copier_alder["last_audit"]["findings"] == []
+    assert copier_harbour["last_audit"]["findings"] == ["attribution-missing"]
 
 
 def test_status_json_has_each_copys_last_audit(audited: Audited) -> None:
@@ -203,6 +232,20 @@ def test_status_without_any_audit_has_no_audit_column(run_cli: Any, site: Path) 
     config = str(site / "syndicate.toml")
     assert run_cli("--config", config, "push").status == 0
     assert "AUDIT" not in run_cli("--config", config, "status").out
+
+
+def test_status_text_lists_the_tracked_addresses_with_their_contact(run_cli: Any, audited: Audited) -> None:
+    out = run_cli("--config", str(audited.config), "status").out
+    listed = out.split("addresses tracked by hand")[1].splitlines()[1:]
+    for row in (r for r in audited.rows if r["tracked"]):
+        (line,) = [line for line in listed if line.startswith(f"  {row['endpoint']}: ")]
+        assert row["remote_url"] in line and f"({row['article']})" in line
+        assert (row["tracked"]["contact"] or "no contact") in line
+    one = json.loads(
+        run_cli("--config", str(audited.config), "status", "--endpoint", "track:2", "--format", "json").out
+    )
+    assert [(r["endpoint"], r["article"]) for r in one] == [("track:2", HARBOUR)]
+    assert run_cli("--config", str(audited.config), "status", "--failed", "--format", "json").out.count("track:") == 0
 
 
 def test_run_writes_the_page_beside_the_feeds_when_configured(run_cli: Any, audited: Audited) -> None:
@@ -290,4 +333,5 @@ def test_a_terminal_gets_the_last_audit_column_within_its_width(audited: Audited
         start = lines[at].find("LAST AUDIT") if "LAST AUDIT" in lines[at] else lines[at].index("AUDIT")
         end = lines[at].index("WHEN")
         column = "".join("".join(line[start:end].split()) for line in lines[at + 1 :])
-        assert column.count("attribution-missing") == 1 and column.count("copy-missing") == 2
+        # (HARBOUR's at partner, and at the copier tracked by hand)
+        assert column.count("attribution-missing") == 2 and column.count("copy-missing") == 2

@@ -113,14 +113,17 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
             click.echo(f"nothing to audit: no ledger at {display_path(config.paths.state)}", err=True)
         return ExitStatus.OK
     with open_ledger(config.ledger_at) as ledger, progress_bar(options, "auditing", output_format) as advance:
-        report = run_audit(config, ledger, endpoint, article, progress=advance)
+        notices: list[Notice] = []
+        report = run_audit(
+            config, ledger, endpoint, article, progress=advance,
+            before_recording=lambda found: notices.extend(draft_notices(config, found)),
+        )  # fmt: skip
         if config.status.page:  # the page shows each copy's last audit: this one
             import datetime as dt
 
             from syndicate.delivery.status_page import write_configured_page
 
             write_configured_page(config, ledger, dt.datetime.now(dt.UTC))
-    notices = draft_notices(config, report)
     if output_format == "json":
         click.echo(json.dumps(ScheduledAudit(report, notices).to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -171,11 +174,14 @@ def scheduled_audit_lines(scheduled: ScheduledAudit | None, verbose: bool) -> li
     violation), each new violation, each notice drafted."""
     if scheduled is None:
         return []
+    failed = [f"failed: {scheduled.error}"] if scheduled.error else []
     report = scheduled.report
+    if report is None:
+        return failed
     fresh = [f for c in report.copies for f in c.findings if f.violation and (f.new or not c.compared)]
     lines = [_summary_line(report)] if verbose or fresh else []
     lines += [finding_line(f) for f in fresh] + notice_lines(scheduled.notices)
-    return lines
+    return lines + failed
 
 
 def _summary_line(report: AuditReport) -> str:

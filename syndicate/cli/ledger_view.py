@@ -54,10 +54,13 @@ def status(
     characters is cut after a word, except with --failed, which shows each
     error whole. Once `syndicate audit` has run, a LAST AUDIT column shows
     what the last audit of each copy found (ok, or its finding codes).
+    Addresses tracked by hand (`syndicate track`) follow, as endpoint
+    track:ID in state tracked, and are listed with their contact below.
 
     --html OUT writes the status page instead: every row with its state,
-    live address, last audit and findings, a Problems section and one per
-    endpoint; no script, nothing loaded from elsewhere.
+    live address, last audit and findings, a Problems section, one per
+    endpoint and one of the addresses tracked by hand; no script, nothing
+    loaded from elsewhere.
 
     \b
     Examples:
@@ -72,7 +75,7 @@ def status(
     """
     config = options.config()
     from syndicate.checks.validate import load_site
-    from syndicate.delivery.status_rows import last_audit_dict, read_status
+    from syndicate.delivery.status_rows import last_audit_dict, read_status, tracked_dict
 
     if html_out is not None and output_format == "json":
         raise UsageError("--html writes a page, --format json prints rows: give one of them", "drop one of the two")
@@ -96,6 +99,7 @@ def status(
                     **dataclasses.asdict(r.delivery),
                     "stranded": r.stranded,
                     "last_audit": last_audit_dict(r.last_audit),
+                    "tracked": tracked_dict(r),
                 },
                 requests,
                 r.key,
@@ -126,6 +130,12 @@ def status(
         click.echo("\nlive copies that should come down (as the last run or push found):")
         for r in shown:
             click.echo(f"  {r.delivery.article} -> {r.delivery.endpoint}: {r.stranded}")
+    hand = [r.tracked for r in rows if r.tracked is not None]
+    if hand:
+        click.echo("\naddresses tracked by hand (`syndicate track --list`):")
+        for t in hand:
+            contact = f"contact {t.contact}" if t.contact else "no contact (`track URL --article SLUG --contact ADDR`)"
+            click.echo(f"  {t.endpoint}: {t.url} ({t.article}), {contact}, canonical {t.canonical}")
     return ExitStatus.OK
 
 

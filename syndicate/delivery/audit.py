@@ -201,8 +201,13 @@ def audit(
     reader: PageReader | None = None,
     progress: Callable[[int, int], None] | None = None,
     now: dt.datetime | None = None,
+    before_recording: Callable[[AuditReport], None] | None = None,
 ) -> AuditReport:
-    """Read and judge each copy (of one endpoint, of one article), record the outcome, compare."""
+    """Read and judge each copy (of one endpoint, of one article), record the outcome, compare.
+
+    `before_recording(report)` is called before the outcome is recorded (the notices are drafted
+    there): when it raises, nothing is recorded, so the next audit finds the same violations new
+    again and drafts their notices then, instead of never."""
     now = now or dt.datetime.now(dt.UTC)
     work = targets(config, ledger, endpoint, article)
     expected = expectations(config) if work else {}
@@ -231,6 +236,8 @@ def audit(
     done.sort(key=lambda pair: (pair[0].article, pair[0].endpoint))
     report = _compare([copy for copy, _ in done], last)
     report.notes = _notes(config, work)
+    if before_recording is not None:
+        before_recording(report)
     if done:
         audit_store.record(ledger, [stored for _, stored in done], config.audit.keep)
     return report
@@ -266,8 +273,11 @@ def _audit_copy(
         etag, modified = before.etag, before.last_modified
     else:
         judged = judge(row, expected, answer, policy, now)
-        etag = answer.etag or None if isinstance(answer, Page) else None
-        modified = answer.last_modified or None if isinstance(answer, Page) else None
+        # only a page read whole may be stood for by a 304: never a 404 (a copy taken down whose
+        # page a partner puts back, its file's time kept, must be read again, not kept as gone)
+        page = answer if isinstance(answer, Page) and answer.status == 200 and judged.checked else None
+        etag = page.etag or None if page else None
+        modified = page.last_modified or None if page else None
     findings = tuple(
         AuditFinding(row.article, row.endpoint, url, code, severity, message, hint)
         for code, severity, message, hint in judged.findings

@@ -60,7 +60,9 @@ def changes(article: Sequence[str], main_lines: Sequence[str], visible: str) -> 
         return []
     # from the first to the last of the article's sentences on the page, widened by those of the
     # article's before and after them that the page lacks (a changed first sentence is in it)
-    first, last = article.index(page[shared[0]]), article.index(page[shared[-1]])
+    # (a sentence the article repeats: its first occurrence opens it, its last closes it)
+    first = article.index(page[shared[0]])
+    last = len(article) - 1 - article[::-1].index(page[shared[-1]])
     start = max(0, shared[0] - first)
     page = page[start : shared[-1] + len(article) - last]
     page_text, article_text = " ".join(page), " ".join(article)

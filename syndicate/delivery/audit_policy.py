@@ -72,7 +72,7 @@ def search_findings(
     if policy.canonical not in ("original", "copy", "noindex"):
         return []  # "any": an endpoint gone from the config, a tracked address told so
     if policy.canonical == "noindex":
-        directives = [d.strip() for value in (*content.robots, header_robots) for d in value.split(",")]
+        directives = [_directive(d) for value in (*content.robots, header_robots) for d in value.split(",")]
         if "noindex" in directives or "none" in directives or not policy.carries:
             return []
         return [
@@ -104,6 +104,13 @@ def search_findings(
         message = f"the page's canonical link points to {printable(wrong, 200)}, not to the original ({original})"
     hint = f'ask the partner to put <link rel="canonical" href="{original}"> in the page\'s head'
     return [("canonical-mismatch", message, hint)]
+
+
+def _directive(said: str) -> str:
+    """A robots directive; one the X-Robots-Tag header gives for a user agent ("googlebot: noindex")
+    counts for Googlebot, as its meta element does (others' are not the page's: "otherbot: noindex")."""
+    agent, colon, directive = said.partition(":")
+    return directive.strip() if colon and agent.strip() == "googlebot" else said.strip()
 
 
 def early(embargo_until: dt.datetime | None, now: dt.datetime) -> tuple[str, str, str] | None:

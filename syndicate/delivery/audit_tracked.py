@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
-from syndicate.delivery.audit_fetch import USER_AGENT, PageError, PageReader
 from syndicate.delivery.ledger import Ledger, utc_now
 from syndicate.errors import UsageError
+
+if TYPE_CHECKING:  # (the HTTP client is loaded by an audit, not by `status` reading the table)
+    from syndicate.delivery.audit_fetch import PageReader
 
 #: the endpoint name under which a tracked address's audits are kept: "track:ID"
 PREFIX = "track:"
 POLICIES = ("original", "copy", "noindex", "any")
-_AGENT = USER_AGENT.split("/", 1)[0]
+#: the user agent robots.txt rules are matched against (audit_fetch.USER_AGENT's product name)
+_AGENT = "syndicate"
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ class RobotsRules:
         return f"robots.txt at {root} asks {_AGENT} not to read this page"
 
     def _read(self, root: str) -> RobotFileParser | str:
+        from syndicate.delivery.audit_fetch import PageError
+
         parser = RobotFileParser(root)
         try:
             page = self.reader.read(root)

@@ -1,12 +1,14 @@
 """The status page: one static HTML file showing every article x endpoint the ledger records,
-its state, its live copy, its last audit and any finding (`status --html OUT`, and `run` with
+and every address tracked by hand (`syndicate track`, with its contact), its state, its live
+copy, its last audit and any finding (`status --html OUT`, and `run` with
 `[status] page = true`, as `status.html` in the feeds folder).
 
 Self-contained, for a newsroom's intranet or a phone: inline CSS, no script, nothing loaded from
 elsewhere (a Content-Security-Policy says so too). Filtering needs no script: a "Problems"
-section (rows with a finding, a failed delivery or a copy that should come down) and one
-section per endpoint, each with an anchor the navigation links to; where the browser knows
-`:has()`, following one of those links shows that section alone ("All" shows every one again).
+section (rows with a finding, a failed delivery or a copy that should come down), one
+section per endpoint and one of the tracked addresses, each with an anchor the navigation
+links to; where the browser knows `:has()`, following one of those links shows that section
+alone ("All" shows every one again).
 Every text is escaped, and only http(s) addresses become links.
 """
 
@@ -26,6 +28,8 @@ from syndicate.files import atomic_write
 
 #: its name in the feeds folder, when run writes it
 PAGE_NAME = "status.html"
+#: the anchor of the section of addresses tracked by hand (endpoints' anchors start "endpoint-")
+_TRACKED = "tracked"
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -87,7 +91,9 @@ def write_configured_page(config: Config, ledger: Ledger, now: dt.datetime) -> P
 
 
 def status_page(rows: Sequence[StatusRow], site_title: str, now: dt.datetime) -> bytes:
-    endpoints = sorted({r.delivery.endpoint for r in rows})
+    delivered = [r for r in rows if r.tracked is None]
+    by_hand = [r for r in rows if r.tracked is not None]
+    endpoints = sorted({r.delivery.endpoint for r in delivered})
     problems = [r for r in rows if r.problem]
     states: dict[str, int] = {}
     for row in rows:
@@ -101,15 +107,16 @@ def status_page(rows: Sequence[StatusRow], site_title: str, now: dt.datetime) ->
         f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">\n',
         f"<title>Copies: {_text(site_title)}</title>\n<style>\n{_STYLE}</style>\n</head>\n<body>\n<main>\n",
         f"<header>\n<h1>Copies of {_text(site_title)}</h1>\n",
-        f"<p>Every article x endpoint the ledger records, as of {written}.</p>\n",
+        f"<p>Every article x endpoint the ledger records, and every address tracked by hand, as of {written}.</p>\n",
         f"<p>{_count(len(rows), 'copy', 'copies')}: {_text(counted) or 'none'}; {audited} audited; "
         f"{_count(len(problems), 'problem', 'problems')}.</p>\n</header>\n",
         '<nav aria-label="Show">\n<a href="#all">All</a>\n',
         f'<a class="problems" href="#problems">Problems ({len(problems)})</a>\n',
         *(
-            f'<a href="#{_anchor(name)}">{_text(name)} ({sum(1 for r in rows if r.delivery.endpoint == name)})</a>\n'
+            f'<a href="#{_anchor(name)}">{_text(name)} ({sum(r.delivery.endpoint == name for r in delivered)})</a>\n'
             for name in endpoints
         ),
+        f'<a href="#{_TRACKED}">Tracked by hand ({len(by_hand)})</a>\n' if by_hand else "",
         '</nav>\n<div id="all">\n<section id="problems">\n<h2>Problems</h2>\n',
         _table(problems, with_endpoint=True)
         if problems
@@ -117,28 +124,36 @@ def status_page(rows: Sequence[StatusRow], site_title: str, now: dt.datetime) ->
         "</section>\n",
     ]
     for name in endpoints:
-        mine = [r for r in rows if r.delivery.endpoint == name]
+        mine = [r for r in delivered if r.delivery.endpoint == name]
         parts += [f'<section id="{_anchor(name)}">\n<h2>Endpoint {_text(name)}</h2>\n', _table(mine), "</section>\n"]
+    if by_hand:
+        parts += [
+            f'<section id="{_TRACKED}">\n<h2>Tracked by hand</h2>\n',
+            '<p class="muted">Addresses registered with <code>syndicate track</code>: copies syndicate did not '
+            "deliver, audited like the others.</p>\n",
+            _table(by_hand, with_endpoint=True, with_contact=True),
+            "</section>\n",
+        ]
     if not rows:
         parts.append("<p>No delivery is recorded yet.</p>\n")
     parts.append("</div>\n</main>\n</body>\n</html>\n")
     return "".join(parts).encode()
 
 
-def _table(rows: Sequence[StatusRow], with_endpoint: bool = False) -> str:
-    heads = ["Article", *(["Endpoint"] if with_endpoint else []), "State", "Copy", "Last audit", "Findings"]
+def _table(rows: Sequence[StatusRow], with_endpoint: bool = False, with_contact: bool = False) -> str:
+    heads = ["Article", *(["Endpoint"] if with_endpoint else []), "State", "Copy"]
+    heads += [*(["Contact"] if with_contact else []), "Last audit", "Findings"]
     lines = ["<table>\n<thead><tr>", *(f"<th>{h}</th>" for h in heads), "</tr></thead>\n<tbody>\n"]
     for row in rows:
         d = row.delivery
         cells = [("Article", f"<code>{_text(d.article)}</code>")]
         if with_endpoint:
             cells.append(("Endpoint", _text(d.endpoint)))
-        cells += [
-            ("State", _state(row)),
-            ("Copy", _copy(d.remote_url)),
-            ("Last audit", _audit(row)),
-            ("Findings", _findings(row)),
-        ]
+        cells += [("State", _state(row)), ("Copy", _copy(d.remote_url))]
+        if with_contact:
+            contact = row.tracked.contact if row.tracked else None
+            cells.append(("Contact", _text(contact) if contact else '<span class="muted">none</span>'))
+        cells += [("Last audit", _audit(row)), ("Findings", _findings(row))]
         classes = ' class="problem"' if row.problem else ""
         lines.append(f"<tr{classes}>" + "".join(f'<td data-label="{k}">{v}</td>' for k, v in cells) + "</tr>\n")
     lines.append("</tbody>\n</table>\n")

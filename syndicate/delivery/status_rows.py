@@ -1,5 +1,7 @@
 """What `status` and the status page show of each article x endpoint: its ledger row, why its live
-copy should come down (if it should), and the last audit of the copy out in the world."""
+copy should come down (if it should), and the last audit of the copy out in the world; and of
+each address tracked by hand (`syndicate track`), shown as a row of its own: endpoint `track:ID`,
+state `tracked`, its address as the copy's, with its contact and last audit."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass
 
 from syndicate.delivery import audit_store
 from syndicate.delivery.audit_store import StoredAudit
+from syndicate.delivery.audit_tracked import Tracked, tracked
 from syndicate.delivery.ledger import Delivery, Ledger
 from syndicate.delivery.ledger_open import Place, exists, open_ledger
 from syndicate.delivery.plan import read_stranded
@@ -22,6 +25,8 @@ class StatusRow:
     stranded: str | None = None
     #: the last audit of the copy (None: never audited)
     last_audit: StoredAudit | None = None
+    #: the address tracked by hand this row shows (None: a delivery the ledger records)
+    tracked: Tracked | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -38,13 +43,24 @@ class StatusRow:
 
 
 def status_rows(ledger: Ledger) -> list[StatusRow]:
-    """Every row of the ledger, in its order, with what it should show beside it."""
+    """Every row of the ledger, in its order, with what it should show beside it; then each address
+    tracked by hand, in the order it was registered."""
     stranded = read_stranded(ledger.get_state("stranded"))
     audits = audit_store.last_audits(ledger)
     rows = []
     for delivery in ledger.all():
         key = (delivery.article, delivery.endpoint)
         rows.append(StatusRow(delivery, stranded.get(key), audits.get(key)))
+    for item in tracked(ledger):
+        delivery = Delivery(
+            item.article,
+            item.endpoint,
+            "tracked",
+            remote_url=item.url,
+            created_at=item.added_at,
+            updated_at=item.added_at,
+        )
+        rows.append(StatusRow(delivery, None, audits.get((item.article, item.endpoint)), item))
     return rows
 
 
@@ -55,6 +71,14 @@ def read_status(place: Place) -> list[StatusRow] | None:
         return None
     with open_ledger(place) as ledger:
         return status_rows(ledger)
+
+
+def tracked_dict(row: StatusRow) -> dict[str, object] | None:
+    """A row's `tracked` in `status --format json` (None: a delivery)."""
+    item = row.tracked
+    if item is None:
+        return None
+    return {"id": item.id, "contact": item.contact, "canonical": item.canonical, "added_at": item.added_at}
 
 
 def last_audit_dict(audit: StoredAudit | None) -> dict[str, object] | None:

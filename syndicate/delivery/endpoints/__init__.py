@@ -48,4 +48,7 @@ def payload_revision(config: EndpointConfig) -> str:
         from syndicate.delivery.endpoints.social_settings import payload_revision as social_revision
 
         revisions.append(social_revision(config.settings))
+    elif config.type == "webhook" and config.canonical != "original":
+        # its payload carries the policy since OUTPUT_REVISION 5: copies sent before then are sent again once
+        revisions.append("payload=canonical")
     return ";".join(r for r in revisions if r)

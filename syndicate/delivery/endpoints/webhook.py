@@ -1,7 +1,8 @@
 """A webhook endpoint: each event POSTed as JSON, signed, with an Idempotency-Key.
 
 Body: {"event": "create" | "update" | "delete", "article": slug, "copy": {...}
-(html and metadata; absent on delete)}. Headers: `Idempotency-Key` (the same
+(html and metadata, and the endpoint's `canonical` policy when it is not the
+default "original"; absent on delete)}. Headers: `Idempotency-Key` (the same
 on a retry of the same delivery, so the receiver can drop repeats),
 `X-Syndicate-Event`, and `X-Syndicate-Signature: sha256=<hex>`, the
 HMAC-SHA256 of the body with the secret from the environment variable named
@@ -57,6 +58,8 @@ class WebhookEndpoint:
         #: kept out of every message and record, whatever the server answers
         self.secrets: tuple[str, ...] = ()
         self.timeout = endpoint_timeout(config.timeout)
+        #: the endpoint's canonical policy; sent only when not the default, so default payloads stay as they were
+        self.canonical = config.canonical
         secret_env = settings.secret_env
         if secret_env:
             value = environ.get(secret_env)
@@ -73,6 +76,8 @@ class WebhookEndpoint:
         payload: dict[str, Any] = {"event": event, "article": slug}
         if copy is not None:
             payload["copy"] = {**copy.metadata(), "html": copy.html, "content_hash": copy.content_hash}
+            if self.canonical != "original":
+                payload["copy"]["canonical"] = self.canonical
         body = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", "Idempotency-Key": key, "X-Syndicate-Event": event}
         if self.secret is not None:

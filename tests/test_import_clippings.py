@@ -207,6 +207,29 @@ def test_page_metadata_from_extruct_with_where_it_was_found() -> None:
     assert "original" not in fm  # isBasedOn is reported, not taken for the first publication
 
 
+def test_microdata_of_the_article_item_only_with_its_own_properties() -> None:
+    comment = (
+        '<div itemscope itemtype="https://schema.org/Comment"><span itemprop="author">A Reader</span>'
+        '<p itemprop="text">Nice.</p><a rel="nofollow" href="/u">profile</a></div>'
+    )
+    page = f"""<html><head><title>T</title></head><body>
+    <div itemscope itemtype="https://schema.org/BreadcrumbList"><span itemprop="name">Home</span></div>
+    <article itemscope itemtype="https://schema.org/NewsArticle">
+    <h1 itemprop="headline">Rivers rise</h1>
+    <p>By <span itemprop="author" itemscope itemtype="https://schema.org/Person">
+    <span itemprop="name">Ann Lee</span></span></p>
+    <p><time itemprop="datePublished" datetime="2024-03-01">Posted</time></p>
+    <p>The rivers rose. {comment * 3} More text.</p>
+    <a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>
+    <meta itemprop="keywords" content="Floods, Rivers"></article></body></html>"""
+    fm = import_html(page, "page.html").front_matter
+    assert fm["title"] == "Rivers rise"
+    assert fm["authors"] == [{"name": "Ann Lee"}]  # not the comments' "A Reader"
+    assert str(fm["published"])[:10] == "2024-03-01"
+    assert fm["tags"] == ["Floods", "Rivers"]
+    assert fm["license"]["id"] == "CC-BY-4.0"
+
+
 def test_the_command_refuses_a_private_address_and_takes_the_editors_choices(run_cli: Any, tmp_path: Path) -> None:
     refused = run_cli("import", "http://10.0.0.1/story", "--out", str(tmp_path / "out"))
     assert refused.status == 2

@@ -13,6 +13,7 @@ Each value keeps where the page stated it, for the report.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -79,15 +80,8 @@ def read_metadata(html: str, base_url: str | None) -> PageFacts:
     base = base_url or _first(tree.xpath('//link[@rel="canonical"]/@href')) or None
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         _json_ld(script.text or "", base, facts)
-    found = extruct.extract(
-        tree,
-        base_url=base,
-        syntaxes=["microdata", "opengraph", "dublincore"],
-        uniform=True,
-        errors="ignore",
-    )
-    for item in _items(found.get("microdata", [])):
-        _article(item, "schema.org microdata", facts)
+    _microdata(tree, base, facts)
+    found = extruct.extract(tree, base_url=base, syntaxes=["dublincore"], uniform=True, errors="ignore")
     _microformats(tree, base, facts)
     _open_graph(tree, facts)
     for block in found.get("dublincore", []):
@@ -111,6 +105,23 @@ def _json_ld(text: str, base: str | None, facts: PageFacts) -> None:
     wrapped = f'<script type="application/ld+json">{text}</script>'
     for item in _items(JsonLdExtractor().extract(wrapped, base_url=base)):
         _article(item, "schema.org JSON-LD", facts)
+
+
+def _microdata(tree: Any, base: str | None, facts: PageFacts) -> None:
+    """The article items of the page's microdata. extruct reads every item of the page (a long
+    page's comments, products, breadcrumbs: seconds on 4 MB) and only an article's facts are
+    used: so it is given each top-level article item alone, without the separate items inside
+    it (an element with `itemscope` and no `itemprop` is not one of the article's properties)."""
+    for element in tree.xpath("//*[@itemscope][@itemtype][not(@itemprop) or not(ancestor::*[@itemscope])]"):
+        types = {t.rsplit("/", 1)[-1] for t in element.get("itemtype", "").split()}
+        if not types & _ARTICLE_TYPES:
+            continue
+        item = copy.deepcopy(element)
+        for separate in item.xpath(".//*[@itemscope][not(@itemprop)]"):
+            separate.drop_tree()  # its tail, the text after it, stays
+        found = extruct.extract(item, base_url=base, syntaxes=["microdata"], uniform=True, errors="ignore")
+        for data in _items(found.get("microdata", [])):
+            _article(data, "schema.org microdata", facts)
 
 
 def _items(data: Any) -> list[dict[str, Any]]:
@@ -215,7 +226,8 @@ def _meta(key: str, content: str, where: str, facts: PageFacts) -> None:
 
 
 def _links(tree: Any, base: str | None, facts: PageFacts) -> None:
-    for element in tree.xpath("//link[@rel][@href] | //a[@rel][@href]"):
+    licence_links = "//a[@href][contains(translate(@rel, 'LICENSE', 'license'), 'license')]"
+    for element in tree.xpath(f"//link[@rel][@href] | {licence_links}"):
         rel = set(element.get("rel", "").lower().split())
         href = element.get("href", "").strip()
         if base and href and not _URL.match(href):

@@ -170,3 +170,39 @@ def test_a_name_and_affiliation_line_is_the_conversations_byline() -> None:
 def test_a_place_or_a_sentence_with_a_comma_is_not_a_byline(line: str) -> None:
     result = import_text(f"A title for the story\n\n{line}\n\nMore text.\n", "t.txt")
     assert "authors" not in result.front_matter
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        (
+            "## About the author\n\nAashis Luitel is an Associate Teaching Professor, University of the Cumberlands.",
+            "Aashis Luitel",
+        ),
+        ("**À propos de l'auteure**\n\nMarie Dupont est une chercheuse au CNRS.", "Marie Dupont"),
+        ("### Sobre el autor\nJuan Pérez Gil es un periodista de Madrid.", "Juan Pérez Gil"),
+    ],
+)
+def test_a_note_about_the_author_names_the_author_when_there_is_no_byline(note: str, name: str) -> None:
+    result = import_text(f"# A title\n\nThe story's first paragraph.\n\n{note}\n\nMore of the story.\n", "t.txt")
+    assert result.front_matter["authors"] == [{"name": name}]
+    assert any(n.startswith(f"authors: {name} (no byline; from the note about the author") for n in result.found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "## About the authors\n\nAnn Lee and Bo Chen are reporters.",  # two people: not read
+        "## About the author\n\nThe author is a reporter at the Courier.",  # no name
+        "## About\n\nAnn Lee is a reporter.",  # not a note about the author
+        "Ann Lee is a reporter at the Courier.",  # no heading: a sentence of the story
+    ],
+)
+def test_other_notes_name_no_author(note: str) -> None:
+    result = import_text(f"# A title\n\nThe story.\n\n{note}\n", "t.txt")
+    assert "authors" not in result.front_matter
+
+
+def test_a_byline_comes_before_a_note_about_the_author() -> None:
+    text = "# A title\n\nBy Bo Chen\n\nThe story.\n\n## About the author\n\nAnn Lee is a reporter.\n"
+    assert import_text(text, "t.txt").front_matter["authors"] == [{"name": "Bo Chen"}]

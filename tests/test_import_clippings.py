@@ -273,3 +273,20 @@ def test_a_servers_reuse_headers_are_reported() -> None:
     assert "mining policy at https://news.example.org/tdm-policy.json" in found
     assert "a licence at https://news.example.org/license.xml (the Link header" in found
     assert "license" not in result.front_matter
+
+
+def test_a_microformats_entry_gives_its_own_name_and_dates_only() -> None:
+    from syndicate.importer.metadata import read_metadata
+
+    entry = (
+        '<article class="post hentry"><p>Posted <time class="published" datetime="2024-03-01T10:00:00+00:00">'
+        'March 1</time></p><h1 class="entry-title">The title</h1><div class="entry-content"><p>Text.</p>'
+        '<blockquote class="h-cite"><time class="dt-published" datetime="2020-01-01">then</time>'
+        '<span class="p-name">A quoted post</span></blockquote></div></article>'
+    )
+    facts = read_metadata(f"<html><body>{entry}</body></html>", None)
+    assert facts.values["title"] == "The title"  # not the quoted post's name
+    assert facts.values["published"].startswith("2024-03-01")  # not the quoted post's date
+    assert facts.where["published"] == "microformats h-entry published"
+    implied = read_metadata('<html><body><article class="h-entry"><p>Only text.</p></article></body></html>', None)
+    assert "title" not in implied.values  # a name only implied (the entry's text) is not stated

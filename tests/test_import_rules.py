@@ -206,3 +206,18 @@ def test_other_notes_name_no_author(note: str) -> None:
 def test_a_byline_comes_before_a_note_about_the_author() -> None:
     text = "# A title\n\nBy Bo Chen\n\nThe story.\n\n## About the author\n\nAnn Lee is a reporter.\n"
     assert import_text(text, "t.txt").front_matter["authors"] == [{"name": "Bo Chen"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a statement quoted in the story is about another copy, not this page
+        "# T\n\nBy Ann Lee\n\nWe agreed on this notice: “This article was originally published by The Courier.”\n",
+        # a statement whose name was left out names no publisher
+        "# T\n\nBy Ann Lee\n\nText.\n\nThis article was originally published at and is reprinted here.\n",
+    ],
+)
+def test_a_quoted_or_nameless_statement_names_no_original(text: str) -> None:
+    result = import_text(text, "t.txt")
+    assert "original" not in result.front_matter
+    assert "notice: “This article" in result.body or "reprinted here" in result.body  # a quotation stays whole

@@ -24,7 +24,16 @@ from syndicate.importer.licensing import (
     states_permission,
     states_public_domain,
 )
-from syndicate.importer.markdown import LINK, Block, is_absolute, is_thematic_break, links, links_only, plain
+from syndicate.importer.markdown import (
+    LINK,
+    Block,
+    is_absolute,
+    is_thematic_break,
+    links,
+    links_only,
+    plain,
+    quoted,
+)
 
 #: footer lines that scraping glues to the line before, whatever the outlet
 GLUED = (
@@ -35,6 +44,8 @@ GLUED = (
     r"Copyright ©",
     r"This work is licensed under",
 )
+#: words a publisher's name does not start with (a statement whose name was left out runs on)
+_NOT_A_NAME = re.compile(r"(?:and|or|but|is|was|are|were|with|here|which|that|et|ou|und|oder|y|o|e|en)\b")
 _NAME_END = re.compile(
     r"\s+(?:on|in|le|under|with|as|and|et|sous|avec|where|from|y|und|e|el|em|op|bij|am|vom)\s|[,;:(]|\.(?:\s|$)"
     r"|\s[–—-]\s|\*|$",
@@ -180,9 +191,13 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
 
 
 def read_statement(line: str, footer: Footer) -> None:
-    """A republication statement in the line ("originally published by X"), if there is one."""
+    """A republication statement in the line ("originally published by X"), if there is one; one
+    that opens a quotation (“This article was originally published ...”) is quoted, not stated."""
     for pattern, first in ((FIRST, True), (VIA, False)):
-        if (match := pattern.search(line)) and (publisher := _named(match.group("rest"), plain(line))):
+        match = pattern.search(line)
+        if match and quoted(line[: match.start()]):
+            continue
+        if match and (publisher := _named(match.group("rest"), plain(line))):
             if publisher.date is None and match.groupdict().get("date"):
                 publisher.date = find_date(match.group("date"))
             publisher.url = publisher.url or _original_article_link(line)
@@ -221,6 +236,8 @@ def _notice_after_a_sentence(line: str) -> Notice | None:
 def _named(rest: str, said: str) -> Publisher | None:
     """The publisher a statement names: a link's text, else the words up to "on", ",", "." ..."""
     rest = rest.strip().lstrip("*_ ")
+    if _NOT_A_NAME.match(rest):
+        return None  # "originally published at and is reprinted here": the name was left out
     link = LINK.match(rest)
     if link:
         name, href, after = plain(link.group("text")), link.group("href"), rest[link.end() :]

@@ -125,12 +125,19 @@ def count_placeholder_links(body: str) -> int:
     return count
 
 
+def quoted(before: str) -> bool:
+    """Whether the text that follows `before` (on its line) is inside a quotation still open."""
+    pairs = (("“", "”"), ("«", "»"))
+    return any(before.rfind(o) > before.rfind(c) for o, c in pairs) or before.count('"') % 2 == 1
+
+
 def glued_splitter(openings: Iterable[str]) -> re.Pattern[str]:
     """A pattern finding where a footer line starting with one of `openings` (regexes) is glued to
-    the text before it: after a sentence's end on the same line, or with no space at all."""
+    the text before it: after a sentence's end on the same line, or with no space at all (but not
+    after an opening quotation mark: that is a quotation)."""
     alternatives = "|".join(f"(?:{o})" for o in openings)
     return re.compile(
-        r"(?:(?<=[.!?)”\"»\]])[ \t]+|(?<=[^\s\[*(_]))(?=(?:\*\*|\*|\[|_)?(?:" + alternatives + "))",
+        r"(?:(?<=[.!?)”\"»\]])[ \t]+|(?<=[^\s\[*(_“\"«„‘']))(?=(?:\*\*|\*|\[|_)?(?:" + alternatives + "))",
     )
 
 

@@ -174,16 +174,51 @@ _H_ENTRY = (
 )
 
 
+#: the h-entry properties read (microformats2 and the classic hentry's names for them)
+_ENTRY_PROPERTIES = frozenset({"p-name", "entry-title", "dt-published", "published", "dt-updated", "updated"})
+_ITEM_ROOTS = ("h-", "hentry", "vcard", "hcard", "hreview", "hcite")
+
+
 def _microformats(tree: Any, base: str | None, facts: PageFacts) -> None:
-    """The first h-entry's facts, when the page has one and states no date otherwise: mf2py reads
-    a string (it parses again), so only that element is given to it."""
+    """The first h-entry's facts, when the page has one and states no date otherwise. mf2py reads
+    a string (it parses again) and walks every element (a 4 MB article: a quarter of a minute), so
+    it is given the entry's skeleton: the entry's element holding only its own name and date
+    elements. A name only implied (the entry's whole text) is not read: it is not a statement."""
     entries = tree.xpath(_H_ENTRY)
     if not entries or "published" in facts.values:
         return
-    markup = lxml.html.tostring(entries[0], encoding="unicode")
+    skeleton = _skeleton(entries[0])
+    markup = lxml.html.tostring(skeleton, encoding="unicode")
     found = extruct.extract(markup, base_url=base, syntaxes=["microformat"], uniform=True, errors="ignore")
+    named = _classes_in(skeleton, {"p-name", "entry-title"})
     for item in found.get("microformat", []):
-        _h_entry(item, facts)
+        _h_entry({**item, "_explicit_name": named}, facts)
+
+
+def _skeleton(entry: Any) -> Any:
+    """A copy of the entry's element with only its own name and date elements (not those of an
+    item inside it: a quoted post's h-cite, an author's h-card)."""
+    skeleton = lxml.html.Element(entry.tag, {"class": entry.get("class", "")})
+    for element in entry.iterdescendants():
+        classes = set(element.get("class", "").split()) if isinstance(element.tag, str) else set()
+        if classes & _ENTRY_PROPERTIES and not _inside_an_item(element, entry):
+            kept = copy.deepcopy(element)
+            kept.tail = None
+            skeleton.append(kept)
+    return skeleton
+
+
+def _inside_an_item(element: Any, entry: Any) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not entry:
+        if any(c.startswith(_ITEM_ROOTS) for c in parent.get("class", "").split()):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _classes_in(element: Any, wanted: set[str]) -> bool:
+    return any(set(e.get("class", "").split()) & wanted for e in element.iter() if isinstance(e.tag, str))
 
 
 def _h_entry(item: dict[str, Any], facts: PageFacts) -> None:
@@ -191,7 +226,8 @@ def _h_entry(item: dict[str, Any], facts: PageFacts) -> None:
     and categories are not read: themes fill them with screen-reader words and URL slugs."""
     if "h-entry" not in (item.get("@type") or []):
         return
-    facts.put("title", _text(item.get("name")), "microformats h-entry name")
+    if item.get("_explicit_name"):
+        facts.put("title", _text(item.get("name")), "microformats h-entry name")
     facts.put("published", _text(item.get("published")), "microformats h-entry published")
     facts.put("modified", _text(item.get("updated")), "microformats h-entry updated")
 

@@ -112,16 +112,26 @@ def _microdata(tree: Any, base: str | None, facts: PageFacts) -> None:
     page's comments, products, breadcrumbs: seconds on 4 MB) and only an article's facts are
     used: so it is given each top-level article item alone, without the separate items inside
     it (an element with `itemscope` and no `itemprop` is not one of the article's properties)."""
-    for element in tree.xpath("//*[@itemscope][@itemtype][not(@itemprop) or not(ancestor::*[@itemscope])]"):
+    for element in _with_itemscope(tree):
         types = {t.rsplit("/", 1)[-1] for t in element.get("itemtype", "").split()}
-        if not types & _ARTICLE_TYPES:
+        if not types & _ARTICLE_TYPES or (element.get("itemprop") is not None and _in_an_item(element)):
             continue
         item = copy.deepcopy(element)
-        for separate in item.xpath(".//*[@itemscope][not(@itemprop)]"):
+        for separate in [e for e in _with_itemscope(item) if e is not item and e.get("itemprop") is None]:
             separate.drop_tree()  # its tail, the text after it, stays
         found = extruct.extract(item, base_url=base, syntaxes=["microdata"], uniform=True, errors="ignore")
         for data in _items(found.get("microdata", [])):
             _article(data, "schema.org microdata", facts)
+
+
+def _with_itemscope(tree: Any) -> list[Any]:
+    """Elements with `itemscope`, found by walking the tree: an XPath query returning thousands of
+    elements (a long page's comments) takes seconds in lxml, a walk a few milliseconds."""
+    return [e for e in tree.iter() if isinstance(e.tag, str) and e.get("itemscope") is not None]
+
+
+def _in_an_item(element: Any) -> bool:
+    return any(parent.get("itemscope") is not None for parent in element.iterancestors())
 
 
 def _items(data: Any) -> list[dict[str, Any]]:

@@ -221,3 +221,16 @@ def test_a_quoted_or_nameless_statement_names_no_original(text: str) -> None:
     result = import_text(text, "t.txt")
     assert "original" not in result.front_matter
     assert "notice: “This article" in result.body or "reprinted here" in result.body  # a quotation stays whole
+
+
+def test_a_statement_naming_the_publisher_by_a_reference_link_takes_its_address() -> None:
+    text = (
+        "# T\n\nBy Ann Lee\n\nText.\n\n"
+        "This article originally appeared on [Alice, Eve, and Bob][4] and is republished with permission.\n\n"
+        "[4]: https://aliceevebob.example/2018/04/17/defending-our-homes/\n"
+    )
+    original = import_text(text, "t.txt").front_matter["original"]
+    assert original == {
+        "name": "Alice, Eve, and Bob",
+        "url": "https://aliceevebob.example/2018/04/17/defending-our-homes/",
+    }

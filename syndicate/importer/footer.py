@@ -44,6 +44,9 @@ GLUED = (
     r"Copyright ©",
     r"This work is licensed under",
 )
+#: a reference-style Markdown link, "[text][label]" or "[text][]"
+_REFERENCE_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\[(?P<label>[^\[\]]*)\]")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*<?(https?://[^\s>]+)>?[ \t]*$", re.M)
 #: words a publisher's name does not start with (a statement whose name was left out runs on)
 _NOT_A_NAME = re.compile(r"(?:and|or|but|is|was|are|were|with|here|which|that|et|ou|und|oder|y|o|e|en)\b")
 _NAME_END = re.compile(
@@ -80,6 +83,8 @@ class Terms:
 @dataclass
 class Footer:
     body: str = ""
+    #: the text's reference-style link definitions ("[4]: https://..."), by label in lower case
+    references: dict[str, str] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     kept_disclaimer: bool = False
     statements: list[Statement] = field(default_factory=list)
@@ -94,7 +99,7 @@ class Footer:
 
 
 def read_body(text: str, blocks: list[Block], layout: Layout) -> Footer:
-    footer = Footer()
+    footer = Footer(references={k.lower(): v for k, v in _DEFINITION.findall(text)})
     outlet_terms: list[Terms] = []
     kept: list[Block] = []
     previous_chrome_label = False
@@ -197,7 +202,7 @@ def read_statement(line: str, footer: Footer) -> None:
         match = pattern.search(line)
         if match and quoted(line[: match.start()]):
             continue
-        if match and (publisher := _named(match.group("rest"), plain(line))):
+        if match and (publisher := _named(match.group("rest"), plain(line), footer.references)):
             if publisher.date is None and match.groupdict().get("date"):
                 publisher.date = find_date(match.group("date"))
             publisher.url = publisher.url or _original_article_link(line)
@@ -233,14 +238,18 @@ def _notice_after_a_sentence(line: str) -> Notice | None:
     return None
 
 
-def _named(rest: str, said: str) -> Publisher | None:
+def _named(rest: str, said: str, references: dict[str, str]) -> Publisher | None:
     """The publisher a statement names: a link's text, else the words up to "on", ",", "." ..."""
     rest = rest.strip().lstrip("*_ ")
     if _NOT_A_NAME.match(rest):
         return None  # "originally published at and is reprinted here": the name was left out
     link = LINK.match(rest)
+    reference = _REFERENCE_LINK.match(rest)
     if link:
         name, href, after = plain(link.group("text")), link.group("href"), rest[link.end() :]
+    elif reference:  # "[Alice, Eve, and Bob][4]": its address is defined elsewhere in the text
+        label = (reference.group("label") or reference.group("text")).lower()
+        name, href, after = plain(reference.group("text")), references.get(label), rest[reference.end() :]
     else:
         cut = _NAME_END.search(rest)
         name, href, after = plain(rest[: cut.start() if cut else len(rest)]), None, rest

@@ -227,6 +227,29 @@ def test_page_metadata_from_extruct_with_where_it_was_found() -> None:
     assert "original" not in fm  # isBasedOn is reported, not taken for the first publication
 
 
+def test_microdata_of_the_article_item_only_with_its_own_properties() -> None:
+    comment = (
+        '<div itemscope itemtype="https://schema.org/Comment"><span itemprop="author">A Reader</span>'
+        '<p itemprop="text">Nice.</p><a rel="nofollow" href="/u">profile</a></div>'
+    )
+    page = f"""<html><head><title>T</title></head><body>
+    <div itemscope itemtype="https://schema.org/BreadcrumbList"><span itemprop="name">Home</span></div>
+    <article itemscope itemtype="https://schema.org/NewsArticle">
+    <h1 itemprop="headline">Rivers rise</h1>
+    <p>By <span itemprop="author" itemscope itemtype="https://schema.org/Person">
+    <span itemprop="name">Ann Lee</span></span></p>
+    <p><time itemprop="datePublished" datetime="2024-03-01">Posted</time></p>
+    <p>The rivers rose. {comment * 3} More text.</p>
+    <a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>
+    <meta itemprop="keywords" content="Floods, Rivers"></article></body></html>"""
+    fm = import_html(page, "page.html").front_matter
+    assert fm["title"] == "Rivers rise"
+    assert fm["authors"] == [{"name": "Ann Lee"}]  # not the comments' "A Reader"
+    assert str(fm["published"])[:10] == "2024-03-01"
+    assert fm["tags"] == ["Floods", "Rivers"]
+    assert fm["license"]["id"] == "CC-BY-4.0"
+
+
 def test_the_command_refuses_a_private_address_and_takes_the_editors_choices(run_cli: Any, tmp_path: Path) -> None:
     refused = run_cli("import", "http://10.0.0.1/story", "--out", str(tmp_path / "out"))
     assert refused.status == 2
@@ -270,3 +293,20 @@ def test_a_servers_reuse_headers_are_reported() -> None:
     assert "mining policy at https://news.example.org/tdm-policy.json" in found
     assert "a licence at https://news.example.org/license.xml (the Link header" in found
     assert "license" not in result.front_matter
+
+
+def test_a_microformats_entry_gives_its_own_name_and_dates_only() -> None:
+    from syndicate.importer.metadata import read_metadata
+
+    entry = (
+        '<article class="post hentry"><p>Posted <time class="published" datetime="2024-03-01T10:00:00+00:00">'
+        'March 1</time></p><h1 class="entry-title">The title</h1><div class="entry-content"><p>Text.</p>'
+        '<blockquote class="h-cite"><time class="dt-published" datetime="2020-01-01">then</time>'
+        '<span class="p-name">A quoted post</span></blockquote></div></article>'
+    )
+    facts = read_metadata(f"<html><body>{entry}</body></html>", None)
+    assert facts.values["title"] == "The title"  # not the quoted post's name
+    assert facts.values["published"].startswith("2024-03-01")  # not the quoted post's date
+    assert facts.where["published"] == "microformats h-entry published"
+    implied = read_metadata('<html><body><article class="h-entry"><p>Only text.</p></article></body></html>', None)
+    assert "title" not in implied.values  # a name only implied (the entry's text) is not stated

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.import_corpus.measure import FIELDS, load_expected, measure, pages, report, totals
+from tests.import_corpus.measure import FIELDS, load_expected, measure, pages, report, stated, totals
 
 PAGES = pages()
+#: of the values the pages state, the share found (measured: see README's import section); a rule that
+#: loses some fails here, one that finds more may raise it
+RECALL = 0.72
 
 
 def _normal(text: str) -> str:
@@ -46,3 +49,5 @@ def test_import_meets_the_targets_on_the_corpus() -> None:
     assert counts["invented"] == 0, printed
     assert counts["wrong"] == 0, printed
     assert counts["right"] / sum(counts.values()) >= 0.90, printed
+    right, values = stated(measured)
+    assert right / values >= RECALL, printed

@@ -170,3 +170,67 @@ def test_a_name_and_affiliation_line_is_the_conversations_byline() -> None:
 def test_a_place_or_a_sentence_with_a_comma_is_not_a_byline(line: str) -> None:
     result = import_text(f"A title for the story\n\n{line}\n\nMore text.\n", "t.txt")
     assert "authors" not in result.front_matter
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        (
+            "## About the author\n\nAashis Luitel is an Associate Teaching Professor, University of the Cumberlands.",
+            "Aashis Luitel",
+        ),
+        ("**À propos de l'auteure**\n\nMarie Dupont est une chercheuse au CNRS.", "Marie Dupont"),
+        ("### Sobre el autor\nJuan Pérez Gil es un periodista de Madrid.", "Juan Pérez Gil"),
+    ],
+)
+def test_a_note_about_the_author_names_the_author_when_there_is_no_byline(note: str, name: str) -> None:
+    result = import_text(f"# A title\n\nThe story's first paragraph.\n\n{note}\n\nMore of the story.\n", "t.txt")
+    assert result.front_matter["authors"] == [{"name": name}]
+    assert any(n.startswith(f"authors: {name} (no byline; from the note about the author") for n in result.found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "## About the authors\n\nAnn Lee and Bo Chen are reporters.",  # two people: not read
+        "## About the author\n\nThe author is a reporter at the Courier.",  # no name
+        "## About\n\nAnn Lee is a reporter.",  # not a note about the author
+        "Ann Lee is a reporter at the Courier.",  # no heading: a sentence of the story
+    ],
+)
+def test_other_notes_name_no_author(note: str) -> None:
+    result = import_text(f"# A title\n\nThe story.\n\n{note}\n", "t.txt")
+    assert "authors" not in result.front_matter
+
+
+def test_a_byline_comes_before_a_note_about_the_author() -> None:
+    text = "# A title\n\nBy Bo Chen\n\nThe story.\n\n## About the author\n\nAnn Lee is a reporter.\n"
+    assert import_text(text, "t.txt").front_matter["authors"] == [{"name": "Bo Chen"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a statement quoted in the story is about another copy, not this page
+        "# T\n\nBy Ann Lee\n\nWe agreed on this notice: “This article was originally published by The Courier.”\n",
+        # a statement whose name was left out names no publisher
+        "# T\n\nBy Ann Lee\n\nText.\n\nThis article was originally published at and is reprinted here.\n",
+    ],
+)
+def test_a_quoted_or_nameless_statement_names_no_original(text: str) -> None:
+    result = import_text(text, "t.txt")
+    assert "original" not in result.front_matter
+    assert "notice: “This article" in result.body or "reprinted here" in result.body  # a quotation stays whole
+
+
+def test_a_statement_naming_the_publisher_by_a_reference_link_takes_its_address() -> None:
+    text = (
+        "# T\n\nBy Ann Lee\n\nText.\n\n"
+        "This article originally appeared on [Alice, Eve, and Bob][4] and is republished with permission.\n\n"
+        "[4]: https://aliceevebob.example/2018/04/17/defending-our-homes/\n"
+    )
+    original = import_text(text, "t.txt").front_matter["original"]
+    assert original == {
+        "name": "Alice, Eve, and Bob",
+        "url": "https://aliceevebob.example/2018/04/17/defending-our-homes/",
+    }

@@ -45,6 +45,7 @@ KEYS = {
             "publication_title",
             "website",
             "source_name",
+            "source_site",
             "outlet",
             "journal",
             "newspaper",

@@ -239,7 +239,7 @@ def _import(
         footer.body, unlinked = unlink_placeholders(footer.body)
     fm: dict[str, Any] = {}
     read_title(header, fm, report)
-    read_authors(header, fm, report)
+    read_authors(header, fm, report, text[header.body_start :])
     read_provenance(header, footer, fm, report)
     set_outlets_apart(fm, footer, report)
     read_copyright(footer, fm, report)

@@ -24,7 +24,16 @@ from syndicate.importer.licensing import (
     states_permission,
     states_public_domain,
 )
-from syndicate.importer.markdown import LINK, Block, is_absolute, is_thematic_break, links, links_only, plain
+from syndicate.importer.markdown import (
+    LINK,
+    Block,
+    is_absolute,
+    is_thematic_break,
+    links,
+    links_only,
+    plain,
+    quoted,
+)
 
 #: footer lines that scraping glues to the line before, whatever the outlet
 GLUED = (
@@ -35,6 +44,11 @@ GLUED = (
     r"Copyright ©",
     r"This work is licensed under",
 )
+#: a reference-style Markdown link, "[text][label]" or "[text][]"
+_REFERENCE_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\[(?P<label>[^\[\]]*)\]")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]]+)\]:[ \t]*<?(https?://[^\s>]+)>?[ \t]*$", re.M)
+#: words a publisher's name does not start with (a statement whose name was left out runs on)
+_NOT_A_NAME = re.compile(r"(?:and|or|but|is|was|are|were|with|here|which|that|et|ou|und|oder|y|o|e|en)\b")
 _NAME_END = re.compile(
     r"\s+(?:on|in|le|under|with|as|and|et|sous|avec|where|from|y|und|e|el|em|op|bij|am|vom)\s|[,;:(]|\.(?:\s|$)"
     r"|\s[–—-]\s|\*|$",
@@ -69,6 +83,8 @@ class Terms:
 @dataclass
 class Footer:
     body: str = ""
+    #: the text's reference-style link definitions ("[4]: https://..."), by label in lower case
+    references: dict[str, str] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     kept_disclaimer: bool = False
     statements: list[Statement] = field(default_factory=list)
@@ -83,7 +99,7 @@ class Footer:
 
 
 def read_body(text: str, blocks: list[Block], layout: Layout) -> Footer:
-    footer = Footer()
+    footer = Footer(references={k.lower(): v for k, v in _DEFINITION.findall(text)})
     outlet_terms: list[Terms] = []
     kept: list[Block] = []
     previous_chrome_label = False
@@ -180,9 +196,13 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
 
 
 def read_statement(line: str, footer: Footer) -> None:
-    """A republication statement in the line ("originally published by X"), if there is one."""
+    """A republication statement in the line ("originally published by X"), if there is one; one
+    that opens a quotation (“This article was originally published ...”) is quoted, not stated."""
     for pattern, first in ((FIRST, True), (VIA, False)):
-        if (match := pattern.search(line)) and (publisher := _named(match.group("rest"), plain(line))):
+        match = pattern.search(line)
+        if match and quoted(line[: match.start()]):
+            continue
+        if match and (publisher := _named(match.group("rest"), plain(line), footer.references)):
             if publisher.date is None and match.groupdict().get("date"):
                 publisher.date = find_date(match.group("date"))
             publisher.url = publisher.url or _original_article_link(line)
@@ -218,12 +238,18 @@ def _notice_after_a_sentence(line: str) -> Notice | None:
     return None
 
 
-def _named(rest: str, said: str) -> Publisher | None:
+def _named(rest: str, said: str, references: dict[str, str]) -> Publisher | None:
     """The publisher a statement names: a link's text, else the words up to "on", ",", "." ..."""
     rest = rest.strip().lstrip("*_ ")
+    if _NOT_A_NAME.match(rest):
+        return None  # "originally published at and is reprinted here": the name was left out
     link = LINK.match(rest)
+    reference = _REFERENCE_LINK.match(rest)
     if link:
         name, href, after = plain(link.group("text")), link.group("href"), rest[link.end() :]
+    elif reference:  # "[Alice, Eve, and Bob][4]": its address is defined elsewhere in the text
+        label = (reference.group("label") or reference.group("text")).lower()
+        name, href, after = plain(reference.group("text")), references.get(label), rest[reference.end() :]
     else:
         cut = _NAME_END.search(rest)
         name, href, after = plain(rest[: cut.start() if cut else len(rest)]), None, rest

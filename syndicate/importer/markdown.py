@@ -25,6 +25,9 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _BREAK = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _SEPARATORS = re.compile(r"[\s,;|·•/&]+|\band\b|\bet\b")
 _markdown = MarkdownIt("commonmark")
+#: what every link to nowhere holds: "](" then nothing, "#", "<", "\\" or "&" (an escape or an entity),
+#: or a reference's definition "]:"
+_MAYBE_PLACEHOLDER = re.compile(r"\]\(\s*[#<&)\\]|\]:")
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def is_absolute(href: str) -> bool:
     return re.match(r"https?://[^\s/?#]+", href.strip()) is not None
 
 
+@functools.lru_cache(maxsize=1024)  # a paragraph's is asked for by several readers in turn
 def plain(markdown: str) -> str:
     """The text a reader sees: link texts, no images, no emphasis or escapes, whitespace folded."""
     text = LINK.sub(lambda m: "" if m.group("image") else m.group("text"), markdown)
@@ -111,6 +115,8 @@ def links_only(markdown: str) -> bool:
 
 def count_placeholder_links(body: str) -> int:
     """Links that point nowhere ([text](#), [text]()), counted as `syndicate validate` counts them."""
+    if not _MAYBE_PLACEHOLDER.search(body):
+        return 0  # no link could point nowhere: the page need not be parsed
     count = 0
     for block in _markdown.parse(body):
         for token in block.children or ():
@@ -119,12 +125,19 @@ def count_placeholder_links(body: str) -> int:
     return count
 
 
+def quoted(before: str) -> bool:
+    """Whether the text that follows `before` (on its line) is inside a quotation still open."""
+    pairs = (("“", "”"), ("«", "»"))
+    return any(before.rfind(o) > before.rfind(c) for o, c in pairs) or before.count('"') % 2 == 1
+
+
 def glued_splitter(openings: Iterable[str]) -> re.Pattern[str]:
     """A pattern finding where a footer line starting with one of `openings` (regexes) is glued to
-    the text before it: after a sentence's end on the same line, or with no space at all."""
+    the text before it: after a sentence's end on the same line, or with no space at all (but not
+    after an opening quotation mark: that is a quotation)."""
     alternatives = "|".join(f"(?:{o})" for o in openings)
     return re.compile(
-        r"(?:(?<=[.!?)”\"»\]])[ \t]+|(?<=[^\s\[*(_]))(?=(?:\*\*|\*|\[|_)?(?:" + alternatives + "))",
+        r"(?:(?<=[.!?)”\"»\]])[ \t]+|(?<=[^\s\[*(_“\"«„‘']))(?=(?:\*\*|\*|\[|_)?(?:" + alternatives + "))",
     )
 
 

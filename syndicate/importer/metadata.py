@@ -13,6 +13,7 @@ Each value keeps where the page stated it, for the report.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -79,15 +80,8 @@ def read_metadata(html: str, base_url: str | None) -> PageFacts:
     base = base_url or _first(tree.xpath('//link[@rel="canonical"]/@href')) or None
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         _json_ld(script.text or "", base, facts)
-    found = extruct.extract(
-        tree,
-        base_url=base,
-        syntaxes=["microdata", "opengraph", "dublincore"],
-        uniform=True,
-        errors="ignore",
-    )
-    for item in _items(found.get("microdata", [])):
-        _article(item, "schema.org microdata", facts)
+    _microdata(tree, base, facts)
+    found = extruct.extract(tree, base_url=base, syntaxes=["dublincore"], uniform=True, errors="ignore")
     _microformats(tree, base, facts)
     _open_graph(tree, facts)
     for block in found.get("dublincore", []):
@@ -111,6 +105,33 @@ def _json_ld(text: str, base: str | None, facts: PageFacts) -> None:
     wrapped = f'<script type="application/ld+json">{text}</script>'
     for item in _items(JsonLdExtractor().extract(wrapped, base_url=base)):
         _article(item, "schema.org JSON-LD", facts)
+
+
+def _microdata(tree: Any, base: str | None, facts: PageFacts) -> None:
+    """The article items of the page's microdata. extruct reads every item of the page (a long
+    page's comments, products, breadcrumbs: seconds on 4 MB) and only an article's facts are
+    used: so it is given each top-level article item alone, without the separate items inside
+    it (an element with `itemscope` and no `itemprop` is not one of the article's properties)."""
+    for element in _with_itemscope(tree):
+        types = {t.rsplit("/", 1)[-1] for t in element.get("itemtype", "").split()}
+        if not types & _ARTICLE_TYPES or (element.get("itemprop") is not None and _in_an_item(element)):
+            continue
+        item = copy.deepcopy(element)
+        for separate in [e for e in _with_itemscope(item) if e is not item and e.get("itemprop") is None]:
+            separate.drop_tree()  # its tail, the text after it, stays
+        found = extruct.extract(item, base_url=base, syntaxes=["microdata"], uniform=True, errors="ignore")
+        for data in _items(found.get("microdata", [])):
+            _article(data, "schema.org microdata", facts)
+
+
+def _with_itemscope(tree: Any) -> list[Any]:
+    """Elements with `itemscope`, found by walking the tree: an XPath query returning thousands of
+    elements (a long page's comments) takes seconds in lxml, a walk a few milliseconds."""
+    return [e for e in tree.iter() if isinstance(e.tag, str) and e.get("itemscope") is not None]
+
+
+def _in_an_item(element: Any) -> bool:
+    return any(parent.get("itemscope") is not None for parent in element.iterancestors())
 
 
 def _items(data: Any) -> list[dict[str, Any]]:
@@ -163,16 +184,51 @@ _H_ENTRY = (
 )
 
 
+#: the h-entry properties read (microformats2 and the classic hentry's names for them)
+_ENTRY_PROPERTIES = frozenset({"p-name", "entry-title", "dt-published", "published", "dt-updated", "updated"})
+_ITEM_ROOTS = ("h-", "hentry", "vcard", "hcard", "hreview", "hcite")
+
+
 def _microformats(tree: Any, base: str | None, facts: PageFacts) -> None:
-    """The first h-entry's facts, when the page has one and states no date otherwise: mf2py reads
-    a string (it parses again), so only that element is given to it."""
+    """The first h-entry's facts, when the page has one and states no date otherwise. mf2py reads
+    a string (it parses again) and walks every element (a 4 MB article: a quarter of a minute), so
+    it is given the entry's skeleton: the entry's element holding only its own name and date
+    elements. A name only implied (the entry's whole text) is not read: it is not a statement."""
     entries = tree.xpath(_H_ENTRY)
     if not entries or "published" in facts.values:
         return
-    markup = lxml.html.tostring(entries[0], encoding="unicode")
+    skeleton = _skeleton(entries[0])
+    markup = lxml.html.tostring(skeleton, encoding="unicode")
     found = extruct.extract(markup, base_url=base, syntaxes=["microformat"], uniform=True, errors="ignore")
+    named = _classes_in(skeleton, {"p-name", "entry-title"})
     for item in found.get("microformat", []):
-        _h_entry(item, facts)
+        _h_entry({**item, "_explicit_name": named}, facts)
+
+
+def _skeleton(entry: Any) -> Any:
+    """A copy of the entry's element with only its own name and date elements (not those of an
+    item inside it: a quoted post's h-cite, an author's h-card)."""
+    skeleton = lxml.html.Element(entry.tag, {"class": entry.get("class", "")})
+    for element in entry.iterdescendants():
+        classes = set(element.get("class", "").split()) if isinstance(element.tag, str) else set()
+        if classes & _ENTRY_PROPERTIES and not _inside_an_item(element, entry):
+            kept = copy.deepcopy(element)
+            kept.tail = None
+            skeleton.append(kept)
+    return skeleton
+
+
+def _inside_an_item(element: Any, entry: Any) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not entry:
+        if any(c.startswith(_ITEM_ROOTS) for c in parent.get("class", "").split()):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _classes_in(element: Any, wanted: set[str]) -> bool:
+    return any(set(e.get("class", "").split()) & wanted for e in element.iter() if isinstance(e.tag, str))
 
 
 def _h_entry(item: dict[str, Any], facts: PageFacts) -> None:
@@ -180,7 +236,8 @@ def _h_entry(item: dict[str, Any], facts: PageFacts) -> None:
     and categories are not read: themes fill them with screen-reader words and URL slugs."""
     if "h-entry" not in (item.get("@type") or []):
         return
-    facts.put("title", _text(item.get("name")), "microformats h-entry name")
+    if item.get("_explicit_name"):
+        facts.put("title", _text(item.get("name")), "microformats h-entry name")
     facts.put("published", _text(item.get("published")), "microformats h-entry published")
     facts.put("modified", _text(item.get("updated")), "microformats h-entry updated")
 
@@ -215,7 +272,8 @@ def _meta(key: str, content: str, where: str, facts: PageFacts) -> None:
 
 
 def _links(tree: Any, base: str | None, facts: PageFacts) -> None:
-    for element in tree.xpath("//link[@rel][@href] | //a[@rel][@href]"):
+    licence_links = "//a[@href][contains(translate(@rel, 'LICENSE', 'license'), 'license')]"
+    for element in tree.xpath(f"//link[@rel][@href] | {licence_links}"):
         rel = set(element.get("rel", "").lower().split())
         href = element.get("href", "").strip()
         if base and href and not _URL.match(href):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from syndicate.importer.author_note import author_from_note
 from syndicate.importer.footer import Footer
 from syndicate.importer.header import Header, Publisher
 from syndicate.importer.layout_model import Notes, quote
@@ -25,9 +26,13 @@ def read_title(header: Header, fm: dict[str, Any], report: Notes) -> None:
         report.found.append(f"subtitle: {quote(header.subtitle)}")
 
 
-def read_authors(header: Header, fm: dict[str, Any], report: Notes) -> None:
+def read_authors(header: Header, fm: dict[str, Any], report: Notes, text: str = "") -> None:
     report.found.extend(f"not used: {note}" for note in header.unused)
     report.missing.extend(f"authors: {note}" for note in header.notes)
+    if not header.authors and (noted := author_from_note(text)):
+        fm["authors"] = [{"name": noted[0]}]
+        report.found.append(f"authors: {noted[0]} (no byline; from the note about the author: {noted[1]!r})")
+        return
     if not header.authors:
         report.missing.append("authors: no byline ('By ...', 'Par ...')")
         return

@@ -132,8 +132,9 @@ def report(measured: list[Page], verbose: bool = False) -> str:
     lines.append(
         f"{'overall':<17}" + "".join(f"{totals[o]:>9}" for o in OUTCOMES) + f"{overall:>9.0%}{stated['all']:>8}"
     )
+    lines.append(f"overall field accuracy: {totals['right']} of {sum(totals.values())} fields right ({overall:.0%})")
     lines.append(
-        f"fields the pages state: {stated['right']} of {stated['all']} right "
+        f"recall on stated values: {stated['right']} of {stated['all']} values the pages state found "
         f"({stated['right'] / max(stated['all'], 1):.0%}); invented {totals['invented']}, wrong {totals['wrong']}"
     )
     for page in measured:
@@ -146,6 +147,12 @@ def report(measured: list[Page], verbose: bool = False) -> str:
                     f"got {page.actual.get(name)!r}"
                 )
     return "\n".join(lines)
+
+
+def stated(measured: list[Page]) -> tuple[int, int]:
+    """Of the values the pages state, how many the importer got right, and how many there are."""
+    outcomes = [p.outcomes[n] for p in measured for n in p.outcomes if p.expected[n].get("value") is not None]
+    return outcomes.count("right"), len(outcomes)
 
 
 def totals(measured: list[Page]) -> Counter[str]:

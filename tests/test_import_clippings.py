@@ -103,6 +103,7 @@ def test_a_key_stated_twice_keeps_the_second_for_the_editor() -> None:
 def test_unreadable_front_matter_is_said_and_imported_as_text() -> None:
     result = import_text("---\ntitle: [unclosed\n---\nText.\n", "bad.md")
     assert any(n.startswith("front matter: the YAML front matter cannot be read") for n in result.missing)
+    assert not any(n.startswith("front matter:") for n in result.found)  # not also "read"
 
 
 @pytest.mark.parametrize(

@@ -96,3 +96,21 @@ def test_tracked_addresses_move_with_the_ledger(site: Path, run_cli: Any, monkey
         assert run_cli(*config, "track", "https://copier.example/b", "--article", slug).status == 0
         listed = run_cli(*config, "track", "--list").out
         assert "track:1 https://copier.example/a" in listed and "track:2 https://copier.example/b" in listed
+
+
+def test_a_site_that_holds_only_tracked_addresses_is_refused_whole(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a database error half way through: one line saying the site's ledger holds a record."""
+    config = ["--config", str(site / "syndicate.toml")]
+    with fresh_site(monkeypatch) as settings:
+        assert run_cli(*config, "run").status == 0
+        slug = Ledger(site / ".syndicate" / "state.db").all()[0].article
+        assert run_cli(*config, "track", "https://copier.example/a", "--article", slug).status == 0
+        text = (site / "syndicate.toml").read_text()
+        use_postgresql(site, settings)  # the database's site gets a tracked address of its own, nothing else
+        assert run_cli(*config, "track", "https://copier.example/b", "--article", slug).status == 0
+        (site / "syndicate.toml").write_text(text)
+        moved = run_cli(*config, "ledger", "migrate", "--to", settings.url, "--site", settings.site)
+        assert moved.status == 2 and "already holds a record" in moved.err, moved.err
+        assert "duplicate key" not in moved.err

@@ -44,9 +44,17 @@ def _read(ledger: Ledger, table: str, order: str) -> tuple[list[str], list[tuple
         return names, [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor]
 
 
+def _holds_record(target: PostgresLedger) -> bool:
+    """Whether any table the copy writes already holds a row (a tracked address alone counts)."""
+    if target.get_state("ledger_id") is not None:
+        return True
+    with target._locked() as db:
+        return any(db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table, _ in TABLES)  # noqa: S608
+
+
 def copy_ledger(source: Ledger, target: PostgresLedger) -> Copied:
     """Copy `source`'s record into `target` (which must hold none), then compare them row by row."""
-    if target.all() or target.get_state("ledger_id") is not None:
+    if _holds_record(target):
         raise LedgerError(
             f"{target.path}: this site's ledger in the database already holds a record; nothing copied",
             "give another site name (--site), or drop its schema if it is a failed attempt",

@@ -220,10 +220,10 @@ def _import(
     text = clipping.body if clipping is not None else text
     layout = choose_layout(text)
     report = Notes([f"layout: {layout.name}" + (" (an HTML page)" if facts else "")], [])
-    if clipping is not None:
+    if clipping is not None and clipping.problem:  # said once, as what is missing: not also as found
+        report.missing.append(f"front matter: {clipping.problem}: imported as text")
+    elif clipping is not None:
         report.found.append(f"front matter: {clipping.syntax}, written by another tool: read, the rest kept")
-        if clipping.problem:
-            report.missing.append(f"front matter: {clipping.problem}: imported as text")
     if broken:
         report.missing.append(f"text: {broken} character(s) that are not valid Unicode, replaced with U+FFFD")
     glued = 0

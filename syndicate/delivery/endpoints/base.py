@@ -17,11 +17,35 @@ raise syndicate.errors.DeliveryError (transient or not).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from syndicate.render.copies import Copy
+
+_Settings = TypeVar("_Settings", bound="DataclassInstance")
+
+
+def secret_from_env(endpoint: str, variable: str, environ: Mapping[str, str], what: str) -> str:
+    """The secret in the environment variable `variable`; a ConfigError naming the variable (never a
+    value) when it is unset or empty, whose hint says to export `what`: "<an app password of ...>"."""
+    value = environ.get(variable)
+    if not value:
+        from syndicate.errors import ConfigError
+
+        raise ConfigError(
+            f"endpoint {endpoint!r}: the environment variable {variable} is not set", f"export {variable}={what}"
+        )
+    return value
+
+
+def typed_settings(cls: type[_Settings], settings: Mapping[str, Any]) -> _Settings:
+    """An endpoint type's own keys as its settings dataclass (the config schema checked them); a key
+    left out takes the dataclass's default."""
+    return cls(**{f.name: settings[f.name] for f in fields(cls) if f.name in settings})
 
 
 @dataclass(frozen=True)

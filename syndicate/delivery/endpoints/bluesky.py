@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from syndicate.config import Endpoint as EndpointConfig
-from syndicate.delivery.endpoints.base import Remote
+from syndicate.delivery.endpoints.base import Remote, secret_from_env
 from syndicate.delivery.endpoints.http import StatusError, endpoint_timeout, make_session, printable
 from syndicate.delivery.endpoints.rate_limits import RatePacer, paced_call
 from syndicate.delivery.endpoints.social_settings import BlueskySettings, link_of, post_text
 from syndicate.delivery.endpoints.social_text import Limit, SocialText
 from syndicate.delivery.endpoints.wordpress_settings import refuse_insecure
-from syndicate.errors import ConfigError, DeliveryError
+from syndicate.errors import DeliveryError
 from syndicate.render.copies import Copy
 
 COLLECTION = "app.bsky.feed.post"
@@ -76,12 +76,7 @@ class BlueskyEndpoint:
         self.settings = settings
         self.service = settings.url.rstrip("/")
         password_env = settings.app_password_env
-        password = environ.get(password_env)
-        if not password:
-            raise ConfigError(
-                f"endpoint {self.name!r}: the environment variable {password_env} is not set",
-                f"export {password_env}=<an app password of {settings.handle}>",
-            )
+        password = secret_from_env(self.name, password_env, environ, f"<an app password of {settings.handle}>")
         refuse_insecure(self.name, self.service, settings.allow_insecure)
         self.password = password
         self.credentials_hint = (

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
+from syndicate.delivery.endpoints.base import secret_from_env, typed_settings
 from syndicate.errors import ConfigError
 
 #: an Admin API key as Ghost shows it (Settings > Integrations): a 24-character id, ':', a 64-digit hex secret
@@ -29,20 +30,18 @@ class GhostSettings:
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> GhostSettings:
-        """The endpoint's keys (the config schema checked them); one left out takes its default here."""
-        return cls(**{f.name: settings[f.name] for f in fields(cls) if f.name in settings})
+        return typed_settings(cls, settings)
 
 
 def admin_key(name: str, variable: str, environ: Mapping[str, str]) -> tuple[str, bytes]:
     """The Admin API key's id and secret (as bytes), from the variable `variable`; a ConfigError
     naming the variable, never its value, when it is missing or not an Admin API key."""
-    value = environ.get(variable, "").strip()
-    hint = (
-        f"export {variable}=<the Admin API key of a custom integration: Ghost Admin > Settings > "
+    what = (
+        "<the Admin API key of a custom integration: Ghost Admin > Settings > "
         "Integrations > Add custom integration; it looks like 24 hex digits, ':', 64 hex digits>"
     )
-    if not value:
-        raise ConfigError(f"endpoint {name!r}: the environment variable {variable} is not set", hint)
+    value = secret_from_env(name, variable, environ, what).strip()
+    hint = f"export {variable}={what}"
     match = _KEY.match(value)
     if match is None:
         # (a Content API key, 26 hex digits without ':', is the usual mistake)

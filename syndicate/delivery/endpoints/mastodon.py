@@ -43,13 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from syndicate.config import Endpoint as EndpointConfig
-from syndicate.delivery.endpoints.base import Remote
+from syndicate.delivery.endpoints.base import Remote, secret_from_env
 from syndicate.delivery.endpoints.http import StatusError, endpoint_timeout, make_session, printable
 from syndicate.delivery.endpoints.rate_limits import RatePacer, paced_call
 from syndicate.delivery.endpoints.social_settings import MastodonSettings, link_of, post_text
 from syndicate.delivery.endpoints.social_text import Limit
 from syndicate.delivery.endpoints.wordpress_settings import refuse_insecure
-from syndicate.errors import ConfigError, DeliveryError
+from syndicate.errors import DeliveryError
 from syndicate.render.copies import Copy
 
 #: Mastodon's own limit, when the instance does not say
@@ -71,12 +71,9 @@ class MastodonEndpoint:
         self.site = settings.url.rstrip("/")
         self.settings = settings
         token_env = settings.access_token_env
-        token = environ.get(token_env)
-        if not token:
-            raise ConfigError(
-                f"endpoint {self.name!r}: the environment variable {token_env} is not set",
-                f"export {token_env}=<an access token of the account, with the write:statuses scope>",
-            )
+        token = secret_from_env(
+            self.name, token_env, environ, "<an access token of the account, with the write:statuses scope>"
+        )
         refuse_insecure(self.name, self.site, settings.allow_insecure)
         self.credentials_hint = (
             f"check {token_env}: an access token of the account (Preferences > Development > an application "

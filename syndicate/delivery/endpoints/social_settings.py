@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
+from syndicate.delivery.endpoints.base import typed_settings
 from syndicate.delivery.endpoints.social_text import Limit, SocialText, attribution_line, compose
 from syndicate.render.copies import Copy
-
-_Settings = TypeVar("_Settings", "MastodonSettings", "BlueskySettings")
-
-
-def _of(cls: type[_Settings], settings: Mapping[str, Any]) -> _Settings:
-    """The endpoint's keys (the config schema checked them); one left out takes its default here."""
-    return cls(**{f.name: settings[f.name] for f in fields(cls) if f.name in settings})
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ class MastodonSettings:
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> MastodonSettings:
-        return _of(cls, settings)
+        return typed_settings(cls, settings)
 
 
 @dataclass(frozen=True)
@@ -67,7 +61,7 @@ class BlueskySettings:
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> BlueskySettings:
-        return _of(cls, settings)
+        return typed_settings(cls, settings)
 
 
 def payload_revision(settings: Mapping[str, Any]) -> str:

@@ -27,9 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from syndicate.config import Endpoint as EndpointConfig
-from syndicate.delivery.endpoints.base import Remote
+from syndicate.delivery.endpoints.base import Remote, secret_from_env
 from syndicate.delivery.endpoints.http import endpoint_timeout, json_body, make_session, printable, request
-from syndicate.errors import ConfigError
 from syndicate.render.copies import Copy
 
 
@@ -62,12 +61,7 @@ class WebhookEndpoint:
         self.canonical = config.canonical
         secret_env = settings.secret_env
         if secret_env:
-            value = environ.get(secret_env)
-            if not value:
-                raise ConfigError(
-                    f"endpoint {self.name!r}: the environment variable {secret_env} is not set",
-                    f"export {secret_env}=... (the webhook's signing secret) before pushing",
-                )
+            value = secret_from_env(self.name, secret_env, environ, "... (the webhook's signing secret) before pushing")
             self.secret = value.encode("utf-8", "surrogateescape")
             self.secrets = (value,)
         self.session = make_session(self.url)

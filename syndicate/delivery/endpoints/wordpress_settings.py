@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from syndicate.delivery.endpoints.base import typed_settings
 from syndicate.errors import ConfigError
 
 
@@ -33,8 +34,7 @@ class WordPressSettings:
 
     @classmethod
     def of(cls, settings: Mapping[str, Any]) -> WordPressSettings:
-        """The endpoint's keys (the config schema checked them); one left out takes its default here."""
-        return cls(**{f.name: settings[f.name] for f in fields(cls) if f.name in settings})
+        return typed_settings(cls, settings)
 
 
 def payload_revision(settings: Mapping[str, Any]) -> str:

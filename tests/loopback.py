@@ -1,13 +1,17 @@
-"""A real HTTP server on 127.0.0.1 that records what it receives, for webhook and hub tests."""
+"""Real HTTP servers on 127.0.0.1: one that records what it receives (webhook and hub tests), and one
+that serves a folder (the pages tested in a browser)."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -70,6 +74,36 @@ def recording_server() -> Iterator[Recorder]:
     thread.start()
     try:
         yield recorder
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves a folder without a log line per request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class NoScripts(QuietHandler):
+    """Serves with JavaScript off: Chromium's switches for it leave headless pages' scripts running
+    (or print nothing), a Content-Security-Policy of no scripts does not."""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", "script-src 'none'")
+        super().end_headers()
+
+
+@contextmanager
+def folder_server(folder: Path, scripts: bool = True) -> Iterator[str]:
+    """`folder` over HTTP on loopback, as a site serves it (browsers may refuse XSLT from file://
+    URLs); with scripts=False, JavaScript is off. Yields the folder's address, ending in '/'."""
+    handler = QuietHandler if scripts else NoScripts
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()

@@ -8,17 +8,14 @@ without it, except under CI (which installs it), where they fail.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import re
 import shutil
 import struct
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +26,7 @@ from syndicate.checks.validate import load_site
 from syndicate.config import load_config
 from syndicate.feeds.generate import generate_feeds
 from tests.conftest import DEMO
+from tests.loopback import folder_server
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 NS = {
@@ -129,21 +127,11 @@ def test_stylesheet_links_only_web_urls(feeds: Path) -> None:
     assert not page.xpath("//*[@href[contains(., 'javascript')]]")
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def served(feeds: Path) -> Iterator[str]:
     """The feeds folder over HTTP on loopback: browsers may refuse XSLT from file:// URLs."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(feeds)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with folder_server(feeds) as url:
+        yield url
 
 
 def chromium(tmp_path: Path, *args: str) -> str:

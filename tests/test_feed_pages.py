@@ -18,7 +18,8 @@ from syndicate.config import load_config
 from syndicate.errors import WriteError
 from syndicate.feeds.generate import generate_feeds
 from syndicate.feeds.writing import FeedsResult
-from tests.test_feed_browser import NS, QuietHandler, chromium, entries, text
+from tests.loopback import folder_server
+from tests.test_feed_browser import NS, chromium, entries, text
 from tests.test_feed_files import add_articles
 from tests.test_feeds import NOW, build, set_config
 from tests.w3c import needs_feedcheck, w3c_problems
@@ -182,29 +183,11 @@ def test_feeds_that_link_their_page_pass_the_w3c_validator_strictly(feeds: Path)
 # --- in a browser ---------------------------------------------------------------------------------
 
 
-class NoScripts(QuietHandler):
-    """Serves with JavaScript off: Chromium's switches for it leave headless pages' scripts running
-    (or print nothing), a Content-Security-Policy of no scripts does not."""
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", "script-src 'none'")
-        super().end_headers()
-
-
 @pytest.fixture
 def served(feeds: Path) -> Iterator[str]:
     """The feeds folder over HTTP on loopback, as a site serves it, with JavaScript off."""
-    import functools
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(NoScripts, directory=str(feeds)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with folder_server(feeds, scripts=False) as url:
+        yield url
 
 
 @pytest.mark.parametrize(("page", "feed"), PAGES)

@@ -7,14 +7,11 @@ The Chromium tests need Debian's `chromium`: they skip without it, except under 
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import struct
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +21,9 @@ from lxml import html
 from syndicate.checks.validate import load_site
 from syndicate.config import load_config
 from syndicate.render.copies import make_copy
-from tests.loopback import Received, recording_server
+from tests.loopback import Received, folder_server, recording_server
 from tests.page_server import page_server
 from tests.test_feed_browser import chromium, text
-from tests.test_feed_pages import NoScripts
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 HARBOUR = "harbour-library-digitises-shipping-registers"
@@ -286,13 +282,8 @@ def served(run_cli: Any, audited: Audited, tmp_path: Path) -> Iterator[str]:
     """The page over HTTP on loopback, with JavaScript off (a Content-Security-Policy of no scripts)."""
     folder = tmp_path / "served"
     _write_page(run_cli, audited, folder / "status.html")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(NoScripts, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/status.html"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with folder_server(folder, scripts=False) as url:
+        yield url + "status.html"
 
 
 def test_chromium_shows_the_page_with_javascript_off(audited: Audited, served: str, tmp_path: Path) -> None:

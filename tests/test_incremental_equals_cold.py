@@ -112,3 +112,84 @@ def test_a_run_after_one_change_writes_what_a_run_without_the_cache_writes(
     after = _files(site / "feeds")
     assert after != before  # (each change shows in the feeds)
     assert after == _files(cold / "feeds")
+
+
+# -- the plan, the report and the copies too (the records of unchanged files: cron/records.py) --
+
+LATER = "2026-12-01T15:00:00+00:00"  # the embargo below has passed, the same day
+NEXT_DAY = "2026-12-02T12:00:00+00:00"
+
+
+def _embargoed(content: Path) -> None:  # (the setup's embargoed clone: its time passes, no file changes)
+    pass
+
+
+def _made_invalid(content: Path) -> None:  # a valid article loses its title: an error, its copy stays
+    _edit(content / "clone-2.md", 'title: "', 'titel: "')
+
+
+def _config_changed(content: Path) -> None:  # everything read and built again
+    config = content.parent / "syndicate.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("(demo)", "(demo, renamed)"), encoding="utf-8")
+
+
+#: each change, and when the run after it runs
+WHOLE_RUN: dict[str, tuple[Callable[[Path], None], str]] = {
+    **{name: (change, NOW) for name, change in CHANGES.items()},
+    "an embargo passes": (_embargoed, LATER),
+    "the day changes, with an edit": (_title, NEXT_DAY),
+    "made invalid": (_made_invalid, NOW),
+    "config changed": (_config_changed, NOW),
+}
+
+
+def _plan(result: Any) -> list[tuple[object, ...]]:
+    return [(a.article, a.endpoint, a.action, a.reason, a.copy.content_hash if a.copy else None) for a in result.plan]
+
+
+def _findings(result: Any, site: Path) -> list[tuple[object, ...]]:
+    def local(text: str) -> str:
+        return text.replace(str(site.resolve()), "SITE").replace(str(site), "SITE")
+
+    return [(local(f.path), f.line, f.code, local(f.message), f.severity) for f in result.report.findings]
+
+
+@pytest.mark.parametrize("change", WHOLE_RUN)
+def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_every_file_does(
+    site: Path, tmp_path: Path, change: str
+) -> None:
+    """With the demo's folder endpoint, an article with errors from the start (reported every run)
+    and one under embargo until 13:00: the run after the change, which reads unchanged files'
+    records, and a run of a copy of the site (ledger, copies and feeds included: its files are
+    at other paths, so it reads every one again) plan, report, deliver and write the same."""
+    import datetime as dt
+
+    from syndicate.config import load_config
+    from syndicate.cron.run import run
+
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[feeds]\nlimit = 2\n", encoding="utf-8")
+    content = site / "content"
+    for n in range(1, 7):
+        _clone(content, f"clone-{n}", f"2026-08-0{n}")
+    _edit(_clone(content, "broken", "2026-08-09"), "license:\n  id: CC-BY-ND-4.0", "license:\n  id: NO-SUCH-LICENCE")
+    embargoed = _clone(content, "embargoed", "2026-08-10")
+    _edit(embargoed, "status: ready\n", 'status: ready\nembargo_until: "2026-12-01T13:00:00Z"\n')
+
+    def run_at(site_config: Path, when: str) -> Any:
+        return run(load_config(site_config), dt.datetime.fromisoformat(when), {})
+
+    first = run_at(config, NOW)
+    assert [f.code for f in first.report.errors] and first.plan
+    alter, when = WHOLE_RUN[change]
+    alter(content)
+    cold = tmp_path / "cold"
+    shutil.copytree(site, cold)
+    after = run_at(config, when)
+    again = run_at(cold / "syndicate.toml", when)
+
+    assert not after.noop and _plan(after) == _plan(again)
+    assert _findings(after, site) == _findings(again, cold) and after.report.errors
+    assert after.standing_problems() == [line.replace(str(cold), str(site)) for line in again.standing_problems()]
+    assert _files(site / "feeds") == _files(cold / "feeds")
+    assert _files(site / "out") == _files(cold / "out")

@@ -89,9 +89,12 @@ def test_what_run_remembers(ledger: Ledger) -> None:
     ledger.set_state({"a": "3"})
     assert (ledger.get_state("a"), ledger.get_state("b"), ledger.get_state("c")) == ("3", "2", None)
     big = 1_700_000_000_123_456_789  # a file's mtime in nanoseconds: past 32 bits
-    rows = [("/c/one.md", big, 10, "s1", b"\x28\xb5\x2f\xfd parsed", b"copy"), ("/c/two.md", 1, 2, "s2", b"p", None)]
+    rows = [
+        ("/c/one.md", big, 10, "s1", b"\x28\xb5\x2f\xfd parsed", b"copy", "{}"),
+        ("/c/two.md", 1, 2, "s2", b"p", None, None),
+    ]
     ledger.update_files(rows, {"/c/one.md", "/c/two.md"})
-    ledger.update_files([("/c/one.md", big + 1, 11, "s3", b"again", None)], {"/c/one.md"})
+    ledger.update_files([("/c/one.md", big + 1, 11, "s3", b"again", None, None)], {"/c/one.md"})
     assert ledger.cached_files() == {"/c/one.md": (big + 1, 11, "s3", b"again", None)}
     ledger.pushed("hook", "2030-01-01T00:00:00+00:00")
     ledger.pushed("hook", "2030-01-02T00:00:00+00:00")

@@ -15,7 +15,8 @@ from syndicate.checks.article_checks import Checks, check_article
 from syndicate.checks.attribution import body_hash
 from syndicate.checks.validate import validate_articles
 from syndicate.config import load_config
-from syndicate.cron.incremental import _from_row, _to_row, load_site_cached
+from syndicate.cron.incremental import _to_row, load_site_cached
+from syndicate.cron.records import _from_row
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.ledger_migrations import MIGRATIONS
 from syndicate.findings import Code, Severity

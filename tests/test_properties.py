@@ -330,7 +330,7 @@ def test_every_feed_is_well_formed_and_readable(articles: list[Article], limit: 
     entries = []
     for article in sorted(articles, key=lambda a: (a.published, a.slug), reverse=True):
         decision = decide(article.front_matter, profile, CONFIG.site.channel, None, TODAY)
-        entries.append(feed_entry(article, profile, decision, CONFIG))
+        entries.append(feed_entry(article, profile, decision.grant is not None, CONFIG))
     config = dataclasses.replace(CONFIG, feeds=dataclasses.replace(CONFIG.feeds, limit=limit))
     files = build_feed_files(config, entries)
     with tempfile.TemporaryDirectory() as folder:

@@ -13,7 +13,6 @@ syndicate version or the day changes (decisions depend on dates).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -25,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 from syndicate.articles.content_folder import lost_error
 from syndicate.config import Config
 from syndicate.cron import noop
-from syndicate.findings import Code, Finding, Severity
+from syndicate.cron.records import (
+    Loader,
+    kept_findings,
+    make_record,
+    parsed_from_row,
+    read_record,
+    stored_records,
+    stored_rows,
+)
 from syndicate.render import compression
 from syndicate.site_paths import SitePaths
 
@@ -80,25 +87,33 @@ def load_site_cached(
     today: dt.date,
     progress: Callable[[int, int], None] | None = None,
     store: bool = True,
+    lazy: bool = False,
 ) -> SiteContent:
     """load_site(), reading and validating only the files that changed since the last run;
     `progress(done, total)` after each of those. `store`: keep what was read for the next run
     (a runner that shares the ledger without the site's lock leaves that to the one holding it).
+    `lazy` (with `store`): an unchanged file's article is made from its record, and read from
+    its row only when more is asked of it (records.py): `ledger` must stay open while it is used.
 
     Like load_site, it raises when the content folder is missing or holds no article.
     """
     with _collector_paused():
-        return _load_site_cached(config, ledger, today, progress, store)
+        return _load_site_cached(config, ledger, today, progress, store, lazy and store)
 
 
 def _load_site_cached(
-    config: Config, ledger: Ledger, today: dt.date, progress: Callable[[int, int], None] | None, store: bool
+    config: Config,
+    ledger: Ledger,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None,
+    store: bool,
+    lazy: bool,
 ) -> SiteContent:
     from syndicate.articles.front_matter import ParsedArticle
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
-    from syndicate.checks.validate import site_content
-    from syndicate.render.html_copy import RenderedCopy, front_matter_digest, keep_for_site, remember
+    from syndicate.cron.site_records import needs_row, site_from
+    from syndicate.render.html_copy import RenderedCopy, keep_for_site
 
     checks = Checks.for_config(config, today)
     stats = scan_content(config.paths.content)
@@ -110,34 +125,52 @@ def _load_site_cached(
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
     files = [Path(p) for p in sorted(stats)]
     keep_for_site(len(files))
-    # a cached result stands while its file's stat does; the others are read again
-    # (no name keeps the whole cache: each row is let go as it is used, below)
-    still = {key: row for key, row in (ledger.cached_files() if reuse else {}).items() if row[:2] == stats.get(key)}
-    changed = [path for path in files if str(path) not in still]
+    delivered = ledger.delivered_bodies()
+    # a file's record stands while its stat does (records.py); a file without one is read back
+    # from its row while its stat stands; the others are read again
+    made = (current, today.isoformat())
+    records: dict[str, dict[str, Any]] = {}
+    checked_again: set[str] = set()  # (files with a record whose body is checked against the ledger's)
+    for key, text in (stored_records(ledger) if reuse else {}).items():
+        stat = stats.get(key)
+        record = read_record(text, stat, made) if stat is not None else None
+        if record is not None and needs_row(record, delivered, checks):
+            checked_again.add(key)
+        elif record is not None:
+            records[key] = record
+    wanted = [key for key in stats if key not in records] if reuse else []
+    still = {key: row[2:] for key, row in stored_rows(ledger, wanted).items() if row[:2] == stats[key]}
+    changed = [path for path in files if str(path) not in records and str(path) not in still]
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
     checked = check_files(
         changed, checks, config.limits.max_article_bytes, progress=progress, render=True, serialise=_to_row
     )
-    parsed: list[ParsedArticle] = []
+    parsed: list[ParsedArticle | None] = []  # (None: the file's record stands for it)
 
-    def rows() -> Iterator[tuple[str, int, int, str, bytes, bytes | None]]:
+    def rows() -> Iterator[tuple[str, int, int, str, bytes | str, bytes | None, str | None]]:
         # the rows of files read again, one at a time into the ledger (10,000 rows of JSON held
-        # at once were 200 MB); every article, cached or not, goes into `parsed` on the way
+        # at once were 200 MB); every article read goes into `parsed` on the way
         for path in files:
-            known = still.pop(str(path), None)  # (let go as it is used)
+            key = str(path)
+            if key in records:
+                parsed.append(None)
+                continue
+            known = still.pop(key, None)  # (let go as it is used)
             if known is None:
                 fresh = next(checked)
                 parsed.append(fresh.article)
+                copy_hash = fresh.rendered.content_hash if fresh.rendered is not None else None
+                record = make_record(fresh.article, stats[key], fresh.sha256, copy_hash, path, checks, made)
                 rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
-                yield (str(path), *stats[str(path)], fresh.sha256, fresh.serialised, rendered)
+                yield (key, *stats[key], fresh.sha256, fresh.serialised, rendered, record)
                 continue
-            article = _from_row(known[3])
-            if known[4] is not None and article.data is not None:
-                if not article.front_matter_digest:  # (a row stored before the digest was)
-                    article.front_matter_digest = front_matter_digest(article.data)
-                license_id = article.data["license"]["id"]
-                remember(article.front_matter_digest, article.body, license_id, RenderedCopy.from_bytes(known[4]))
+            sha256, row, rendered_row = known
+            article = parsed_from_row(row, rendered_row)
             parsed.append(article)
+            if key not in checked_again:  # (a row stored by an older version: its record is made once)
+                copy_hash = RenderedCopy.from_bytes(rendered_row).content_hash if rendered_row else None
+                record = make_record(article, stats[key], sha256, copy_hash, path, checks, made)
+                yield (key, *stats[key], sha256, row, rendered_row, record)
 
     if store:
         ledger.update_files(rows(), set(stats))
@@ -148,7 +181,7 @@ def _load_site_cached(
             pass
     # (the bodies delivered are read every run, never kept with a file's findings: a file's
     # cached row stands while the file does, the ledger changes without it)
-    return site_content(files, parsed, [], checks, already_checked=True, delivered=ledger.delivered_bodies())
+    return site_from(files, parsed, records, checks, delivered, Loader(ledger), lazy)
 
 
 @contextlib.contextmanager
@@ -175,9 +208,7 @@ def _to_row(article: Any) -> bytes:
     """The checked article as the ledger keeps it, zstd-compressed (a third of the size: 84 MB of
     rows at 10,000 articles become 28 MB): the JSON of all but the body, a NUL (which JSON
     text never holds), then the body as UTF-8 (read back in half the time of a JSON string)."""
-    findings = [f.to_dict() | {"permission_request": f.permission_request} for f in article.findings]
-    # recomputed across files, and against the ledger, each run
-    findings = [f for f in findings if f["code"] not in (Code.DUPLICATE_SLUG, Code.BODY_CHANGED_SINCE_DELIVERY)]
+    findings = kept_findings(article)  # (those recomputed across files, and against the ledger, each run left out)
     text = json.dumps(
         {
             "path": article.path,
@@ -194,31 +225,3 @@ def _to_row(article: Any) -> bytes:
     return compression.compress(
         b"\0".join([text.encode("utf-8", "surrogatepass"), article.body.encode("utf-8", "surrogatepass")])
     )
-
-
-def _from_row(row: str | bytes) -> Any:
-    """_to_row() read back; a row of an older ledger is JSON text, the body in it."""
-    from syndicate.articles.front_matter import ParsedArticle
-
-    if isinstance(row, str):
-        stored = json.loads(row)
-    else:
-        head, _, body = compression.decompress(row).partition(b"\0")
-        stored = json.loads(head.decode("utf-8", "surrogatepass"))
-        stored["body"] = body.decode("utf-8", "surrogatepass")
-    article = ParsedArticle(
-        path=stored["path"],
-        data=stored["data"],
-        body=stored["body"],
-        body_line=stored["body_line"],
-        front_matter_digest=bytes.fromhex(stored.get("front_matter_digest", "")),
-        body_digest=stored.get("body_digest", ""),
-    )
-    article.findings = [
-        dataclasses.replace(
-            Finding(f["path"], f["line"], f["code"], f["message"], f["hint"], f["pointer"], Severity(f["severity"])),
-            permission_request=f.get("permission_request", ""),
-        )
-        for f in stored["findings"]
-    ]
-    return article

@@ -161,6 +161,7 @@ def _work(
     import time
 
     from syndicate.cron.incremental import load_site_cached
+    from syndicate.cron.records import load
     from syndicate.delivery.plan import Action, RunPolicy, iter_plan, stranded_state
     from syndicate.delivery.push import push
     from syndicate.delivery.status_page import write_configured_page
@@ -169,7 +170,7 @@ def _work(
     # until this run finishes, the next one must not take the last run's work as done
     ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
     checking, writing, pushing = (_phase(progress, name) for name in RUN_PHASES)
-    site = load_site_cached(config, ledger, now.date(), checking)
+    site = load_site_cached(config, ledger, now.date(), checking, lazy=True)
     result = RunResult(report=site.report)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
     result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now, known_feeds, writing)
@@ -178,6 +179,8 @@ def _work(
     last_pushes = ledger.last_pushes()
     not_before = _schedules(config, last_pushes)
     rows = ledger.all()
+    if config.endpoints:  # the plan reads every article in full (cron/records.py: not yet from records)
+        load(site.articles)
     plan = iter_plan(site, config, rows, now, policy=RunPolicy(not_before))
 
     def sending() -> Iterator[PlannedAction]:

@@ -350,20 +350,26 @@ class Ledger:
             return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
 
     def update_files(
-        self, rows: Iterable[tuple[str, int, int, str, str | bytes, bytes | None]], present: Set[str]
+        self, rows: Iterable[tuple[str, int, int, str, str | bytes, bytes | None, str | None]], present: Set[str]
     ) -> None:
-        """Store the rows of files read again, and forget every file not in `present`, in one
-        transaction. (Rows of unchanged files stay as they are: rewriting 10,000 rows of JSON
-        was half of a run after a small change.)"""
+        """Store the rows of files read again, each with its record (cron/records.py) or none, and
+        forget every file not in `present`, in one transaction. (Rows of unchanged files stay as
+        they are: rewriting 10,000 rows of JSON was half of a run after a small change.)"""
         with self._transaction() as db:
-            db.executemany(
-                "INSERT INTO article_files VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
-                "mtime_ns = excluded.mtime_ns, size = excluded.size, sha256 = excluded.sha256, "
-                "parsed = excluded.parsed, rendered = excluded.rendered",
-                rows,
-            )
+            for *row, record in rows:
+                db.execute(
+                    "INSERT INTO article_files VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET "
+                    "mtime_ns = excluded.mtime_ns, size = excluded.size, sha256 = excluded.sha256, "
+                    "parsed = excluded.parsed, rendered = excluded.rendered",
+                    row,
+                )
+                db.execute("DELETE FROM article_records WHERE path = ?", (row[0],))
+                if record is not None:
+                    db.execute("INSERT INTO article_records VALUES (?, ?)", (row[0], record))
             stored = [row[0] for row in db.execute("SELECT path FROM article_files")]
-            db.executemany("DELETE FROM article_files WHERE path = ?", [(p,) for p in stored if p not in present])
+            gone = [(p,) for p in stored if p not in present]
+            db.executemany("DELETE FROM article_files WHERE path = ?", gone)
+            db.executemany("DELETE FROM article_records WHERE path = ?", gone)
 
     def last_pushes(self) -> dict[str, str]:
         with self._locked() as db:

@@ -27,8 +27,8 @@ TABLES = (
     ("audits", "id"),
     ("tracked", "id"),
 )
-#: the tables not copied: the article cache (see above), and the migrations, which made both ledgers
-NOT_COPIED = ("article_files", "schema_migrations")
+#: the tables not copied: the article cache and its records (see above), and the migrations, which made both ledgers
+NOT_COPIED = ("article_files", "article_records", "schema_migrations")
 
 
 @dataclass

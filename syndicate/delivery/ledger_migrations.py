@@ -175,6 +175,15 @@ def _0009_audit_tracking(db: Db) -> None:
     )
 
 
+def _0010_file_records(db: Db) -> None:
+    """Each article file's record (cron/records.py), written with its row in article_files: what a
+    run after a small change needs of an unchanged file (slug, status, dates, tags, findings, the
+    feeds' licence decision, digests), read without the row's zstd and JSON. A table of its own:
+    in article_files, after the row's large columns, reading it read them too. A file without
+    one (its row stored by an older version) is read from its row."""
+    db.execute("CREATE TABLE article_records (path TEXT PRIMARY KEY, record TEXT NOT NULL)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Db], None]], ...] = (
     ("0001_create_deliveries", _0001_create_deliveries),
     ("0002_create_run_state", _0002_create_run_state),
@@ -185,4 +194,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Db], None]], ...] = (
     ("0007_audits", _0007_audits),
     ("0008_claims", _0008_claims),
     ("0009_audit_tracking", _0009_audit_tracking),
+    ("0010_file_records", _0010_file_records),
 )

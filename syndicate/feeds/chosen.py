@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import overload
 from urllib.parse import urlsplit
@@ -13,9 +11,11 @@ from urllib.parse import urlsplit
 from syndicate.articles.article import Article
 from syndicate.checks.article_checks import Checks
 from syndicate.config import Config
+from syndicate.cron.records import RecordedArticle, load
 from syndicate.feeds.entries import FeedEntry, PageRights, SourceInfo
+from syndicate.feeds.entry_digest import entry_digest, inputs_digest
 from syndicate.feeds.updated import distinct_updated
-from syndicate.licences.gate import Decision, decide
+from syndicate.licences.gate import decide
 from syndicate.licences.profiles import LicenseProfile
 from syndicate.render.attribution_block import licence_terms, plain_text, terms_lines
 from syndicate.render.html_copy import front_matter_digest, render_copy
@@ -24,31 +24,39 @@ from syndicate.render.html_copy import front_matter_digest, render_copy
 UNSPECIFIED_LICENSE = "http://purl.org/atompub/license#unspecified"
 
 
-def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime) -> list[tuple[Article, Decision]]:
-    """The articles the site's feeds carry, newest first, with the licence decision that allows each."""
+def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime) -> list[tuple[Article, bool]]:
+    """The articles the site's feeds carry, newest first, each with whether a grant allows it (else
+    its licence does). An article known by its record (cron/records.py) brings its decision."""
     assert checks.config is not None
-    chosen = []
+    chosen: list[tuple[Article, bool]] = []
     for article in articles:
+        if article.status != "ready" or article.embargoed(now):
+            continue
+        if isinstance(article, RecordedArticle):
+            if article.site_decision is not None and article.site_decision[0]:
+                chosen.append((article, article.site_decision[1]))
+            continue
         profile = checks.registry.get(article.license_id)
-        if article.status != "ready" or article.embargoed(now) or profile is None:
+        if profile is None:
             continue
         decision = decide(article.front_matter, profile, checks.config.site.channel, None, checks.today)
         if decision.allowed:
-            chosen.append((article, decision))
+            chosen.append((article, decision.grant is not None))
     chosen.sort(key=lambda pair: (pair[0].published, pair[0].slug), reverse=True)
     return chosen
 
 
 def feed_entry(
-    article: Article, profile: LicenseProfile, decision: Decision, config: Config, updated: dt.datetime | None = None
+    article: Article, profile: LicenseProfile, granted: bool, config: Config, updated: dt.datetime | None = None
 ) -> FeedEntry:
-    """The entry of `article`; `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
+    """The entry of `article` (`granted`: a grant, not its licence, allows the site's channel);
+    `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
     copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
     terms = licence_terms(article.front_matter, profile)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     # the page shows the licence apart, once (a link to its deed), and the rest of the statement
     shown = PageRights(f"{notice}.", profile.short_name, terms.url, profile.name)
-    if decision.grant is not None and not profile.channels:
+    if granted and not profile.channels:
         rights = f"{notice}. {profile.name}; republished with permission."
         shown = replace(shown, statement=f"{notice}. Republished with permission.") if terms.url else PageRights(rights)
     else:
@@ -96,7 +104,7 @@ class LazyEntries(Sequence[FeedEntry]):
     """The feed entries of chosen articles, each made when a page asks for it and then let go:
     ten thousand entries' content held at once was most of the feeds' memory."""
 
-    def __init__(self, chosen: Sequence[tuple[Article, Decision]], checks: Checks) -> None:
+    def __init__(self, chosen: Sequence[tuple[Article, bool]], checks: Checks) -> None:
         assert checks.config is not None
         self._chosen, self._registry, self._config = chosen, checks.registry, checks.config
         self._digests: dict[int, str] = {}
@@ -113,26 +121,30 @@ class LazyEntries(Sequence[FeedEntry]):
     def __getitem__(self, index: int | slice) -> FeedEntry | list[FeedEntry]:
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
-        article, decision = self._chosen[index]
+        article, granted = self._chosen[index]
         profile = self._registry.get(article.license_id)
         assert profile is not None  # feed_articles chose only articles with a known licence
-        return feed_entry(article, profile, decision, self._config, self._updated[index])
+        return feed_entry(article, profile, granted, self._config, self._updated[index])
 
     def tags(self) -> list[tuple[str, ...]]:
         return [article.tags for article, _ in self._chosen]
+
+    def prepare(self, indexes: Iterable[int]) -> None:
+        """Read in full, at once, the articles of the entries `indexes` (those known by their record:
+        cron/records.py), before documents are built from them (maybe in forked workers)."""
+        load([self._chosen[i][0] for i in indexes])
 
     def digest(self, index: int) -> str:
         """What entry `index` is made from (front matter, rendered copy, licence, grant), as a digest."""
         known = self._digests.get(index)
         if known is None:
-            article, decision = self._chosen[index]
-            profile = self._registry.get(article.license_id)
-            assert profile is not None
-            copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
-            licence = [profile.id, profile.name, profile.short_name, profile.url, sorted(profile.channels)]
-            front_matter = (article.front_matter_digest or front_matter_digest(article.front_matter)).hex()
-            updated = self._updated[index].isoformat()
-            inputs = [front_matter, copy.content_hash, licence, decision.grant is not None, updated]
-            text = json.dumps(inputs, sort_keys=True, default=str)
-            known = self._digests[index] = hashlib.sha256(text.encode()).hexdigest()
+            article, granted = self._chosen[index]
+            inputs = article.entry_inputs if isinstance(article, RecordedArticle) else None
+            if inputs is None:
+                profile = self._registry.get(article.license_id)
+                assert profile is not None
+                copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+                digest = article.front_matter_digest or front_matter_digest(article.front_matter)
+                inputs = inputs_digest(digest, copy.content_hash, profile, granted)
+            known = self._digests[index] = entry_digest(inputs, self._updated[index])
         return known

@@ -28,7 +28,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -119,6 +119,7 @@ def feed_documents(
     unchanged: Callable[[str, str], bool] | None = None,
     published_tags: Mapping[str, tuple[str, dt.datetime | None]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    prepare: Callable[[Iterable[int]], None] | None = None,
 ) -> Generator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
@@ -129,6 +130,7 @@ def feed_documents(
     `published_tags` (tag folder -> the tag's name, and the feed's updated) are the tag feeds
     already out: one with no entry left is written empty, keeping its updated.
     `progress(done, total)` is called after each feed document is taken (built or not).
+    `prepare(indexes)` is told the entries of the documents to build, before any is built.
     """
     global _building
     documents = _documents(config, entries, tags, published_tags or {})
@@ -144,6 +146,8 @@ def feed_documents(
         for d, digest in zip(documents, digests, strict=True)
     ]
     todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
+    if prepare is not None:
+        prepare({i for d in todo for i in d.indexes})
     # an entry shown by several documents is made and written once (its archive page, its tags' feeds)
     uses = ((i, d.entry_form) for d in todo if _FAST_ENTRIES or d.form == "html" for i in d.indexes)
     mine = _building = (config, entries, WrittenEntries(entries, uses, writers={**WRITERS, "html": page_entry}))
@@ -320,9 +324,13 @@ def generate_feeds(
 
     published = published_tags(config, root) if config.feeds.tag_feeds else {}
     if known is None:
-        documents = feed_documents(config, entries, entries.tags(), published_tags=published, progress=progress)
+        documents = feed_documents(
+            config, entries, entries.tags(), published_tags=published, progress=progress, prepare=entries.prepare
+        )
     else:
-        documents = feed_documents(config, entries, entries.tags(), entries.digest, unchanged, published, progress)
+        documents = feed_documents(
+            config, entries, entries.tags(), entries.digest, unchanged, published, progress, entries.prepare
+        )
     try:
         result = write_feed_files(out_dir, documents)
     finally:

@@ -1,0 +1,284 @@
+"""Each article file's record: what a run after a small change needs of a file that did not change.
+
+`run` keeps each file's checked article in the ledger (incremental.py: the row, zstd-compressed
+JSON and the body, and its rendered copy). Reading 10,000 of those back was most of a run after
+one change. Beside each row it now keeps a record (`article_files.record`, migration 0010): one
+short JSON object with what the load, the feeds and the report need of an unchanged file:
+
+- for the load and the report: the path findings name it by, whether its front matter was read,
+  its slug (and the slug's line), status, licence, body digest, and its own findings;
+- for the feeds: published, updated (and whether a date alone), embargo, tags, endpoints, the
+  front matter's digest, the rendered copy's content hash, and the site channel's licence
+  decision (allowed, granted).
+
+A record is made with its row, in the same transaction, and is valid as long as the row is:
+the same file (its stat and sha256 are in the record and compared with the row's), the same
+day, config, licence profiles and syndicate version (incremental.py reuses rows only then).
+Anything else in an article (title, body, authors, the front matter) is read from its row only
+when asked for: `RecordedArticle` loads it then, and `Loader.load` loads many in one query
+(the feed documents to rebuild, the plan when there are endpoints).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from syndicate.articles.article import Article
+from syndicate.findings import Code, Finding, Severity
+from syndicate.render import compression
+
+if TYPE_CHECKING:
+    from syndicate.articles.parsed_article import ParsedArticle
+    from syndicate.checks.article_checks import Checks
+    from syndicate.delivery.ledger import Ledger
+
+#: raised when what a record holds changes: records of another version are not read (the rows are)
+RECORD_VERSION = 1
+#: findings made across files or against the ledger each run, never kept with a file's own
+NOT_KEPT = (Code.DUPLICATE_SLUG, Code.BODY_CHANGED_SINCE_DELIVERY)
+#: the Article fields a record holds; the others are read from the row when asked for
+RECORDED_FIELDS = frozenset(
+    {"slug", "status", "published", "updated", "updated_is_date", "embargo_until", "tags", "license_id"}
+    | {"endpoints", "front_matter_digest"}
+)
+#: rows read in one query
+_BATCH = 500
+
+
+def kept_findings(article: ParsedArticle) -> list[dict[str, object]]:
+    """The article's own findings as a row and a record keep them."""
+    found = [f.to_dict() | {"permission_request": f.permission_request} for f in article.findings]
+    return [f for f in found if f["code"] not in NOT_KEPT]
+
+
+def finding_of(f: dict[str, Any]) -> Finding:
+    """kept_findings() read back."""
+    finding = Finding(f["path"], f["line"], f["code"], f["message"], f["hint"], f["pointer"], Severity(f["severity"]))
+    return dataclasses.replace(finding, permission_request=f.get("permission_request", ""))
+
+
+def make_record(
+    article: ParsedArticle,
+    stat: tuple[int, int],
+    sha256: str,
+    copy_hash: str | None,
+    file: Path,
+    checks: Checks,
+    made: tuple[str, str],
+) -> str:
+    """The record of a checked file (its own findings only: made before the checks across files);
+    `made`: the fingerprint of the config and licences it was checked under, and the day."""
+    from syndicate.feeds.entry_digest import inputs_digest
+    from syndicate.licences.gate import decide
+    from syndicate.render.html_copy import front_matter_digest
+
+    data, findings = article.data, kept_findings(article)
+    slug = data.get("slug") if data else None
+    license_ = data.get("license") if data else None
+    record: dict[str, Any] = {
+        "v": RECORD_VERSION,
+        "file": [*stat, sha256],
+        "made": list(made),
+        "path": article.path,
+        "read": data is not None,
+        "slug": slug if isinstance(slug, str) else None,
+        "slug_line": article.lines.get("/slug"),
+        "status": data.get("status", "ready") if data else None,
+        "license": license_.get("id") if isinstance(license_, dict) else None,
+        "body_digest": article.body_digest,
+        "findings": findings,
+        "article": None,
+    }
+    errors = any(f["severity"] == Severity.ERROR.value for f in findings)
+    if data is not None and not errors and record["status"] != "draft":
+        digest = article.front_matter_digest or front_matter_digest(data)
+        full = Article.from_data(file, data, article.body, digest)
+        profile = checks.registry.get(full.license_id)
+        site, entry = None, None
+        if full.status == "ready" and profile is not None and checks.config is not None:
+            decision = decide(full.front_matter, profile, checks.config.site.channel, None, checks.today)
+            site = [decision.allowed, decision.grant is not None]
+            if decision.allowed and copy_hash is not None:
+                entry = inputs_digest(full.front_matter_digest, copy_hash, profile, decision.grant is not None)
+        record["article"] = {
+            "published": full.published.isoformat(),
+            "updated": full.updated.isoformat(),
+            "is_date": full.updated_is_date,
+            "embargo": full.embargo_until.isoformat() if full.embargo_until else None,
+            "tags": list(full.tags),
+            "endpoints": list(full.endpoints) if full.endpoints is not None else None,
+            "digest": full.front_matter_digest.hex(),
+            "site": site,
+            "entry": entry,
+        }
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_record(text: str, stat: tuple[int, int], made: tuple[str, str]) -> dict[str, Any] | None:
+    """A stored record, if it is one of this version, made for this very file under the same
+    config, licences and day (else None: the row is read)."""
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return None
+    if (
+        not isinstance(record, dict)
+        or record.get("v") != RECORD_VERSION
+        or record.get("made") != list(made)
+        or record.get("file", [])[:2] != list(stat)
+    ):
+        return None
+    return record
+
+
+def stored_records(ledger: Ledger) -> dict[str, str]:
+    """path -> record of every file the ledger keeps one of."""
+    with ledger.connection() as db:
+        return {row[0]: row[1] for row in db.execute("SELECT path, record FROM article_records")}
+
+
+def stored_rows(ledger: Ledger, paths: Sequence[str]) -> dict[str, tuple[int, int, str, str | bytes, bytes | None]]:
+    """path -> (mtime_ns, size, sha256, parsed article, rendered copy or None) of the files named
+    that the ledger keeps, in few queries."""
+    found: dict[str, tuple[int, int, str, str | bytes, bytes | None]] = {}
+    with ledger.connection() as db:
+        for start in range(0, len(paths), _BATCH):
+            batch = paths[start : start + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            query = f"SELECT path, mtime_ns, size, sha256, parsed, rendered FROM article_files WHERE path IN ({marks})"  # noqa: S608
+            for path, mtime, size, sha256, parsed, rendered in db.execute(query, tuple(batch)):
+                found[path] = (mtime, size, sha256, parsed, rendered)
+    return found
+
+
+def parsed_from_row(row: str | bytes, rendered: bytes | None) -> Any:
+    """A cached row read back as the checked article; its rendered copy, if any, into the cache."""
+    from syndicate.render.html_copy import RenderedCopy, front_matter_digest, remember
+
+    article = _from_row(row)
+    if rendered is not None and article.data is not None:
+        if not article.front_matter_digest:  # (a row stored before the digest was)
+            article.front_matter_digest = front_matter_digest(article.data)
+        license_id = article.data["license"]["id"]
+        remember(article.front_matter_digest, article.body, license_id, RenderedCopy.from_bytes(rendered))
+    return article
+
+
+def _from_row(row: str | bytes) -> Any:
+    """incremental._to_row() read back; a row of an older ledger is JSON text, the body in it."""
+    from syndicate.articles.front_matter import ParsedArticle
+
+    if isinstance(row, str):
+        stored = json.loads(row)
+    else:
+        head, _, body = compression.decompress(row).partition(b"\0")
+        stored = json.loads(head.decode("utf-8", "surrogatepass"))
+        stored["body"] = body.decode("utf-8", "surrogatepass")
+    article = ParsedArticle(
+        path=stored["path"],
+        data=stored["data"],
+        body=stored["body"],
+        body_line=stored["body_line"],
+        front_matter_digest=bytes.fromhex(stored.get("front_matter_digest", "")),
+        body_digest=stored.get("body_digest", ""),
+    )
+    article.findings = [finding_of(f) for f in stored["findings"]]
+    return article
+
+
+def load(articles: Iterable[Article]) -> None:
+    """Read in full those of `articles` known by their records, in few queries."""
+    pending: dict[int, tuple[Loader, list[Article]]] = {}
+    for article in articles:
+        if isinstance(article, RecordedArticle) and not article.loaded:
+            pending.setdefault(id(article._loader), (article._loader, []))[1].append(article)
+    for loader, group in pending.values():
+        loader.load(group)
+
+
+class Loader:
+    """Reads articles' rows when a RecordedArticle is asked for more than its record holds."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger, self._pid = ledger, os.getpid()
+
+    def load(self, articles: Iterable[Article]) -> None:
+        """Read in full, in few queries, those of `articles` read so far from their records."""
+        pending = {a.file: a for a in articles if isinstance(a, RecordedArticle) and not a.loaded}
+        if not pending:
+            return
+        # a forked worker must not use the parent's connection: what workers use is loaded before they fork
+        assert os.getpid() == self._pid, "a recorded article read in full in a forked worker"
+        rows = stored_rows(self._ledger, list(pending))
+        for file, article in pending.items():
+            _, _, sha256, parsed, rendered = rows[file]
+            assert sha256 == article.sha256, f"{file}: its row changed since its record was read"
+            full = parsed_from_row(parsed, rendered)
+            assert full.data is not None
+            article.fill(Article.from_data(article.path, full.data, full.body, full.front_matter_digest))
+
+
+class RecordedArticle(Article):
+    """An Article of an unchanged file made from its record: the fields the record holds are
+    set, the others are read from the row (Loader) the first time one is asked for."""
+
+    file: str
+    sha256: str
+    loaded: bool
+    #: the site channel's licence decision: (allowed, granted); None when not ready or no profile
+    site_decision: tuple[bool, bool] | None
+    #: the digest of what its feed entry is made from (feeds.entry_digest.inputs_digest), when it
+    #: is in the feeds
+    entry_inputs: str | None
+    _loader: Loader
+
+    @classmethod
+    def of(cls, file: str, record: dict[str, Any], loader: Loader) -> RecordedArticle:
+        about = record["article"]
+        embargo, endpoints = about["embargo"], about["endpoints"]
+        values: dict[str, Any] = {
+            "slug": record["slug"],
+            "status": record["status"],
+            "published": dt.datetime.fromisoformat(about["published"]),
+            "updated": dt.datetime.fromisoformat(about["updated"]),
+            "updated_is_date": about["is_date"],
+            "embargo_until": dt.datetime.fromisoformat(embargo) if embargo else None,
+            "tags": tuple(about["tags"]),
+            "license_id": record["license"],
+            "endpoints": tuple(endpoints) if endpoints is not None else None,
+            "front_matter_digest": bytes.fromhex(about["digest"]),
+            "file": file,
+            "sha256": record["file"][2],
+            "loaded": False,
+            "site_decision": tuple(about["site"]) if about["site"] is not None else None,
+            "entry_inputs": about["entry"],
+            "_loader": loader,
+        }
+        article = cls.__new__(cls)
+        article.__dict__.update(values)  # (a frozen dataclass: its __setattr__ refuses)
+        return article
+
+    def fill(self, full: Article) -> None:
+        """Take every field of `full`, the same article read from its row."""
+        for item in dataclasses.fields(Article):
+            object.__setattr__(self, item.name, getattr(full, item.name))
+        object.__setattr__(self, "loaded", True)
+
+    def __getattr__(self, name: str) -> Any:
+        # (called only for attributes not set: the fields the record does not hold)
+        if name == "path":  # (made when asked for: a Path is 4 us, 40 ms at 10,000 articles)
+            self.__dict__["path"] = path = Path(self.file)
+            return path
+        if name.startswith("__") or name in RECORDED_FIELDS or not any(f.name == name for f in _FIELDS):
+            raise AttributeError(name)
+        self._loader.load([self])
+        return object.__getattribute__(self, name)
+
+
+_FIELDS = dataclasses.fields(Article)

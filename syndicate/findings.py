@@ -10,6 +10,7 @@ import dataclasses
 import enum
 import functools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class ValidationReport:
     """Everything one `validate` found, in the order the files were read."""
 
     findings: list[Finding] = field(default_factory=list)
-    checked: list[Path] = field(default_factory=list)
+    checked: Sequence[Path] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:

@@ -128,6 +128,18 @@ def _made_invalid(content: Path) -> None:  # a valid article loses its title: an
     _edit(content / "clone-2.md", 'title: "', 'titel: "')
 
 
+def _slug_taken(content: Path) -> None:  # a new file takes an unchanged article's slug: both have errors
+    _edit(_clone(content, "copycat", "2026-11-29"), "slug: copycat", f"slug: {HARBOUR}")
+
+
+def _drafted(content: Path) -> None:  # back to draft: its copy comes down, it leaves the feeds
+    _edit(content / "clone-5.md", "status: ready", "status: draft")
+
+
+def _body_edited(content: Path) -> None:  # a no-derivatives body delivered, changed: an error, its copy stays
+    _edit(content / "clone-6.md", "\n---\n", "\n---\n\nAn added paragraph.\n")
+
+
 def _config_changed(content: Path) -> None:  # everything read and built again
     config = content.parent / "syndicate.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("(demo)", "(demo, renamed)"), encoding="utf-8")
@@ -139,6 +151,9 @@ WHOLE_RUN: dict[str, tuple[Callable[[Path], None], str]] = {
     "an embargo passes": (_embargoed, LATER),
     "the day changes, with an edit": (_title, NEXT_DAY),
     "made invalid": (_made_invalid, NOW),
+    "slug taken": (_slug_taken, NOW),
+    "back to draft": (_drafted, NOW),
+    "a delivered no-derivatives body edited": (_body_edited, NOW),
     "config changed": (_config_changed, NOW),
 }
 

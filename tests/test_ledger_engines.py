@@ -90,7 +90,7 @@ def test_what_run_remembers(ledger: Ledger) -> None:
     assert (ledger.get_state("a"), ledger.get_state("b"), ledger.get_state("c")) == ("3", "2", None)
     big = 1_700_000_000_123_456_789  # a file's mtime in nanoseconds: past 32 bits
     rows = [
-        ("/c/one.md", big, 10, "s1", b"\x28\xb5\x2f\xfd parsed", b"copy", "{}"),
+        ("/c/one.md", big, 10, "s1", b"\x28\xb5\x2f\xfd parsed", b"copy", b"{}"),
         ("/c/two.md", 1, 2, "s2", b"p", None, None),
     ]
     ledger.update_files(rows, {"/c/one.md", "/c/two.md"})

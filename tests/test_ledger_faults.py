@@ -193,7 +193,7 @@ def test_a_run_that_fills_the_disk_records_nothing_half(run_cli: Any, site: Path
 def test_a_transaction_that_cannot_grow_the_file_leaves_nothing(tmp_path: Path) -> None:
     with Ledger(tmp_path / "state.db") as ledger:
         ledger.update_files([("/a.md", 1, 1, "0" * 64, "{}", None, None)], {"/a.md"})
-    rows = [("/b.md", 2, 2, "1" * 64, "{}", None, None), ("/c.md", 3, 3, "2" * 64, "{}", os.urandom(200_000), "{}")]
+    rows = [("/b.md", 2, 2, "1" * 64, "{}", None, None), ("/c.md", 3, 3, "2" * 64, "{}", os.urandom(200_000), b"{}")]
     with no_room_to_grow(tmp_path / "state.db"), Ledger(tmp_path / "state.db") as ledger:
         with pytest.raises(LedgerError, match="database or disk is full"):
             ledger.update_files(rows, {"/b.md", "/c.md"})  # /b.md fits; /c.md does not

@@ -493,7 +493,7 @@ def test_a_run_after_a_small_change_renders_only_the_changed_article(
 
 def test_the_file_cache_keeps_unchanged_rows_and_forgets_missing_files(tmp_path: Path) -> None:
     with Ledger(tmp_path / "state.db") as ledger:
-        first = [("/a.md", 1, 10, "h1", "{}", None, None), ("/b.md", 2, 20, "h2", "{}", b"x", "{}")]
+        first = [("/a.md", 1, 10, "h1", "{}", None, None), ("/b.md", 2, 20, "h2", "{}", b"x", b"{}")]
         ledger.update_files(first, {"/a.md", "/b.md"})
         ledger.update_files([("/c.md", 3, 30, "h3", "{}", None, None)], {"/b.md", "/c.md"})  # a is gone, b unchanged
         assert ledger.cached_files() == {

@@ -26,7 +26,9 @@ from syndicate.config import Config
 from syndicate.cron import noop
 from syndicate.cron.records import (
     Loader,
+    Record,
     kept_findings,
+    made_under,
     make_record,
     parsed_from_row,
     read_record,
@@ -123,35 +125,34 @@ def _load_site_cached(
         raise lost_error(config)
     current = fingerprint(config)
     reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
-    files = [Path(p) for p in sorted(stats)]
-    keep_for_site(len(files))
+    keys = sorted(stats)
+    keep_for_site(len(keys))
     delivered = ledger.delivered_bodies()
     # a file's record stands while its stat does (records.py); a file without one is read back
     # from its row while its stat stands; the others are read again
-    made = (current, today.isoformat())
-    records: dict[str, dict[str, Any]] = {}
+    made = made_under(current, today.isoformat())
+    records: dict[str, Record] = {}
     checked_again: set[str] = set()  # (files with a record whose body is checked against the ledger's)
-    for key, text in (stored_records(ledger) if reuse else {}).items():
+    for key, stored in (stored_records(ledger) if reuse else {}).items():
         stat = stats.get(key)
-        record = read_record(text, stat, made) if stat is not None else None
+        record = read_record(stored, stat, made) if stat is not None else None
         if record is not None and needs_row(record, delivered, checks):
             checked_again.add(key)
         elif record is not None:
             records[key] = record
     wanted = [key for key in stats if key not in records] if reuse else []
     still = {key: row[2:] for key, row in stored_rows(ledger, wanted).items() if row[:2] == stats[key]}
-    changed = [path for path in files if str(path) not in records and str(path) not in still]
+    changed = [Path(key) for key in keys if key not in records and key not in still]
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
     checked = check_files(
         changed, checks, config.limits.max_article_bytes, progress=progress, render=True, serialise=_to_row
     )
     parsed: list[ParsedArticle | None] = []  # (None: the file's record stands for it)
 
-    def rows() -> Iterator[tuple[str, int, int, str, bytes | str, bytes | None, str | None]]:
+    def rows() -> Iterator[tuple[str, int, int, str, bytes | str, bytes | None, bytes | None]]:
         # the rows of files read again, one at a time into the ledger (10,000 rows of JSON held
         # at once were 200 MB); every article read goes into `parsed` on the way
-        for path in files:
-            key = str(path)
+        for key in keys:
             if key in records:
                 parsed.append(None)
                 continue
@@ -160,7 +161,7 @@ def _load_site_cached(
                 fresh = next(checked)
                 parsed.append(fresh.article)
                 copy_hash = fresh.rendered.content_hash if fresh.rendered is not None else None
-                record = make_record(fresh.article, stats[key], fresh.sha256, copy_hash, path, checks, made)
+                record = make_record(fresh.article, stats[key], fresh.sha256, copy_hash, Path(key), checks, made)
                 rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
                 yield (key, *stats[key], fresh.sha256, fresh.serialised, rendered, record)
                 continue
@@ -169,7 +170,7 @@ def _load_site_cached(
             parsed.append(article)
             if key not in checked_again:  # (a row stored by an older version: its record is made once)
                 copy_hash = RenderedCopy.from_bytes(rendered_row).content_hash if rendered_row else None
-                record = make_record(article, stats[key], sha256, copy_hash, path, checks, made)
+                record = make_record(article, stats[key], sha256, copy_hash, Path(key), checks, made)
                 yield (key, *stats[key], sha256, row, rendered_row, record)
 
     if store:
@@ -181,7 +182,7 @@ def _load_site_cached(
             pass
     # (the bodies delivered are read every run, never kept with a file's findings: a file's
     # cached row stands while the file does, the ledger changes without it)
-    return site_from(files, parsed, records, checks, delivered, Loader(ledger), lazy)
+    return site_from(keys, parsed, records, checks, delivered, Loader(ledger), lazy)
 
 
 @contextlib.contextmanager

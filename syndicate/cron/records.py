@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
+import marshal
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from syndicate.articles.article import Article
 from syndicate.findings import Code, Finding, Severity
@@ -63,6 +65,46 @@ def finding_of(f: dict[str, Any]) -> Finding:
     return dataclasses.replace(finding, permission_request=f.get("permission_request", ""))
 
 
+class Facts(NamedTuple):
+    """What the feeds and the plan need of an article without errors that is not a draft."""
+
+    published: str  #: ISO 8601, as Article.published
+    updated: str
+    updated_is_date: bool
+    embargo_until: str | None
+    tags: tuple[str, ...]
+    endpoints: tuple[str, ...] | None
+    front_matter_digest: bytes
+    #: the site channel's licence decision (allowed, granted); None: not ready, or no licence profile
+    site_decision: tuple[bool, bool] | None
+    #: what its feed entry is made from (feeds.entry_digest.inputs_digest); None: not in the feeds
+    entry_inputs: str | None
+
+
+class Record(NamedTuple):
+    """A file's record, stored as a tuple with `marshal` (read back in a third of JSON's time)."""
+
+    version: int
+    mtime_ns: int
+    size: int
+    sha256: str
+    made: str  #: made_under(): the config, licences and day it was made under
+    path: str  #: as its findings name it (ParsedArticle.path)
+    read: bool  #: its front matter was read
+    slug: str | None
+    slug_line: int | None
+    status: str | None
+    license: str | None
+    body_digest: str
+    findings: list[dict[str, Any]]  #: its own (kept_findings)
+    facts: Facts | None
+
+
+def made_under(fingerprint: str, day: str) -> str:
+    """What a record is valid under: the config's and licences' fingerprint, and the day."""
+    return hashlib.sha256(f"{fingerprint} {day}".encode()).hexdigest()[:32]
+
+
 def make_record(
     article: ParsedArticle,
     stat: tuple[int, int],
@@ -70,10 +112,10 @@ def make_record(
     copy_hash: str | None,
     file: Path,
     checks: Checks,
-    made: tuple[str, str],
-) -> str:
+    made: str,
+) -> bytes:
     """The record of a checked file (its own findings only: made before the checks across files);
-    `made`: the fingerprint of the config and licences it was checked under, and the day."""
+    `made`: made_under() of this run."""
     from syndicate.feeds.entry_digest import inputs_digest
     from syndicate.licences.gate import decide
     from syndicate.render.html_copy import front_matter_digest
@@ -81,63 +123,63 @@ def make_record(
     data, findings = article.data, kept_findings(article)
     slug = data.get("slug") if data else None
     license_ = data.get("license") if data else None
-    record: dict[str, Any] = {
-        "v": RECORD_VERSION,
-        "file": [*stat, sha256],
-        "made": list(made),
-        "path": article.path,
-        "read": data is not None,
-        "slug": slug if isinstance(slug, str) else None,
-        "slug_line": article.lines.get("/slug"),
-        "status": data.get("status", "ready") if data else None,
-        "license": license_.get("id") if isinstance(license_, dict) else None,
-        "body_digest": article.body_digest,
-        "findings": findings,
-        "article": None,
-    }
+    status = data.get("status", "ready") if data else None
+    facts = None
     errors = any(f["severity"] == Severity.ERROR.value for f in findings)
-    if data is not None and not errors and record["status"] != "draft":
+    if data is not None and not errors and status != "draft":
         digest = article.front_matter_digest or front_matter_digest(data)
         full = Article.from_data(file, data, article.body, digest)
         profile = checks.registry.get(full.license_id)
         site, entry = None, None
         if full.status == "ready" and profile is not None and checks.config is not None:
             decision = decide(full.front_matter, profile, checks.config.site.channel, None, checks.today)
-            site = [decision.allowed, decision.grant is not None]
+            site = (decision.allowed, decision.grant is not None)
             if decision.allowed and copy_hash is not None:
                 entry = inputs_digest(full.front_matter_digest, copy_hash, profile, decision.grant is not None)
-        record["article"] = {
-            "published": full.published.isoformat(),
-            "updated": full.updated.isoformat(),
-            "is_date": full.updated_is_date,
-            "embargo": full.embargo_until.isoformat() if full.embargo_until else None,
-            "tags": list(full.tags),
-            "endpoints": list(full.endpoints) if full.endpoints is not None else None,
-            "digest": full.front_matter_digest.hex(),
-            "site": site,
-            "entry": entry,
-        }
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        embargo = full.embargo_until.isoformat() if full.embargo_until else None
+        facts = Facts(
+            full.published.isoformat(),
+            full.updated.isoformat(),
+            full.updated_is_date,
+            embargo,
+            full.tags,
+            full.endpoints,
+            full.front_matter_digest,
+            site,
+            entry,
+        )
+    record = Record(
+        RECORD_VERSION,
+        *stat,
+        sha256,
+        made,
+        article.path,
+        data is not None,
+        slug if isinstance(slug, str) else None,
+        article.lines.get("/slug"),
+        status,
+        license_.get("id") if isinstance(license_, dict) else None,
+        article.body_digest,
+        findings,
+        facts,
+    )
+    return marshal.dumps((*record[:-1], tuple(facts) if facts is not None else None))
 
 
-def read_record(text: str, stat: tuple[int, int], made: tuple[str, str]) -> dict[str, Any] | None:
+def read_record(stored: bytes, stat: tuple[int, int], made: str) -> Record | None:
     """A stored record, if it is one of this version, made for this very file under the same
     config, licences and day (else None: the row is read)."""
     try:
-        record = json.loads(text)
-    except ValueError:
+        values = marshal.loads(stored)  # noqa: S302 (the ledger's own: make_record wrote it)
+        record = Record._make(values)
+        if record.version != RECORD_VERSION or record.made != made or (record.mtime_ns, record.size) != stat:
+            return None
+        return record._replace(facts=Facts._make(record.facts)) if record.facts is not None else record
+    except (ValueError, EOFError, TypeError):  # (not a record of this version: read the row)
         return None
-    if (
-        not isinstance(record, dict)
-        or record.get("v") != RECORD_VERSION
-        or record.get("made") != list(made)
-        or record.get("file", [])[:2] != list(stat)
-    ):
-        return None
-    return record
 
 
-def stored_records(ledger: Ledger) -> dict[str, str]:
+def stored_records(ledger: Ledger) -> dict[str, bytes]:
     """path -> record of every file the ledger keeps one of."""
     with ledger.connection() as db:
         return {row[0]: row[1] for row in db.execute("SELECT path, record FROM article_records")}
@@ -239,29 +281,29 @@ class RecordedArticle(Article):
     _loader: Loader
 
     @classmethod
-    def of(cls, file: str, record: dict[str, Any], loader: Loader) -> RecordedArticle:
-        about = record["article"]
-        embargo, endpoints = about["embargo"], about["endpoints"]
-        values: dict[str, Any] = {
-            "slug": record["slug"],
-            "status": record["status"],
-            "published": dt.datetime.fromisoformat(about["published"]),
-            "updated": dt.datetime.fromisoformat(about["updated"]),
-            "updated_is_date": about["is_date"],
-            "embargo_until": dt.datetime.fromisoformat(embargo) if embargo else None,
-            "tags": tuple(about["tags"]),
-            "license_id": record["license"],
-            "endpoints": tuple(endpoints) if endpoints is not None else None,
-            "front_matter_digest": bytes.fromhex(about["digest"]),
-            "file": file,
-            "sha256": record["file"][2],
-            "loaded": False,
-            "site_decision": tuple(about["site"]) if about["site"] is not None else None,
-            "entry_inputs": about["entry"],
-            "_loader": loader,
-        }
+    def of(cls, file: str, record: Record, loader: Loader) -> RecordedArticle:
+        facts = record.facts
+        assert facts is not None
+        embargo = facts.embargo_until
         article = cls.__new__(cls)
-        article.__dict__.update(values)  # (a frozen dataclass: its __setattr__ refuses)
+        article.__dict__.update(  # (a frozen dataclass: its __setattr__ refuses)
+            slug=record.slug,
+            status=record.status,
+            published=dt.datetime.fromisoformat(facts.published),
+            updated=dt.datetime.fromisoformat(facts.updated),
+            updated_is_date=facts.updated_is_date,
+            embargo_until=dt.datetime.fromisoformat(embargo) if embargo else None,
+            tags=facts.tags,
+            license_id=record.license,
+            endpoints=facts.endpoints,
+            front_matter_digest=facts.front_matter_digest,
+            file=file,
+            sha256=record.sha256,
+            loaded=False,
+            site_decision=facts.site_decision,
+            entry_inputs=facts.entry_inputs,
+            _loader=loader,
+        )
         return article
 
     def fill(self, full: Article) -> None:

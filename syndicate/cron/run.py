@@ -164,7 +164,6 @@ def _work(
     from syndicate.cron.records import load
     from syndicate.delivery.plan import Action, RunPolicy, iter_plan, stranded_state
     from syndicate.delivery.push import push
-    from syndicate.delivery.status_page import write_configured_page
     from syndicate.feeds.generate import generate_feeds
 
     # until this run finishes, the next one must not take the last run's work as done
@@ -205,6 +204,8 @@ def _work(
         }
     )
     if config.status.page:  # last: it shows what this run recorded
+        from syndicate.delivery.status_page import write_configured_page
+
         write_configured_page(config, ledger, now)
     return result
 

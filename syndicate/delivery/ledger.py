@@ -350,7 +350,7 @@ class Ledger:
             return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
 
     def update_files(
-        self, rows: Iterable[tuple[str, int, int, str, str | bytes, bytes | None, str | None]], present: Set[str]
+        self, rows: Iterable[tuple[str, int, int, str, str | bytes, bytes | None, bytes | None]], present: Set[str]
     ) -> None:
         """Store the rows of files read again, each with its record (cron/records.py) or none, and
         forget every file not in `present`, in one transaction. (Rows of unchanged files stay as

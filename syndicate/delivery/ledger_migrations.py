@@ -181,7 +181,7 @@ def _0010_file_records(db: Db) -> None:
     feeds' licence decision, digests), read without the row's zstd and JSON. A table of its own:
     in article_files, after the row's large columns, reading it read them too. A file without
     one (its row stored by an older version) is read from its row."""
-    db.execute("CREATE TABLE article_records (path TEXT PRIMARY KEY, record TEXT NOT NULL)")
+    db.execute(f"CREATE TABLE article_records (path TEXT PRIMARY KEY, record {_types(db).bytes} NOT NULL)")
 
 
 MIGRATIONS: tuple[tuple[str, Callable[[Db], None]], ...] = (

@@ -38,7 +38,6 @@ from syndicate.articles.article import Article
 from syndicate.checks.article_checks import Checks
 from syndicate.checks.parallel import fork_map
 from syndicate.config import Config
-from syndicate.feeds import entries_feedgen
 from syndicate.feeds.chosen import LazyEntries, feed_articles
 from syndicate.feeds.entries import WRITERS, FeedEntry, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document
@@ -245,6 +244,8 @@ def _build(document: _Document) -> bytes:
         ready = [entry for _, entry in items]
         return atom_document(page, ready) if document.form == "atom" else rss_document(page, ready)
     # the library alone: feedgen writes every entry of every document
+    from syndicate.feeds import entries_feedgen  # (imported only then: feedgen and dateutil are 10 ms)
+
     shown = tuple(entries[i] for i in document.indexes)
     newest = max((entry.updated for entry in shown), default=EPOCH)
     page = replace(page, entries=shown, updated=document.updated or newest)

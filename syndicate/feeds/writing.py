@@ -68,7 +68,9 @@ def write_feed_files(out_dir: Path, files: Iterable[tuple[str, bytes | None, str
     staged: list[tuple[str, Path]] = []
     try:
         for relative, content, digest in files:
-            target = contained(root, relative)  # tag_slug makes escaping impossible; checked all the same
+            # tag_slug makes escaping impossible; checked all the same, of each document written
+            # (a document known unchanged is not: 2 realpaths of each of 313 documents at 10,000 articles)
+            target = root / relative if content is None else contained(root, relative)
             targets[relative] = (target, digest)
             if content is None or _holds(target, content):
                 result.unchanged.append(target)

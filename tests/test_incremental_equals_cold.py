@@ -95,6 +95,19 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 def test_a_run_after_one_change_writes_what_a_run_without_the_cache_writes(
     site: Path, tmp_path: Path, run_cli: Any, change: str
 ) -> None:
+    _feeds_after_one_change(site, tmp_path, run_cli, change)
+
+
+@pytest.mark.parametrize("change", ["title edited", "added, oldest"])
+def test_on_each_engine_the_records_give_the_same_feeds(
+    engine_site: Path, tmp_path: Path, run_cli: Any, change: str
+) -> None:
+    """The records and rows of a PostgreSQL ledger too (the copy of the site, at other paths,
+    reads every file again whichever ledger it shares)."""
+    _feeds_after_one_change(engine_site, tmp_path, run_cli, change)
+
+
+def _feeds_after_one_change(site: Path, tmp_path: Path, run_cli: Any, change: str) -> None:
     config = site / "syndicate.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n[feeds]\nlimit = 2\n", encoding="utf-8")
     for n in range(1, 7):

@@ -133,7 +133,9 @@ def _load_site_cached(
     made = made_under(current, today.isoformat())
     records: dict[str, Record] = {}
     checked_again: set[str] = set()  # (files with a record whose body is checked against the ledger's)
-    for key, stored in (stored_records(ledger) if reuse else {}).items():
+    # (a runner without the site's lock reads rows alone: the one that holds it may rewrite a
+    # row between its record and its row being read)
+    for key, stored in (stored_records(ledger) if reuse and store else {}).items():
         stat = stats.get(key)
         record = read_record(stored, stat, made) if stat is not None else None
         if record is not None and needs_row(record, delivered, checks):
@@ -168,7 +170,7 @@ def _load_site_cached(
             sha256, row, rendered_row = known
             article = parsed_from_row(row, rendered_row)
             parsed.append(article)
-            if key not in checked_again:  # (a row stored by an older version: its record is made once)
+            if store and key not in checked_again:  # (a row stored without a record: it is made once)
                 copy_hash = RenderedCopy.from_bytes(rendered_row).content_hash if rendered_row else None
                 record = make_record(article, stats[key], sha256, copy_hash, Path(key), checks, made)
                 yield (key, *stats[key], sha256, row, rendered_row, record)

@@ -153,6 +153,15 @@ def _body_edited(content: Path) -> None:  # a no-derivatives body delivered, cha
     _edit(content / "clone-6.md", "\n---\n", "\n---\n\nAn added paragraph.\n")
 
 
+def _delivered_otherwise(content: Path) -> None:  # the ledger says another copy is out there: updated
+    import sqlite3
+
+    _title(content)
+    with sqlite3.connect(content.parent / ".syndicate" / "state.db") as db:
+        db.execute("UPDATE deliveries SET content_hash = 'sha256:older' WHERE article = 'clone-3'")
+    db.close()
+
+
 def _config_changed(content: Path) -> None:  # everything read and built again
     config = content.parent / "syndicate.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("(demo)", "(demo, renamed)"), encoding="utf-8")
@@ -167,12 +176,18 @@ WHOLE_RUN: dict[str, tuple[Callable[[Path], None], str]] = {
     "slug taken": (_slug_taken, NOW),
     "back to draft": (_drafted, NOW),
     "a delivered no-derivatives body edited": (_body_edited, NOW),
+    "a delivered copy not the one the ledger records": (_delivered_otherwise, NOW),
     "config changed": (_config_changed, NOW),
 }
 
 
 def _plan(result: Any) -> list[tuple[object, ...]]:
-    return [(a.article, a.endpoint, a.action, a.reason, a.copy.content_hash if a.copy else None) for a in result.plan]
+    """Each action, its reason and the hash of the copy it sends (an unchanged copy is not made
+    again for an article read from its record: delivery/plan.py)."""
+    return [
+        (a.article, a.endpoint, a.action, a.reason, a.copy.content_hash if a.sends and a.copy else None)
+        for a in result.plan
+    ]
 
 
 def _findings(result: Any, site: Path) -> list[tuple[object, ...]]:

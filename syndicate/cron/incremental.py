@@ -135,13 +135,16 @@ def _load_site_cached(
     checked_again: set[str] = set()  # (files with a record whose body is checked against the ledger's)
     # (a runner without the site's lock reads rows alone: the one that holds it may rewrite a
     # row between its record and its row being read)
-    for key, stored in (stored_records(ledger) if reuse and store else {}).items():
+    copy_hashes: dict[str, str] = {}
+    for key, (stored, copy_hash) in (stored_records(ledger) if reuse and store else {}).items():
         stat = stats.get(key)
         record = read_record(stored, stat, made) if stat is not None else None
         if record is not None and needs_row(record, delivered, checks):
             checked_again.add(key)
         elif record is not None:
             records[key] = record
+            if copy_hash is not None:
+                copy_hashes[key] = copy_hash
     wanted = [key for key in stats if key not in records] if reuse else []
     still = {key: row[2:] for key, row in stored_rows(ledger, wanted).items() if row[:2] == stats[key]}
     changed = [Path(key) for key in keys if key not in records and key not in still]
@@ -184,7 +187,7 @@ def _load_site_cached(
             pass
     # (the bodies delivered are read every run, never kept with a file's findings: a file's
     # cached row stands while the file does, the ledger changes without it)
-    return site_from(keys, parsed, records, checks, delivered, Loader(ledger), lazy)
+    return site_from(keys, parsed, records, checks, delivered, Loader(ledger), lazy, copy_hashes)
 
 
 @contextlib.contextmanager

@@ -79,6 +79,8 @@ class Facts(NamedTuple):
     site_decision: tuple[bool, bool] | None
     #: what its feed entry is made from (feeds.entry_digest.inputs_digest); None: not in the feeds
     entry_inputs: str | None
+    #: the endpoints (each in the config) whose channel its licence allows
+    allowed_at: tuple[str, ...]
 
 
 class Record(NamedTuple):
@@ -137,6 +139,12 @@ def make_record(
             if decision.allowed and copy_hash is not None:
                 entry = inputs_digest(full.front_matter_digest, copy_hash, profile, decision.grant is not None)
         embargo = full.embargo_until.isoformat() if full.embargo_until else None
+        allowed_at: tuple[str, ...] = ()
+        if profile is not None and checks.config is not None:
+            endpoints = checks.config.endpoints
+            allowed_at = tuple(
+                e.name for e in endpoints if decide(full.front_matter, profile, e.channel, e.name, checks.today).allowed
+            )
         facts = Facts(
             full.published.isoformat(),
             full.updated.isoformat(),
@@ -147,6 +155,7 @@ def make_record(
             full.front_matter_digest,
             site,
             entry,
+            allowed_at,
         )
     record = Record(
         RECORD_VERSION,
@@ -179,10 +188,20 @@ def read_record(stored: bytes, stat: tuple[int, int], made: str) -> Record | Non
         return None
 
 
-def stored_records(ledger: Ledger) -> dict[str, bytes]:
-    """path -> record of every file the ledger keeps one of."""
+def stored_records(ledger: Ledger) -> dict[str, tuple[bytes, str | None]]:
+    """path -> (record, its copy's hash or None) of every file the ledger keeps one of."""
     with ledger.connection() as db:
-        return {row[0]: row[1] for row in db.execute("SELECT path, record FROM article_records")}
+        return {row[0]: (row[1], row[2]) for row in db.execute("SELECT path, record, copy_hash FROM article_records")}
+
+
+def keep_copy_hashes(ledger: Ledger, hashes: dict[str, str]) -> None:
+    """Keep the hash of each copy a plan made (file path -> Copy.content_hash) with the file's
+    record, for later plans (delivery/plan.py: an unchanged article is compared with the ledger
+    without its copy). A record written again forgets it (update_files)."""
+    if hashes:
+        with ledger.connection(write=True) as db:
+            query = "UPDATE article_records SET copy_hash = ? WHERE path = ?"
+            db.executemany(query, [(digest, path) for path, digest in hashes.items()])
 
 
 def stored_rows(ledger: Ledger, paths: Sequence[str]) -> dict[str, tuple[int, int, str, str | bytes, bytes | None]]:
@@ -278,10 +297,14 @@ class RecordedArticle(Article):
     #: the digest of what its feed entry is made from (feeds.entry_digest.inputs_digest), when it
     #: is in the feeds
     entry_inputs: str | None
+    #: the endpoints whose channel its licence allows (records.Facts.allowed_at)
+    allowed_at: tuple[str, ...]
+    #: its copy's hash (render.copies.Copy.content_hash) when a plan kept it, else None
+    copy_hash: str | None
     _loader: Loader
 
     @classmethod
-    def of(cls, file: str, record: Record, loader: Loader) -> RecordedArticle:
+    def of(cls, file: str, record: Record, loader: Loader, copy_hash: str | None = None) -> RecordedArticle:
         facts = record.facts
         assert facts is not None
         embargo = facts.embargo_until
@@ -302,6 +325,8 @@ class RecordedArticle(Article):
             loaded=False,
             site_decision=facts.site_decision,
             entry_inputs=facts.entry_inputs,
+            allowed_at=facts.allowed_at,
+            copy_hash=copy_hash,
             _loader=loader,
         )
         return article

@@ -161,7 +161,7 @@ def _work(
     import time
 
     from syndicate.cron.incremental import load_site_cached
-    from syndicate.cron.records import load
+    from syndicate.cron.records import keep_copy_hashes, load
     from syndicate.delivery.plan import Action, RunPolicy, iter_plan, stranded_state
     from syndicate.delivery.push import push
     from syndicate.feeds.generate import generate_feeds
@@ -178,9 +178,11 @@ def _work(
     last_pushes = ledger.last_pushes()
     not_before = _schedules(config, last_pushes)
     rows = ledger.all()
-    if config.endpoints:  # the plan reads every article in full (cron/records.py: not yet from records)
-        load(site.articles)
-    plan = iter_plan(site, config, rows, now, policy=RunPolicy(not_before))
+    # the articles read from their records whose copies the plan makes, read in full at once
+    if config.endpoints:
+        load(a for a in site.articles if getattr(a, "copy_hash", None) is None)
+    copies: dict[str, str] = {}
+    plan = iter_plan(site, config, rows, now, policy=RunPolicy(not_before), copies=copies)
 
     def sending() -> Iterator[PlannedAction]:
         # push takes the plan as it is made (deliveries start before the last copy is rendered); run keeps all of it
@@ -190,6 +192,7 @@ def _work(
                 yield action
 
     result.push = push(sending(), config, ledger, environ, sleep or time.sleep, now, pushing, versions(rows))
+    keep_copy_hashes(ledger, copies)  # (for the next plan: records.py)
     stamp = now.isoformat(timespec="seconds")
     for name in {a.endpoint for a in result.plan if a.sends} & set(not_before.keys() | _scheduled(config)):
         ledger.pushed(name, stamp)

@@ -81,10 +81,12 @@ def site_from(
     delivered: Mapping[str, Mapping[str, str]],
     loader: Loader,
     lazy: bool = True,
+    copy_hashes: Mapping[str, str] | None = None,
 ) -> SiteContent:
     """The site, from `parsed` (the files read again, in the order of `keys`, the files' paths;
     None where the file's record stands for it). `lazy`: recorded articles are read in full only
-    when asked for (the ledger must then stay open while they are used); else all of them now."""
+    when asked for (the ledger must then stay open while they are used); else all of them now.
+    `copy_hashes`: the hashes of their copies that earlier plans kept (records.keep_copy_hashes)."""
     from syndicate.checks.validate import SiteContent, validate_articles
 
     slugs: dict[str, int] = {}
@@ -122,7 +124,7 @@ def site_from(
         elif recorded is not None and recorded.status == "draft":
             drafts.append(slug if isinstance(slug, str) else _stem(key))
         elif recorded is not None:
-            articles.append(RecordedArticle.of(key, recorded, loader))
+            articles.append(RecordedArticle.of(key, recorded, loader, (copy_hashes or {}).get(key)))
         else:
             assert read is not None and read.data is not None
             if read.data.get("status", "ready") == "draft":

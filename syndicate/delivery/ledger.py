@@ -365,7 +365,7 @@ class Ledger:
                 )
                 db.execute("DELETE FROM article_records WHERE path = ?", (row[0],))
                 if record is not None:
-                    db.execute("INSERT INTO article_records VALUES (?, ?)", (row[0], record))
+                    db.execute("INSERT INTO article_records (path, record) VALUES (?, ?)", (row[0], record))
             stored = [row[0] for row in db.execute("SELECT path FROM article_files")]
             gone = [(p,) for p in stored if p not in present]
             db.executemany("DELETE FROM article_files WHERE path = ?", gone)

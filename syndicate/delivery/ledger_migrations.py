@@ -180,8 +180,12 @@ def _0010_file_records(db: Db) -> None:
     run after a small change needs of an unchanged file (slug, status, dates, tags, findings, the
     feeds' licence decision, digests), read without the row's zstd and JSON. A table of its own:
     in article_files, after the row's large columns, reading it read them too. A file without
-    one (its row stored by an older version) is read from its row."""
-    db.execute(f"CREATE TABLE article_records (path TEXT PRIMARY KEY, record {_types(db).bytes} NOT NULL)")
+    one (its row stored by an older version) is read from its row. `copy_hash`: the hash of the
+    article's copy (render.copies.Copy.content_hash), set once a plan has made the copy (NULL
+    until then): a later plan compares it with the ledger's rows without making the copy again."""
+    db.execute(
+        f"CREATE TABLE article_records (path TEXT PRIMARY KEY, record {_types(db).bytes} NOT NULL, copy_hash TEXT)"
+    )
 
 
 MIGRATIONS: tuple[tuple[str, Callable[[Db], None]], ...] = (

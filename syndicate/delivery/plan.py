@@ -109,14 +109,18 @@ def iter_plan(
     now: dt.datetime,
     only_endpoint: str | None = None,
     policy: RunPolicy | None = None,
+    copies: dict[str, str] | None = None,
 ) -> Iterator[PlannedAction]:
     """The plan, one action at a time: each copy is rendered as the stream is consumed.
 
     `deliveries` is read now, not as the stream is consumed: the plan compares
     the articles with the ledger as it was before a push began writing to it.
+    `copies` gets the hash of each copy made (the article's file path -> Copy.content_hash): run
+    keeps them with the files' records (cron/records.py), and an article read from its record
+    that brings its copy's hash, delivered as it is everywhere, is planned unchanged without it.
     """
     ledger = {(d.article, d.endpoint): d for d in deliveries}
-    plan = _plan(site, config, ledger, now, only_endpoint)
+    plan = _plan(site, config, ledger, now, only_endpoint, copies)
     if policy is None:
         return plan
     return (_hold(a, ledger.get((a.article, a.endpoint)), now, policy) for a in plan)
@@ -128,6 +132,7 @@ def _plan(
     ledger: dict[tuple[str, str], Delivery],
     now: dt.datetime,
     only_endpoint: str | None,
+    copies: dict[str, str] | None = None,
 ) -> Iterator[PlannedAction]:
     chosen = [e for e in config.endpoints if only_endpoint is None or e.name == only_endpoint]
     endpoints = [e for e in chosen if e.enabled]
@@ -138,12 +143,19 @@ def _plan(
             PlannedAction(slug, e.name, Action.SKIPPED, "has errors: see syndicate validate") for e in endpoints
         )
     for article in sorted(site.articles, key=lambda a: a.slug):
+        unchanged = _delivered_as_recorded(article, endpoints, ledger, now)
+        if unchanged is not None:
+            yield from unchanged
+            continue
         copy: Copy | None = None
         for endpoint in endpoints:
             row = ledger.get((article.slug, endpoint.name))
             action = _decide(article, endpoint.name, endpoint.channel, row, site, now)
             if action.action in (Action.CREATE, Action.UPDATE, Action.UNCHANGED):
-                copy = copy or _copy(article, site)
+                if copy is None:
+                    copy = _copy(article, site)
+                    if copies is not None:
+                        copies[str(article.path)] = copy.content_hash
                 action = _compare(action, _as_sent_to(copy, endpoint), row)
             yield action
     known = {a.slug for a in site.articles} | set(site.drafts) | set(site.invalid)
@@ -164,6 +176,28 @@ def _plan(
     disabled = [e for e in chosen if not e.enabled]
     if disabled:
         yield from _stranded(site, config, ledger, disabled, now)
+
+
+def _delivered_as_recorded(
+    article: Article, endpoints: list[Endpoint], ledger: dict[tuple[str, str], Delivery], now: dt.datetime
+) -> list[PlannedAction] | None:
+    """The plan of an article read from its file's record (cron/records.py) that brings its copy's
+    hash, when every endpoint holds that copy as delivered: each unchanged, without making the
+    copy (its `copy` is None). None otherwise: it is planned in full."""
+    copy_hash, allowed = getattr(article, "copy_hash", None), getattr(article, "allowed_at", None)
+    if copy_hash is None or allowed is None or article.status != "ready" or article.embargoed(now):
+        return None
+    actions = []
+    for endpoint in endpoints:
+        row = ledger.get((article.slug, endpoint.name))
+        remote = _remote(row)
+        named = article.endpoints is None or endpoint.name in article.endpoints
+        if not named or endpoint.name not in allowed or row is None or remote is None or row.state != "delivered":
+            return None
+        if row.content_hash != _sent_hash(copy_hash, endpoint):
+            return None
+        actions.append(PlannedAction(article.slug, endpoint.name, Action.UNCHANGED, _CURRENT, remote=remote))
+    return actions
 
 
 def _draft(slug: str, endpoint: str, row: Delivery | None) -> PlannedAction:
@@ -245,11 +279,15 @@ def _hold(action: PlannedAction, row: Delivery | None, now: dt.datetime, policy:
 
 def _as_sent_to(copy: Copy, endpoint: Endpoint) -> Copy:
     """The copy with a hash that also covers what this endpoint adds to it (a WordPress post's date)."""
+    sent = _sent_hash(copy.content_hash, endpoint)
+    return copy if sent == copy.content_hash else replace(copy, content_hash=sent)
+
+
+def _sent_hash(content_hash: str, endpoint: Endpoint) -> str:
     revision = payload_revision(endpoint)
     if not revision:
-        return copy
-    digest = hashlib.sha256(f"{copy.content_hash}\0{revision}".encode()).hexdigest()
-    return replace(copy, content_hash="sha256:" + digest)
+        return content_hash
+    return "sha256:" + hashlib.sha256(f"{content_hash}\0{revision}".encode()).hexdigest()
 
 
 def _copy(article: Article, site: SiteContent) -> Copy:
@@ -257,6 +295,8 @@ def _copy(article: Article, site: SiteContent) -> Copy:
     assert profile is not None  # validated
     return make_copy(article, profile, site.checks.config.site if site.checks.config else None)
 
+
+_CURRENT = "delivered copy is current"
 
 #: states whose remote id names no live copy: taken down (retracted; refused, which is recorded only
 #: once no copy is out there), or not known (unknown)
@@ -332,9 +372,7 @@ def _compare(action: PlannedAction, copy: Copy, row: Delivery | None) -> Planned
             previous_key=row.idempotency_key if row else None,
         )
     if row is not None and row.state == "delivered" and row.content_hash == copy.content_hash:
-        return PlannedAction(
-            action.article, action.endpoint, Action.UNCHANGED, "delivered copy is current", copy, remote
-        )
+        return PlannedAction(action.article, action.endpoint, Action.UNCHANGED, _CURRENT, copy, remote)
     if row is not None and row.state == "delivered" and row.content_hash is None:
         reason = "the ledger was rebuilt (syndicate reconcile): the copy is sent as it is now"
     elif row is not None and row.state == "delivered":

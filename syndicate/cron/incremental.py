@@ -6,7 +6,8 @@ A run first stats the content folder and compares the digest of what it
 finds with that one (`nothing_to_do`, in noop.py); when nothing changed,
 no time has come (embargo, retry, schedule) and the config is the same, it
 stops there, before any heavy import. Otherwise only changed files are read
-again. Everything is re-validated when the config, the licence profiles, the
+again; of an unchanged file only its record is read (records.py, site_records.py),
+its row only when more is asked of it. Everything is re-validated when the config, the licence profiles, the
 syndicate version or the day changes (decisions depend on dates).
 """
 

@@ -2,21 +2,23 @@
 
 `run` keeps each file's checked article in the ledger (incremental.py: the row, zstd-compressed
 JSON and the body, and its rendered copy). Reading 10,000 of those back was most of a run after
-one change. Beside each row it now keeps a record (`article_files.record`, migration 0010): one
-short JSON object with what the load, the feeds and the report need of an unchanged file:
+one change. Beside each row it now keeps a record (the table `article_records`, migration 0010):
+a short tuple, stored with `marshal`, of what the load, the report, the feeds and the plan need
+of an unchanged file (`Record`, `Facts`):
 
 - for the load and the report: the path findings name it by, whether its front matter was read,
   its slug (and the slug's line), status, licence, body digest, and its own findings;
-- for the feeds: published, updated (and whether a date alone), embargo, tags, endpoints, the
-  front matter's digest, the rendered copy's content hash, and the site channel's licence
-  decision (allowed, granted).
+- for the feeds: published, updated (and whether a date alone), embargo, tags, the front
+  matter's digest, the site channel's licence decision (allowed, granted) and the digest of what
+  its feed entry is made from;
+- for the plan: its endpoints, the endpoints its licence allows, and (`copy_hash`, a column set
+  after a plan made the copy: keep_copy_hashes) its copy's hash.
 
-A record is made with its row, in the same transaction, and is valid as long as the row is:
-the same file (its stat and sha256 are in the record and compared with the row's), the same
-day, config, licence profiles and syndicate version (incremental.py reuses rows only then).
+A record is written with its row, in the same transaction, and is read only for the same file
+(its stat), made under the same config, licence profiles, syndicate version and day (made_under).
 Anything else in an article (title, body, authors, the front matter) is read from its row only
 when asked for: `RecordedArticle` loads it then, and `Loader.load` loads many in one query
-(the feed documents to rebuild, the plan when there are endpoints).
+(the entries of the feed documents to rebuild, the articles the plan makes copies of).
 """
 
 from __future__ import annotations

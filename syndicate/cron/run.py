@@ -325,11 +325,16 @@ def _next_wakeup(
     for article in site.articles:
         if article.embargo_until is not None and article.embargo_until > now:
             times.append(article.embargo_until)
-    for row in ledger.all():
-        if row.state == "failed" and row.next_attempt_at:
-            times.append(dt.datetime.fromisoformat(row.next_attempt_at))
-        elif row.state == "pending" and row.lease_until:  # another runner's claim (a shared ledger): it
-            times.append(dt.datetime.fromisoformat(row.lease_until))  # is recovered if it lapses undelivered
+    # (the rows as the push left them; only those that wait: every row was 0.05 s at 10,000 copies)
+    with ledger.connection() as db:
+        waiting = db.execute(
+            "SELECT state, next_attempt_at, lease_until FROM deliveries WHERE state IN ('failed', 'pending')"
+        ).fetchall()
+    for state, next_attempt_at, lease_until in waiting:
+        if state == "failed" and next_attempt_at:
+            times.append(dt.datetime.fromisoformat(next_attempt_at))
+        elif state == "pending" and lease_until:  # another runner's claim (a shared ledger): it
+            times.append(dt.datetime.fromisoformat(lease_until))  # is recovered if it lapses undelivered
     from syndicate.delivery.plan import Hold
 
     held = {a.endpoint for a in plan if a.held is Hold.SCHEDULED}

@@ -19,6 +19,7 @@ from syndicate.delivery.audit_page import fold, normal_url, read_content
 from syndicate.delivery.ledger import Ledger
 from syndicate.render.copies import make_copy
 from tests.page_server import PageServer, page_server
+from tests.pg import ENGINES, on_engine
 
 SLUG = "river-bridge-reopens"
 ORIGINAL = "https://hill-gazette.example.com/news/2026/05/river-bridge-reopens/"
@@ -83,6 +84,15 @@ def audit_site(tmp_path: Path) -> Path:
         "[audit]\nper_host_interval = 0\ntimeout = 1\n"
     )
     return root
+
+
+@pytest.fixture(params=ENGINES)
+def engine_audit_site(
+    audit_site: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """audit_site with its ledger on each engine: SQLite, then a site of its own in the test PostgreSQL."""
+    with on_engine(audit_site, request.param, monkeypatch) as site:
+        yield site
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 Every command that delivers or changes what a run reads from the ledger
 (`run`, `push`, `retry`) takes it: two of them planning from the same ledger
-would each send the same creates. The lock is an flock on `<state>.lock`; the
+would each send the same creates; `audit` too, as a run may audit (two
+audits at once would each draft the same notice). The lock is an flock on `<state>.lock`; the
 kernel releases it when the process ends, however it ends, so a killed run
 never leaves a stale lock. The lock file is only ever a plain file syndicate
 made: a symbolic link or a FIFO in its place is refused, never followed or
@@ -69,7 +70,8 @@ def run_lock(state: Path | str, hint: str = RUN_HINT) -> Iterator[None]:
         except BlockingIOError as e:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
             raise LockedError(
-                f"another syndicate run or push holds the lock {path} (pid {holder}); nothing done", hint
+                f"another syndicate process (a run, push or audit) holds the lock {path} (pid {holder}); nothing done",
+                hint,
             ) from e
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)

@@ -243,6 +243,8 @@ def test_a_304_never_hides_a_retraction(run_cli: Any, audit_site: Path, server: 
     assert codes(audit(run_cli, audit_site).out) == []
     article = audit_site / "content" / f"{SLUG}.md"
     article.write_text(article.read_text().replace("status: ready", "status: retracted"))
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:
+        ledger.removed(SLUG, "partner")  # as the next push does
     found = audit(run_cli, audit_site)
     assert "If-None-Match" not in server.requests[-1][1] and "If-Modified-Since" not in server.requests[-1][1]
     assert codes(found.out) == ["retraction-ignored"] and found.status == 1

@@ -53,7 +53,9 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     registered with `syndicate track`, and check it.
 
     A copy taken down (retracted, back to draft, no longer allowed) must be
-    gone: one still showing the article is retraction-ignored. A live copy
+    gone: one still showing the article is retraction-ignored (before
+    syndicate asked the endpoint to take it down, a warning:
+    retraction-pending, and no notice). A live copy
     must show the source's name, a link to the original, the copyright notice
     (what its licence requires: attribution-missing) and the licence
     (license-missing), anywhere on the page a reader sees; tell search engines

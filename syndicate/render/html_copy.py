@@ -24,6 +24,7 @@ from typing import Any
 
 import nh3
 
+from syndicate.characters import xml_text
 from syndicate.licences.profiles import LicenseProfile
 from syndicate.render import commonmark, compression
 from syndicate.render.attribution_block import (
@@ -141,8 +142,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def render_markdown(body: str) -> str:
-    """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML."""
-    return sanitise(commonmark.to_html(body))
+    """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML, without
+    the characters XML forbids (a body's control characters: removed as from front matter and feeds)."""
+    return xml_text(sanitise(commonmark.to_html(body)))
 
 
 def prepare() -> None:

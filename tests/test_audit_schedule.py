@@ -116,7 +116,10 @@ def test_an_audit_while_a_run_audits_does_nothing_and_says_so(
     assert running.returncode == 0, run_err
     assert (held.status, held.out) == (75, "")
     assert "holds the " in held.err and "nothing done" in held.err
-    assert "hint: a run is in progress (it may be auditing too); try syndicate audit again" in held.err
+    assert (
+        "hint: a run (which may be auditing), a push or another audit is in progress; try syndicate audit again"
+        in held.err
+    )
     assert len(server.requests) == 1  # the held audit read nothing
     notices = audit_site / ".syndicate" / "notices"
     assert len(list(notices.iterdir())) == 1 and "notice drafted for partner" in run_err

@@ -38,7 +38,9 @@ NOTHING_AUDITED = {
 }
 
 #: what to do when a run holds the lock
-AUDIT_HINT = "a run is in progress (it may be auditing too); try syndicate audit again when it ends"
+AUDIT_HINT = (
+    "a run (which may be auditing), a push or another audit is in progress; try syndicate audit again when it ends"
+)
 
 
 @cli.command()

@@ -18,7 +18,8 @@ from syndicate.importer.wordings import alternatives
 
 #: "By X", "by X" (a name follows: capitalised, or a link), "Par X", "Por X", "Von X", "Door X", "Author: X"
 BYLINE = re.compile(
-    r"^\s*(?:\*\*|\*|_)?(?:(?:By|BY|by|Par|PAR|par|Por|POR|por|Von|VON|von|Door|DOOR|door|Written by|Words by)\s*:?"
+    r"^\s*(?:\*\*|\*|_)?(?:(?:By|BY|by|Par|PAR|par|Por|POR|por|Von|VON|von|Door|DOOR|door"
+    r"|(?:Article |Story |Text )?[Ww]ritten by|Words by|Geschrieben von|Escrito por|[ÉE]crit par)\s*:?"
     r"|(?:Authors?|Auteurs?|Autor(?:es|a|as)?|Byline)\s*:)"
     r"(?:\*\*|\*|_)?\s+(?P<value>(?:\[|\*|_)*[A-ZÀ-Ý\[].*)$"
 )

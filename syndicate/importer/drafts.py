@@ -24,7 +24,7 @@ from syndicate.importer.attribution_footer import move_attribution_footer
 from syndicate.importer.clippings import is_syndicate_article, read_clipping, split_front_matter
 from syndicate.importer.copyright_notice import read_copyright, read_license
 from syndicate.importer.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
-from syndicate.importer.footer import GLUED, Footer, read_body, read_statement
+from syndicate.importer.footer import GLUED, Footer, read_body, read_outside_terms, read_statement
 from syndicate.importer.header import read_header
 from syndicate.importer.html import read_html
 from syndicate.importer.layout_model import Notes, one_line_note, quote
@@ -39,7 +39,13 @@ from syndicate.importer.markdown import (
 )
 from syndicate.importer.metadata import PageFacts
 from syndicate.importer.page import fill_from_page
-from syndicate.importer.provenance import read_authors, read_provenance, read_title, set_outlets_apart
+from syndicate.importer.provenance import (
+    drop_own_site_as_original,
+    read_authors,
+    read_provenance,
+    read_title,
+    set_outlets_apart,
+)
 
 #: a slug is cut at a word boundary at this length (an address, a file name: short enough to read)
 SLUG_MAX = 60
@@ -234,6 +240,7 @@ def _import(
     for block in outside or []:  # an editor's note beside the article: where it first appeared
         for line in block.splitlines():
             read_statement(line, footer)
+    read_outside_terms(outside or [], footer)
     unlinked = 0
     if choices.unlink_placeholders:
         footer.body, unlinked = unlink_placeholders(footer.body)
@@ -261,6 +268,7 @@ def _import(
         if given is not None:
             fill_from_page(fm, footer.body, given, fetched_from, report, origin)
             controls += strip_controls_in(fm)  # a page's markup (JSON-LD's "\u001b") may hold some too
+    drop_own_site_as_original(fm, report)
     if controls:
         report.missing.append(
             f"text: {controls} terminal control sequence(s) or control character(s) removed "

@@ -177,14 +177,18 @@ def _join(text: str, kept: list[Block]) -> str:
 
 def _read_paragraph(block: Block, footer: Footer) -> None:
     has_image = any(link.image for link in links(block.text))
+    previous = ""
     for line in block.text.splitlines():
         if notice := read_notice(line) or _notice_after_a_sentence(line):
-            notice = replace(notice, image_credit=notice.image_credit or has_image)
+            # under a photo's credit ("... (AP Photo/LM Otero)"), the notice is the photo's
+            credited = _PHOTO_CREDIT_END.search(plain(previous)) is not None
+            notice = replace(notice, image_credit=notice.image_credit or has_image or credited)
             (footer.site_notices if notice.site_wide or notice.image_credit else footer.notices).append(notice)
         read_statement(line, footer)
+        previous = line if line.strip() else previous
     text = block.plain
-    if len(text) > _MAX_TERMS_PARAGRAPH:
-        return
+    if len(text) > _MAX_TERMS_PARAGRAPH or re.match(r"\s{0,3}(?:#|>)", block.text):
+        return  # a heading names a subject ("... Creative-Commons-Bildern"), a quotation states another's terms
     if (creative_commons := find_creative_commons(block.text)) and _credits_an_image(text):
         footer.image_licences.append(text)
     elif creative_commons:
@@ -193,6 +197,44 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
         footer.terms.append(Terms("public-domain", text, "a public-domain statement", block.text))
     elif states_permission(block.text) and not read_notice(block.text):
         footer.terms.append(Terms("custom", text, "republication terms in the text's own words", block.text))
+
+
+def read_outside_terms(blocks: list[str], footer: Footer) -> None:
+    """A saved page's licence outside its <article> (the site's footer: "Die von uns verfassten Inhalte
+    stehen ... unter der Lizenz Creative Commons BY-NC-SA 4.0"), when the article states none: read
+    only when the blocks name one Creative Commons licence, not an image's."""
+    if any(terms.license_id for terms in footer.terms):
+        return
+    found: dict[str, Terms] = {}
+    stated: dict[str, Terms] = {}  # the ones in a sentence that licenses ("... is licensed under ...")
+    for markdown in blocks:
+        text = plain(markdown)
+        if len(text) > _MAX_TERMS_PARAGRAPH or _credits_an_image(text):
+            continue
+        if (cc := find_creative_commons(markdown)) and cc.spdx_id:
+            terms = found.setdefault(cc.spdx_id, Terms(cc.spdx_id, text, "", markdown, cc))
+            if _LICENSING.search(text):
+                stated.setdefault(cc.spdx_id, terms)
+    chosen = stated if stated else found
+    if len(chosen) == 1:  # mentions of a licence of unstated kind in the story give way to it
+        footer.terms = [*chosen.values()]
+
+
+#: a line that ends with a picture's credit: "(AP Photo/LM Otero)", "Photo: Jane Doe", "Getty Images"
+_PHOTO_CREDIT_END = re.compile(
+    r"(?:\((?:[\w .&/-]*\b)?(?:photos?|foto|image|credit|cr[ée]dit)\b[^()]*\)"
+    r"|\b(?:photos?|credit|foto)\s*:\s*[^.]{1,60}|getty images|shutterstock|associated press photo)\s*$",
+    re.I,
+)
+
+
+#: a sentence that puts content under a licence, in the languages of wordings.py
+_LICENSING = re.compile(
+    r"licen[cs]ed under|published under|available under|\bunder (?:a|the) .{0,40}licen[cs]e|lizenziert|"
+    r"\bunter (?:der|einer) .{0,60}lizenz|stehen\b.{0,80}\bunter\b|sous (?:la )?licence|bajo (?:una |la )?licencia|"
+    r"sob (?:uma |a )?licen[çc]a|onder (?:een |de )?licentie",
+    re.I,
+)
 
 
 def read_statement(line: str, footer: Footer) -> None:
@@ -217,7 +259,8 @@ _NOTICE_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=©|\(c\)|copyright\b)", re.IGNOR
 
 #: words that make a paragraph an image's credit (its licence is the image's, not the article's)
 _IMAGE_WORDS = re.compile(
-    r"\b(?:photos?|photograph|image|illustration|picture|graphic|cr[ée]dit|krediet|foto|shutterstock|getty|flickr"
+    r"\b(?:photos?|photograph|images?|illustrations?|pictures?|graphic|cr[ée]dit|krediet|fotos?|bild(?:er)?|shutterstock"
+    r"|getty|flickr"
     r"|wikimedia|unsplash|pixabay)\b",
     re.I,
 )

@@ -133,6 +133,8 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             pending_label = (header.empty_labels[-1], layout.labels[header.empty_labels[-1].lower()])
         index += 1
     header.body_start = offsets[index] if index < len(lines) else len(text)
+    if not header.authors:
+        _labelled_byline_below(lines[index:], header)
     if header.title is None and not header.authors and header.published is not None:
         header.unused.append(
             f"a date with no title or byline beside it ({header.published.value}): the page's, not the article's"
@@ -300,6 +302,21 @@ def _byline(line: str) -> re.Match[str] | None:
     linked = match.group("value").lstrip("*_ ").startswith("[")
     prose = bool(words) and not linked and words[0].strip(",.;:").lower() in _NOT_A_NAME
     return None if len(words) > 16 or sentence or prose else match
+
+
+#: a byline that says it is one ("Article written by: X and Y", "Geschrieben von X"), not a bare "By X"
+_LABELLED = re.compile(
+    r"^\s*(?:\*\*|\*|_)?(?:(?:Article |Story |Text )?[Ww]ritten by|Geschrieben von|Escrito por|[ÉE]crit par)\b"
+)
+
+
+def _labelled_byline_below(lines: list[str], header: Header) -> None:
+    """A labelled byline a little below the head (after a figure or a republication note), when the
+    head has none: read if it is the text's only one (a digest has several)."""
+    found = [line for line in lines if _LABELLED.match(line)]
+    if len(found) == 1 and found[0] in lines[:12] and (byline := _byline(found[0].strip())):
+        # "Name, _Institution_ and Name, _Institution_": the italic parts are affiliations
+        _read_byline(re.sub(r",?\s*(?<![\w*])([_*])(?!\1)[^_*]+\1(?![\w*])", "", byline.group("value")), header)
 
 
 def _read_byline(value: str, header: Header) -> None:

@@ -7,6 +7,7 @@ with a note for what it does not.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from syndicate.importer.author_note import author_from_note
@@ -142,3 +143,22 @@ def set_outlets_apart(fm: dict[str, Any], footer: Footer, report: Notes) -> None
         report.found.append(f"byline: names the outlet {author['name']!r}, a publisher the text names: not an author")
     report.found[:] = [n for n in report.found if not n.startswith("authors:")]
     report.found.append(f"authors: {'; '.join(a['name'] for a in fm['authors'])}")
+
+
+def drop_own_site_as_original(fm: dict[str, Any], report: Notes) -> None:
+    """A note for feed scrapers on the site's own page ("Dieser Beitrag erschien zuerst im Blog
+    DoSchu.Com" on doschu.com) names the page's own site: no republication, no original."""
+    original, source = fm.get("original", {}), fm.get("source", {})
+    named = re.sub(r"[\[\]*_]", "", str(original.get("name", ""))).casefold().strip()
+    site = str(source.get("name", "")).casefold().strip()
+    same_name = bool(site) and (named == site or named.endswith(" " + site))
+    home = re.fullmatch(r"https?://[^/?#]+/?", str(original.get("url", "")))  # the site's home page, not a story
+    same_home = home is not None and _host(original.get("url")) == _host(source.get("url"))
+    if original and (same_name or same_home):
+        del fm["original"]
+        report.found.append(f"original: {quote(str(original.get('name')))} is the page's own site: not a republication")
+
+
+def _host(url: Any) -> str:
+    match = re.match(r"https?://(?:www\.)?([^/:?#]+)", str(url or ""), re.I)
+    return match.group(1).lower() if match else ""

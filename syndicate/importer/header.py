@@ -97,6 +97,10 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             continue
         if _FENCE.match(line):
             break  # a code block is the body's, never a head line
+        if header.title is None and not header.authors and _navigation(lines, index):
+            header.unused.append(f"navigation before the title: {plain(line)!r}")
+            index += 1
+            continue
         if anchor is not None and _around_the_title(index, line, following, anchor, header, labels, layout):
             index += 1
             continue
@@ -135,6 +139,10 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
     header.body_start = offsets[index] if index < len(lines) else len(text)
     if not header.authors:
         _labelled_byline_below(lines[index:], header)
+    if header.title is None and header.published is not None and _NUMERIC_DATE.search(text[: header.body_start]):
+        # "12.01.2026 à 15:56" over an untitled entry: a list's timestamp, not the article's date
+        header.unused.append(f"a numeric date with no title above it ({header.published.value}): the list's")
+        header.published = None
     if header.title is None and not header.authors and header.published is not None:
         header.unused.append(
             f"a date with no title or byline beside it ({header.published.value}): the page's, not the article's"
@@ -239,6 +247,22 @@ def _around_the_title(
     return False
 
 
+_NUMERIC_DATE = re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.\d{4}(?![\d.])")
+
+
+def _navigation(lines: list[str], index: int) -> bool:
+    """A list item that is only a link, in a run of such items that a heading follows: a site's menu."""
+    if not _MENU_ITEM.match(lines[index]):
+        return False
+    rest = [line.strip() for line in lines[index:] if line.strip()]
+    after = next((line for line in rest if not _MENU_ITEM.match(line)), "")
+    return _ATX.match(after) is not None
+
+
+#: "- [Blog](http://...)": a list item holding one link and nothing else
+_MENU_ITEM = re.compile(r"^\s*[-*+]\s+\[[^\]]+\]\([^)\s]+\)\s*$")
+
+
 def _next_line(lines: list[str], index: int) -> str:
     return next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
 
@@ -278,6 +302,11 @@ def _read_line(line: str, header: Header, labels: re.Pattern[str], kinds: Mappin
         header.unused.append(f"an address on a line of its own ({line.strip('<>')}): the text does not say whose")
     elif publisher := _dated_publisher(line):
         header.publishers.append(publisher)
+    elif dated_byline := _dated_byline(line):
+        found, value = dated_byline
+        header.published = header.published or found
+        if not header.authors:
+            _read_byline(value, header)
     elif dated := _date_line(line):
         kind, found = dated
         if kind == "updated":
@@ -373,6 +402,21 @@ def _dated_publisher(line: str) -> Publisher | None:
     if publisher is not None:
         publisher.said = plain(line)
     return publisher
+
+
+#: after a date, the byline on the same line: "11.09.2011, 16:20 von jovelstefan", "June 3, 2019 by Jane Doe"
+_AFTER_THE_DATE = re.compile(
+    r"^[\s,;|·–—-]*(?:by|von|par|por|door)\s+(?P<value>[^\W\d][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,3})\s*$", re.I
+)
+
+
+def _dated_byline(line: str) -> tuple[FoundDate, str] | None:
+    """A line that starts with the date and ends with the byline."""
+    text = plain(line)
+    found = find_date(text)
+    if found is None or found.start != 0 or not (match := _AFTER_THE_DATE.match(text[found.end :])):
+        return None
+    return found, match.group("value")
 
 
 def _date_line(line: str) -> tuple[str, FoundDate] | None:

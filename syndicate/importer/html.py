@@ -157,8 +157,8 @@ class _Reader(HTMLParser):
         text = "  \n".join(line for line in lines if line)
         if text.strip("#-0123456789. ").strip():
             marker = re.match(r"^(#{1,6} |\s*- |\s*1\. )", text)
-            if marker is None:
-                text = _LINE_START.sub(r"\1\\\2", text)
+            if marker is None:  # "1986. A season" is not a list: "1986\. A season"
+                text = _LINE_START.sub(lambda m: m.group(1) + re.sub(r"^(\d*)", r"\1\\", m.group(2)), text)
             self._add(text, item=marker is not None and not marker.group(1).startswith("#"))
 
     def _add(self, block: str, item: bool = False) -> None:

@@ -42,6 +42,7 @@ from syndicate.importer.page import fill_from_page
 from syndicate.importer.provenance import (
     drop_own_site_as_original,
     read_authors,
+    read_closing_credits,
     read_provenance,
     read_title,
     set_outlets_apart,
@@ -166,7 +167,7 @@ def import_html(html: str, source_name: str, url: str | None = None, choices: Ch
     (canonical link, meta tags, JSON-LD, rel="license") for the fields the text leaves out.
     `url` is the address it was fetched from: relative links resolve against it."""
     page = read_html(html, url)
-    return _import(page.markdown, source_name, page.facts, url, choices, page.outside)
+    return _import(page.markdown, source_name, page.facts, url, choices, page.outside, page.captions)
 
 
 def import_html_bytes(
@@ -218,6 +219,7 @@ def _import(
     fetched_from: str | None,
     choices: Choices,
     outside: list[str] | None = None,
+    captions: frozenset[str] = frozenset(),
 ) -> ImportResult:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text, broken = _SURROGATE.subn("\ufffd", text)
@@ -236,7 +238,7 @@ def _import(
     if facts is None:  # a page's markup keeps its paragraphs apart; scraped text may have lost them
         text, glued = split_glued(text, glued_splitter(GLUED + layout.glued))
     header = read_header(text, layout, clipping is not None and "title" in clipping.facts.values)
-    footer = read_body(text, split_blocks(text, header.body_start), layout)
+    footer = read_body(text, split_blocks(text, header.body_start), layout, captions)
     for block in outside or []:  # an editor's note beside the article: where it first appeared
         for line in block.splitlines():
             read_statement(line, footer)
@@ -249,6 +251,7 @@ def _import(
     read_authors(header, fm, report, text[header.body_start :])
     read_provenance(header, footer, fm, report)
     set_outlets_apart(fm, footer, report)
+    read_closing_credits(text, fm, report)
     read_copyright(footer, fm, report)
     no_derivatives = read_license(footer, fm, report)
     move_attribution_footer(footer, fm, report)

@@ -98,7 +98,9 @@ class Footer:
     ends_mid_sentence: str | None = None
 
 
-def read_body(text: str, blocks: list[Block], layout: Layout) -> Footer:
+def read_body(text: str, blocks: list[Block], layout: Layout, captions: frozenset[str] = frozenset()) -> Footer:
+    """The body's paragraphs read for statements and terms; `captions` are a saved page's figure captions
+    (a licence in one is the picture's)."""
     footer = Footer(references={k.lower(): v for k, v in _DEFINITION.findall(text)})
     outlet_terms: list[Terms] = []
     kept: list[Block] = []
@@ -126,7 +128,7 @@ def read_body(text: str, blocks: list[Block], layout: Layout) -> Footer:
         kept.pop()
     footer.body = _join(text, kept)
     for block in kept:
-        _read_paragraph(block, footer)
+        _read_paragraph(block, footer, block.text.strip() in captions)
     footer.terms = _ordered(footer.terms, outlet_terms)
     if layout.italic_lead_is_summary and kept and (lead := re.fullmatch(r"\s*\*(?!\*)(.+)\*\s*", kept[0].text, re.S)):
         footer.summary = plain(lead.group(1)) or None
@@ -175,7 +177,7 @@ def _join(text: str, kept: list[Block]) -> str:
     return "".join(parts).strip("\n")
 
 
-def _read_paragraph(block: Block, footer: Footer) -> None:
+def _read_paragraph(block: Block, footer: Footer, caption: bool = False) -> None:
     has_image = any(link.image for link in links(block.text))
     previous = ""
     for line in block.text.splitlines():
@@ -189,7 +191,7 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
     text = block.plain
     if len(text) > _MAX_TERMS_PARAGRAPH or re.match(r"\s{0,3}(?:#|>)", block.text):
         return  # a heading names a subject ("... Creative-Commons-Bildern"), a quotation states another's terms
-    if (creative_commons := find_creative_commons(block.text)) and _credits_an_image(text):
+    if (creative_commons := find_creative_commons(block.text)) and (caption or _credits_an_image(text)):
         footer.image_licences.append(text)
     elif creative_commons:
         footer.terms.append(Terms(creative_commons.spdx_id, text, "", block.text, creative_commons))

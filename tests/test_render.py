@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from syndicate.articles.front_matter import parse_article_bytes
 from syndicate.licences.profiles import LicenseProfile, load_registry
 from syndicate.render.html_copy import RenderedCopy, _fold, links_and_text, render_copy, render_markdown
+from syndicate.render.json_ld import json_ld_script
 from tests.seed import SEED_TERMS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -351,6 +352,23 @@ def test_json_ld_cannot_close_its_script_element() -> None:
     assert "\\u003c/script>" in script
     assert script_payload(copy)["headline"] == title
     assert "“Bad &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- title”" in copy.attribution_html
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='ab<[]"\\/é \n'),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet="ab<[", max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.text(alphabet="ab<[", max_size=3), _JSON_VALUES, max_size=4))
+def test_json_ld_script_escapes_as_every_string_rewritten(data: dict[str, Any]) -> None:
+    # the script rewrites string tokens only when a string holds "["; the same text as rewriting every one
+    written = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    expected = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: m[0].replace("<", "\\u003c").replace("[", "\\u005b"), written)
+    assert json_ld_script(data) == f'<script type="application/ld+json">{expected}</script>\n'
 
 
 def test_json_ld_keeps_non_ascii_and_sorts_keys() -> None:

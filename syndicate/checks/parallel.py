@@ -40,7 +40,7 @@ MIN_FILES_PER_WORKER = 200
 @dataclass
 class CheckedFile:
     article: ParsedArticle
-    #: sha256 hex of the bytes read (of b"" when the file was not read)
+    #: sha256 hex of the bytes read (of b"" when the file was not read); "" when only reported
     sha256: str
     #: the article's copy, when rendering was asked for and it is publishable
     rendered: RenderedCopy | None = None
@@ -83,7 +83,9 @@ def _check_one(path: Path) -> CheckedFile:
             # (attribution.check_delivered_body; its digest is kept)
             keep = ("slug", "status", "license", "copyright") if article.body_digest else ("slug",)
             article.data = {key: article.data[key] for key in keep if key in article.data}
-    return CheckedFile(article, hashlib.sha256(raw).hexdigest(), rendered, serialised)
+    # (the file's digest is for the caller that keeps the result: a report needs none)
+    digest = "" if _job.report_only else hashlib.sha256(raw).hexdigest()
+    return CheckedFile(article, digest, rendered, serialised)
 
 
 def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:

@@ -261,7 +261,7 @@ def attribution_for(front_matter: Mapping[str, Any], body: str, profile: License
 
 #: rendered copies of this process, by their inputs, least recently used first: a run renders each
 #: article for the feeds and again for push
-_RENDERED: OrderedDict[tuple[bytes, str, str | None], RenderedCopy] = OrderedDict()
+_RENDERED: OrderedDict[tuple[bytes, str | bytes, str | None], RenderedCopy] = OrderedDict()
 #: how many are kept: at least this, and as many as the site has articles (keep_for_site). Past it the
 #: least recently used one goes; the cache was emptied whole, and a site larger than it rendered every
 #: copy twice (a cold run over 30,000 articles took 5.75 times the time of 10,000: BENCHMARKS.md)
@@ -284,24 +284,35 @@ def front_matter_digest(front_matter: Mapping[str, Any]) -> bytes:
 
 
 def render_copy(
-    front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None, digest: bytes = b""
+    front_matter: Mapping[str, Any],
+    body: str,
+    profile: LicenseProfile | None,
+    digest: bytes = b"",
+    body_key: bytes = b"",
 ) -> RenderedCopy:
     """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out.
-    `digest`: front_matter_digest(front_matter), when known."""
-    key = (digest or front_matter_digest(front_matter), body, profile.id if profile else None)
+    `digest`: front_matter_digest(front_matter), when known. `body_key`: of an article whose body
+    was left on the worker that rendered its copy (Article.body_key; `body` is then ""): the copy
+    is found by it, never rendered again here."""
+    key = (digest or front_matter_digest(front_matter), body_key or body, profile.id if profile else None)
     with _RENDERED_LOCK:
         cached = _RENDERED.get(key)
         if cached is not None:
             _RENDERED.move_to_end(key)
     if cached is None:
+        if body_key:  # (the cache holds every copy of the site: keep_for_site)
+            raise AssertionError("unreachable: every copy of an article whose body was not kept is rendered")
         cached = render_copy_uncached(front_matter, body, profile)
         remember(key[0], body, key[2], cached)
     return cached
 
 
-def remember(front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy) -> None:
-    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs."""
-    key = (front_matter_digest, body, profile_id)
+def remember(
+    front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy, body_key: bytes = b""
+) -> None:
+    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs
+    (`body_key`: in place of the body, as render_copy)."""
+    key = (front_matter_digest, body_key or body, profile_id)
     with _RENDERED_LOCK:
         _RENDERED[key] = rendered
         _RENDERED.move_to_end(key)

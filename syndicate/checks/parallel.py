@@ -56,6 +56,7 @@ class _Job:
     render: bool
     serialise: Callable[[ParsedArticle], bytes] | None
     bodies: bool = True
+    json_ld: bool = True
 
 
 #: what the files are checked against: set before the workers fork, so they inherit it
@@ -68,7 +69,7 @@ def _check_one(path: Path) -> CheckedFile:
     assert _job is not None
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)
     check_article(article, _job.checks)
-    rendered = _render(article, _job.checks) if _job.render else None
+    rendered = _render(article, _job.checks, _job.json_ld) if _job.render else None
     if rendered is not None and article.data is not None:  # (the copy's key, made here, not in the command)
         from syndicate.render.html_copy import front_matter_digest
 
@@ -97,8 +98,9 @@ def body_key(body: str) -> bytes:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest()
 
 
-def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
-    """The copy of an article that feeds and endpoints will carry; None if it is not published."""
+def _render(article: ParsedArticle, checks: Checks, with_json_ld: bool) -> RenderedCopy | None:
+    """The copy of an article that feeds and endpoints will carry (`with_json_ld`: endpoints, not
+    only feeds); None if it is not published."""
     data = article.data
     if (
         data is None
@@ -110,7 +112,7 @@ def _render(article: ParsedArticle, checks: Checks) -> RenderedCopy | None:
 
     license_ = data.get("license")
     profile = checks.registry.get(license_["id"]) if isinstance(license_, dict) else None
-    return render_copy_uncached(data, article.body, profile) if profile is not None else None
+    return render_copy_uncached(data, article.body, profile, with_json_ld) if profile is not None else None
 
 
 def worker_count(items: int, environ: dict[str, str] | None = None, per_worker: int = MIN_FILES_PER_WORKER) -> int:
@@ -190,6 +192,7 @@ def check_files(
     render: bool = False,
     serialise: Callable[[ParsedArticle], bytes] | None = None,
     bodies: bool = True,
+    json_ld: bool = True,
 ) -> Iterator[CheckedFile]:
     """Read and check each file, in order, as the workers finish them; `progress(done, total)`
     after each. With `report_only`, the articles come back with their findings and slug only
@@ -198,10 +201,12 @@ def check_files(
     article is also written as text by it, on the workers (what the caller stores, e.g. a cache).
     Without `bodies`, a rendered article comes back without its body (which is most of what
     would be copied back and kept: 80 of 240 MB at 10,000 articles), known by its `body_key`:
-    for a caller that needs the copies, not the bodies (`feeds`).
+    for a caller that needs the copies, not the bodies (`feeds`). Without `json_ld`, the copies
+    are the feeds' alone (RenderedCopy.complete): no JSON-LD script nor digest, which only a
+    pushed copy carries.
     """
     global _job
-    _job = _Job(checks, max_bytes, report_only, render, serialise, bodies)
+    _job = _Job(checks, max_bytes, report_only, render, serialise, bodies, json_ld)
     # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
     if render:
         from syndicate.render.html_copy import keep_for_site, prepare, remember

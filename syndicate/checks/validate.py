@@ -156,7 +156,8 @@ def load_site(
 ) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported).
     Without `bodies`, the articles that have a copy come without their body (Article.body_key):
-    for the feeds, which carry the copies.
+    for the feeds, which carry the copies; and those copies are the feeds' alone, without the
+    JSON-LD script and digest that only a pushed copy carries (RenderedCopy.complete).
 
     The ledger, when there is one, is read (not made) unless `delivered` gives its pins: a
     no-derivatives body must stay the one delivered. A content folder that is missing or holds
@@ -166,7 +167,8 @@ def load_site(
     files = content_files(config)
     if delivered is None:
         delivered = bodies_at(config.ledger_at)
-    checked = check_files(files, checks, config.limits.max_article_bytes, render=True, bodies=bodies)
+    max_bytes = config.limits.max_article_bytes
+    checked = check_files(files, checks, max_bytes, render=True, bodies=bodies, json_ld=bodies)
     parsed = [c.article for c in checked]
     return site_content(files, parsed, [], checks, already_checked=True, delivered=delivered)
 

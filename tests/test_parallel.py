@@ -95,13 +95,15 @@ def test_feeds_built_on_workers_are_the_same_bytes(site: Path, monkeypatch: pyte
     _many_articles(site, 45)
     config = load_config(site / "syndicate.toml")
     outputs = []
-    for workers in ("1", "3"):
+    # (without bodies: the articles come back with their copies' keys, as `feeds` loads them)
+    for workers, bodies in (("1", True), ("3", True), ("3", False)):
         monkeypatch.setenv(WORKERS_ENV, workers)
-        content = load_site(config)
-        out = site / f"feeds-{workers}"
+        content = load_site(config, bodies=bodies)
+        assert all(bool(a.body) is bodies and bool(a.body_key) is not bodies for a in content.articles)
+        out = site / f"feeds-{workers}-{bodies}"
         generate_feeds(config, content.articles, content.checks, out, dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
         outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1] == outputs[2]
     assert len([name for name in outputs[0] if name.startswith("archive/")]) >= 2
 
 

@@ -115,8 +115,16 @@ def _load_site_cached(
     still = {key: row for key, row in (ledger.cached_files() if reuse else {}).items() if row[:2] == stats.get(key)}
     changed = [path for path in files if str(path) not in still]
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
+    # (a site without endpoints pushes no copy: only the feeds' copies are wanted of the bodies,
+    # which stay on the workers; the rows stored keep them)
     checked = check_files(
-        changed, checks, config.limits.max_article_bytes, progress=progress, render=True, serialise=_to_row
+        changed,
+        checks,
+        config.limits.max_article_bytes,
+        progress=progress,
+        render=True,
+        serialise=_to_row,
+        bodies=bool(config.endpoints),
     )
     parsed: list[ParsedArticle] = []
 

@@ -43,7 +43,7 @@ def feed_entry(
     article: Article, profile: LicenseProfile, decision: Decision, config: Config, updated: dt.datetime | None = None
 ) -> FeedEntry:
     """The entry of `article`; `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
-    copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+    copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest, article.body_key)
     terms = licence_terms(article.front_matter, profile)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     # the page shows the licence apart, once (a link to its deed), and the rest of the statement
@@ -128,7 +128,9 @@ class LazyEntries(Sequence[FeedEntry]):
             article, decision = self._chosen[index]
             profile = self._registry.get(article.license_id)
             assert profile is not None
-            copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+            copy = render_copy(
+                article.front_matter, article.body, profile, article.front_matter_digest, article.body_key
+            )
             licence = [profile.id, profile.name, profile.short_name, profile.url, sorted(profile.channels)]
             front_matter = (article.front_matter_digest or front_matter_digest(article.front_matter)).hex()
             updated = self._updated[index].isoformat()

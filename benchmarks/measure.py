@@ -136,6 +136,12 @@ class Stats:
         return statistics.median(self.seconds) if self.seconds else float("nan")
 
     @property
+    def cpu_median(self) -> float:
+        """User + system CPU time of the command and its workers (the other load on a shared host
+        disturbs it far less than wall time)."""
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else float("nan")
+
+    @property
     def peak_mb(self) -> float:
         return max(self.max_rss_mb, default=float("nan"))
 

@@ -8,7 +8,10 @@
 # start is idempotent. On first run it installs, from the npm registry into a cache folder outside
 # the repository, @atproto/pds 0.4.x (the last line that runs on Node 20; 0.5 needs Node 22) with
 # better-sqlite3 12 (built from source against the machine's Node headers; 13 crashes on Node 20) and
-# @did-plc/server (a PLC directory kept in memory, so that creating the account needs no network).
+# @did-plc/server (a PLC directory kept in memory, so that creating the account needs no network),
+# each package at the version scripts/bluesky-pds-test/package-lock.json pins (`npm ci`: a new
+# machine installs what was tested, not what the registry resolves that day). Node 20 or later is
+# needed (better-sqlite3 12 does not build on 18, Debian 12's nodejs): an older one stops it at once.
 # Measured on the 2-core test machine: the install about 3 minutes, each start about 6 seconds.
 # Each start stops an earlier server, starts both on loopback with a fresh data folder
 # (scripts/bluesky-pds-test-server.mjs), creates the account syndicate.test and an app password
@@ -36,8 +39,9 @@ PIDFILE="$CACHE/server.pid"
 LOG="$CACHE/server.log"
 HANDLE=syndicate.test
 ENV_MARKER='Bluesky PDS for syndicate tests, written by scripts/bluesky-pds-test-server.sh'
-PACKAGE_JSON='{"name":"syndicate-bsky-pds-test","private":true,"dependencies":{"@atproto/pds":"0.4.217","@did-plc/server":"0.0.1","better-sqlite3":"12.9.0"},"overrides":{"better-sqlite3":"12.9.0"}}'
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+#: package.json and the package-lock.json npm made for it: what is installed, to the version
+PINNED="$SCRIPT_DIR/bluesky-pds-test"
 
 say() { echo "$PROG: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -48,17 +52,20 @@ install() {
         say "installing Debian's nodejs, npm, g++ and make"
         apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends nodejs npm g++ make python3 >/dev/null
     }
+    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
+        || die "$(command -v node): Node.js $(node --version) is too old: better-sqlite3 12 needs Node 20 or later" \
+            "(Debian 12's nodejs is 18; install Node 20 or 22, e.g. from NodeSource or nodejs.org, and start again)"
     mkdir -p "$CACHE"
-    if [ -f "$CACHE/package.json" ] && [ "$(cat "$CACHE/package.json")" = "$PACKAGE_JSON" ] \
+    if cmp -s "$PINNED/package.json" "$CACHE/package.json" && cmp -s "$PINNED/package-lock.json" "$CACHE/package-lock.json" \
         && [ -f "$CACHE/node_modules/@atproto/pds/package.json" ] \
         && [ -f "$CACHE/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ]; then
         return
     fi
     say "installing @atproto/pds into $CACHE (once; a few minutes: better-sqlite3 is compiled)"
     local started=$SECONDS
-    echo "$PACKAGE_JSON" >"$CACHE/package.json"
-    (cd "$CACHE" && npm_config_nodedir=/usr npm install --no-audit --no-fund --loglevel=error >"$CACHE/install.log" 2>&1) \
-        || { tail -n 30 "$CACHE/install.log" >&2; die "npm install failed (log: $CACHE/install.log)"; }
+    cp "$PINNED/package.json" "$PINNED/package-lock.json" "$CACHE/"
+    (cd "$CACHE" && npm_config_nodedir=/usr npm ci --no-audit --no-fund --loglevel=error >"$CACHE/install.log" 2>&1) \
+        || { tail -n 30 "$CACHE/install.log" >&2; die "npm ci failed (log: $CACHE/install.log)"; }
     say "installed in $((SECONDS - started))s"
 }
 

@@ -7,9 +7,11 @@
 #
 # start is idempotent. On the first run it installs Ghost into a cache folder outside the
 # repository, as Ghost-CLI does: the `ghost` package's tarball from the npm registry, unpacked,
-# then its production dependencies (`npm install --omit=dev`; the sqlite3 module is built from
-# source against the local Node's headers when its prebuilt binary, which comes from GitHub,
-# cannot be downloaded). Ghost runs from that folder with its configuration in the environment
+# then its production dependencies at the versions scripts/ghost-test/package-lock.json pins
+# (`npm ci --omit=dev`: a new machine installs what was tested, not what the registry resolves
+# that day; a GHOST_TEST_VERSION the lockfile is not for is resolved fresh, `npm install`, saying
+# so; the sqlite3 module is built from source against the local Node's headers when its prebuilt
+# binary, which comes from GitHub, cannot be downloaded). Ghost runs from that folder with its configuration in the environment
 # (no file of Ghost's is edited) and its content (SQLite database, images, themes, logs) in
 # GHOST_TEST_HOME/content. On a fresh database it sets the site up through Ghost's setup API
 # (the owner user; the password is kept in GHOST_TEST_HOME, mode 600), signs in for a session
@@ -33,6 +35,8 @@ HOME_DIR="${GHOST_TEST_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/syndicate-ghost-tes
 VERSION="${GHOST_TEST_VERSION:-5.130.6}"
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+#: the package-lock.json npm made for the ghost package (its devDependencies removed, as below)
+LOCK="$SCRIPT_DIR/ghost-test/package-lock.json"
 URL="http://127.0.0.1:$PORT"
 API="$URL/ghost/api/admin"
 INSTALL="$HOME_DIR/ghost-$VERSION"
@@ -82,9 +86,16 @@ install() {
     # download them from nodejs.org otherwise)
     local nodedir="${npm_config_nodedir:-}"
     [ -z "$nodedir" ] && [ -f /usr/include/node/common.gypi ] && nodedir=/usr
-    (cd "$staging" && npm_config_nodedir="$nodedir" npm install --omit=dev --legacy-peer-deps \
+    local npm_command=install locked
+    locked=$(json version <"$LOCK")
+    if [ "$locked" = "$VERSION" ]; then
+        cp "$LOCK" "$staging/package-lock.json" && npm_command=ci
+    else
+        say "$LOCK is for ghost@$locked, not $VERSION: resolving its dependencies fresh (npm install)"
+    fi
+    (cd "$staging" && npm_config_nodedir="$nodedir" npm "$npm_command" --omit=dev --legacy-peer-deps \
         --no-audit --no-fund --loglevel=error >"$HOME_DIR/install.log" 2>&1) \
-        || { tail -n 30 "$HOME_DIR/install.log" >&2; die "npm install failed (log: $HOME_DIR/install.log)"; }
+        || { tail -n 30 "$HOME_DIR/install.log" >&2; die "npm $npm_command failed (log: $HOME_DIR/install.log)"; }
     (cd "$staging" && node -e 'require("sqlite3")') || die "the sqlite3 module does not load (log: $HOME_DIR/install.log)"
     touch "$staging/.installed"
     rm -rf "$INSTALL" && mv "$staging" "$INSTALL"

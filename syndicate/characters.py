@@ -4,7 +4,8 @@ gives, so no copy, endpoint or feed carries them), and terminal control sequence
 Terminal text:
 Scraped text and file names can hold escape sequences that a terminal acts on
 (ESC ]0;...BEL retitles the window, CSI sequences move the cursor, erase or
-recolour what is on screen) and other control characters. Text kept for later
+recolour what is on screen), other control characters, and bidi overrides
+(U+202A-202E, U+2066-2069) that show the text around them reordered. Text kept for later
 (an imported draft) has them removed; text printed once (a file name in an
 error) has them written out as escapes, so that the reader still sees them.
 """
@@ -32,15 +33,18 @@ _SEQUENCE = re.compile(
     # any other escape: ESC c, ESC 7, ESC ( B
     "|\x1b[\x20-\x2f]*[\x30-\x7e]"
 )
-#: C0 controls but tab and newline, DEL, C1 controls
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: every C0 control, DEL and C1 control: what a one-line name may not show raw
-_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: the bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): they
+#: reorder the text around them as shown ("Trojan Source"), so that what is read is not what is there
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+#: C0 controls but tab and newline, DEL, C1 controls, bidi controls
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+#: every C0 control, DEL and C1 control, bidi controls: what a one-line name may not show raw
+_ANY_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 
 
 def strip_controls(text: str) -> tuple[str, int]:
-    """`text` without terminal control sequences and control characters (tabs and newlines stay),
-    and how many were removed."""
+    """`text` without terminal control sequences and control characters, bidi controls among them
+    (tabs and newlines stay), and how many were removed."""
     if not _CONTROL.search(text):  # the common case: nothing to do (every sequence starts with one)
         return text, 0
     text, sequences = _SEQUENCE.subn("", text)
@@ -63,6 +67,8 @@ def strip_controls_in(value: Any) -> int:
 
 
 def escape_controls(text: str, keep_newlines: bool = False) -> str:
-    """`text` with each control character written as an escape (ESC as \\x1b), for printing."""
+    """`text` with each control character written as an escape (ESC as \\x1b, RLO as \\u202e), for printing."""
     pattern = _CONTROL if keep_newlines else _ANY_CONTROL
-    return pattern.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    return pattern.sub(
+        lambda m: f"\\x{ord(m.group(0)):02x}" if m.group(0) < "\u0100" else f"\\u{ord(m.group(0)):04x}", text
+    )

@@ -18,7 +18,7 @@ import os
 
 ENVIRONMENT_VARIABLE = "SYNDICATE_LIBRARY_ONLY"
 #: the fast paths, by the name the variable gives them
-NAMES = frozenset({"yaml", "jsonschema-rs", "cmark", "feed-entries"})
+NAMES = frozenset({"yaml", "jsonschema-rs", "cmark", "feed-entries", "body-links"})
 
 _OFF = frozenset(name.strip() for name in os.environ.get(ENVIRONMENT_VARIABLE, "").split(",") if name.strip())
 

@@ -7,6 +7,7 @@ README.md ("Finding codes") lists every code with what it means.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import functools
 import os
@@ -78,6 +79,18 @@ def display_path(path: Path) -> str:
     if shown is None:
         return text
     return name if shown == "." else os.path.join(shown, name)  # noqa: PTH118
+
+
+def display_time(moment: dt.datetime) -> str:
+    """A time as a person reads it, to the minute, with its zone: "2026-12-10 09:00 UTC",
+    "2026-12-10 09:00 UTC+02:00" (seconds only when not zero)."""
+    offset = moment.utcoffset()
+    if offset is None or not offset:
+        zone = "UTC"
+    else:
+        minutes = int(offset.total_seconds()) // 60
+        zone = f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return moment.strftime("%Y-%m-%d %H:%M" + (":%S" if moment.second else "")) + " " + zone
 
 
 @functools.lru_cache(maxsize=256)

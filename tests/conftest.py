@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from syndicate.cli.main import main
-from tests.pg import ENGINES, fresh_site, use_postgresql
+from tests.pg import ENGINES, on_engine
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "demo"
@@ -84,10 +84,5 @@ def engine_site(tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pyt
     """The demo site with its ledger on each engine: SQLite at [paths] state, then PostgreSQL
     ([ledger], a site of its own in the test database: tests/pg.py). A module runs its tests on
     both by overriding `site` with it."""
-    site = demo_copy(tmp_path)
-    if request.param == "sqlite":
-        yield site
-        return
-    with fresh_site(monkeypatch) as settings:
-        use_postgresql(site, settings)
+    with on_engine(demo_copy(tmp_path), request.param, monkeypatch) as site:
         yield site

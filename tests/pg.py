@@ -75,6 +75,17 @@ def use_postgresql(site: Path, settings: LedgerSettings, lease: float = LEASE) -
     config.write_text(text[:cut] + table + text[cut:] if cut >= 0 else text + "\n" + table)
 
 
+@contextmanager
+def on_engine(site: Path, engine: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """`site` with its ledger on `engine`: as it is (SQLite), or in a site of its own in the test database."""
+    if engine == "sqlite":
+        yield site
+        return
+    with fresh_site(monkeypatch) as settings:
+        use_postgresql(site, settings)
+        yield site
+
+
 def lapse(ledger: Ledger, article: str, endpoint: str) -> None:
     """Force the lease on a claim to lapse (as a send slower than the lease makes it), without waiting."""
     with ledger._transaction() as db:

@@ -19,6 +19,7 @@ from syndicate.delivery.audit_page import fold, normal_url, read_content
 from syndicate.delivery.ledger import Ledger
 from syndicate.render.copies import make_copy
 from tests.page_server import PageServer, page_server
+from tests.pg import ENGINES, on_engine
 
 SLUG = "river-bridge-reopens"
 ORIGINAL = "https://hill-gazette.example.com/news/2026/05/river-bridge-reopens/"
@@ -83,6 +84,15 @@ def audit_site(tmp_path: Path) -> Path:
         "[audit]\nper_host_interval = 0\ntimeout = 1\n"
     )
     return root
+
+
+@pytest.fixture(params=ENGINES)
+def engine_audit_site(
+    audit_site: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """audit_site with its ledger on each engine: SQLite, then a site of its own in the test PostgreSQL."""
+    with on_engine(audit_site, request.param, monkeypatch) as site:
+        yield site
 
 
 @pytest.fixture
@@ -185,16 +195,66 @@ def test_a_retraction_ignored_and_one_applied(run_cli: Any, audit_site: Path, se
 def test_an_article_retracted_or_drafted_whose_copy_still_shows(
     run_cli: Any, audit_site: Path, server: PageServer
 ) -> None:
-    deliver(audit_site, server.page("/copy", page(copy_html(audit_site))))
+    """Before syndicate asked the endpoint to take the copy down, it is syndicate's work yet to do
+    (retraction-pending, a warning, no notice); once it asked, a page still showing the article is
+    the partner's doing: retraction-ignored, new, and a notice drafted."""
+    url = server.page("/copy", page(copy_html(audit_site)))
+    deliver(audit_site, url)
     article = audit_site / "content" / f"{SLUG}.md"
+    notices = audit_site / ".syndicate" / "notices"
     for status, why in (("retracted", "the article is retracted"), ("draft", "taken back to draft")):
         article.write_text(ARTICLE.replace("status: ready", f"status: {status}"))
         result = audit(run_cli, audit_site, "--format", "json")
-        assert result.status == 1
+        assert result.status == 0
         (finding,) = json.loads(result.out)["findings"]
-        assert finding["code"] == "retraction-ignored" and why in finding["message"]
-        assert "run syndicate push" in finding["hint"]
+        assert (finding["code"], finding["severity"]) == ("retraction-pending", "warning")
+        assert (
+            why in finding["message"]
+            and "syndicate has not asked the endpoint to take it down yet" in (finding["message"])
+        )
+        assert "syndicate push" in finding["hint"]
         assert finding["article"] == SLUG and finding["endpoint"] == "partner"
+        assert not notices.exists()
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:  # the take-down failed, to be retried: pending
+        ledger.begin_attempt(SLUG, "partner", "delete", "key-2")
+        ledger.failed(SLUG, "partner", "HTTP 503", "2026-12-07T10:00:00+00:00")
+    assert codes(audit(run_cli, audit_site).out) == ["retraction-pending"] and not notices.exists()
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:  # failed for good: syndicate asked
+        ledger.failed(SLUG, "partner", "HTTP 403", None)
+    failed = audit(run_cli, audit_site)
+    assert failed.status == 1
+    assert failed.out.splitlines(keepends=True)[0] == (
+        f"{url}: retraction-ignored the page still shows the article, but the article was taken back to draft; "
+        f"syndicate's request to take it down failed (hint: ask the partner to take it down, or syndicate retry "
+        f"{SLUG} to ask again) [new]\n"
+    )
+    assert failed.out.splitlines()[1].startswith(f"{url}: retraction-pending resolved: ")  # syndicate did its part
+    (notice,) = notices.iterdir()
+    text = " ".join(notice.read_text().split())
+    assert "The page still shows the article, but we have withdrawn the article. Please take it down" in text
+    assert "syndicate" not in text.lower()
+    notice.unlink()
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:  # taken down: the partner keeps it
+        ledger.removed(SLUG, "partner")
+    kept = audit(run_cli, audit_site)
+    assert codes(kept.out) == ["retraction-ignored"] and "restored or kept the copy" in kept.out
+    assert not notices.exists() or not list(notices.iterdir())  # notified already (the same finding)
+
+
+def test_a_retraction_not_yet_pushed_is_notified_once_pushed(
+    run_cli: Any, audit_site: Path, server: PageServer
+) -> None:
+    url = server.page("/copy", page(copy_html(audit_site)))
+    deliver(audit_site, url)
+    article = audit_site / "content" / f"{SLUG}.md"
+    article.write_text(ARTICLE.replace("status: ready", "status: retracted"))
+    assert codes(audit(run_cli, audit_site).out) == ["retraction-pending"]
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:
+        ledger.removed(SLUG, "partner")  # the push took it down; the partner's page still shows it
+    result = audit(run_cli, audit_site)
+    ignored = result.out.splitlines()[0]
+    assert result.status == 1 and ignored.startswith(f"{url}: retraction-ignored ") and ignored.endswith(" [new]")
+    assert "notice drafted for partner" in result.err
 
 
 def test_a_missing_copy(run_cli: Any, audit_site: Path, server: PageServer) -> None:

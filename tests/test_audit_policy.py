@@ -170,8 +170,14 @@ def test_early_publication(run_cli: Any, audit_site: Path, server: PageServer) -
     deliver(audit_site, server.page("/copy", page(copy_html(audit_site))))
     article.write_text(ARTICLE.replace("status: ready", "status: ready\nembargo_until: 2999-01-01T06:00:00Z"))
     early = audit(run_cli, audit_site)
-    assert codes(early.out) == ["early-publication"] and "2999-01-01T06:00:00+00:00" in early.out
+    assert codes(early.out) == ["early-publication"] and "before its embargo lifts (2999-01-01 06:00 UTC)" in early.out
     assert early.status == 1
+    (notice,) = (audit_site / ".syndicate" / "notices").iterdir()  # in the partner's words, the time as one reads it
+    assert "before its embargo lifts (2999-01-01 06:00 UTC). Please take" in " ".join(notice.read_text().split())
+    notice.unlink()
+    article.write_text(ARTICLE.replace("status: ready", "status: ready\nembargo_until: 2999-01-01T08:30:15+02:00"))
+    zoned = audit(run_cli, audit_site)  # the article's own zone kept
+    assert "before its embargo lifts (2999-01-01 08:30:15 UTC+02:00)" in zoned.out
     article.write_text(ARTICLE.replace("status: ready", "status: ready\nembargo_until: 2026-01-01T06:00:00Z"))
     lifted = audit(run_cli, audit_site)
     assert codes(lifted.out) == ["early-publication"] and " resolved: " in lifted.out
@@ -243,6 +249,8 @@ def test_a_304_never_hides_a_retraction(run_cli: Any, audit_site: Path, server: 
     assert codes(audit(run_cli, audit_site).out) == []
     article = audit_site / "content" / f"{SLUG}.md"
     article.write_text(article.read_text().replace("status: ready", "status: retracted"))
+    with Ledger(audit_site / ".syndicate" / "state.db") as ledger:
+        ledger.removed(SLUG, "partner")  # as the next push does
     found = audit(run_cli, audit_site)
     assert "If-None-Match" not in server.requests[-1][1] and "If-Modified-Since" not in server.requests[-1][1]
     assert codes(found.out) == ["retraction-ignored"] and found.status == 1

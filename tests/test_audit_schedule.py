@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+from syndicate.config import load_config
 from syndicate.delivery.ledger import Ledger
+from syndicate.delivery.ledger_open import open_ledger
 from tests.page_server import PageServer
-from tests.test_audit import audit_site, copy_html, deliver, page, server
+from tests.test_audit import SLUG, audit_site, copy_html, deliver, engine_audit_site, page, server
 
-__all__ = ["audit_site", "server"]  # (the fixtures)
+__all__ = ["audit_site", "engine_audit_site", "server"]  # (the fixtures)
 
 T0 = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
 
@@ -86,3 +91,37 @@ def test_a_failing_audit_fails_neither_the_run_nor_its_schedule(
     freed = run_at(run_cli, audit_site, T0 + dt.timedelta(days=2, minutes=1), "--format", "json")
     assert [n["partner"] for n in json.loads(freed.out)["audit"]["notices"]] == ["partner"]
     assert json.loads(freed.out)["audit"]["error"] is None
+
+
+def test_an_audit_while_a_run_audits_does_nothing_and_says_so(
+    run_cli: Any, engine_audit_site: Path, server: PageServer
+) -> None:
+    """`audit` takes the lock a run holds (on PostgreSQL the site's lock): a run auditing on its
+    schedule and an audit by hand would each draft the same notice."""
+    audit_site = engine_audit_site
+    config = audit_site / "syndicate.toml"
+    config.write_text(config.read_text().replace("timeout = 1\n", 'timeout = 20\nevery = "1d"\n'))
+    stripped = re.sub(r"<p>© 2026 Hill Town Gazette\.</p>", "", copy_html(audit_site))
+    with open_ledger(load_config(config).ledger_at) as ledger:
+        ledger.begin_attempt(SLUG, "partner", "create", "key")
+        ledger.delivered(SLUG, "partner", "7", server.page("/copy", page(stripped), delay=2.0), "sha256:x", None)
+    command = [sys.executable, "-m", "syndicate", "--config", str(config), "run", "--now", T0.isoformat()]
+    running = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not server.requests and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.requests, "the run did not start auditing"
+    held = run_cli("--config", str(config), "audit")  # while the run reads the (slow) page
+    _, run_err = running.communicate(timeout=60)
+    assert running.returncode == 0, run_err
+    assert (held.status, held.out) == (75, "")
+    assert "holds the " in held.err and "nothing done" in held.err
+    assert (
+        "hint: a run (which may be auditing), a push or another audit is in progress; try syndicate audit again"
+        in held.err
+    )
+    assert len(server.requests) == 1  # the held audit read nothing
+    notices = audit_site / ".syndicate" / "notices"
+    assert len(list(notices.iterdir())) == 1 and "notice drafted for partner" in run_err
+    after = run_cli("--config", str(config), "audit")  # the run done: the audit runs, and drafts it no more
+    assert after.status == 1 and len(list(notices.iterdir())) == 1

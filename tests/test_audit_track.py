@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from pathlib import Path
@@ -16,10 +15,9 @@ from syndicate.delivery.audit_tracked import tracked
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.ledger_open import open_ledger
 from tests.page_server import PageServer
-from tests.pg import ENGINES, fresh_site, use_postgresql
-from tests.test_audit import ARTICLE, SLUG, audit, audit_site, copy_html, page, server
+from tests.test_audit import ARTICLE, SLUG, audit, audit_site, copy_html, engine_audit_site, page, server
 
-__all__ = ["audit_site", "server"]  # (the fixtures)
+__all__ = ["audit_site", "engine_audit_site", "server"]  # (the fixtures)
 
 
 def track(run_cli: Any, root: Path, *args: str) -> Any:
@@ -99,32 +97,27 @@ def test_bad_usage(run_cli: Any, audit_site: Path) -> None:
     assert track(run_cli, audit_site).status == 2
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_tracked_addresses_and_audits_on_each_engine(
-    run_cli: Any, audit_site: Path, server: PageServer, engine: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tracked_addresses_and_audits_on_each_engine(run_cli: Any, engine_audit_site: Path, server: PageServer) -> None:
     """The audits' tables (tracked, audits with their validators, pruning) on SQLite and on PostgreSQL."""
-    with contextlib.ExitStack() as stack:
-        if engine == "postgresql":
-            use_postgresql(audit_site, stack.enter_context(fresh_site(monkeypatch)))
-        config = audit_site / "syndicate.toml"
-        config.write_text(config.read_text().replace("[audit]\n", "[audit]\nkeep = 2\n"))
-        stripped = re.sub(r"<p>© 2026 Hill Town Gazette\.</p>", "", copy_html(audit_site))
-        url = server.page("/pasted", page(stripped), headers={"ETag": '"e1"'})
-        assert track(run_cli, audit_site, url, "--article", SLUG, "--canonical", "any").status == 0
-        assert track(run_cli, audit_site, url, "--article", SLUG, "--contact", "a@b.example").status == 0  # replaced
-        first = audit(run_cli, audit_site, "--format", "json")
-        assert first.status == 1, first.err
-        assert [f["code"] for f in json.loads(first.out)["findings"]] == ["attribution-missing", "canonical-mismatch"]
-        server.page("/pasted", "", status=304, headers={"ETag": '"e1"'})
-        for _ in range(2):
-            again = json.loads(audit(run_cli, audit_site, "--format", "json").out)
-            assert again["unchanged"] == 1 and again["notices"] == []
-        with open_ledger(load_config(config).ledger_at) as ledger:
-            kept = audit_store.history(ledger, SLUG, "track:1")
-            listed = tracked(ledger)
-        assert [(a.http_status, a.etag) for a in kept] == [(304, '"e1"'), (304, '"e1"')]
-        assert [(t.url, t.contact, t.canonical) for t in listed] == [(url, "a@b.example", "original")]
+    audit_site = engine_audit_site
+    config = audit_site / "syndicate.toml"
+    config.write_text(config.read_text().replace("[audit]\n", "[audit]\nkeep = 2\n"))
+    stripped = re.sub(r"<p>© 2026 Hill Town Gazette\.</p>", "", copy_html(audit_site))
+    url = server.page("/pasted", page(stripped), headers={"ETag": '"e1"'})
+    assert track(run_cli, audit_site, url, "--article", SLUG, "--canonical", "any").status == 0
+    assert track(run_cli, audit_site, url, "--article", SLUG, "--contact", "a@b.example").status == 0  # replaced
+    first = audit(run_cli, audit_site, "--format", "json")
+    assert first.status == 1, first.err
+    assert [f["code"] for f in json.loads(first.out)["findings"]] == ["attribution-missing", "canonical-mismatch"]
+    server.page("/pasted", "", status=304, headers={"ETag": '"e1"'})
+    for _ in range(2):
+        again = json.loads(audit(run_cli, audit_site, "--format", "json").out)
+        assert again["unchanged"] == 1 and again["notices"] == []
+    with open_ledger(load_config(config).ledger_at) as ledger:
+        kept = audit_store.history(ledger, SLUG, "track:1")
+        listed = tracked(ledger)
+    assert [(a.http_status, a.etag) for a in kept] == [(304, '"e1"'), (304, '"e1"')]
+    assert [(t.url, t.contact, t.canonical) for t in listed] == [(url, "a@b.example", "original")]
 
 
 def test_robots_rules_are_matched_for_the_audits_user_agent() -> None:

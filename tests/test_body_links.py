@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from syndicate.checks.body_links import BadLink, all_links_absolute, bad_links
+from syndicate.checks.body_links import BadLink, all_links_absolute, bad_links, plainly_absolute
 from syndicate.checks.parallel import resident_mb
 from syndicate.render.commonmark import normalise_link, to_html
 
@@ -99,3 +99,26 @@ def test_rendering_frees_what_cmark_allocates() -> None:
     for _ in range(2_000):  # cmarkgfm's own wrapper keeps ~60 KB of each: 120 MB here
         to_html(body, sourcepos=True)
     assert resident_mb() - before < 30
+
+
+_PIECES = (
+    "[", "]", "(", ")", "](", "![", "https://e.example/", "http://", "mailto:a@e.example", "#", "#n", "/rel",
+    "rel", "x", " ", "\t", "\n", "\n\n", "]:", "<", ">", "`", "    ", "> ", "- ", "!", "*", "\\", "&#91;", "&#40;",
+    '"t"', "| a |\n|---|\n| ", "javascript:", "HTTPS://",
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=24).map("".join))
+def test_fast_path_finds_what_cmark_finds(body: str) -> None:
+    # the fast path "body-links" passes a body without rendering it only when cmark finds no bad link in it
+    assert bad_links(body) == bad_links(body, to_html(body))
+    if plainly_absolute(body):
+        assert all_links_absolute(to_html(body))
+
+
+def test_fast_path_renders_what_it_cannot_vouch_for() -> None:
+    assert plainly_absolute("A [good](https://e.example/a), [mail](mailto:a@e.example) and [note](#n).\n\n---\n")
+    for body in ("[a](#)", "[a]( https://e.example/)", "[a][r]\n\n[r]: https://e.example/", "<https://e.example/>",
+                 "[a](HTTPS://e.example/)", "![i](i.png)", "[a](<https://e.example/>)", "a < b"):  # fmt: skip
+        assert not plainly_absolute(body)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from syndicate.articles.content_folder import article_files
 from syndicate.checks.validate import load_site
 from syndicate.config import load_config
 from syndicate.cron import noop
@@ -187,3 +188,14 @@ def test_a_lock_file_that_cannot_be_opened_is_one_line_and_exit_2_on_the_early_p
     done = syndicate(site, "run")  # through answer_noop, which takes the lock before the command line loads
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "cannot open the ledger" in done.stderr
+
+
+def test_article_files_are_in_the_order_of_their_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # sorted as texts split at "/": "a/z.md" comes before "a-b/a.md", as Paths order them (as texts, "-" < "/")
+    names = ["a/z.md", "a-b/a.md", "a.b/c.md", "a/b/c.md", "a/b.md", "a b/c.md", "A/x.md", "é/x.md", "z.md", "a0.md"]
+    for name in names:
+        (tmp_path / "tree" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "tree" / name).write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for root in (Path("tree"), tmp_path / "tree"):
+        assert article_files(root) == sorted(root / name for name in names)

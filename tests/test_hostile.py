@@ -26,6 +26,7 @@ from lxml import html as lxml_html
 
 from syndicate.articles.article import Article
 from syndicate.articles.front_matter import MAX_FILE_BYTES, parse_article_bytes, parse_article_text, read_article_file
+from syndicate.characters import XML_INVALID
 from syndicate.config import MAX_ARTICLE_BYTES, Endpoint, load_config
 from syndicate.delivery.endpoints.directory import DirectoryEndpoint
 from syndicate.errors import DeliveryError, UsageError
@@ -400,3 +401,24 @@ def test_the_safety_check_catches_active_content(markup: str) -> None:
 def test_the_safety_check_passes_ordinary_markup() -> None:
     assert_safe_html('<p><a href="https://x.example/?a=1&amp;b=2" rel="noopener noreferrer">x</a> <em>y</em></p>')
     assert_safe_html('<td style="text-align: left">x</td><a href="mailto:a@x.example">m</a><a href="#top">t</a>')
+
+
+def test_control_characters_in_a_body_reach_no_copy(tmp_path: Path) -> None:
+    """Removed as from front matter and feeds: the characters XML forbids (a terminal escape's ESC,
+    a bell, a NUL) are in neither the HTML copy nor the folder's Markdown twin; the text around them stays."""
+    body = b"Bell\x07 rings; \x1b[2Jthe screen\x0b stays, a NUL\x00 too.\n"
+    parsed = parse_article_bytes(with_(b"Body text.\n", body), "controls.md")
+    assert parsed.data is not None
+    article = Article.from_data(Path("controls.md"), parsed.data, parsed.body)
+    profile = load_registry().get("CC-BY-4.0")
+    assert profile is not None
+    copy = make_copy(article, profile)
+    config = Endpoint("folder", "directory", "community-web", settings={"path": "out"})
+    DirectoryEndpoint(config, tmp_path, {}).create(copy, "k")
+    for written in (
+        copy.html,
+        (tmp_path / "out" / "minimal.html").read_text(),
+        (tmp_path / "out" / "minimal.md").read_text(),
+    ):
+        assert not XML_INVALID.search(written), repr(written)
+        assert "Bell rings; [2Jthe screen stays, a NUL" in written

@@ -16,7 +16,9 @@ from tests.import_corpus.measure import FIELDS, load_expected, measure, pages, r
 PAGES = pages()
 #: of the values the pages state, the share found (measured: see README's import section); a rule that
 #: loses some fails here, one that finds more may raise it
-RECALL = 0.72
+RECALL = 0.91
+#: of all fields (stated or not), the share right (measured: 98%)
+ACCURACY = 0.97
 
 
 def _normal(text: str) -> str:
@@ -24,7 +26,7 @@ def _normal(text: str) -> str:
 
 
 def test_the_corpus_has_enough_real_pages_in_enough_languages() -> None:
-    assert len(PAGES) >= 40
+    assert len(PAGES) >= 60
     assert len({load_expected(p)["language"] for p in PAGES}) >= 4
     assert {p.suffix for p in PAGES} == {".txt", ".md", ".html"}
 
@@ -48,6 +50,6 @@ def test_import_meets_the_targets_on_the_corpus() -> None:
     assert not [p for p in measured if p.failure], printed
     assert counts["invented"] == 0, printed
     assert counts["wrong"] == 0, printed
-    assert counts["right"] / sum(counts.values()) >= 0.90, printed
+    assert counts["right"] / sum(counts.values()) >= ACCURACY, printed
     right, values = stated(measured)
     assert right / values >= RECALL, printed

@@ -148,6 +148,28 @@ def test_escape_sequences_are_removed_from_the_draft_and_the_notes() -> None:
     assert "text: 30 terminal control sequence(s) or control character(s) removed" in " ".join(result.missing)
 
 
+#: bidi embeddings, overrides and isolates: shown, they reorder the text around them ("Trojan Source")
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def test_bidi_overrides_are_removed_from_the_draft_and_escaped_when_printed(run_cli: Any, tmp_path: Path) -> None:
+    text = (
+        "A \u202eeltiT\u202c Title\n\nBy Ann \u2067Lee\u2069\n\nPublished on June 3, 2024\n\n"
+        "Some \u202awords\u202b and \u202dmore\u2066\u2068.\n\nCopyright © Ann Lee 2024\n"
+    )
+    result = import_text(text, "bidi.txt")
+    assert result.front_matter["title"] == "A eltiT Title"
+    assert result.front_matter["authors"] == [{"name": "Ann Lee"}]
+    assert "Some words and more." in result.body
+    assert not BIDI.search(result.to_markdown()) and not any(BIDI.search(n) for n in _notes(result))
+    assert "text: 9 terminal control sequence(s) or control character(s) removed" in " ".join(result.missing)
+    hostile = tmp_path / "invoice\u202etxt.exe"  # shown as "invoiceexe.txt"
+    hostile.write_text("A Title\n\nBy Ann Lee\n\nSome words.\n")
+    printed = run_cli("import", str(hostile), "--out", str(tmp_path / "out"))
+    assert printed.status == 0 and not BIDI.search(printed.out + printed.err)
+    assert "invoice\\u202etxt.exe" in printed.out
+
+
 def test_escapes_in_a_pages_json_ld_are_removed_too() -> None:
     page = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "A \\u001b]0;owned\\u0007Title",'

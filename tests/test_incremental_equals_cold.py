@@ -107,6 +107,19 @@ def test_on_each_engine_the_records_give_the_same_feeds(
     _feeds_after_one_change(engine_site, tmp_path, run_cli, change)
 
 
+@pytest.mark.parametrize("change", ["title edited", "added, newest", "tag removed", "licence changed"])
+def test_without_endpoints_the_records_give_the_same_feeds(
+    site: Path, tmp_path: Path, run_cli: Any, change: str
+) -> None:
+    """A site without endpoints: the bodies of the files read again stay on the workers
+    (checks/parallel.py, Article.body_key), the feeds built from their copies and the records."""
+    config = site / "syndicate.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[: text.index("[[endpoints]]")], encoding="utf-8")
+    _edit(site / "content" / "eastbrook-council-election-turnout-by-ward.md", "endpoints:\n  - archive\n", "")
+    _feeds_after_one_change(site, tmp_path, run_cli, change)
+
+
 def _feeds_after_one_change(site: Path, tmp_path: Path, run_cli: Any, change: str) -> None:
     config = site / "syndicate.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n[feeds]\nlimit = 2\n", encoding="utf-8")

@@ -5,7 +5,7 @@ table's page overwritten, garbage behind a valid header. A full disk cannot be
 made here: SQLite's own limit (PRAGMA max_page_count) makes it say
 SQLITE_FULL where a run's transaction must grow the file, and, where a
 statement has to fail at a chosen point, the connection raises the error
-SQLite raises. The lock tests put a symbolic link and a FIFO where the lock
+SQLite raises. The lock tests put a symbolic link, a hard link and a FIFO where the lock
 file goes, and run the real command (the early no-op answer takes the lock too).
 """
 
@@ -277,20 +277,26 @@ def test_a_commit_that_fails_is_rolled_back(run_cli: Any, site: Path) -> None:
 LOCK_HINT = "  hint: remove it: syndicate makes the lock file itself, and writes its pid in it"
 
 
-@pytest.mark.parametrize("command", [["run"], ["push"], ["retry", "--all"]])
-def test_a_lock_that_is_a_symbolic_link_is_not_followed(site: Path, tmp_path: Path, command: list[str]) -> None:
+#: how the lock file is made a link to another file, and what syndicate says of it
+LINKS = {
+    "symbolic": (Path.symlink_to, "the run lock is a symbolic link; syndicate does not follow it"),
+    "hard": (Path.hardlink_to, "the run lock is a hard link (2 names for one file); syndicate does not write it"),
+}
+
+
+@pytest.mark.parametrize("link", LINKS)
+@pytest.mark.parametrize("command", [["run"], ["push"], ["retry", "--all"], ["audit"]])
+def test_a_lock_that_is_a_link_to_another_file_is_not_written(site: Path, command: list[str], link: str) -> None:
     assert syndicate(site, "run").returncode == 0  # (a second run would be answered early: that path too)
-    victim = tmp_path / "victim.txt"
+    victim = site / "victim.txt"  # (in the site: a hard link needs the same file system)
     victim.write_text("someone else's file\n")
     lock = Path(f"{state_db(site)}.lock")
     lock.unlink()
-    lock.symlink_to(victim)
+    make, said = LINKS[link]
+    make(lock, victim)
     result = syndicate(site, *command)
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [
-        f"syndicate: error: {lock}: the run lock is a symbolic link; syndicate does not follow it",
-        LOCK_HINT,
-    ]
+    assert result.stderr.splitlines() == [f"syndicate: error: {lock}: {said}", LOCK_HINT]
     assert victim.read_text() == "someone else's file\n"
 
 

@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 
 from syndicate.articles.front_matter import parse_article_bytes
 from syndicate.licences.profiles import LicenseProfile, load_registry
-from syndicate.render.html_copy import RenderedCopy, _fold, links_and_text, render_copy, render_markdown
+from syndicate.render.html_copy import (
+    RenderedCopy,
+    _fold,
+    links_and_text,
+    render_copy,
+    render_copy_uncached,
+    render_markdown,
+)
+from syndicate.render.json_ld import json_ld_script
 from tests.seed import SEED_TERMS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -353,6 +361,23 @@ def test_json_ld_cannot_close_its_script_element() -> None:
     assert "“Bad &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- title”" in copy.attribution_html
 
 
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='ab<[]"\\/é \n'),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet="ab<[", max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.text(alphabet="ab<[", max_size=3), _JSON_VALUES, max_size=4))
+def test_json_ld_script_escapes_as_every_string_rewritten(data: dict[str, Any]) -> None:
+    # the script rewrites string tokens only when a string holds "["; the same text as rewriting every one
+    written = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    expected = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: m[0].replace("<", "\\u003c").replace("[", "\\u005b"), written)
+    assert json_ld_script(data) == f'<script type="application/ld+json">{expected}</script>\n'
+
+
 def test_json_ld_keeps_non_ascii_and_sorts_keys() -> None:
     copy = render_copy(with_(ARTICLE, title="Café — “quoted”"), BODY, profile("CC-BY-ND-4.0"))
     assert '"headline":"Café — “quoted”"' in copy.html
@@ -476,3 +501,19 @@ def test_the_cache_of_rendered_copies_lets_go_of_the_least_recently_used_not_all
     for n in range(4, 6):
         html_copy.remember(bytes([n]), f"body {n}", "CC0-1.0", copy)
     assert len(html_copy._RENDERED) == 5
+
+
+def test_a_copy_for_the_feeds_alone_has_the_same_content_and_nothing_to_push() -> None:
+    full = render_copy_uncached(ARTICLE, BODY, profile("CC-BY-ND-4.0"))
+    feeds_only = render_copy_uncached(ARTICLE, BODY, profile("CC-BY-ND-4.0"), with_json_ld=False)
+    assert full.complete and not feeds_only.complete
+    assert (feeds_only.content_html, feeds_only.body_html, feeds_only.attribution_html) == (
+        full.content_html,
+        full.body_html,
+        full.attribution_html,
+    )
+    for what in ("html", "json_ld_script", "json_ld", "content_hash"):
+        with pytest.raises(AssertionError, match="never pushed"):
+            getattr(feeds_only, what)
+    with pytest.raises(AssertionError, match="never pushed"):
+        feeds_only.to_bytes()

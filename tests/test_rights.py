@@ -32,6 +32,12 @@ EXPECTED_CHANNELS: dict[str, set[str]] = {
     "CC-BY-NC-3.0": NC,
     "CC-BY-NC-SA-3.0": NC,
     "CC-BY-NC-ND-3.0": NC,
+    # the national ports SPDX lists (the importer gives these ids), the same terms as the unported licence
+    **dict.fromkeys(
+        ["CC-BY-2.5-AU", "CC-BY-3.0-AT", "CC-BY-3.0-AU", "CC-BY-3.0-DE", "CC-BY-3.0-NL", "CC-BY-3.0-US"], ALL
+    ),
+    **dict.fromkeys(["CC-BY-SA-3.0-AT", "CC-BY-SA-3.0-DE", "CC-BY-ND-3.0-DE"], ALL),
+    **dict.fromkeys(["CC-BY-NC-3.0-DE", "CC-BY-NC-SA-3.0-DE", "CC-BY-NC-ND-3.0-DE"], NC),
     "globalresearch-crosspost": NC,
     "all-rights-reserved": set(),
     "custom": set(),
@@ -123,3 +129,30 @@ def test_a_request_names_our_publication_as_a_rights_desk_would() -> None:
     assert our_publication(site, "newsletter", "our morning briefing") == "our morning briefing, Daily Example"
     assert our_publication(site, "print", "the Daily Example weekend edition") == "the Daily Example weekend edition"
     assert our_publication(None, "social") == "our social-media accounts"
+
+
+def test_every_licence_id_the_importer_gives_has_a_profile() -> None:
+    from syndicate.importer.licensing import SPDX_PORTS
+
+    assert not SPDX_PORTS - {p.id for p in REGISTRY}
+
+
+@pytest.mark.parametrize(
+    ("license_id", "short"),
+    [
+        ("CC-BY-ND-4.0", "CC BY-ND 4.0"),
+        ("CC0-1.0", "CC0 1.0"),
+        ("CC-BY-NC-SA-3.0-DE", "CC BY-NC-SA 3.0 DE"),
+        ("CC-BY-2.5-AU", "CC BY 2.5 AU"),
+    ],
+)
+def test_short_name_as_creative_commons_asks(license_id: str, short: str) -> None:
+    profile = REGISTRY.get(license_id)
+    assert profile is not None and profile.short_name == short
+
+
+def test_a_national_port_keeps_its_conditions() -> None:
+    ported, unported = REGISTRY.get("CC-BY-NC-ND-3.0-DE"), REGISTRY.get("CC-BY-NC-ND-3.0")
+    assert ported is not None and unported is not None
+    assert (ported.conditions, ported.channels) == (unported.conditions, unported.channels)
+    assert ported.url == "https://creativecommons.org/licenses/by-nc-nd/3.0/de/"

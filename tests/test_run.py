@@ -112,7 +112,7 @@ def test_a_second_run_exits_75_while_one_holds_the_lock_and_says_so_only_with_v(
         told = syndicate(site, "run", "-v")
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (75, "", "")  # an overlap is no news for cron's mail
     assert told.returncode == 75
-    assert told.stderr.startswith("syndicate run: another syndicate run or push holds the lock ")
+    assert told.stderr.startswith("syndicate run: another syndicate process (a run, push or audit) holds the lock ")
     assert len(told.stderr.splitlines()) == 1 and "error" not in told.stderr
 
 

@@ -144,7 +144,7 @@ def test_a_runner_that_finds_the_sites_lock_held_delivers_its_share_and_exits_0(
             assert len(hook.requests) == 2  # its share: here, every copy
             assert not (site / "feeds").exists()  # the feeds are the lock holder's work
             assert holder.get_state("next_wakeup") is None  # and so is what a run remembers
-        assert "another runner holds the site's lock" in helper.stderr
+        assert "another process (a runner or an audit) holds the site's lock" in helper.stderr
         done = subprocess.run(
             [sys.executable, "-m", "syndicate", "--config", str(config), "run"], capture_output=True, check=False
         )

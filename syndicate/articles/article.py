@@ -55,11 +55,16 @@ class Article:
     endpoints: tuple[str, ...] | None = None
     #: render.front_matter_digest(front_matter) when known (workers compute it), else b""
     front_matter_digest: bytes = field(default=b"", compare=False, repr=False)
+    #: with `body` "": the body was left on the worker that rendered the copy (feeds need the copy,
+    #: not the body), and this is its sha256, render.render_copy's key in place of it
+    body_key: bytes = field(default=b"", compare=False, repr=False)
     #: `updated` is a date's midnight, for the front matter gave a date alone (feed_updated.py)
     updated_is_date: bool = False
 
     @classmethod
-    def from_data(cls, path: Path, data: Mapping[str, Any], body: str, front_matter_digest: bytes = b"") -> Article:
+    def from_data(
+        cls, path: Path, data: Mapping[str, Any], body: str, front_matter_digest: bytes = b"", body_key: bytes = b""
+    ) -> Article:
         published = parse_timestamp(data["published"])
         updated = parse_timestamp(data["updated"]) if "updated" in data else published
         # (the later of the two is the article's updated time: the text it was read from)
@@ -89,6 +94,7 @@ class Article:
             embargo_until=parse_timestamp(embargo) if embargo else None,
             endpoints=tuple(endpoints) if endpoints is not None else None,
             front_matter_digest=front_matter_digest,
+            body_key=body_key,
             updated_is_date=is_date(updated_text),
         )
 

@@ -29,8 +29,16 @@ def _message(config: Config, what: str) -> str:
 
 
 def article_files(folder: Path) -> list[Path]:
-    """The article files below `folder` (hidden files and folders skipped), sorted."""
-    return sorted(Path(name) for name, _ in article_entries(str(folder)))
+    """The article files below `folder` (hidden files and folders skipped), sorted as their Paths
+    sort: by their parts ("a/b.md" before "a-b/c.md"). Sorted as texts split at "/", before they
+    are made Paths: 10,000 Paths compared with each other took 0.1 s, before any file was read."""
+    # (every name starts with the folder as given: the parts Path drops, "." and empty ones, are
+    # in that shared start, so the rest orders the names as Path does)
+    return [Path(name) for name in sorted((name for name, _ in article_entries(str(folder))), key=_parts)]
+
+
+def _parts(name: str) -> list[str]:
+    return name.split("/")
 
 
 def _missing(config: Config) -> ConfigError | None:

@@ -25,6 +25,9 @@ class ParsedArticle:
     #: attribution.body_hash(body), taken when the licence forbids derivatives ("" otherwise):
     #: what the bodies of the copies delivered are compared with (kept when the body is not)
     body_digest: str = ""
+    #: sha256 of the body (UTF-8), when a worker rendered its copy and did not send the body back:
+    #: what render.render_copy knows the copy by in place of the body
+    body_key: bytes = b""
 
     def line_of(self, pointer: str) -> int:
         """The line of the key at `pointer`, else of its nearest ancestor, else the opening `---`."""

@@ -55,6 +55,9 @@ _DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RESOLVED: dict[str, str] = {}
 _RESOLVED_MAX = 50_000
 _KEYS: dict[str, bool] = {}
+#: a timestamp's text -> its value as the full reader gives it (ISO text): dates recur (published,
+#: a source's, an original's), and PyYAML's constructor takes a regular expression and a datetime
+_MOMENTS: dict[str, str] = {}
 #: the first characters for which YAML 1.1 has a type other than text (digits, "t", "~", ...)
 _RESOLVED_BY_FIRST = frozenset(key for key in _PYYAML.yaml_implicit_resolvers if key is not None)
 assert None not in _PYYAML.yaml_implicit_resolvers  # (a resolver for any first character: none in SafeLoader)
@@ -198,13 +201,19 @@ def _scalar(text: str) -> Any:
         return text
     node = yaml.ScalarNode(tag, text)
     if tag == _TIMESTAMP:
+        known = _MOMENTS.get(text)
+        if known is not None:
+            return known
         try:
             moment = _PYYAML.construct_yaml_timestamp(node)
         except (ValueError, OverflowError) as e:  # not a real date: the full reader says so
             raise _NotPlain from e
         if isinstance(moment, dt.datetime) and moment.tzinfo is None:
             raise _NotPlain
-        return moment.isoformat()
+        known = moment.isoformat()
+        if len(_MOMENTS) < _RESOLVED_MAX:
+            _MOMENTS[text] = known
+        return known
     if tag == _INT:
         if len(text) > 100:  # yaml_walk.MAX_DIGITS: reported by the full reader
             raise _NotPlain

@@ -7,6 +7,16 @@ as text, is not). Two passes, because nearly every article passes: a regular
 expression over the HTML says whether every link is absolute; only when one
 is not is the HTML parsed, with source positions, to name each bad link and
 the line it is written on.
+
+The fast path ("body-links"): a body that cmark cannot give a bad link is
+passed without rendering it (`plainly_absolute`): no "<" (raw HTML,
+autolinks), no "]:" (reference definitions), and every "](" (where an inline
+link's address starts) followed at once by https://, http://, mailto: or
+"#" and a name. Anything else is rendered as above. What it buys
+(BENCHMARKS.md, "Fast paths"; SYNDICATE_LIBRARY_ONLY=body-links leaves it out):
+cmark's render and the two passes over its HTML in `validate`, which renders
+no copy; `feeds` and `run` render each body for the copy anyway. One
+differential test: tests/test_body_links.py.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from syndicate import fast_paths
 from syndicate.render.commonmark import to_html
 
 #: every <a ...> opening, however written (raw HTML may say <A HREF=...>)
@@ -23,6 +34,10 @@ _ANCHOR = re.compile(r"<a[\s>/]", re.IGNORECASE)
 _GOOD_ANCHOR = re.compile(r'<a href="(?:https?://|mailto:|#[^"])')
 _SOURCEPOS = re.compile(r"^(\d+):\d+-(\d+):\d+$")
 _ANYWHERE = 1 << 30
+#: where an inline link's (or image's) address starts: "](" and what follows it at once
+_INLINE_ADDRESS = re.compile(r"\]\((?!https?://|mailto:|#[\w-])")
+#: the fast path (below: cmark alone, for measuring it)
+_FAST = fast_paths.enabled("body-links")
 
 
 @dataclass(frozen=True)
@@ -41,11 +56,26 @@ def all_links_absolute(html: str) -> bool:
     return len(_ANCHOR.findall(html)) == len(_GOOD_ANCHOR.findall(html))
 
 
+def plainly_absolute(body: str) -> bool:
+    """True when no link cmark makes of `body` can be a placeholder or relative, as read from
+    the Markdown alone; False when it cannot tell (then the body is rendered and looked at).
+
+    CommonMark makes an <a href> of raw HTML and autolinks (both need "<"), of a reference
+    with its definition ("[label]:", the colon right after the bracket) and of an inline link,
+    whose "](" is followed by optional whitespace and its address: here it must be followed at
+    once by an absolute address or a "#name". (GitHub's autolink extension, which links bare
+    www. addresses, is not used: commonmark.py.)
+    """
+    return "<" not in body and "]:" not in body and _INLINE_ADDRESS.search(body) is None
+
+
 def bad_links(body: str, html: str | None = None) -> list[BadLink]:
     """Every link of `body` that is a placeholder or relative, in document order.
 
     `html` is the body already rendered by `commonmark.to_html(body)`, if at hand.
     """
+    if html is None and _FAST and plainly_absolute(body):
+        return []
     if html is None:
         html = to_html(body)  # as the copy renders it: the same HTML serves both
     if all_links_absolute(html):

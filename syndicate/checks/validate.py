@@ -149,9 +149,15 @@ class SiteContent:
 
 
 def load_site(
-    config: Config, today: dt.date | None = None, delivered: Mapping[str, Mapping[str, str]] | None = None
+    config: Config,
+    today: dt.date | None = None,
+    delivered: Mapping[str, Mapping[str, str]] | None = None,
+    bodies: bool = True,
 ) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported).
+    Without `bodies`, the articles that have a copy come without their body (Article.body_key):
+    for the feeds, which carry the copies; and those copies are the feeds' alone, without the
+    JSON-LD script and digest that only a pushed copy carries (RenderedCopy.complete).
 
     The ledger, when there is one, is read (not made) unless `delivered` gives its pins: a
     no-derivatives body must stay the one delivered. A content folder that is missing or holds
@@ -161,7 +167,9 @@ def load_site(
     files = content_files(config)
     if delivered is None:
         delivered = bodies_at(config.ledger_at)
-    parsed = [c.article for c in check_files(files, checks, config.limits.max_article_bytes, render=True)]
+    max_bytes = config.limits.max_article_bytes
+    checked = check_files(files, checks, max_bytes, render=True, bodies=bodies, json_ld=bodies)
+    parsed = [c.article for c in checked]
     return site_content(files, parsed, [], checks, already_checked=True, delivered=delivered)
 
 
@@ -186,6 +194,6 @@ def site_content(
         if item.data.get("status", "ready") == "draft":
             drafts.append(str(item.data.get("slug", path.stem)))
         else:
-            articles.append(Article.from_data(path, item.data, item.body, item.front_matter_digest))
+            articles.append(Article.from_data(path, item.data, item.body, item.front_matter_digest, item.body_key))
     # (the files of a shared slug are all invalid: one plan row for them)
     return SiteContent(report, articles, drafts, checks, list(dict.fromkeys(invalid)), unnamed)

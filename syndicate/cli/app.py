@@ -73,7 +73,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int, quiet: bool) 
     -v, -q and --config may also follow the command: syndicate run -v.
 
     Exit status: 0 ok; 1 an article is invalid or a delivery failed; 2 usage or
-    configuration error; 75 another run or push holds the lock (nothing done).
+    configuration error; 75 another run, push or audit holds the lock (nothing done).
     """
     ctx.obj = Options(config_path, verbose, quiet)
 

@@ -213,7 +213,7 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     problem = feeds_folder_problem(out, config.paths.content) if out is not None else None
     if problem is not None:
         raise UsageError(f"feeds --out {out!r}: {problem}", FEEDS_FOLDER_HINT)
-    site = load_site(config)
+    site = load_site(config, bodies=False)  # (the feeds carry the copies, rendered on the workers)
     for finding in site.report.errors:
         click.echo(finding_line(finding), err=True)
     now = dt.datetime.now(dt.UTC)

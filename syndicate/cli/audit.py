@@ -37,6 +37,11 @@ NOTHING_AUDITED = {
     "notices": [],
 }
 
+#: what to do when a run holds the lock
+AUDIT_HINT = (
+    "a run (which may be auditing), a push or another audit is in progress; try syndicate audit again when it ends"
+)
+
 
 @cli.command()
 @click.option(
@@ -50,7 +55,9 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     registered with `syndicate track`, and check it.
 
     A copy taken down (retracted, back to draft, no longer allowed) must be
-    gone: one still showing the article is retraction-ignored. A live copy
+    gone: one still showing the article is retraction-ignored (before
+    syndicate asked the endpoint to take it down, a warning:
+    retraction-pending, and no notice). A live copy
     must show the source's name, a link to the original, the copyright notice
     (what its licence requires: attribution-missing) and the licence
     (license-missing), anywhere on the page a reader sees; tell search engines
@@ -74,6 +81,9 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     (the endpoint's `contact`, or the tracked address's), a text file in
     the notices folder beside the ledger; the output names each file.
 
+    Holds the lock run takes (a run audits too, with [audit] every): while
+    another command holds it, exits 75 at once and reads nothing.
+
     With [status] page = true, the status page (status.html in the feeds
     folder) is written again afterwards, showing this audit.
 
@@ -94,12 +104,13 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
     Exit status: 0 no copy violates (copies that could not be checked, and
     warnings, do not count: look for not-checked); 1 a copy violates its
     licence, the endpoint's canonical policy or the embargo, or ignores a
-    retraction; 2 bad usage or config.
+    retraction; 2 bad usage or config; 75 a run, push or another audit
+    holds the lock (nothing done: try again when it ends).
     """
     from syndicate.delivery.audit import audit as run_audit
     from syndicate.delivery.audit_notices import draft_notices
     from syndicate.delivery.audit_schedule import ScheduledAudit
-    from syndicate.delivery.ledger_open import open_ledger, recorded_at
+    from syndicate.delivery.ledger_open import exclusive, recorded_at
 
     config = options.config()
     rows = recorded_at(config.ledger_at)
@@ -112,7 +123,8 @@ def audit(options: Options, endpoint: str | None, article: str | None, output_fo
         elif not options.quiet:
             click.echo(f"nothing to audit: no ledger at {display_path(config.paths.state)}", err=True)
         return ExitStatus.OK
-    with open_ledger(config.ledger_at) as ledger, progress_bar(options, "auditing", output_format) as advance:
+    # the lock run holds: its scheduled audit and this one would each draft the same notice
+    with exclusive(config.ledger_at, AUDIT_HINT) as ledger, progress_bar(options, "auditing", output_format) as advance:
         notices: list[Notice] = []
         report = run_audit(
             config, ledger, endpoint, article, progress=advance,

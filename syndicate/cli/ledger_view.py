@@ -163,7 +163,7 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
     """Re-queue failed deliveries so that the next run (or push) tries them now.
 
     Resets their attempts, so a delivery that run gave up on is tried again.
-    While a run or push holds the lock, exits 75 and changes nothing.
+    While a run, push or audit holds the lock, exits 75 and changes nothing.
 
     \b
     Examples:
@@ -171,7 +171,7 @@ def retry(options: Options, article: str | None, everything: bool) -> ExitStatus
       syndicate retry --all
 
     Exit status: 0 re-queued (or nothing failed); 2 bad usage or config (an
-    article with no delivery recorded); 75 a run or push holds the lock.
+    article with no delivery recorded); 75 a run, push or audit holds the lock.
     """
     import datetime as dt
 

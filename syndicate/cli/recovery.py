@@ -41,7 +41,7 @@ def reconcile(options: Options, endpoint: str | None, assume_new: bool, assume_d
 
     Exit status: 0 every endpoint asked (the ledger is in use again); 1 an
     endpoint could not be asked (the found copies are kept: run it again);
-    2 bad usage or config; 75 a run or push holds the lock.
+    2 bad usage or config; 75 a run, push or audit holds the lock.
     """
     import os
 

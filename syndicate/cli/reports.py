@@ -133,7 +133,10 @@ def run_summary_line(summary: dict[str, object]) -> str:
         f"{plan['refused']} refused, {plan['skipped']} skipped, {summary['failed']} failed"
     )
     if feeds is None:  # a shared ledger's runner without the site's lock (cron/run.py, _share)
-        return f"syndicate run: another runner holds the site's lock and does the feeds; {pushed} (this one's share)"
+        return (
+            "syndicate run: another process (a runner or an audit) holds the site's lock; the feeds are its work "
+            f"or the next run's; {pushed} (this one's share)"
+        )
     assert isinstance(feeds, dict)
     articles, invalid, entries, written = summary["articles"], summary["invalid"], feeds["entries"], feeds["written"]
     assert isinstance(articles, int) and isinstance(invalid, int) and isinstance(entries, int)

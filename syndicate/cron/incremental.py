@@ -150,8 +150,16 @@ def _load_site_cached(
     still = {key: row[2:] for key, row in stored_rows(ledger, wanted).items() if row[:2] == stats[key]}
     changed = [Path(key) for key in keys if key not in records and key not in still]
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
+    # (a site without endpoints pushes no copy: only the feeds' copies are wanted of the bodies,
+    # which stay on the workers; the rows stored keep them)
     checked = check_files(
-        changed, checks, config.limits.max_article_bytes, progress=progress, render=True, serialise=_to_row
+        changed,
+        checks,
+        config.limits.max_article_bytes,
+        progress=progress,
+        render=True,
+        serialise=_to_row,
+        bodies=bool(config.endpoints),
     )
     parsed: list[ParsedArticle | None] = []  # (None: the file's record stands for it)
 

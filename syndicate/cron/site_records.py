@@ -130,7 +130,8 @@ def site_from(
             if read.data.get("status", "ready") == "draft":
                 drafts.append(str(read.data.get("slug", _stem(key))))
             else:
-                articles.append(Article.from_data(Path(key), read.data, read.body, read.front_matter_digest))
+                digest, body_key = read.front_matter_digest, read.body_key  # (body_key: the body left on a worker)
+                articles.append(Article.from_data(Path(key), read.data, read.body, digest, body_key))
     if not lazy:
         loader.load(articles)
     report = ValidationReport(findings=findings, checked=Paths(keys))

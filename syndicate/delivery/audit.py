@@ -19,8 +19,8 @@ ledger state, whether an embargo holds); a 304 keeps the last result.
 Hosts are read at once by up to HOSTS_AT_ONCE workers, each host one copy
 after another (audit_fetch.by_host): the per-host interval holds, a free
 worker takes the host whose turn comes first, and a slow host delays only its
-own copies. Nothing here takes the run lock: an audit writes only its own
-tables, in one transaction.
+own copies. The caller holds the run lock (`audit`, and `run` when an audit
+is due): two audits at once would each draft the same notice.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from syndicate.articles.content_folder import content_files
 from syndicate.articles.front_matter import read_article_file
 from syndicate.config import Config
 from syndicate.delivery import audit_store
-from syndicate.delivery.audit_checks import VIOLATIONS, Expected, Found, Judged, judge
+from syndicate.delivery.audit_checks import VIOLATIONS, Expected, Found, Judged, judge, removal_asked
 from syndicate.delivery.audit_fetch import HostPacer, Page, PageError, PageReader, by_host
 from syndicate.delivery.audit_policy import CopyPolicy, cannot_carry
 from syndicate.delivery.audit_tracked import RobotsRules, tracked
@@ -295,8 +295,9 @@ def _audit_copy(
 
 def _judged_against(row: Delivery, expected: Expected | None, policy: CopyPolicy, now: dt.datetime) -> str:
     """A digest of all a copy is judged against but its page: a 304 keeps the last result only
-    while it is the same."""
-    parts = [row.state, policy.key(), str(expected is not None and expected.embargo_until is not None
+    while it is the same (a failed take-down given up on is judged otherwise than one to retry)."""
+    given_up = "/asked" if row.state == "failed" and removal_asked(row) else ""
+    parts = [row.state + given_up, policy.key(), str(expected is not None and expected.embargo_until is not None
                                           and expected.embargo_until > now)]  # fmt: skip
     if expected is not None:
         fields = dataclasses.asdict(expected) | {"conditions": sorted(expected.conditions)}

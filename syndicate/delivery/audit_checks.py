@@ -7,7 +7,12 @@
   `<!-- syndicate-copy: SLUG site: SITE -->` marker of the post syndicate made (endpoints/markers.py).
 - A copy that must be gone (the ledger row is retracted or refused, or the
   article is retracted or a draft) and still shows the article:
-  `retraction-ignored`. A 404 or 410 there is what should be.
+  `retraction-ignored`, once syndicate has asked the endpoint to take it down
+  (the row is retracted or refused, or its take-down failed for good) or at a
+  tracked address; before that it is syndicate's own work yet to do, no
+  partner's doing: `retraction-pending`, a warning no notice is drafted for
+  (after the take-down, a page still showing it is a new `retraction-ignored`).
+  A 404 or 410 there is what should be.
 - A copy that must be live: 404/410, or a page without the article, is
   `copy-missing`; the licence's conditions are looked for anywhere a reader
   sees on the page (audit_page.py): the source's name (`attribution`), a link
@@ -46,6 +51,7 @@ class AuditCode:
     """The stable codes of `audit` (README.md, "Auditing the copies", explains each)."""
 
     RETRACTION_IGNORED = "retraction-ignored"
+    RETRACTION_PENDING = "retraction-pending"
     COPY_MISSING = "copy-missing"
     ATTRIBUTION_MISSING = "attribution-missing"
     LICENSE_MISSING = "license-missing"
@@ -169,6 +175,13 @@ def must_be_gone(row: Delivery, expected: Expected | None) -> str | None:
     return None
 
 
+def removal_asked(row: Delivery) -> bool:
+    """Whether syndicate asked the endpoint to take the copy down: it did (retracted, refused), or
+    its take-down failed and will not be tried again (until `syndicate retry`)."""
+    failed_for_good = row.state == "failed" and row.action == "delete" and row.next_attempt_at is None
+    return row.state in ("retracted", "refused") or failed_for_good
+
+
 def judge(
     row: Delivery,
     expected: Expected | None,
@@ -192,9 +205,10 @@ def judge(
     if not answer.is_html:
         return _unchecked(status, f"could not be checked: answered {answer.content_type}, not an HTML page", "")
     content = read_content(decode(answer.body, answer.charset), answer.url)
+    policy = policy or CopyPolicy()
     if expected is None:
         if gone and shows_marker(content.html, row.article):
-            return Judged(status, True, (_retraction_ignored(row, gone),))
+            return Judged(status, True, (_retraction_ignored(row, gone, policy),))
         return _unchecked(
             status,
             f"could not be checked: no readable article file has the slug {row.article!r}",
@@ -202,13 +216,12 @@ def judge(
         )
     shown = shows_article(expected, content)
     if gone:
-        return Judged(status, True, (_retraction_ignored(row, gone),) if shown else ())
+        return Judged(status, True, (_retraction_ignored(row, gone, policy),) if shown else ())
     if not shown:
         message = "the page answers, but does not show the article's text (a notice, a login wall, another page?)"
         hint = "look at the page; ask the partner what became of the copy"
         return Judged(status, True, (Found(AuditCode.COPY_MISSING, Severity.WARNING, message, hint),))
     findings = licence_findings(expected, content)
-    policy = policy or CopyPolicy()
     addresses = (answer.url, row.remote_url or "")
     searched = search_findings(policy, content, answer.robots, addresses, expected.upstream)
     if too_early := early(expected.embargo_until, now or dt.datetime.now(dt.UTC)):
@@ -281,12 +294,20 @@ def _copyright_shown(holder: str, visible: str) -> bool:
     return False
 
 
-def _retraction_ignored(row: Delivery, gone: str) -> Found:
+def _retraction_ignored(row: Delivery, gone: str, policy: CopyPolicy) -> Found:
+    message = f"the page still shows the article, but {gone}"
     if row.state in ("retracted", "refused"):
         hint = "the partner restored or kept the copy: ask them to take it down"
-    else:
-        hint = "syndicate has not taken it down yet (see syndicate plan / status): run syndicate push"
-    return Found(AuditCode.RETRACTION_IGNORED, Severity.ERROR, f"the page still shows the article, but {gone}", hint)
+    elif policy.tracked:
+        hint = "ask the site to take it down"
+    elif removal_asked(row):
+        message += "; syndicate's request to take it down failed"
+        hint = f"ask the partner to take it down, or syndicate retry {row.article} to ask again"
+    else:  # syndicate's own work yet to do: no partner's doing
+        message += "; syndicate has not asked the endpoint to take it down yet"
+        hint = "the next run (or syndicate push) takes it down: see syndicate plan"
+        return Found(AuditCode.RETRACTION_PENDING, Severity.WARNING, message, hint)
+    return Found(AuditCode.RETRACTION_IGNORED, Severity.ERROR, message, hint)
 
 
 def _unchecked(status: int | None, message: str, hint: str) -> Judged:

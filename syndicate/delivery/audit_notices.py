@@ -53,6 +53,7 @@ _WORDS = (
     ("syndicate took the copy down: the licence no longer allows it there", "the licence no longer allows it there"),
     ("syndicate took the copy down", "we have withdrawn it"),
     ("the article was taken back to draft", "we have withdrawn the article"),
+    ("; syndicate's request to take it down failed", ""),
 )
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from syndicate.delivery.audit_page import PageContent, normal_url
 from syndicate.delivery.endpoints.http import printable
+from syndicate.findings import display_time
 
 #: endpoint type -> why it cannot carry a canonical policy other than "copy" (README, "Auditing the copies")
 CANNOT_CARRY = {
@@ -119,6 +120,6 @@ def early(embargo_until: dt.datetime | None, now: dt.datetime) -> tuple[str, str
         return None
     return (
         "early-publication",
-        f"the page shows the article before its embargo lifts ({embargo_until.isoformat()})",
+        f"the page shows the article before its embargo lifts ({display_time(embargo_until)})",
         "ask the partner to take the page down until then",
     )

@@ -79,4 +79,6 @@ def shared(place: Place, hint: str = RUN_HINT, adopt: bool = False) -> Iterator[
 
 
 def _held(ledger: Ledger, hint: str) -> LockedError:
-    return LockedError(f"another syndicate run or push holds the site's lock in {ledger.path}; nothing done", hint)
+    return LockedError(
+        f"another syndicate process (a run, push or audit) holds the site's lock in {ledger.path}; nothing done", hint
+    )

@@ -2,11 +2,12 @@
 
 Every command that delivers or changes what a run reads from the ledger
 (`run`, `push`, `retry`) takes it: two of them planning from the same ledger
-would each send the same creates. The lock is an flock on `<state>.lock`; the
+would each send the same creates; `audit` too, as a run may audit (two
+audits at once would each draft the same notice). The lock is an flock on `<state>.lock`; the
 kernel releases it when the process ends, however it ends, so a killed run
 never leaves a stale lock. The lock file is only ever a plain file syndicate
-made: a symbolic link or a FIFO in its place is refused, never followed or
-waited on.
+made: a symbolic link, a hard link (a file with another name elsewhere) or a
+FIFO in its place is refused, never followed, written or waited on.
 """
 
 from __future__ import annotations
@@ -51,10 +52,16 @@ def _open_lock(state: Path | str, path: str) -> int:
             raise LedgerError(message, NOT_OURS_HINT) from e
         # the ledger beside it could not be opened either: say so as the ledger does
         raise LedgerError.cannot_open(state, os_reason(e)) from e
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        raise LedgerError(f"{path}: the run lock is {file_kind(mode)}, not a file", NOT_OURS_HINT)
+        raise LedgerError(f"{path}: the run lock is {file_kind(info.st_mode)}, not a file", NOT_OURS_HINT)
+    if info.st_nlink > 1:  # a hard link to another file: writing the pid would replace that file's content
+        os.close(fd)
+        message = (
+            f"{path}: the run lock is a hard link ({info.st_nlink} names for one file); syndicate does not write it"
+        )
+        raise LedgerError(message, NOT_OURS_HINT)
     return fd
 
 
@@ -69,7 +76,8 @@ def run_lock(state: Path | str, hint: str = RUN_HINT) -> Iterator[None]:
         except BlockingIOError as e:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
             raise LockedError(
-                f"another syndicate run or push holds the lock {path} (pid {holder}); nothing done", hint
+                f"another syndicate process (a run, push or audit) holds the lock {path} (pid {holder}); nothing done",
+                hint,
             ) from e
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)

@@ -51,7 +51,7 @@ def feed_entry(
 ) -> FeedEntry:
     """The entry of `article` (`granted`: a grant, not its licence, allows the site's channel);
     `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
-    copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+    copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest, article.body_key)
     terms = licence_terms(article.front_matter, profile)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     # the page shows the licence apart, once (a link to its deed), and the rest of the statement
@@ -143,7 +143,8 @@ class LazyEntries(Sequence[FeedEntry]):
             if inputs is None:
                 profile = self._registry.get(article.license_id)
                 assert profile is not None
-                copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
+                fm_digest, body_key = article.front_matter_digest, article.body_key
+                copy = render_copy(article.front_matter, article.body, profile, fm_digest, body_key)
                 digest = article.front_matter_digest or front_matter_digest(article.front_matter)
                 inputs = inputs_digest(digest, copy.content_hash, profile, granted)
             known = self._digests[index] = entry_digest(inputs, self._updated[index])

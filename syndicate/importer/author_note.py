@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from syndicate.importer.credits import FIRST, VIA
 from syndicate.importer.markdown import plain
 
 _HEADING = re.compile(
@@ -34,4 +35,31 @@ def author_from_note(text: str) -> tuple[str, str] | None:
         note = plain(match.group("note"))
         if person := _PERSON.match(note):
             return person.group("name"), note
+    return None
+
+
+#: a credit's names when they link to the outlet's author pages (The Conversation's "/profiles/")
+_PROFILE = re.compile(r"\[(?P<name>[^\]]+)\]\(https?://theconversation\.com/profiles/[^)\s]+\)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])")
+
+
+def authors_before_the_statement(paragraphs: list[str]) -> tuple[list[str], str] | None:
+    """([names], the words) of a republished article's closing credit, when the head had no byline:
+    the paragraph that holds the republication statement ("This article is republished from The
+    Conversation ...") names them in notes before it ("X is a doctoral student ... Y is a professor
+    ..."), or the paragraph just above it is The Conversation's credit ("[Name](.../profiles/...),
+    Professor of History, University of Waterloo")."""
+    for index, paragraph in enumerate(paragraphs):
+        statement = VIA.search(paragraph) or FIRST.search(paragraph)
+        if statement is None:
+            continue
+        notes = _SENTENCE.split(plain(paragraph[: statement.start()]))
+        named = [person.group("name") for note in notes if (person := _PERSON.match(note.strip()))]
+        if named and len(named) == len([n for n in notes if n.strip()]):
+            return named, plain(paragraph[: statement.start()])
+        above = next((p for p in reversed(paragraphs[:index]) if plain(p)), "")
+        profiles = [match.group("name").strip("*_ ") for match in _PROFILE.finditer(above)]
+        if profiles and len(plain(above)) < 400:
+            return profiles, plain(above)
+        return None
     return None

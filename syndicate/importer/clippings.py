@@ -123,7 +123,8 @@ def read_clipping(text: str) -> Clipping | None:
     if data is None:
         return Clipping(text, PageFacts(), syntax=syntax, problem=problem) if problem else None
     clipping = Clipping(body, PageFacts(), syntax=syntax)
-    for key, value in data.items():
+    # the first key to state a fact wins: a post's tags before its categories (the site's sections)
+    for key, value in sorted(data.items(), key=lambda item: _SECOND.get(_normal(item[0]), 0)):
         fact = KEYS.get(_normal(key))
         if key.lower() == "source" and isinstance(value, str):
             fact = "url" if _URL.match(value.strip()) else "site_name"
@@ -132,6 +133,9 @@ def read_clipping(text: str) -> Clipping | None:
         if fact is None or not _read(fact, value, where, clipping.facts) or len(clipping.facts.values) == before:
             clipping.kept[key] = value  # another key already stated it, or its value is not of that kind
     return clipping
+
+
+_SECOND = {"keywords": 1, "categories": 2, "topics": 3}
 
 
 def _normal(key: str) -> str:

@@ -18,7 +18,8 @@ from syndicate.importer.wordings import alternatives
 
 #: "By X", "by X" (a name follows: capitalised, or a link), "Par X", "Por X", "Von X", "Door X", "Author: X"
 BYLINE = re.compile(
-    r"^\s*(?:\*\*|\*|_)?(?:(?:By|BY|by|Par|PAR|par|Por|POR|por|Von|VON|von|Door|DOOR|door|Written by|Words by)\s*:?"
+    r"^\s*(?:\*\*|\*|_)?(?:(?:By|BY|by|Par|PAR|par|Por|POR|por|Von|VON|von|Door|DOOR|door"
+    r"|(?:Article |Story |Text )?[Ww]ritten by|Words by|Geschrieben von|Escrito por|[ÉE]crit par)\s*:?"
     r"|(?:Authors?|Auteurs?|Autor(?:es|a|as)?|Byline)\s*:)"
     r"(?:\*\*|\*|_)?\s+(?P<value>(?:\[|\*|_)*[A-ZÀ-Ý\[].*)$"
 )
@@ -37,6 +38,8 @@ NOTICE = re.compile(
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
 _YEAR_RANGE = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d\s*[-–—/]\s*(?:(?:1[6-9]|20)\d\d|present|aujourd'hui)", re.I)
 _RESERVED = re.compile(r"\s*\b(?:all rights reserved|tous droits réservés)\b\.?", re.I)
+#: a company's dotted suffix ends its name ("L.P.", "L.L.C.", "S.A.", "N.V.", "A.G.")
+_COMPANY = re.compile(r"\s(?:L\.P|L\.L\.C|S\.A|N\.V|A\.G|P\.L\.C|S\.L)$")
 _ABBREVIATIONS = frozenset({"prof", "dr", "mr", "mrs", "ms", "st", "inc", "ltd", "co", "corp", "jr", "sr", "no"})
 _IMAGE_CREDIT = re.compile(
     r"\b(?:photos?|images?|illustrations?|pictures?|cartoons?|maps?|graphics?|crédits?|credits?|featured)\b", re.I
@@ -131,6 +134,7 @@ def read_notice(line: str) -> Notice | None:
     names: list[str] = []
     for part in re.split(r"\s*,\s*", _YEAR.sub(",", rest)):
         name = part.strip(" .;:-–—*_")
+        name += "." if _COMPANY.search(" " + name) else ""  # "Bloomberg L.P." keeps its last dot
         if name and name.lower() not in (n.lower() for n in names):
             names.append(name)
     holder = ", ".join(names) or None
@@ -140,6 +144,8 @@ def read_notice(line: str) -> Notice | None:
 
 def _first_sentence(text: str) -> str:
     for match in re.finditer(r"\.\s+(?=[A-ZÀ-Ý])", text):
+        if _COMPANY.search(text[: match.start()]):  # "Bloomberg L.P. Visit bloomberg.com": the name ends there
+            return text[: match.start() + 1]
         word = re.search(r"(\w+)$", text[: match.start()])
         if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue

@@ -4,7 +4,8 @@
 "1er juin 2024 à 14h30 CEST", "2024-03-05T14:20:00Z". A time is kept only with
 a zone the text states (an offset or an unambiguous abbreviation); without one
 only the date is kept and a note says why: a datetime without a zone is not a fact.
-Numeric dates such as 05/06/2024 are not read: day and month cannot be told apart.
+Numeric dates such as 05/06/2024 are not read: day and month cannot be told apart; dotted
+ones ("11.09.2011") are day first wherever they are written, and are read so.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ _FORMS = (
         r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)"
         r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::\d{2}(?:\.\d+)?)?(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
     ),
+    # "11.09.2011": dotted numeric dates are day first (German, Dutch, Scandinavian, Slavic usage)
+    re.compile(r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.])" + _TIME),
 )
 _AROUND = re.compile(r"^(?:on|le|the)?$", re.IGNORECASE)
 

@@ -24,7 +24,7 @@ from syndicate.importer.attribution_footer import move_attribution_footer
 from syndicate.importer.clippings import is_syndicate_article, read_clipping, split_front_matter
 from syndicate.importer.copyright_notice import read_copyright, read_license
 from syndicate.importer.fetch import MAX_PAGE_BYTES, decode_page, fetch_page, read_page_file
-from syndicate.importer.footer import GLUED, Footer, read_body, read_statement
+from syndicate.importer.footer import GLUED, Footer, read_body, read_outside_terms, read_statement
 from syndicate.importer.header import read_header
 from syndicate.importer.html import read_html
 from syndicate.importer.layout_model import Notes, one_line_note, quote
@@ -39,7 +39,14 @@ from syndicate.importer.markdown import (
 )
 from syndicate.importer.metadata import PageFacts
 from syndicate.importer.page import fill_from_page
-from syndicate.importer.provenance import read_authors, read_provenance, read_title, set_outlets_apart
+from syndicate.importer.provenance import (
+    drop_own_site_as_original,
+    read_authors,
+    read_closing_credits,
+    read_provenance,
+    read_title,
+    set_outlets_apart,
+)
 
 #: a slug is cut at a word boundary at this length (an address, a file name: short enough to read)
 SLUG_MAX = 60
@@ -160,7 +167,7 @@ def import_html(html: str, source_name: str, url: str | None = None, choices: Ch
     (canonical link, meta tags, JSON-LD, rel="license") for the fields the text leaves out.
     `url` is the address it was fetched from: relative links resolve against it."""
     page = read_html(html, url)
-    return _import(page.markdown, source_name, page.facts, url, choices, page.outside)
+    return _import(page.markdown, source_name, page.facts, url, choices, page.outside, page.captions)
 
 
 def import_html_bytes(
@@ -212,6 +219,7 @@ def _import(
     fetched_from: str | None,
     choices: Choices,
     outside: list[str] | None = None,
+    captions: frozenset[str] = frozenset(),
 ) -> ImportResult:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text, broken = _SURROGATE.subn("\ufffd", text)
@@ -230,10 +238,11 @@ def _import(
     if facts is None:  # a page's markup keeps its paragraphs apart; scraped text may have lost them
         text, glued = split_glued(text, glued_splitter(GLUED + layout.glued))
     header = read_header(text, layout, clipping is not None and "title" in clipping.facts.values)
-    footer = read_body(text, split_blocks(text, header.body_start), layout)
+    footer = read_body(text, split_blocks(text, header.body_start), layout, captions)
     for block in outside or []:  # an editor's note beside the article: where it first appeared
         for line in block.splitlines():
             read_statement(line, footer)
+    read_outside_terms(outside or [], footer)
     unlinked = 0
     if choices.unlink_placeholders:
         footer.body, unlinked = unlink_placeholders(footer.body)
@@ -242,6 +251,7 @@ def _import(
     read_authors(header, fm, report, text[header.body_start :])
     read_provenance(header, footer, fm, report)
     set_outlets_apart(fm, footer, report)
+    read_closing_credits(text, fm, report)
     read_copyright(footer, fm, report)
     no_derivatives = read_license(footer, fm, report)
     move_attribution_footer(footer, fm, report)
@@ -261,6 +271,7 @@ def _import(
         if given is not None:
             fill_from_page(fm, footer.body, given, fetched_from, report, origin)
             controls += strip_controls_in(fm)  # a page's markup (JSON-LD's "\u001b") may hold some too
+    drop_own_site_as_original(fm, report)
     if controls:
         report.missing.append(
             f"text: {controls} terminal control sequence(s) or control character(s) removed "

@@ -20,7 +20,9 @@ from syndicate.importer.header import Publisher
 from syndicate.importer.layout_model import ChromeRule, Layout, TermsRule
 from syndicate.importer.licensing import (
     CreativeCommons,
+    find_contact,
     find_creative_commons,
+    states_all_rights_reserved,
     states_permission,
     states_public_domain,
 )
@@ -98,7 +100,9 @@ class Footer:
     ends_mid_sentence: str | None = None
 
 
-def read_body(text: str, blocks: list[Block], layout: Layout) -> Footer:
+def read_body(text: str, blocks: list[Block], layout: Layout, captions: frozenset[str] = frozenset()) -> Footer:
+    """The body's paragraphs read for statements and terms; `captions` are a saved page's figure captions
+    (a licence in one is the picture's)."""
     footer = Footer(references={k.lower(): v for k, v in _DEFINITION.findall(text)})
     outlet_terms: list[Terms] = []
     kept: list[Block] = []
@@ -126,7 +130,7 @@ def read_body(text: str, blocks: list[Block], layout: Layout) -> Footer:
         kept.pop()
     footer.body = _join(text, kept)
     for block in kept:
-        _read_paragraph(block, footer)
+        _read_paragraph(block, footer, block.text.strip() in captions)
     footer.terms = _ordered(footer.terms, outlet_terms)
     if layout.italic_lead_is_summary and kept and (lead := re.fullmatch(r"\s*\*(?!\*)(.+)\*\s*", kept[0].text, re.S)):
         footer.summary = plain(lead.group(1)) or None
@@ -175,17 +179,21 @@ def _join(text: str, kept: list[Block]) -> str:
     return "".join(parts).strip("\n")
 
 
-def _read_paragraph(block: Block, footer: Footer) -> None:
+def _read_paragraph(block: Block, footer: Footer, caption: bool = False) -> None:
     has_image = any(link.image for link in links(block.text))
+    previous = ""
     for line in block.text.splitlines():
         if notice := read_notice(line) or _notice_after_a_sentence(line):
-            notice = replace(notice, image_credit=notice.image_credit or has_image)
+            # under a photo's credit ("... (AP Photo/LM Otero)"), the notice is the photo's
+            credited = _PHOTO_CREDIT_END.search(plain(previous)) is not None
+            notice = replace(notice, image_credit=notice.image_credit or has_image or credited)
             (footer.site_notices if notice.site_wide or notice.image_credit else footer.notices).append(notice)
         read_statement(line, footer)
+        previous = line if line.strip() else previous
     text = block.plain
-    if len(text) > _MAX_TERMS_PARAGRAPH:
-        return
-    if (creative_commons := find_creative_commons(block.text)) and _credits_an_image(text):
+    if len(text) > _MAX_TERMS_PARAGRAPH or re.match(r"\s{0,3}(?:#|>)", block.text):
+        return  # a heading names a subject ("... Creative-Commons-Bildern"), a quotation states another's terms
+    if (creative_commons := find_creative_commons(block.text)) and (caption or _credits_an_image(text)):
         footer.image_licences.append(text)
     elif creative_commons:
         footer.terms.append(Terms(creative_commons.spdx_id, text, "", block.text, creative_commons))
@@ -193,6 +201,61 @@ def _read_paragraph(block: Block, footer: Footer) -> None:
         footer.terms.append(Terms("public-domain", text, "a public-domain statement", block.text))
     elif states_permission(block.text) and not read_notice(block.text):
         footer.terms.append(Terms("custom", text, "republication terms in the text's own words", block.text))
+
+
+def read_outside_terms(blocks: list[str], footer: Footer) -> None:
+    """A saved page's licence outside its <article> (the site's footer: "Die von uns verfassten Inhalte
+    stehen ... unter der Lizenz Creative Commons BY-NC-SA 4.0"), when the article states none: read
+    only when the blocks name one Creative Commons licence, not an image's."""
+    if any(terms.license_id for terms in footer.terms):
+        return
+    found: dict[str, Terms] = {}
+    stated: dict[str, Terms] = {}  # the ones in a sentence that licenses ("... is licensed under ...")
+    for markdown in blocks:
+        text = plain(markdown)
+        if len(text) > _MAX_TERMS_PARAGRAPH or _credits_an_image(text):
+            continue
+        if (cc := find_creative_commons(markdown)) and cc.spdx_id:
+            terms = found.setdefault(cc.spdx_id, Terms(cc.spdx_id, text, "", markdown, cc))
+            if _LICENSING.search(text):
+                stated.setdefault(cc.spdx_id, terms)
+    chosen = stated if stated else found
+    if len(chosen) == 1:  # mentions of a licence of unstated kind in the story give way to it
+        footer.terms = [*chosen.values()]
+    elif not footer.terms and (reserved := _reserved_with_a_contact(blocks)):
+        footer.terms = [reserved]
+
+
+def _reserved_with_a_contact(blocks: list[str]) -> Terms | None:
+    """The site's "All rights reserved" with the address to ask for permission ("Alle Rechte vorbehalten.
+    Für Fragen zu Rechten oder Genehmigungen wenden Sie sich bitte an lizenzen@taz.de"): the terms
+    every article of the site is under. Without an address, a site's notice is only the site's."""
+    for markdown in blocks:
+        text = plain(markdown)
+        if (
+            len(text) <= _MAX_TERMS_PARAGRAPH
+            and states_all_rights_reserved(markdown)
+            and find_contact(markdown).address
+        ):
+            return Terms("all-rights-reserved", text, "the site's rights reserved, with a permission contact", markdown)
+    return None
+
+
+#: a line that ends with a picture's credit: "(AP Photo/LM Otero)", "Photo: Jane Doe", "Getty Images"
+_PHOTO_CREDIT_END = re.compile(
+    r"(?:\((?:[\w .&/-]*\b)?(?:photos?|foto|image|credit|cr[ée]dit)\b[^()]*\)"
+    r"|\b(?:photos?|credit|foto)\s*:\s*[^.]{1,60}|getty images|shutterstock|associated press photo)\s*$",
+    re.I,
+)
+
+
+#: a sentence that puts content under a licence, in the languages of wordings.py
+_LICENSING = re.compile(
+    r"licen[cs]ed under|published under|available under|\bunder (?:a|the) .{0,40}licen[cs]e|lizenziert|"
+    r"\bunter (?:der|einer) .{0,60}lizenz|stehen\b.{0,80}\bunter\b|sous (?:la )?licence|bajo (?:una |la )?licencia|"
+    r"sob (?:uma |a )?licen[çc]a|onder (?:een |de )?licentie",
+    re.I,
+)
 
 
 def read_statement(line: str, footer: Footer) -> None:
@@ -217,7 +280,8 @@ _NOTICE_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=©|\(c\)|copyright\b)", re.IGNOR
 
 #: words that make a paragraph an image's credit (its licence is the image's, not the article's)
 _IMAGE_WORDS = re.compile(
-    r"\b(?:photos?|photograph|image|illustration|picture|graphic|cr[ée]dit|krediet|foto|shutterstock|getty|flickr"
+    r"\b(?:photos?|photograph|images?|illustrations?|pictures?|graphic|cr[ée]dit|krediet|fotos?|bild(?:er)?|shutterstock"
+    r"|getty|flickr"
     r"|wikimedia|unsplash|pixabay)\b",
     re.I,
 )

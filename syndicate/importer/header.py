@@ -16,12 +16,21 @@ from typing import Any
 
 from syndicate.importer.credits import BYLINE, FIRST, VIA, read_byline
 from syndicate.importer.dates import FoundDate, find_date, parse_date
+from syndicate.importer.head_lines import (
+    ATX,
+    NUMERIC_DATE,
+    dated_byline,
+    kicker,
+    labelled_byline_below,
+    navigation,
+    without_affiliations,
+)
 from syndicate.importer.layout_model import Layout, quote
 from syndicate.importer.markdown import LINK, is_absolute, links, links_only, plain
 from syndicate.importer.wordings import AFFILIATION_WORDS
 
 _FENCE = re.compile(r"^(```|~~~)")
-_ATX = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.+?)(?:\s+#+)?\s*$")
+_ATX = ATX
 _SETEXT = re.compile(r"^\s{0,3}=+\s*$")
 _ITALIC = re.compile(r"^\s*(?:\*(?!\*)|_(?!_))(?P<text>.+)(?:\*|_)\s*$")
 _PUBLISHED = re.compile(
@@ -97,6 +106,10 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             continue
         if _FENCE.match(line):
             break  # a code block is the body's, never a head line
+        if header.title is None and not header.authors and navigation(lines, index):
+            header.unused.append(f"navigation before the title: {plain(line)!r}")
+            index += 1
+            continue
         if anchor is not None and _around_the_title(index, line, following, anchor, header, labels, layout):
             index += 1
             continue
@@ -108,6 +121,10 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             continue
         pending_label = None
         if header.title is None and not title_known and not header.authors and not header.publishers:
+            if kicker(line, following):
+                header.unused.append(f"a kicker above the headline: {plain(line)!r}")
+                index += 1
+                continue
             if heading := _ATX.match(line):
                 header.title = plain(heading.group("text")) or None
             elif index + 1 < len(lines) and _SETEXT.match(lines[index + 1]):
@@ -133,6 +150,12 @@ def read_header(text: str, layout: Layout, title_known: bool = False) -> Header:
             pending_label = (header.empty_labels[-1], layout.labels[header.empty_labels[-1].lower()])
         index += 1
     header.body_start = offsets[index] if index < len(lines) else len(text)
+    if not header.authors and (labelled := labelled_byline_below(lines[index:])) and (byline := _byline(labelled)):
+        _read_byline(without_affiliations(byline.group("value")), header)
+    if header.title is None and header.published is not None and NUMERIC_DATE.search(text[: header.body_start]):
+        # "12.01.2026 à 15:56" over an untitled entry: a list's timestamp, not the article's date
+        header.unused.append(f"a numeric date with no title above it ({header.published.value}): the list's")
+        header.published = None
     if header.title is None and not header.authors and header.published is not None:
         header.unused.append(
             f"a date with no title or byline beside it ({header.published.value}): the page's, not the article's"
@@ -276,6 +299,11 @@ def _read_line(line: str, header: Header, labels: re.Pattern[str], kinds: Mappin
         header.unused.append(f"an address on a line of its own ({line.strip('<>')}): the text does not say whose")
     elif publisher := _dated_publisher(line):
         header.publishers.append(publisher)
+    elif date_and_byline := dated_byline(line):
+        found, value = date_and_byline
+        header.published = header.published or found
+        if not header.authors:
+            _read_byline(value, header)
     elif dated := _date_line(line):
         kind, found = dated
         if kind == "updated":

@@ -38,6 +38,8 @@ class Page:
     facts: PageFacts
     #: the page's other blocks, outside its <article> (an editor's note "This post originally appeared on X")
     outside: list[str] = field(default_factory=list)
+    #: the blocks that were figure captions (<figcaption>): a licence in one is the picture's
+    captions: frozenset[str] = frozenset()
 
 
 def read_html(html: str, base_url: str | None = None) -> Page:
@@ -46,7 +48,7 @@ def read_html(html: str, base_url: str | None = None) -> Page:
     reader.close()
     reader.flush()
     markdown, outside = reader.article_markdown()
-    return Page(markdown, read_metadata(html, base_url), outside)
+    return Page(markdown, read_metadata(html, base_url), outside, frozenset(reader.captions))
 
 
 class _Reader(HTMLParser):
@@ -63,6 +65,7 @@ class _Reader(HTMLParser):
         self.scopes: dict[str, list[int]] = {}
         self.open_scopes: list[tuple[str, int]] = []
         self.item_open = False
+        self.captions: list[str] = []
 
     # -- tags --
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -100,7 +103,10 @@ class _Reader(HTMLParser):
         if tag in ("a", *_EMPHASIS):
             self._close_mark(tag)
         if tag in _BLOCKS:
+            before = len(self.blocks)
             self._end_block(tag)
+            if tag == "figcaption" and len(self.blocks) > before:
+                self.captions.append(self.blocks[-1].strip())
         for name, start in list(self.open_scopes):
             if name == tag:
                 self.flush()
@@ -157,8 +163,8 @@ class _Reader(HTMLParser):
         text = "  \n".join(line for line in lines if line)
         if text.strip("#-0123456789. ").strip():
             marker = re.match(r"^(#{1,6} |\s*- |\s*1\. )", text)
-            if marker is None:
-                text = _LINE_START.sub(r"\1\\\2", text)
+            if marker is None:  # "1986. A season" is not a list: "1986\. A season"
+                text = _LINE_START.sub(lambda m: m.group(1) + re.sub(r"^(\d*)", r"\1\\", m.group(2)), text)
             self._add(text, item=marker is not None and not marker.group(1).startswith("#"))
 
     def _add(self, block: str, item: bool = False) -> None:

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 
 from syndicate.importer.markdown import links, plain
 
-_CC_URL = re.compile(r"creativecommons\.org/(?:licenses|licences)/(?P<kind>[a-z-]+)/(?P<version>\d\.\d)", re.I)
+_CC_URL = re.compile(
+    r"creativecommons\.org/(?:licenses|licences)/(?P<kind>[a-z-]+)/(?P<version>\d\.\d)(?:/(?P<port>[a-z]{2})(?![\w.-]))?",
+    re.I,
+)
+#: a licence's port to a country's law, named in words after its version ("3.0 Germany", "3.0 DE Lizenz")
+_PORT_WORDS = re.compile(r"^\s*(?:Germany|Deutschland|DE)\b")
+#: the national ports SPDX lists (the others are read as the unported licence, and the report says so)
+SPDX_PORTS = frozenset(
+    {f"CC-{kind}-3.0-DE" for kind in ("BY", "BY-SA", "BY-NC", "BY-ND", "BY-NC-SA", "BY-NC-ND")}
+    | {"CC-BY-3.0-AT", "CC-BY-SA-3.0-AT", "CC-BY-3.0-NL", "CC-BY-3.0-US", "CC-BY-2.5-AU", "CC-BY-3.0-AU"}
+)
 _CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/(?P<version>\d\.\d)", re.I)
 _CC_SHORT = re.compile(r"\bCC[- ]?(?P<kind>BY(?:[- ](?:NC|ND|SA)){0,2})(?![\w-])(?:[- ]?(?P<version>\d\.\d))?")
 _CC0_SHORT = re.compile(r"\bCC0\b(?:[- ]?(?P<version>\d\.\d))?|\bCC Zero\b", re.I)
@@ -32,7 +42,11 @@ _PUBLIC_DOMAIN = re.compile(
     r"|\best dans le domaine public\b|\bverse dans le domaine public\b",
     re.I,
 )
-_ALL_RIGHTS_RESERVED = re.compile(r"\ball rights reserved\b|\btous droits réservés\b", re.I)
+_ALL_RIGHTS_RESERVED = re.compile(
+    r"\ball rights reserved\b|\btous droits réservés\b|\balle rechte vorbehalten\b|\btodos los derechos reservados\b"
+    r"|\btodos os direitos reservados\b|\balle rechten voorbehouden\b",
+    re.I,
+)
 _PERMISSION = re.compile(
     r"\b(?:you (?:may|can|are (?:free|welcome) to)|feel free to|(?:may|can) be (?:freely )?"
     r"(?:re-?published|reprinted|reproduced|re-?posted|shared|distributed)|grants? permission|"
@@ -56,12 +70,17 @@ class CreativeCommons:
     version: str | None
     url: str | None = None
     problem: str = ""
+    #: the country whose port of the licence is stated ("DE" for "3.0 Germany" or .../3.0/de/)
+    port: str | None = None
 
     @property
     def spdx_id(self) -> str | None:
         if self.kind is None or self.version is None:
             return None
-        return f"CC0-{self.version}" if self.kind == "0" else f"CC-{self.kind}-{self.version}"
+        if self.kind == "0":
+            return f"CC0-{self.version}"
+        ported = f"CC-{self.kind}-{self.version}-{self.port}"
+        return ported if ported in SPDX_PORTS else f"CC-{self.kind}-{self.version}"
 
     @property
     def name(self) -> str:
@@ -81,11 +100,13 @@ def find_creative_commons(markdown: str) -> CreativeCommons | None:
     url = next((link.href for link in links(markdown) if link.absolute and "creativecommons.org" in link.href), None)
     for href in [link.href for link in links(markdown)] + [text]:
         if match := _CC_URL.search(href):
-            return _checked(match.group("kind").upper(), match.group("version"), url)
+            port = (match.group("port") or "").upper() or None
+            return _checked(match.group("kind").upper(), match.group("version"), url, port)
         if match := _CC0_URL.search(href):
             return CreativeCommons("0", match.group("version"), url)
     if match := _CC_SHORT.search(text):
-        return _checked(re.sub(r"[- ]", "-", match.group("kind")), match.group("version"), url)
+        port = "DE" if match.group("version") and _PORT_WORDS.match(text[match.end() :]) else None
+        return _checked(re.sub(r"[- ]", "-", match.group("kind")), match.group("version"), url, port)
     if match := _CC0_SHORT.search(text):
         return CreativeCommons("0", match.group("version"), url)
     match = _CC_LONG.search(text)
@@ -94,22 +115,23 @@ def find_creative_commons(markdown: str) -> CreativeCommons | None:
     rest = re.split(r"(?<=[a-z\d)])\.(?:\s|$)", match.group("rest"), maxsplit=1)[0]
     version = _VERSION.search(rest)
     found_version = version.group("version") if version else None
+    port = "DE" if version and _PORT_WORDS.match(rest[version.end() :]) else None
     if _ZERO.search(rest):
         return CreativeCommons("0", found_version, url)
     if short := _BARE_KIND.search(rest):
-        return _checked(re.sub(r"[- ]", "-", short.group("kind")), found_version, url)
+        return _checked(re.sub(r"[- ]", "-", short.group("kind")), found_version, url, port)
     elements = [name for name, pattern in _ELEMENTS.items() if pattern.search(rest)]
     if not elements and not _ATTRIBUTION.search(rest):
         return CreativeCommons(None, found_version, url)
-    return _checked("-".join(["BY", *elements]), found_version, url)
+    return _checked("-".join(["BY", *elements]), found_version, url, port)
 
 
-def _checked(kind: str, version: str | None, url: str | None) -> CreativeCommons:
+def _checked(kind: str, version: str | None, url: str | None, port: str | None = None) -> CreativeCommons:
     if kind.startswith("BY-") and "ND" in kind and "SA" in kind:
         return CreativeCommons(None, version, url, f"'{kind}' is not a Creative Commons licence")
     order = ["BY", "NC", "ND", "SA"]
     parts = sorted(set(kind.split("-")), key=lambda part: order.index(part) if part in order else 9)
-    return CreativeCommons("-".join(parts), version, url)
+    return CreativeCommons("-".join(parts), version, url, port=port)
 
 
 def states_public_domain(markdown: str) -> bool:
@@ -137,7 +159,7 @@ def find_contact(markdown: str) -> Contact:
     """The email address the terms give for further permission; an obfuscated one is not an address."""
     mailtos = [link.href.removeprefix("mailto:").split("?")[0] for link in links(markdown)]
     candidates = [m for m in mailtos if EMAIL.fullmatch(m)]
-    text = plain(markdown)
+    text = plain(re.sub(r"(?<=\S)\[", " [", markdown))  # "lizenzen@taz.de[zur mobilen Ansicht](#)": apart
     after_contact = re.split(r"\bcontact(?:ez)?\b", text, maxsplit=1, flags=re.I)
     for part in reversed(after_contact) if len(after_contact) > 1 else after_contact:
         candidates += EMAIL.findall(part)

@@ -21,6 +21,8 @@ LINK = re.compile(
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+|mailto:[^>\s]+)>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$<>|~\"'])")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)|(?<=\S)(\*{1,3}|_{1,3})(?![\w*])")
+#: escaped characters are moved here (Unicode's private use area) while emphasis marks are removed
+_SHELTER = 0xF0000
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _BREAK = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _SEPARATORS = re.compile(r"[\s,;|·•/&]+|\band\b|\bet\b")
@@ -97,9 +99,11 @@ def plain(markdown: str) -> str:
     """The text a reader sees: link texts, no images, no emphasis or escapes, whitespace folded."""
     text = LINK.sub(lambda m: "" if m.group("image") else m.group("text"), markdown)
     text = _AUTOLINK.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
-    text = text.replace("`", "")
+    text = text.replace("`", "").replace("\u00ad", "")  # soft hyphens: invisible to the reader
+    # an escaped character ("Expert\\*innen") is the text's own: kept apart from emphasis marks
+    text = _ESCAPE.sub(lambda m: chr(_SHELTER + ord(m.group(1))), text)
     text = _EMPHASIS.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)
+    text = re.sub(f"[{chr(_SHELTER)}-{chr(_SHELTER + 127)}]", lambda m: chr(ord(m.group()) - _SHELTER), text)
     text = re.sub(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$", "", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -23,6 +23,8 @@ import extruct
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 
+from syndicate.importer.markup import read_markup
+
 _ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNews", "AnalysisNewsArticle",
                             "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "ScholarlyArticle",
                             "TechArticle", "Report", "SocialMediaPosting", "LiveBlogPosting"})  # fmt: skip
@@ -88,11 +90,14 @@ def read_metadata(html: str, base_url: str | None) -> PageFacts:
         for element in [*block.get("elements", []), *block.get("terms", [])]:
             name = str(element.get("name", "")).lower()
             _meta(name, str(element.get("content", "")), f'<meta name="{element.get("name")}">', facts)
-    for meta in tree.xpath("//meta[@name][@content]"):
+    named = tree.xpath("//meta[@name][@content]")
+    # news_keywords is the story's own list; keywords often begins with the site's (VICE: "culture, news, ...")
+    for meta in sorted(named, key=lambda m: m.get("name", "").strip().lower() != "news_keywords"):
         name = meta.get("name", "").strip().lower()
         if not name.startswith(("dc.", "dcterms.")):
             _meta(name, meta.get("content", ""), f'<meta name="{name}">', facts)
     _links(tree, base, facts)
+    read_markup(tree, facts)
     return facts
 
 
@@ -103,8 +108,23 @@ def _json_ld(text: str, base: str | None, facts: PageFacts) -> None:
         facts.notes.append("a schema.org JSON-LD block is not valid JSON: not read")
         return
     wrapped = f'<script type="application/ld+json">{text}</script>'
-    for item in _items(JsonLdExtractor().extract(wrapped, base_url=base)):
-        _article(item, "schema.org JSON-LD", facts)
+    items = _items(JsonLdExtractor().extract(wrapped, base_url=base))
+    known = {item["@id"]: item for item in items if isinstance(item.get("@id"), str) and len(item) > 1}
+    for item in items:
+        _article(_resolved(item, known), "schema.org JSON-LD", facts)
+
+
+def _resolved(item: dict[str, Any], known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The item with its publisher and authors given by reference ({"@id": ...}, as Yoast's graph
+    does) replaced by the items of the graph they name; a reference to nothing stays one, and an
+    @id is never read as a name."""
+    resolved = dict(item)
+    for key in ("publisher", "author", "creator", "copyrightHolder"):
+        value = item.get(key)
+        values = value if isinstance(value, list) else [value]
+        found = [known.get(v["@id"], v) if isinstance(v, dict) and set(v) == {"@id"} else v for v in values]
+        resolved[key] = found if isinstance(value, list) else found[0]
+    return resolved
 
 
 def _microdata(tree: Any, base: str | None, facts: PageFacts) -> None:
@@ -165,7 +185,10 @@ def _article(item: dict[str, Any], syntax: str, facts: PageFacts) -> None:
     facts.put("authors", [p for p in people if p not in outlets], f"{where} author")
     facts.put("published", _text(item.get("datePublished")), f"{where} datePublished")
     facts.put("modified", _text(item.get("dateModified")), f"{where} dateModified")
-    facts.put("site_name", publisher, f"{where} publisher")
+    if "Person" in _types(item.get("publisher")):  # a blog's owner (Yoast's person-as-publisher): not a title
+        facts.declared.append(f"{where} publisher is a person ({publisher!r}): not taken as the publication's name")
+    else:
+        facts.put("site_name", publisher, f"{where} publisher")
     facts.put("license_url", _name(item.get("license")), f"{where} license")
     facts.put("copyright_holder", _name(item.get("copyrightHolder")), f"{where} copyrightHolder")
     year = item.get("copyrightYear")
@@ -282,10 +305,31 @@ def _links(tree: Any, base: str | None, facts: PageFacts) -> None:
         if tag == "link" and "canonical" in rel:
             facts.put("canonical", href, '<link rel="canonical">')
         if "license" in rel and href:
-            if "rsl" in element.get("type", "").lower():
+            if _in_a_caption(element):
+                caption = f'<{tag} rel="license"> in a caption'
+                facts.declared.append(f"an image's licence {href} ({caption}): not the article's")
+            elif "rsl" in element.get("type", "").lower():
                 facts.declared.append(f'RSL: a machine-readable licence at {href} (<{tag} rel="license" type="…rsl…">)')
             else:
                 facts.put("license_url", href, f'<{tag} rel="license">')
+
+
+_CAPTION = re.compile(r"caption|credit|media-license|copyright-image", re.I)
+
+
+def _in_a_caption(element: Any) -> bool:
+    """Whether a licence link is an image's: inside a <figure> or an element of class "...caption"."""
+    return any(
+        parent.tag in ("figure", "figcaption") or _CAPTION.search(parent.get("class", ""))
+        for parent in element.iterancestors()
+    )
+
+
+def _types(value: Any) -> set[str]:
+    if isinstance(value, list) and value:
+        value = value[0]
+    types = value.get("@type") if isinstance(value, dict) else None
+    return {t.rsplit("/", 1)[-1] for t in ([types] if isinstance(types, str) else types or []) if isinstance(t, str)}
 
 
 def _first(values: list[Any]) -> str:
@@ -302,7 +346,7 @@ def _name(value: Any) -> str | None:
     if isinstance(value, list) and value:
         value = value[0]
     if isinstance(value, dict):
-        return _text(value.get("name")) or _text(value.get("url")) or _text(value.get("@id"))
+        return _text(value.get("name")) or _text(value.get("url"))
     return _text(value)
 
 

@@ -7,12 +7,14 @@ with a note for what it does not.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from syndicate.importer.author_note import author_from_note
+from syndicate.importer.author_note import author_from_note, authors_before_the_statement
 from syndicate.importer.footer import Footer
 from syndicate.importer.header import Header, Publisher
 from syndicate.importer.layout_model import Notes, quote
+from syndicate.importer.markdown import plain
 
 
 def read_title(header: Header, fm: dict[str, Any], report: Notes) -> None:
@@ -32,6 +34,13 @@ def read_authors(header: Header, fm: dict[str, Any], report: Notes, text: str = 
     if not header.authors and (noted := author_from_note(text)):
         fm["authors"] = [{"name": noted[0]}]
         report.found.append(f"authors: {noted[0]} (no byline; from the note about the author: {noted[1]!r})")
+        return
+    closing = authors_before_the_statement(re.split(r"\n\s*\n", text)) if not header.authors else None
+    if closing is not None:
+        fm["authors"] = [{"name": name} for name in closing[0]]
+        report.found.append(
+            f"authors: {'; '.join(closing[0])} (no byline; from the credit before the republication note)"
+        )
         return
     if not header.authors:
         report.missing.append("authors: no byline ('By ...', 'Par ...')")
@@ -142,3 +151,47 @@ def set_outlets_apart(fm: dict[str, Any], footer: Footer, report: Notes) -> None
         report.found.append(f"byline: names the outlet {author['name']!r}, a publisher the text names: not an author")
     report.found[:] = [n for n in report.found if not n.startswith("authors:")]
     report.found.append(f"authors: {'; '.join(a['name'] for a in fm['authors'])}")
+
+
+def drop_own_site_as_original(fm: dict[str, Any], report: Notes) -> None:
+    """A note for feed scrapers on the site's own page ("Dieser Beitrag erschien zuerst im Blog
+    DoSchu.Com" on doschu.com) names the page's own site: no republication, no original."""
+    original, source = fm.get("original", {}), fm.get("source", {})
+    named = re.sub(r"[\[\]*_]", "", str(original.get("name", ""))).casefold().strip()
+    site = str(source.get("name", "")).casefold().strip()
+    same_name = bool(site) and (named == site or named.endswith(" " + site))
+    home = re.fullmatch(r"https?://[^/?#]+/?", str(original.get("url", "")))  # the site's home page, not a story
+    same_home = home is not None and _host(original.get("url")) == _host(source.get("url"))
+    if original and (same_name or same_home):
+        del fm["original"]
+        if "published" not in fm and "published" in source:  # the site's date is the first publication's
+            fm["published"] = source.pop("published")
+        report.found.append(f"original: {quote(str(original.get('name')))} is the page's own site: not a republication")
+
+
+def _host(url: Any) -> str:
+    match = re.match(r"https?://(?:www\.)?([^/:?#]+)", str(url or ""), re.I)
+    return match.group(1).lower() if match else ""
+
+
+#: a translation project's closing credits ("via: https://...", "作者：[Mike Bursell][a]"), after the text
+_VIA_LINE = re.compile(r"^\s*via\s*[:：]\s*<?(?P<url>https?://[^\s>]+)>?\s*$", re.I | re.M)
+_AUTHOR_LABEL = re.compile(r"^\s*(?:作者|原作者|Author|Auteur|Autor)\s*[:：]\s*(?P<name>\S.*)$", re.I | re.M)
+
+
+def read_closing_credits(text: str, fm: dict[str, Any], report: Notes) -> None:
+    """The closing credits of a translated or reposted article, when the head gave neither: one
+    address on a "via:" line is where the text came from, one name under an author label its author."""
+    tail = text[-4000:]
+    urls = {m.group("url").rstrip(".,)") for m in _VIA_LINE.finditer(tail)}
+    # "[Mike Bursell][a]": a reference-style link's text
+    names = {
+        plain(re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", m.group("name"))).strip() for m in _AUTHOR_LABEL.finditer(tail)
+    }
+    if len(urls) == 1 and "url" not in fm.get("source", {}):
+        fm.setdefault("source", {})["url"] = next(iter(urls))
+        report.found.append(f"source.url: {next(iter(urls))} (the closing 'via:' line)")
+    if len(names) == 1 and "authors" not in fm and (name := next(iter(names))) and len(name.split()) <= 4:
+        fm["authors"] = [{"name": name}]
+        report.found.append(f"authors: {name} (the closing credits' author label)")
+        report.missing[:] = [n for n in report.missing if not n.startswith("authors:")]

@@ -66,9 +66,12 @@ class LicenseProfile:
 
     @property
     def short_name(self) -> str:
-        """How CC asks the licence to be named in attribution: "CC BY-ND 4.0"."""
+        """How CC asks the licence to be named in attribution: "CC BY-ND 4.0", a port "CC BY-SA 3.0 DE"."""
         if self.spdx and self.id.startswith("CC"):
             kind, _, version = self.id.rpartition("-")
+            if version.isalpha():  # a national port: CC-BY-SA-3.0-DE
+                kind, _, number = kind.rpartition("-")
+                version = f"{number} {version}"
             return f"CC {kind.removeprefix('CC-')} {version}" if kind != "CC0" else f"CC0 {version}"
         return self.name
 

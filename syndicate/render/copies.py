@@ -119,7 +119,10 @@ def head_declarations(copy: Copy) -> str:
 
 
 def make_copy(article: Article, profile: LicenseProfile, site: Site | None = None) -> Copy:
-    """The copy of `article`; `site` gives the declarations the site makes on every copy (TDMRep, RSL)."""
+    """The copy of `article`; `site` gives the declarations the site makes on every copy (TDMRep, RSL).
+    It carries the body: never of an article loaded without it (validate.load_site's `bodies`)."""
+    if article.body_key and not article.body:
+        raise AssertionError("unreachable: a copy is made of an article loaded with its body")
     rendered = render_copy(article.front_matter, article.body, profile, article.front_matter_digest)
     terms = licence_terms(article.front_matter, profile)
     fields: dict[str, Any] = {

@@ -24,6 +24,7 @@ from typing import Any
 
 import nh3
 
+from syndicate.characters import xml_text
 from syndicate.licences.profiles import LicenseProfile
 from syndicate.render import commonmark, compression
 from syndicate.render.attribution_block import (
@@ -72,14 +73,18 @@ class RenderedCopy:
     """One rendered copy, kept compact, for a run holds every copy of a site at once: the HTML
     once (not as three strings), UTF-8, compressed with zstd (a third of the size, for 30 us a
     copy and 10 us a read: zlib took three times that), the JSON-LD read back from its script.
-    At 10,000 articles that is 30 MB where it was 200."""
+    At 10,000 articles that is 30 MB where it was 200.
+
+    A copy made for the feeds alone (`complete` False: render_copy_uncached's `with_json_ld`) has
+    neither the JSON-LD script nor the digest, which only a pushed copy carries: its content
+    (what feeds carry) is all it gives."""
 
     #: body + attribution block + the JSON-LD <script> element, UTF-8, zstd-compressed (zlib in old ledgers)
     packed: bytes
     #: where the body ends and where the attribution block ends, in `utf8`
     body_end: int
     content_end: int
-    #: sha256 of `utf8`
+    #: sha256 of `utf8`; b"" for a copy made for the feeds alone
     digest: bytes
 
     @classmethod
@@ -87,11 +92,22 @@ class RenderedCopy:
         return cls(compression.compress(utf8), body_end, content_end, hashlib.sha256(utf8).digest())
 
     @property
+    def complete(self) -> bool:
+        """False for a copy made for the feeds alone (no JSON-LD, no digest)."""
+        return bool(self.digest)
+
+    @property
     def utf8(self) -> bytes:
         return compression.decompress(self.packed)  # (zlib in a ledger kept from before zstd)
 
+    def _whole(self) -> bytes:
+        if not self.digest:
+            raise AssertionError("unreachable: a copy made for the feeds alone is never pushed nor kept")
+        return self.utf8
+
     def to_bytes(self) -> bytes:
         """The copy as bytes (a ledger keeps them between runs); from_bytes() reads them back."""
+        self._whole()
         return _HEADER.pack(self.body_end, self.content_end) + self.digest + self.packed
 
     @classmethod
@@ -102,7 +118,7 @@ class RenderedCopy:
 
     @property
     def html(self) -> str:
-        return self.utf8.decode("utf-8")
+        return self._whole().decode("utf-8")
 
     @property
     def body_html(self) -> str:
@@ -122,7 +138,7 @@ class RenderedCopy:
     @property
     def json_ld_script(self) -> str:
         """The JSON-LD `<script>` element, with its final newline."""
-        return self.utf8[self.content_end :].decode("utf-8")
+        return self._whole()[self.content_end :].decode("utf-8")
 
     @property
     def json_ld(self) -> dict[str, Any]:
@@ -131,6 +147,7 @@ class RenderedCopy:
     @property
     def content_hash(self) -> str:
         """sha256 hex of the HTML: what a ledger compares to detect changes."""
+        self._whole()
         return self.digest.hex()
 
 
@@ -141,8 +158,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def render_markdown(body: str) -> str:
-    """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML."""
-    return sanitise(commonmark.to_html(body))
+    """Markdown (CommonMark with tables and strikethrough, raw HTML allowed) to sanitised HTML, without
+    the characters XML forbids (a body's control characters: removed as from front matter and feeds)."""
+    return xml_text(sanitise(commonmark.to_html(body)))
 
 
 def prepare() -> None:
@@ -259,7 +277,7 @@ def attribution_for(front_matter: Mapping[str, Any], body: str, profile: License
 
 #: rendered copies of this process, by their inputs, least recently used first: a run renders each
 #: article for the feeds and again for push
-_RENDERED: OrderedDict[tuple[bytes, str, str | None], RenderedCopy] = OrderedDict()
+_RENDERED: OrderedDict[tuple[bytes, str | bytes, str | None], RenderedCopy] = OrderedDict()
 #: how many are kept: at least this, and as many as the site has articles (keep_for_site). Past it the
 #: least recently used one goes; the cache was emptied whole, and a site larger than it rendered every
 #: copy twice (a cold run over 30,000 articles took 5.75 times the time of 10,000: BENCHMARKS.md)
@@ -282,24 +300,35 @@ def front_matter_digest(front_matter: Mapping[str, Any]) -> bytes:
 
 
 def render_copy(
-    front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None, digest: bytes = b""
+    front_matter: Mapping[str, Any],
+    body: str,
+    profile: LicenseProfile | None,
+    digest: bytes = b"",
+    body_key: bytes = b"",
 ) -> RenderedCopy:
     """Render one copy of an article. Missing optional (or, in drafts, required) fields are left out.
-    `digest`: front_matter_digest(front_matter), when known."""
-    key = (digest or front_matter_digest(front_matter), body, profile.id if profile else None)
+    `digest`: front_matter_digest(front_matter), when known. `body_key`: of an article whose body
+    was left on the worker that rendered its copy (Article.body_key; `body` is then ""): the copy
+    is found by it, never rendered again here."""
+    key = (digest or front_matter_digest(front_matter), body_key or body, profile.id if profile else None)
     with _RENDERED_LOCK:
         cached = _RENDERED.get(key)
         if cached is not None:
             _RENDERED.move_to_end(key)
     if cached is None:
+        if body_key:  # (the cache holds every copy of the site: keep_for_site)
+            raise AssertionError("unreachable: every copy of an article whose body was not kept is rendered")
         cached = render_copy_uncached(front_matter, body, profile)
         remember(key[0], body, key[2], cached)
     return cached
 
 
-def remember(front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy) -> None:
-    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs."""
-    key = (front_matter_digest, body, profile_id)
+def remember(
+    front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy, body_key: bytes = b""
+) -> None:
+    """Keep `rendered` (made elsewhere, e.g. by a worker process) for render_copy of the same inputs
+    (`body_key`: in place of the body, as render_copy)."""
+    key = (front_matter_digest, body_key or body, profile_id)
     with _RENDERED_LOCK:
         _RENDERED[key] = rendered
         _RENDERED.move_to_end(key)
@@ -307,12 +336,20 @@ def remember(front_matter_digest: bytes, body: str, profile_id: str | None, rend
             _RENDERED.popitem(last=False)
 
 
-def render_copy_uncached(front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None) -> RenderedCopy:
+def render_copy_uncached(
+    front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None, with_json_ld: bool = True
+) -> RenderedCopy:
+    """Without `with_json_ld`, the copy for the feeds alone: its content, not the JSON-LD script nor the
+    digest a pushed copy carries (RenderedCopy.complete; 40 us of the 600 a worker spends on an
+    article for `feeds`)."""
     body_html = render_markdown(body)
     if body_html and not body_html.endswith("\n"):
         body_html += "\n"
     attribution = html_block(attribution_for(front_matter, body, profile))
     body_utf8, attribution_utf8 = body_html.encode("utf-8"), attribution.encode("utf-8")
+    if not with_json_ld:
+        content = body_utf8 + attribution_utf8
+        return RenderedCopy(compression.compress(content), len(body_utf8), len(content), b"")
     script_utf8 = json_ld_script(json_ld(front_matter, profile)).encode("utf-8")
     end = len(body_utf8)
     return RenderedCopy.pack(body_utf8 + attribution_utf8 + script_utf8, end, end + len(attribution_utf8))

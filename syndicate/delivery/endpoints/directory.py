@@ -18,6 +18,7 @@ from typing import Any
 
 import frontmatter
 
+from syndicate.characters import xml_text
 from syndicate.config import Endpoint as EndpointConfig
 from syndicate.delivery.endpoints.base import Remote
 from syndicate.errors import DeliveryError, UsageError, WriteError
@@ -105,7 +106,7 @@ def _page(copy: Copy, canonical: str = "original") -> str:
 
 def _markdown(copy: Copy) -> str:
     """The article's front matter and body, then, after a rule, the attribution block as Markdown paragraphs."""
-    body = copy.body
+    body = xml_text(copy.body)  # (as the HTML copy: no control character XML forbids)
     if copy.attribution_markdown:
         body = body.rstrip() + "\n\n---\n\n" + copy.attribution_markdown
     post = frontmatter.Post(body, **copy.front_matter)

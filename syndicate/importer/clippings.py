@@ -31,7 +31,7 @@ _WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?(?P<name>[^\]|]+)\]\]")
 
 #: a key, as normalised by _normal, -> the fact it states (PageFacts' names)
 KEYS = {
-    **dict.fromkeys(("title", "headline"), "title"),
+    **dict.fromkeys(("title", "headline", "web_title", "page_title", "article_title"), "title"),
     **dict.fromkeys(("subtitle", "subheadline", "dek"), "subtitle"),
     **dict.fromkeys(("author", "authors", "author_name", "creator", "creators", "byline"), "authors"),
     **dict.fromkeys(("url", "link", "source_url", "clip_url", "page_url", "web_url"), "url"),

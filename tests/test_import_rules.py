@@ -273,3 +273,19 @@ def test_a_licence_only_promised_for_the_future_is_not_the_licence() -> None:
     promised = "All rights reserved. I intend to republish this article in the future under CC BY 4.0."
     assert only_promised(promised)
     assert not only_promised("This article is licensed under CC BY 4.0. We will publish more.")
+
+
+def test_a_statement_about_some_figures_names_no_first_publisher() -> None:
+    text = (
+        "# Sheet\n\nSome of the graphs and tables are copyright 2022, Example Institute. Reproduced and republished "
+        "with permission from Example Institute. All rights reserved.\n\n© example.com. All rights reserved.\n"
+    )
+    result = import_text(text, "sheet.md")
+    assert "original" not in result.front_matter
+    assert result.front_matter["license"]["terms"] == "© example.com. All rights reserved."
+
+
+def test_front_matter_naming_the_first_publisher() -> None:
+    text = "---\ntitle: A post\noriginalPublication: Medium\noriginalUrl: https://medium.com/x/a-post-1\n---\n\nText.\n"
+    fm = import_text(text, "post.md").front_matter
+    assert fm["original"] == {"name": "Medium", "url": "https://medium.com/x/a-post-1"}

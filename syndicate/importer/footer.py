@@ -36,7 +36,7 @@ from syndicate.importer.markdown import (
     plain,
     quoted,
 )
-from syndicate.importer.rights_wording import bare_notice, only_promised, permission_request
+from syndicate.importer.rights_wording import about_parts, bare_notice, only_promised, permission_request
 
 #: footer lines that scraping glues to the line before, whatever the outlet
 GLUED = (
@@ -213,7 +213,9 @@ def _read_paragraph(block: Block, footer: Footer, caption: bool = False) -> None
         footer.terms.append(Terms("public-domain", text, "a public-domain statement", block.text))
     elif request:
         footer.terms.append(request)
-    elif states_all_rights_reserved(block.text) and not read_notice(block.text) and not bare_notice(block.text):
+    elif states_all_rights_reserved(block.text) and not (
+        read_notice(block.text) or bare_notice(block.text) or about_parts(block.text, whole=True)
+    ):
         footer.terms.append(
             Terms("all-rights-reserved", text, "the text's rights reserved, in its own words", block.text)
         )
@@ -285,7 +287,7 @@ def read_statement(line: str, footer: Footer) -> None:
     that opens a quotation (“This article was originally published ...”) is quoted, not stated."""
     for pattern, first in ((FIRST, True), (VIA, False)):
         match = pattern.search(line)
-        if match and quoted(line[: match.start()]):
+        if match and (quoted(line[: match.start()]) or about_parts(line[: match.start()])):
             continue
         if match and (publisher := _named(match.group("rest"), plain(line), footer.references)):
             if publisher.date is None and match.groupdict().get("date"):

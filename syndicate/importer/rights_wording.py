@@ -65,3 +65,20 @@ def only_promised(markdown: str) -> bool:
     republish this article under CC BY 4.0"): then it is not the article's licence today."""
     sentences = [s for s in _SENTENCE.split(plain(markdown)) if find_creative_commons(s)]
     return bool(sentences) and all(_FUTURE.search(s) for s in sentences)
+
+
+#: "Some of the graphs, charts, tables ... are copyright 2022, X. Reproduced and republished with
+#: permission from X": a statement about parts of the text, so X is not the article's first publisher
+_PARTS = re.compile(
+    r"\b(?:some|parts?|portions?|several|many|one|certain) of the\b[^.!?]{0,40}?\b(?:graphs?|charts?|tables?|figures?"
+    r"|examples?|images?|photos?|photographs?|illustrations?|excerpts?|quotations?|material|maps?)\b"
+    r"|\b(?:excerpts?|extraits?|auszüge|fragmentos?) (?:from|of|de|aus)\b",
+    re.I,
+)
+
+
+def about_parts(before: str, whole: bool = False) -> bool:
+    """Whether the words before a republication statement (its sentence and the one before), or the
+    `whole` paragraph, say it covers only parts of the text (some figures, excerpts)."""
+    text = plain(before) if whole else " ".join(_SENTENCE.split(plain(before))[-2:])
+    return _PARTS.search(text) is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from syndicate.importer.author_note import author_in_a_run_in_byline
 from syndicate.importer.credits import read_notice
 from syndicate.importer.dates import find_date
 from syndicate.importer.drafts import import_html, import_text
@@ -289,3 +290,12 @@ def test_front_matter_naming_the_first_publisher() -> None:
     text = "---\ntitle: A post\noriginalPublication: Medium\noriginalUrl: https://medium.com/x/a-post-1\n---\n\nText.\n"
     fm = import_text(text, "post.md").front_matter
     assert fm["original"] == {"name": "Medium", "url": "https://medium.com/x/a-post-1"}
+
+
+def test_a_byline_run_into_its_outlet_name_stops_at_the_outlet() -> None:
+    text = (
+        "Homeland Security By Jennifer Shutt Missouri Independent Scientists debated the origins on Tuesday. "
+        "Missouri Independent is part of States Newsroom, a nonprofit news network."
+    )
+    assert author_in_a_run_in_byline(text) == ("Jennifer Shutt", "Missouri Independent")
+    assert author_in_a_run_in_byline("By Jennifer Shutt Missouri Independent Scientists debated.") is None

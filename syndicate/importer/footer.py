@@ -216,9 +216,7 @@ def _read_paragraph(block: Block, footer: Footer, caption: bool = False) -> None
     elif states_all_rights_reserved(block.text) and not (
         read_notice(block.text) or bare_notice(block.text) or about_parts(block.text, whole=True)
     ):
-        footer.terms.append(
-            Terms("all-rights-reserved", text, "the text's rights reserved, in its own words", block.text)
-        )
+        footer.terms.append(Terms("all-rights-reserved", text, _RESERVED_IN_WORDS, block.text))
     elif states_permission(block.text) and not read_notice(block.text):
         footer.terms.append(Terms("custom", text, "republication terms in the text's own words", block.text))
 

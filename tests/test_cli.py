@@ -173,7 +173,8 @@ def test_licenses_lists_and_explains(run_cli: Any) -> None:
     listing = run_cli("licenses")
     assert listing.status == 0
     assert "globalresearch-crosspost  community-web" in listing.out
-    assert len(listing.out.splitlines()) == 17
+    assert len(listing.out.splitlines()) == 29  # 17, and 12 national ports
+    assert "CC-BY-SA-3.0-DE " in listing.out
     one = run_cli("licenses", "CC-BY-NC-ND-4.0")
     assert one.status == 0
     assert one.out.startswith("CC-BY-NC-ND-4.0: Creative Commons Attribution-NonCommercial-NoDerivatives 4.0")

@@ -16,7 +16,7 @@ from tests.import_corpus.measure import FIELDS, load_expected, measure, pages, r
 PAGES = pages()
 #: of the values the pages state, the share found (measured: see README's import section); a rule that
 #: loses some fails here, one that finds more may raise it
-RECALL = 0.91
+RECALL = 0.92
 #: of all fields (stated or not), the share right (measured: 98%)
 ACCURACY = 0.97
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from syndicate.importer.author_note import author_in_a_run_in_byline
+from syndicate.importer.credits import read_notice
 from syndicate.importer.dates import find_date
 from syndicate.importer.drafts import import_html, import_text
 from syndicate.importer.layouts import choose_layout
+from syndicate.importer.rights_wording import bare_notice, only_promised, permission_request
 
 
 def test_a_page_with_several_bylines_is_a_list_not_an_article() -> None:
@@ -234,3 +237,65 @@ def test_a_statement_naming_the_publisher_by_a_reference_link_takes_its_address(
         "name": "Alice, Eve, and Bob",
         "url": "https://aliceevebob.example/2018/04/17/defending-our-homes/",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        (
+            "Her email address\nis lrg@example.edu.\nFor permission to reprint this article, please contact:\n"
+            "reprint-permission@example.org.",
+            "reprint-permission@example.org",
+        ),
+        (
+            "Pour obtenir une autorisation, merci de nous contacter à l’adresse suivante : "
+            "[email]d@example.org[/email] .",
+            "d@example.org",
+        ),
+        ("Chcete-li si svolení zajistit, kontaktujte prosím [email]d@example.org[/email] .", "d@example.org"),
+        ("For permission to reprint individual blog posts please contact us via email..", None),
+        ("Contact us: desk@example.org", None),
+    ],
+)
+def test_a_permission_request_names_its_own_address(text: str, address: str | None) -> None:
+    found = permission_request(text)
+    assert (found[1] if found else None) == address
+
+
+def test_a_notice_whose_sign_was_lost_and_a_month_before_the_year() -> None:
+    notice = bare_notice('in detail." Explore further 2022 CQ-Roll Call, Inc., All Rights Reserved. Distributed by X.')
+    assert notice is not None and (notice.holder, notice.year) == ("CQ-Roll Call, Inc.", 2022)
+    assert bare_notice("In 2022 Apple said all rights reserved.") is None
+    dated = read_notice("Copyright : Project Syndicate, kv&#283;ten 2002")
+    assert dated is not None and (dated.holder, dated.year) == ("Project Syndicate", 2002)
+
+
+def test_a_licence_only_promised_for_the_future_is_not_the_licence() -> None:
+    promised = "All rights reserved. I intend to republish this article in the future under CC BY 4.0."
+    assert only_promised(promised)
+    assert not only_promised("This article is licensed under CC BY 4.0. We will publish more.")
+
+
+def test_a_statement_about_some_figures_names_no_first_publisher() -> None:
+    text = (
+        "# Sheet\n\nSome of the graphs and tables are copyright 2022, Example Institute. Reproduced and republished "
+        "with permission from Example Institute. All rights reserved.\n\n© example.com. All rights reserved.\n"
+    )
+    result = import_text(text, "sheet.md")
+    assert "original" not in result.front_matter
+    assert result.front_matter["license"]["terms"] == "© example.com. All rights reserved."
+
+
+def test_front_matter_naming_the_first_publisher() -> None:
+    text = "---\ntitle: A post\noriginalPublication: Medium\noriginalUrl: https://medium.com/x/a-post-1\n---\n\nText.\n"
+    fm = import_text(text, "post.md").front_matter
+    assert fm["original"] == {"name": "Medium", "url": "https://medium.com/x/a-post-1"}
+
+
+def test_a_byline_run_into_its_outlet_name_stops_at_the_outlet() -> None:
+    text = (
+        "Homeland Security By Jennifer Shutt Missouri Independent Scientists debated the origins on Tuesday. "
+        "Missouri Independent is part of States Newsroom, a nonprofit news network."
+    )
+    assert author_in_a_run_in_byline(text) == ("Jennifer Shutt", "Missouri Independent")
+    assert author_in_a_run_in_byline("By Jennifer Shutt Missouri Independent Scientists debated.") is None

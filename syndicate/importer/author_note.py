@@ -63,3 +63,26 @@ def authors_before_the_statement(paragraphs: list[str]) -> tuple[list[str], str]
             return profiles, plain(above)
         return None
     return None
+
+
+#: where a text names its outlet in its own words ("Missouri Independent is part of States Newsroom",
+#: "Missouri Independent maintains editorial independence", "Follow Missouri Independent on Facebook")
+_OUTLET_NAMED = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?P<outlet>[A-Z][\w’'&-]*(?: [A-Z][\w’'&-]*){0,5}) (?:is part of|is a (?:nonprofit|non-profit)"
+    r"|maintains editorial independence)\b|\bFollow (?P<follow>[A-Z][\w’'&-]*(?: [A-Z][\w’'&-]*){0,5}) on\b",
+    re.MULTILINE,
+)
+
+
+def author_in_a_run_in_byline(text: str) -> tuple[str, str] | None:
+    """(author, outlet) of a byline that runs into its outlet's name with no separator ("By Jennifer
+    Shutt Missouri Independent Scientists debated ..."), when the text names that outlet elsewhere in
+    its own words; the outlet is then not part of the author's name. None when there is not exactly
+    one such byline."""
+    flat = plain(text)
+    outlets = {m.group("outlet") or m.group("follow") for m in _OUTLET_NAMED.finditer(flat)}
+    found: set[tuple[str, str]] = set()
+    for outlet in outlets:
+        pattern = rf"(?:^|(?<=\s))By (?P<name>{_NAME}(?: {_NAME}){{1,3}}?) {re.escape(outlet)}\b"
+        found.update((m.group("name"), outlet) for m in re.finditer(pattern, flat, re.MULTILINE))
+    return found.pop() if len(found) == 1 else None

@@ -31,7 +31,7 @@ _WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?(?P<name>[^\]|]+)\]\]")
 
 #: a key, as normalised by _normal, -> the fact it states (PageFacts' names)
 KEYS = {
-    **dict.fromkeys(("title", "headline"), "title"),
+    **dict.fromkeys(("title", "headline", "web_title", "page_title", "article_title"), "title"),
     **dict.fromkeys(("subtitle", "subheadline", "dek"), "subtitle"),
     **dict.fromkeys(("author", "authors", "author_name", "creator", "creators", "byline"), "authors"),
     **dict.fromkeys(("url", "link", "source_url", "clip_url", "page_url", "web_url"), "url"),
@@ -73,6 +73,11 @@ KEYS = {
     ),
     **dict.fromkeys(("license", "licence", "rights", "license_url", "licence_url"), "rights"),
     "copyright": "copyright",
+    **dict.fromkeys(
+        ("original_publication", "original_publisher", "original_source", "original_site", "originally_published_in"),
+        "original_name",
+    ),
+    **dict.fromkeys(("original_url", "original_link", "originally_published_at"), "original_url"),
 }
 #: keys only syndicate's own front matter has (with the schema's properties, they tell an article)
 _OWN = frozenset({"status", "body_hash", "endpoints", "embargo_until", "regions", "original"})
@@ -160,10 +165,10 @@ def _read(fact: str, value: Any, where: str, facts: PageFacts) -> bool:
     text = _scalar(value)
     if text is None:
         return False
-    if fact == "url":
+    if fact in ("url", "original_url"):
         if not _URL.match(text):
             return False
-        facts.put("url", text, where)
+        facts.put(fact, text, where)
     elif fact == "rights":
         facts.put("license_url" if _URL.match(text) else "rights", text, where)
     elif fact == "copyright":

@@ -22,6 +22,8 @@ from syndicate.licences.profiles import load_registry
 def read_copyright(footer: Footer, fm: dict[str, Any], report: Notes) -> None:
     for credit in footer.image_licences:
         report.found.append(f"ignored an image credit's licence (the image's, not the article's): {quote(credit)!r}")
+    for promised in footer.promised_licences:
+        report.found.append(f"ignored a licence the text only promises for the future: {quote(promised)!r}")
     for notice in footer.site_notices:
         kind = "an image credit" if notice.image_credit else "the site's notice"
         report.found.append(f"ignored {kind}: {quote(notice.text)!r}")

@@ -7,6 +7,7 @@ rights reserved.", "(c) X 2020". Names keep the spelling of the text.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,10 +41,14 @@ _YEAR_RANGE = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d\s*[-–—/]\s*(?:(?:1[6-9]|
 _RESERVED = re.compile(r"\s*\b(?:all rights reserved|tous droits réservés)\b\.?", re.I)
 #: a company's dotted suffix ends its name ("L.P.", "L.L.C.", "S.A.", "N.V.", "A.G.")
 _COMPANY = re.compile(r"\s(?:L\.P|L\.L\.C|S\.A|N\.V|A\.G|P\.L\.C|S\.L)$")
+#: a company's abbreviated suffix, whose dot the notice wrote ("CQ-Roll Call, Inc.")
+_COMPANY_WORDS = frozenset({"inc", "ltd", "corp", "co"})
 _ABBREVIATIONS = frozenset({"prof", "dr", "mr", "mrs", "ms", "st", "inc", "ltd", "co", "corp", "jr", "sr", "no"})
 _IMAGE_CREDIT = re.compile(
     r"\b(?:photos?|images?|illustrations?|pictures?|cartoons?|maps?|graphics?|crédits?|credits?|featured)\b", re.I
 )
+#: a month (with its day) before the year: "Project Syndicate, mai 2002" is dated, the month is no holder
+_MONTH = re.compile(r"(?:\d{1,2}\.?\s+)?(?:" + "|".join(wordings.MONTHS) + r")\.?(?:\s+\d{1,2})?", re.I)
 _SITE = re.compile(r"\b(?:this (?:web)?site|website|site web|ce site)\b", re.I)
 
 
@@ -123,7 +128,7 @@ def read_notice(line: str) -> Notice | None:
     if opening is None:
         return None
     text = plain(line)
-    rest = plain(line[opening.end() :])
+    rest = html.unescape(plain(line[opening.end() :]))  # a scrape may leave "kv&#283;ten" undecoded
     symbol = re.search(r"©|\(c\)", opening.group(0), re.I) is not None
     if len(text) > 300 or not (symbol or _YEAR.search(_first_sentence(rest))):
         return None  # "Copyright law ..." in prose, not a notice
@@ -134,8 +139,9 @@ def read_notice(line: str) -> Notice | None:
     names: list[str] = []
     for part in re.split(r"\s*,\s*", _YEAR.sub(",", rest)):
         name = part.strip(" .;:-–—*_")
-        name += "." if _COMPANY.search(" " + name) else ""  # "Bloomberg L.P." keeps its last dot
-        if name and name.lower() not in (n.lower() for n in names):
+        dotted = part.rstrip(" ;:-–—*_").endswith(".") and name.rsplit(" ", 1)[-1].lower() in _COMPANY_WORDS
+        name += "." if _COMPANY.search(" " + name) or dotted else ""  # "Bloomberg L.P.", "X, Inc." keep the dot
+        if name and not _MONTH.fullmatch(name) and name.lower() not in (n.lower() for n in names):
             names.append(name)
     holder = ", ".join(names) or None
     credit = _IMAGE_CREDIT.search(text[: opening.end() + 40]) is not None or "![" in line

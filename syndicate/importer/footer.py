@@ -36,6 +36,7 @@ from syndicate.importer.markdown import (
     plain,
     quoted,
 )
+from syndicate.importer.rights_wording import about_parts, bare_notice, only_promised, permission_request
 
 #: footer lines that scraping glues to the line before, whatever the outlet
 GLUED = (
@@ -94,6 +95,8 @@ class Footer:
     site_notices: list[Notice] = field(default_factory=list)
     #: licences that image credits state ("Photo by X via Wikimedia Commons (CC BY-SA 3.0)"): the image's
     image_licences: list[str] = field(default_factory=list)
+    #: licences the text only promises for the future ("I intend to republish it under CC BY 4.0")
+    promised_licences: list[str] = field(default_factory=list)
     #: licence statements, best first: Creative Commons, the outlet's terms, public domain, other wordings
     terms: list[Terms] = field(default_factory=list)
     summary: str | None = None
@@ -183,7 +186,7 @@ def _read_paragraph(block: Block, footer: Footer, caption: bool = False) -> None
     has_image = any(link.image for link in links(block.text))
     previous = ""
     for line in block.text.splitlines():
-        if notice := read_notice(line) or _notice_after_a_sentence(line):
+        if notice := read_notice(line) or _notice_after_a_sentence(line) or bare_notice(line):
             # under a photo's credit ("... (AP Photo/LM Otero)"), the notice is the photo's
             credited = _PHOTO_CREDIT_END.search(plain(previous)) is not None
             notice = replace(notice, image_credit=notice.image_credit or has_image or credited)
@@ -191,16 +194,35 @@ def _read_paragraph(block: Block, footer: Footer, caption: bool = False) -> None
         read_statement(line, footer)
         previous = line if line.strip() else previous
     text = block.plain
-    if len(text) > _MAX_TERMS_PARAGRAPH or re.match(r"\s{0,3}(?:#|>)", block.text):
+    if re.match(r"\s{0,3}(?:#|>)", block.text):
         return  # a heading names a subject ("... Creative-Commons-Bildern"), a quotation states another's terms
-    if (creative_commons := find_creative_commons(block.text)) and (caption or _credits_an_image(text)):
+    asked = permission_request(block.text)
+    request = Terms("all-rights-reserved", asked[0], _ASKED, asked[0]) if asked else None
+    if len(text) > _MAX_TERMS_PARAGRAPH:
+        footer.terms.extend([request] if request else [])  # a request for permission in a long paragraph
+        return
+    creative_commons = find_creative_commons(block.text)
+    if creative_commons and only_promised(block.text):
+        footer.promised_licences.append(text)
+        creative_commons = None
+    if creative_commons and (caption or _credits_an_image(text)):
         footer.image_licences.append(text)
     elif creative_commons:
         footer.terms.append(Terms(creative_commons.spdx_id, text, "", block.text, creative_commons))
     elif states_public_domain(block.text):
         footer.terms.append(Terms("public-domain", text, "a public-domain statement", block.text))
+    elif request:
+        footer.terms.append(request)
+    elif states_all_rights_reserved(block.text) and not (
+        read_notice(block.text) or bare_notice(block.text) or about_parts(block.text, whole=True)
+    ):
+        footer.terms.append(Terms("all-rights-reserved", text, _RESERVED_IN_WORDS, block.text))
     elif states_permission(block.text) and not read_notice(block.text):
         footer.terms.append(Terms("custom", text, "republication terms in the text's own words", block.text))
+
+
+_RESERVED_IN_WORDS = "the text's rights reserved, in its own words"
+_ASKED = "the text's rights reserved: permission is asked of the address it gives"
 
 
 def read_outside_terms(blocks: list[str], footer: Footer) -> None:
@@ -263,7 +285,7 @@ def read_statement(line: str, footer: Footer) -> None:
     that opens a quotation (“This article was originally published ...”) is quoted, not stated."""
     for pattern, first in ((FIRST, True), (VIA, False)):
         match = pattern.search(line)
-        if match and quoted(line[: match.start()]):
+        if match and (quoted(line[: match.start()]) or about_parts(line[: match.start()])):
             continue
         if match and (publisher := _named(match.group("rest"), plain(line), footer.references)):
             if publisher.date is None and match.groupdict().get("date"):
@@ -339,7 +361,7 @@ def _original_article_link(line: str) -> str | None:
 
 
 def _ordered(found: list[Terms], outlet: list[Terms]) -> list[Terms]:
-    rank = {"public-domain": 2, "custom": 3}
+    rank = {"public-domain": 2, "all-rights-reserved": 3, "custom": 4}  # rights reserved in words: before "you can"
     cc = [t for t in found if t.creative_commons is not None]
     rest = sorted((t for t in found if t.creative_commons is None), key=lambda t: rank.get(t.license_id or "", 9))
     return cc + outlet[:1] + rest

@@ -61,6 +61,10 @@ def fill_from_page(
         else:
             if fetched_from:
                 take("source.url", fetched_from, "the address it was fetched from")
+    if "original" not in fm and values.get("original_name"):  # a repost's front matter names the first publisher
+        take("original.name", values["original_name"], where["original_name"])
+        if is_absolute(str(values.get("original_url", ""))):
+            take("original.url", values["original_url"], where["original_url"])
     _dates(fm, values, where, take, notes)
     if "copyright" not in fm and values.get("copyright_holder"):
         take("copyright.holder", values["copyright_holder"], where["copyright_holder"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from syndicate.importer.author_note import author_from_note, authors_before_the_statement
+from syndicate.importer.author_note import author_from_note, author_in_a_run_in_byline, authors_before_the_statement
 from syndicate.importer.footer import Footer
 from syndicate.importer.header import Header, Publisher
 from syndicate.importer.layout_model import Notes, quote
@@ -41,6 +41,10 @@ def read_authors(header: Header, fm: dict[str, Any], report: Notes, text: str = 
         report.found.append(
             f"authors: {'; '.join(closing[0])} (no byline; from the credit before the republication note)"
         )
+        return
+    if not header.authors and (run_in := author_in_a_run_in_byline(text)):
+        fm["authors"] = [{"name": run_in[0]}]
+        report.found.append(f"authors: {run_in[0]} (a byline run into its outlet's name, {run_in[1]!r}, cut there)")
         return
     if not header.authors:
         report.missing.append("authors: no byline ('By ...', 'Par ...')")

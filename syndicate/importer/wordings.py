@@ -84,3 +84,41 @@ AFFILIATION_WORDS: tuple[str, ...] = (
     r"observato(?:ry|ire|rio)", r"professor", r"professeur", r"profesor", r"lecturer", r"researcher", r"chercheuse?",
     r"investigador(?:a)?", r"maître de conférences", r"fellow", r"scientist", r"doctorant(?:e)?", r"phd candidate",
 )  # fmt: skip
+
+
+#: how a text tells the reader to ask for permission ("For permission to reprint this article, please
+#: contact: X"): the words asking, then the words of contact; the address after them is the contact
+ASK_PERMISSION: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"for (?:reprint |republication |further )?permissions?\b",
+        r"to (?:request|obtain|seek|ask for) (?:reprint |republication )?permission",
+        r"permission to (?:reprint|republish|reproduce|re-?post)",
+        r"reprint (?:permission|rights|requests)",
+    ),
+    "fr": (r"pour (?:obtenir|demander) (?:une |l['’]|votre )?autorisation",),
+    "es": (r"para (?:solicitar|obtener|pedir) (?:un |el )?(?:permiso|autorización)",),
+    "pt": (r"para (?:solicitar|obter|pedir) (?:uma |a )?(?:permissão|autorização)",),
+    "de": (r"(?:für|wegen) (?:eine )?(?:nachdruck|abdruck)genehmigung", r"um (?:eine )?genehmigung"),
+    "nl": (r"voor toestemming",),
+    "cs": (r"(?:abyste získali |chcete-li si |pro )svolení",),
+}
+CONTACT_WORDS: dict[str, tuple[str, ...]] = {
+    "en": (r"contact", r"write to", r"e-?mail", r"send (?:an? )?(?:e-?mail|request|message)"),
+    "fr": (r"contact(?:er|ez)", r"écri(?:re|vez)", r"adress(?:er|ez)"),
+    "es": (r"contact(?:e|ar|a)", r"escrib(?:a|ir)"),
+    "pt": (r"cont[a]?ct(?:e|ar|a)", r"escrev(?:a|er)"),
+    "de": (r"wenden sie sich", r"kontaktieren", r"schreiben sie"),
+    "nl": (r"neem contact op", r"mail"),
+    "cs": (r"kontaktujte", r"napište"),
+}
+#: months, in the languages above: "Copyright: Project Syndicate, mai 2002" names a month, not a holder
+MONTHS: tuple[str, ...] = (
+    r"jan(?:uary|vier|eiro|uari)?", r"feb(?:ruary|ruar|ruari)?", r"f[ée]vrier", r"fevereiro", r"march", r"mars",
+    r"märz", r"maart", r"april", r"avril", r"abril", r"may", r"mai", r"mayo", r"maio", r"mei", r"june?", r"juin",
+    r"junio", r"junho", r"juni", r"july?", r"juillet", r"julio", r"julho", r"juli", r"aug(?:ust|ustus)?", r"ao[uû]t",
+    r"agosto", r"sep(?:t|tember)?", r"septembre", r"septiembre", r"setembro", r"oct(?:ober)?", r"octobre",
+    r"octubre", r"outubro", r"oktober", r"nov(?:ember)?", r"novembre", r"noviembre", r"novembro",
+    r"dec(?:ember)?", r"d[ée]cembre", r"diciembre", r"dezembro", r"dezember", r"enero", r"febrero", r"marzo",
+    r"março", r"januar", r"leden", r"únor", r"březen", r"duben", r"květen", r"červen(?:ec)?", r"srpen", r"září",
+    r"říjen", r"listopad", r"prosinec",
+)  # fmt: skip

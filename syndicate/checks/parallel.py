@@ -14,10 +14,8 @@ import collections
 import gc
 import hashlib
 import itertools
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -126,10 +124,12 @@ def worker_count(items: int, environ: dict[str, str] | None = None, per_worker: 
                 f"set it to 1 or more, or unset it to use every core ({os.cpu_count()} here)",
             )
         return int(setting)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, items // per_worker))
+    if min(cores, items // per_worker) <= 1:
+        return 1  # (without importing multiprocessing, 10 ms of a run after one change)
+    import multiprocessing
+
+    return min(cores, items // per_worker) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def resident_mb() -> float:
@@ -161,9 +161,16 @@ def fork_map(
     workers = worker_count(len(items), per_worker=per_worker)
     if max_parent_mb is not None and workers > 1 and resident_mb() > max_parent_mb:
         workers = 1
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers > 1:  # (multiprocessing imported only to fork: 10 ms of a run that checks one file)
+        import multiprocessing
+
+        workers = workers if "fork" in multiprocessing.get_all_start_methods() else 1
+    if workers <= 1:
         yield from map(function, items)
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = chunk or max(1, min(64, len(items) // (workers * 8)))
     chunks = iter([items[start : start + size] for start in range(0, len(items), size)])
     # (workers collect cycles as usual even when this process has paused its collector)

@@ -36,9 +36,15 @@ def test_an_edit_within_the_timestamp_tick_of_the_scan_is_read_by_the_next_run(s
 
 def test_only_files_modified_close_to_the_scan_are_kept_racy() -> None:
     scanned_at = 10 * RACY_NS
-    stats = {"old": (scanned_at - RACY_NS - 1, 10), "fresh": (scanned_at - RACY_NS, 10), "later": (scanned_at + 5, 7)}
+    stats = {
+        "old": (scanned_at - RACY_NS - 1, 10),
+        "fresh": (scanned_at - RACY_NS, 10),
+        "later": (scanned_at + RACY_NS, 7),
+        "ahead": (scanned_at + RACY_NS + 1, 7),  # (a clock set wrong: an edit now leaves another mtime)
+    }
     assert racy_marked(stats, scanned_at) == {
         "old": (scanned_at - RACY_NS - 1, 10),
         "fresh": (scanned_at - RACY_NS, RACY_SIZE),
-        "later": (scanned_at + 5, RACY_SIZE),
+        "later": (scanned_at + RACY_NS, RACY_SIZE),
+        "ahead": (scanned_at + RACY_NS + 1, 7),
     }

@@ -66,9 +66,10 @@ def racy_marked(stats: dict[str, tuple[int, int]], scanned_at: int) -> dict[str,
     ns since the epoch, taken just before it) is kept with RACY_SIZE, so that neither its row,
     its record nor the no-op check takes it as unchanged next run, which reads it again (git's
     "racily clean" entries). Without this, an edit that keeps the size within the same timestamp
-    tick as the scan was never seen (until the config or the day changed)."""
-    racy = scanned_at - RACY_NS
-    return {key: (mtime, RACY_SIZE) if mtime >= racy else (mtime, size) for key, (mtime, size) in stats.items()}
+    tick as the scan was never seen (until the config or the day changed). A modification time
+    further ahead (a clock set wrong elsewhere) is not: an edit now leaves another one."""
+    low, high = scanned_at - RACY_NS, scanned_at + RACY_NS
+    return {key: (mtime, RACY_SIZE) if low <= mtime <= high else (mtime, size) for key, (mtime, size) in stats.items()}
 
 
 def fingerprint(config: Config) -> str:

@@ -527,7 +527,7 @@ def write_site(
         path.parent.mkdir(parents=True, exist_ok=True)
         data = item.text.encode("utf-8")
         path.write_bytes(data)
-        os.utime(path, ns=(written, written))  # (a file modified within 2 s of a run is read by the next one too)
+        os.utime(path, ns=(written, written))  # (a file modified within 3 s of a run is read by the next one too)
         total += len(data)
         ready += item.status == "ready"
         if json_dir is not None:

@@ -67,7 +67,7 @@ def measure_size(root: Path, runs: int) -> dict[str, list[Sample]]:
         log(f"{root.name} {kind}: {sample.seconds:.2f} s, CPU {sample.cpu_seconds:.2f} s, {sample.max_rss_mb:.0f} MB")
 
     def write(text: str) -> None:
-        # as if written a minute ago: a file modified within 2 s of a run's scan is read again by the
+        # as if written a minute ago: a file modified within 3 s of a run's scan is read again by the
         # next run (cron/incremental.racy_marked), which would then be no no-op
         changed.write_text(text, encoding="utf-8")
         then = time.time_ns() - 60 * 10**9

@@ -55,8 +55,9 @@ def scan_content(folder: Path) -> dict[str, tuple[int, int]]:
 
 #: how close to the scan a file's modification time makes its stat untrustworthy: an edit made
 #: within the file system's timestamp granularity of the scan (2 s on FAT, 1 s on HFS+ and many
-#: network mounts, a few ms on ext4) can leave the same mtime and size on other content
-RACY_NS = 2_000_000_000
+#: network mounts, a few ms on ext4) can leave the same mtime and size on other content; 1 s more
+#: for the scan the early no-op check made before the time is taken (noop.take_scan)
+RACY_NS = 3_000_000_000
 #: the size stored for such a file: it matches no scan, so the next run reads the file again
 RACY_SIZE = -2
 

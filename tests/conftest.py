@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,14 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def site(tmp_path: Path) -> Path:
     """A copy of the demo site (without anything a run wrote) to change freely."""
     return demo_copy(tmp_path)
+
+
+def settled(path: Path) -> Path:
+    """`path` as if written a minute ago: a file modified just before a run is read again by
+    the next run (cron/incremental.racy_marked), which is then no no-op."""
+    then = time.time_ns() - 60 * 10**9
+    os.utime(path, ns=(then, then))
+    return path
 
 
 def demo_copy(folder: Path) -> Path:

@@ -20,6 +20,7 @@ from syndicate.cron.records import _from_row
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.ledger_migrations import MIGRATIONS
 from syndicate.findings import Code, Severity
+from tests.conftest import settled
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"  # CC-BY-ND-4.0
 HARBOUR = "harbour-library-digitises-shipping-registers"  # CC-BY-NC-ND-4.0
@@ -179,6 +180,7 @@ def test_cron_run_catches_it_every_run_until_the_body_is_restored(site: Path, ru
     edit_body_and_drop_its_hash(site)
     _, found = findings_of(run_cli, config)
     record_offered_hash(path, found)
+    settled(path)
 
     first = run()
     summary = json.loads(first.out)

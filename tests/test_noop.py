@@ -20,7 +20,7 @@ from syndicate.cron import noop
 from syndicate.cron.run import RunResult
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.lock import run_lock
-from tests.conftest import REPO
+from tests.conftest import REPO, settled
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 NOW = "2030-01-01T10:00:00+00:00"
@@ -133,6 +133,7 @@ def touch(site: Path) -> None:
 def add(site: Path) -> None:
     text = (site / "content" / f"{ALDER}.md").read_text()
     (site / "content" / "copy.md").write_text(text.replace(f"slug: {ALDER}", "slug: copy-of-alder"))
+    settled(site / "content" / "copy.md")
 
 
 def remove(site: Path) -> None:
@@ -298,6 +299,7 @@ def test_the_early_answer_says_the_problems_that_stand_as_the_command_line_does(
 ) -> None:
     article = site / "content" / f"{ALDER}.md"
     article.write_text(article.read_text().replace("\ntitle:", "\ntitle: [", 1))
+    settled(article)
     config = str(site / "syndicate.toml")
     assert run_cli("--config", config, "run", "--now", NOW).status == 1
     argv = ["--config", config, *args, "--now", NOW]

@@ -20,7 +20,7 @@ from syndicate.config import load_config
 from syndicate.delivery.ledger import Ledger
 from syndicate.delivery.ledger_open import open_ledger
 from syndicate.delivery.lock import run_lock
-from tests.conftest import REPO
+from tests.conftest import REPO, settled
 from tests.loopback import Recorder, recording_server
 from tests.pg import LEASE
 
@@ -80,6 +80,7 @@ def test_run_is_silent_and_a_second_run_touches_nothing(site: Path) -> None:
 
 def test_the_summary_counts_articles_with_errors_not_their_findings(site: Path, run_cli: Any) -> None:
     shutil.copy(REPO / "tests" / "golden" / "invalid" / "dates.md", site / "content")  # four errors, one file
+    settled(site / "content" / "dates.md")
     config = ["--config", str(site / "syndicate.toml")]
     done = run_cli(*config, "-v", "run", "--now", "2026-11-26T10:00:00+00:00")
     assert done.status == 1
@@ -194,6 +195,7 @@ def test_embargo_lifts_at_its_time(site: Path) -> None:
     article.write_text(
         article.read_text().replace("\nstatus: ready", "\nembargo_until: 2030-01-01T06:00:00+00:00\nstatus: ready")
     )
+    settled(article)
     before = syndicate(site, "run", "--now", "2030-01-01T01:00:00+00:00")
     assert before.returncode == 0, before.stderr
     assert not (site / "out" / "archive" / f"{ALDER}.html").exists()
@@ -215,6 +217,7 @@ def test_scheduled_endpoint_waits_for_its_time(site: Path) -> None:
     assert "3 created" in first.stderr  # never pushed: due at once
     article = site / "content" / f"{ALDER}.md"
     article.write_text(article.read_text().replace('title: "', 'title: "Later: ', 1))
+    settled(article)
     held = syndicate(site, "-v", "run", "--now", "2030-01-01T08:00:00+00:00")
     assert "0 updated" in held.stderr and held.returncode == 0
     assert "Later: " not in (site / "out" / "archive" / f"{ALDER}.html").read_text()

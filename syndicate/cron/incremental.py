@@ -18,6 +18,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,26 @@ def scan_content(folder: Path) -> dict[str, tuple[int, int]]:
     root = str(folder.resolve())
     scanned = noop.take_scan(root)
     return scanned if scanned is not None else noop.scan(root)
+
+
+#: how close to the scan a file's modification time makes its stat untrustworthy: an edit made
+#: within the file system's timestamp granularity of the scan (2 s on FAT, 1 s on HFS+ and many
+#: network mounts, a few ms on ext4) can leave the same mtime and size on other content; 1 s more
+#: for the scan the early no-op check made before the time is taken (noop.take_scan)
+RACY_NS = 3_000_000_000
+#: the size stored for such a file: it matches no scan, so the next run reads the file again
+RACY_SIZE = -2
+
+
+def racy_marked(stats: dict[str, tuple[int, int]], scanned_at: int) -> dict[str, tuple[int, int]]:
+    """`stats` as the ledger keeps them: a file modified within RACY_NS of the scan (`scanned_at`,
+    ns since the epoch, taken just before it) is kept with RACY_SIZE, so that neither its row,
+    its record nor the no-op check takes it as unchanged next run, which reads it again (git's
+    "racily clean" entries). Without this, an edit that keeps the size within the same timestamp
+    tick as the scan was never seen (until the config or the day changed). A modification time
+    further ahead (a clock set wrong elsewhere) is not: an edit now leaves another one."""
+    low, high = scanned_at - RACY_NS, scanned_at + RACY_NS
+    return {key: (mtime, RACY_SIZE) if low <= mtime <= high else (mtime, size) for key, (mtime, size) in stats.items()}
 
 
 def fingerprint(config: Config) -> str:
@@ -119,6 +140,7 @@ def _load_site_cached(
     from syndicate.render.html_copy import RenderedCopy, keep_for_site
 
     checks = Checks.for_config(config, today)
+    scanned_at = time.time_ns()
     stats = scan_content(config.paths.content)
     # never taken as "every article was deleted": nothing is stored, retracted or written (links to
     # nowhere do not count: a folder of links into an unmounted volume is lost too)
@@ -132,6 +154,7 @@ def _load_site_cached(
     # a file's record stands while its stat does (records.py); a file without one is read back
     # from its row while its stat stands; the others are read again
     made = made_under(current, today.isoformat())
+    kept = racy_marked(stats, scanned_at)  # (the stats stored: those of files changed just now match no scan)
     records: dict[str, Record] = {}
     checked_again: set[str] = set()  # (files with a record whose body is checked against the ledger's)
     # (a runner without the site's lock reads rows alone: the one that holds it may rewrite a
@@ -175,21 +198,21 @@ def _load_site_cached(
                 fresh = next(checked)
                 parsed.append(fresh.article)
                 copy_hash = fresh.rendered.content_hash if fresh.rendered is not None else None
-                record = make_record(fresh.article, stats[key], fresh.sha256, copy_hash, Path(key), checks, made)
+                record = make_record(fresh.article, kept[key], fresh.sha256, copy_hash, Path(key), checks, made)
                 rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
-                yield (key, *stats[key], fresh.sha256, fresh.serialised, rendered, record)
+                yield (key, *kept[key], fresh.sha256, fresh.serialised, rendered, record)
                 continue
             sha256, row, rendered_row = known
             article = parsed_from_row(row, rendered_row)
             parsed.append(article)
             if store and key not in checked_again:  # (a row stored without a record: it is made once)
                 copy_hash = RenderedCopy.from_bytes(rendered_row).content_hash if rendered_row else None
-                record = make_record(article, stats[key], sha256, copy_hash, Path(key), checks, made)
-                yield (key, *stats[key], sha256, row, rendered_row, record)
+                record = make_record(article, kept[key], sha256, copy_hash, Path(key), checks, made)
+                yield (key, *kept[key], sha256, row, rendered_row, record)
 
     if store:
         ledger.update_files(rows(), set(stats))
-        digest = noop.files_digest(stats)
+        digest = noop.files_digest(kept)
         ledger.set_state({"fingerprint": current, "validated_on": today.isoformat(), "files_digest": digest})
     else:
         for _ in rows():  # (each article into `parsed`)

@@ -118,6 +118,8 @@ def load_site_cached(
     (a runner that shares the ledger without the site's lock leaves that to the one holding it).
     `lazy` (with `store`): an unchanged file's article is made from its record, and read from
     its row only when more is asked of it (records.py): `ledger` must stay open while it is used.
+    So is a file read again, once its row and record are stored (unless its body is checked
+    against the copies delivered): a cold run holds records, not whole articles and copies.
 
     Like load_site, it raises when the content folder is missing or holds no article.
     """
@@ -137,7 +139,7 @@ def _load_site_cached(
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
     from syndicate.cron.site_records import needs_row, site_from
-    from syndicate.render.html_copy import RenderedCopy, keep_for_site
+    from syndicate.render.html_copy import RenderedCopy, forget, keep_for_site
 
     checks = Checks.for_config(config, today)
     scanned_at = time.time_ns()
@@ -196,10 +198,10 @@ def _load_site_cached(
             known = still.pop(key, None)  # (let go as it is used)
             if known is None:
                 fresh = next(checked)
-                parsed.append(fresh.article)
                 copy_hash = fresh.rendered.content_hash if fresh.rendered is not None else None
                 record = make_record(fresh.article, kept[key], fresh.sha256, copy_hash, Path(key), checks, made)
                 rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
+                parsed.append(_recorded(key, fresh.article, record) if lazy else fresh.article)
                 yield (key, *kept[key], fresh.sha256, fresh.serialised, rendered, record)
                 continue
             sha256, row, rendered_row = known
@@ -209,6 +211,20 @@ def _load_site_cached(
                 copy_hash = RenderedCopy.from_bytes(rendered_row).content_hash if rendered_row else None
                 record = make_record(article, kept[key], sha256, copy_hash, Path(key), checks, made)
                 yield (key, *kept[key], sha256, row, rendered_row, record)
+
+    def _recorded(key: str, article: ParsedArticle, stored: bytes) -> ParsedArticle | None:
+        """None (its record stands for it, read back from the ledger when more is asked of it) for
+        an article read again that is not checked against the copies delivered: held whole, a
+        cold run's articles were 10 KB each with their copies (BENCHMARKS.md, "Memory of a cold run")."""
+        record = read_record(stored, kept[key], made)
+        if record is None or needs_row(record, delivered, checks):
+            return article
+        records[key] = record
+        if article.data is not None:  # (its copy, kept by check_files, is read back with its row)
+            license_ = article.data.get("license")
+            profile_id = license_.get("id") if isinstance(license_, dict) else None
+            forget(article.front_matter_digest, article.body, profile_id, article.body_key)
+        return None
 
     if store:
         ledger.update_files(rows(), set(stats))

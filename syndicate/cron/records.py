@@ -340,6 +340,14 @@ class RecordedArticle(Article):
             object.__setattr__(self, item.name, getattr(full, item.name))
         object.__setattr__(self, "loaded", True)
 
+    def unload(self) -> None:
+        """Let go of what was read from its row (read again if asked for): a cold run's feeds
+        read each article in full only while they build the documents that show it (feeds/staging.py)."""
+        if self.loaded:
+            for name in _READ_FIELDS:
+                self.__dict__.pop(name, None)
+            self.__dict__["loaded"] = False
+
     def __getattr__(self, name: str) -> Any:
         # (called only for attributes not set: the fields the record does not hold)
         if name == "path":  # (made when asked for: a Path is 4 us, 40 ms at 10,000 articles)
@@ -352,3 +360,5 @@ class RecordedArticle(Article):
 
 
 _FIELDS = dataclasses.fields(Article)
+#: the fields read from the row (and the Path made when asked for)
+_READ_FIELDS = tuple(f.name for f in _FIELDS if f.name not in RECORDED_FIELDS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import overload
 from urllib.parse import urlsplit
@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from syndicate.articles.article import Article
 from syndicate.checks.article_checks import Checks
 from syndicate.config import Config
-from syndicate.cron.records import RecordedArticle, load
+from syndicate.cron.records import RecordedArticle
 from syndicate.feeds.entries import FeedEntry, PageRights, SourceInfo
 from syndicate.feeds.entry_digest import entry_digest, inputs_digest
+from syndicate.feeds.staging import Staged, staged
 from syndicate.feeds.updated import distinct_updated
 from syndicate.licences.gate import decide
 from syndicate.licences.profiles import LicenseProfile
@@ -129,10 +130,12 @@ class LazyEntries(Sequence[FeedEntry]):
     def tags(self) -> list[tuple[str, ...]]:
         return [article.tags for article, _ in self._chosen]
 
-    def prepare(self, indexes: Iterable[int]) -> None:
-        """Read in full, at once, the articles of the entries `indexes` (those known by their record:
-        cron/records.py), before documents are built from them (maybe in forked workers)."""
-        load([self._chosen[i][0] for i in indexes])
+    def prepare(self, groups: Sequence[Sequence[int]]) -> Staged | None:
+        """Before documents are built from the entries `groups` (those of each document): read in
+        full, at once, their articles known by their record (cron/records.py) and return None (the
+        documents may then be built in forked workers); or, when they are many, a Staged that
+        builds the documents reading each one's articles just before it (staging.py)."""
+        return staged([article for article, _ in self._chosen], groups)
 
     def digest(self, index: int) -> str:
         """What entry `index` is made from (front matter, rendered copy, licence, grant), as a digest."""

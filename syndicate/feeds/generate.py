@@ -28,7 +28,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +42,7 @@ from syndicate.feeds.chosen import LazyEntries, feed_articles
 from syndicate.feeds.entries import WRITERS, FeedEntry, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document
 from syndicate.feeds.page_html import PAGE_NAME, FeedsPage, page_document, page_entry
+from syndicate.feeds.staging import Staged
 from syndicate.feeds.writing import STYLESHEET, TDMREP_FILE, FeedsResult, write_feed_files
 
 
@@ -118,7 +119,7 @@ def feed_documents(
     unchanged: Callable[[str, str], bool] | None = None,
     published_tags: Mapping[str, tuple[str, dt.datetime | None]] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    prepare: Callable[[Iterable[int]], None] | None = None,
+    prepare: Callable[[Sequence[Sequence[int]]], Staged | None] | None = None,
 ) -> Generator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
@@ -129,7 +130,8 @@ def feed_documents(
     `published_tags` (tag folder -> the tag's name, and the feed's updated) are the tag feeds
     already out: one with no entry left is written empty, keeping its updated.
     `progress(done, total)` is called after each feed document is taken (built or not).
-    `prepare(indexes)` is told the entries of the documents to build, before any is built.
+    `prepare(groups)` is told the entries of each document to build, before any is built; a
+    Staged it returns builds them (in this process, each one's articles read just before it).
     """
     global _building
     documents = _documents(config, entries, tags, published_tags or {})
@@ -145,14 +147,16 @@ def feed_documents(
         for d, digest in zip(documents, digests, strict=True)
     ]
     todo = [d for d, skipped in zip(documents, skip, strict=True) if not skipped]
-    if prepare is not None:
-        prepare({i for d in todo for i in d.indexes})
+    stage = prepare([d.indexes for d in todo]) if prepare is not None else None
     # an entry shown by several documents is made and written once (its archive page, its tags' feeds)
     uses = ((i, d.entry_form) for d in todo if _FAST_ENTRIES or d.form == "html" for i in d.indexes)
     mine = _building = (config, entries, WrittenEntries(entries, uses, writers={**WRITERS, "html": page_entry}))
     try:
         # documents are large: two a chunk; and workers read every article, so only from a small process
-        built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
+        if stage is not None:
+            built = stage.build(_build, todo)
+        else:
+            built = iter(fork_map(_build, todo, DOCUMENTS_PER_WORKER, chunk=2, max_parent_mb=MAX_PARENT_MB))
         for done, (document, digest, skipped) in enumerate(zip(documents, digests, skip, strict=True), 1):
             yield document.path, None if skipped else next(built), digest
             if progress is not None:

@@ -336,6 +336,12 @@ def remember(
             _RENDERED.popitem(last=False)
 
 
+def forget(front_matter_digest: bytes, body: str, profile_id: str | None, body_key: bytes = b"") -> None:
+    """Let go of the copy remember() kept for these inputs, if it is kept."""
+    with _RENDERED_LOCK:
+        _RENDERED.pop((front_matter_digest, body_key or body, profile_id), None)
+
+
 def render_copy_uncached(
     front_matter: Mapping[str, Any], body: str, profile: LicenseProfile | None, with_json_ld: bool = True
 ) -> RenderedCopy:

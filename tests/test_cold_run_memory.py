@@ -1,0 +1,139 @@
+"""A cold run holds its articles as records and reads each in full only while it is used.
+
+A cold `run` stores every file's row and record first, then keeps of each article only its
+record (cron/incremental.py); the feeds read the articles of each document from their rows
+just before building it and let them go after (feeds/staging.py, past `staging.BUDGET`
+articles). Whatever is let go and read again, the feeds, copies and report are those of a run
+that holds every article whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicate.config import load_config
+from syndicate.cron.incremental import load_site_cached
+from syndicate.cron.records import RecordedArticle
+from syndicate.delivery.ledger import Ledger
+from syndicate.feeds import chosen, staging
+from syndicate.render import html_copy
+
+NOW = "2026-12-01T12:00:00+00:00"
+ALDER = "alder-valley-water-board-approves-tiered-rates"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _grown(site: Path, endpoints: bool) -> Path:
+    """The demo site with 8 more articles, 2 entries a feed page (archive pages, tag feeds)."""
+    config = site / "syndicate.toml"
+    text = config.read_text(encoding="utf-8")
+    if not endpoints:
+        text = text[: text.index("[[endpoints]]")]
+        _strip = site / "content" / "eastbrook-council-election-turnout-by-ward.md"
+        _strip.write_text(_strip.read_text(encoding="utf-8").replace("endpoints:\n  - archive\n", ""), "utf-8")
+    config.write_text(text + "\n[feeds]\nlimit = 2\n", encoding="utf-8")
+    original = (site / "content" / f"{ALDER}.md").read_text(encoding="utf-8")
+    for n in range(1, 9):
+        slug = f"clone-{n}"
+        body = original.replace(ALDER, slug)
+        body = re.sub(r"^published: .*$", f"published: 2026-08-0{n}", body, count=1, flags=re.M)
+        (site / "content" / f"{slug}.md").write_text(body, encoding="utf-8")
+    return config
+
+
+def _outputs(site: Path) -> dict[str, bytes]:
+    found = {f"feeds/{k}": v for k, v in _files(site / "feeds").items()}
+    if (site / "out").is_dir():
+        found |= {f"out/{k}": v for k, v in _files(site / "out").items()}
+    return found
+
+
+@pytest.mark.parametrize("endpoints", [True, False], ids=["a folder endpoint", "no endpoints"])
+def test_a_cold_run_reading_its_articles_back_writes_what_one_holding_them_writes(
+    site: Path, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, endpoints: bool
+) -> None:
+    config = _grown(site, endpoints)
+    whole = tmp_path / "whole"
+    shutil.copytree(site, whole)
+    # every article read at once (as a run after a small change reads its few)
+    monkeypatch.setattr(staging, "BUDGET", 10**6)
+    held = run_cli("--config", str(whole / "syndicate.toml"), "run", "--now", NOW, "--format", "json")
+    assert held.status == 0
+
+    made: list[staging.Staged | None] = []
+
+    def spy(*args: Any, **kwargs: Any) -> staging.Staged | None:
+        made.append(staging.staged(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(staging, "BUDGET", 2)  # most articles let go and read again
+    monkeypatch.setattr(chosen, "staged", spy)
+    monkeypatch.setattr(html_copy, "_RENDERED", OrderedDict())
+    streamed = run_cli("--config", str(config), "run", "--now", NOW, "--format", "json")
+    assert streamed.status == 0
+
+    assert json.loads(streamed.out) == json.loads(held.out)
+    assert _outputs(site) == _outputs(whole)
+    assert any(path.startswith("feeds/archive/") for path in _outputs(site))
+    stage = made[0]
+    assert stage is not None and stage.reads > len({i for g in stage._groups for i in g})  # some read twice
+    if not endpoints:  # (with endpoints the plan reads them all)
+        articles = [a for a in stage._articles if isinstance(a, RecordedArticle)]
+        assert len(articles) >= 10 and not any(a.loaded for a in articles)
+        assert not html_copy._RENDERED  # no copy kept: each is read back with its row
+
+
+def _site_articles(site: Path, ledger: Ledger) -> list[Any]:
+    config = load_config(_grown(site, endpoints=False))
+    return load_site_cached(config, ledger, dt.date(2026, 12, 1), lazy=True).articles
+
+
+def test_the_articles_a_document_shows_are_read_before_it_and_let_go_after(site: Path) -> None:
+    with Ledger(site / ".syndicate" / "state.db") as ledger:
+        articles = _site_articles(site, ledger)
+        assert all(isinstance(a, RecordedArticle) and not a.loaded for a in articles)
+        groups = [[0, 1], [1, 2], [0, 3]]
+        seen: list[list[int]] = []
+
+        def build(position: int) -> int:
+            seen.append([i for i, a in enumerate(articles) if a.loaded])
+            return position
+
+        stage = staging.Staged(articles, groups, budget=1)
+        assert list(stage.build(build, [0, 1, 2])) == [0, 1, 2]
+        # one kept past its document at most: 0 (shown last) goes first, 1 stays for the next
+        assert seen == [[0, 1], [1, 2], [0, 3]]
+        assert stage.reads == 5
+        assert not any(a.loaded for a in articles)
+        # read again, the same article
+        full = articles[0].title, articles[0].front_matter, articles[0].body
+        assert articles[0].loaded and full[0] and full[2]
+
+
+def test_a_build_that_fails_lets_its_articles_go(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html_copy, "_RENDERED", OrderedDict())
+    with Ledger(site / ".syndicate" / "state.db") as ledger:
+        articles = _site_articles(site, ledger)
+
+        def build(position: int) -> int:
+            if position == 1:
+                raise RuntimeError("a document failed")
+            return position
+
+        built = staging.Staged(articles, [[0, 1], [2, 3]], budget=4).build(build, [0, 1])
+        assert next(built) == 0
+        with pytest.raises(RuntimeError):
+            next(built)
+        assert not any(a.loaded for a in articles)
+        assert not html_copy._RENDERED  # (their copies, read with their rows, let go too)

@@ -343,10 +343,9 @@ class RecordedArticle(Article):
     def unload(self) -> None:
         """Let go of what was read from its row (read again if asked for): a cold run's feeds
         read each article in full only while they build the documents that show it (feeds/staging.py)."""
-        if self.loaded:
-            for name in _READ_FIELDS:
-                self.__dict__.pop(name, None)
-            self.__dict__["loaded"] = False
+        if self.loaded:  # (a new __dict__: the one filled stays at its size when fields are taken out)
+            kept = {name: value for name, value in self.__dict__.items() if name not in _READ_FIELDS}
+            object.__setattr__(self, "__dict__", kept | {"loaded": False})
 
     def __getattr__(self, name: str) -> Any:
         # (called only for attributes not set: the fields the record does not hold)

@@ -44,6 +44,13 @@ class CheckedFile:
     rendered: RenderedCopy | None = None
     #: the checked article as `serialise` wrote it (on the worker), when asked for
     serialised: bytes = b""
+    #: what the caller's `finish` made of it on the worker (incremental.py: the file's record)
+    record: bytes = b""
+    #: `rendered` as bytes (RenderedCopy.to_bytes), when `finish` made them
+    copy: bytes | None = None
+    #: `finish` kept of the article only its path (the caller knows it by `record`): neither
+    #: the article nor its copy came back, and the copy is not kept for render_copy
+    recorded: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class _Job:
     serialise: Callable[[ParsedArticle], bytes] | None
     bodies: bool = True
     json_ld: bool = True
+    finish: Callable[[Path, CheckedFile], CheckedFile] | None = None
 
 
 #: what the files are checked against: set before the workers fork, so they inherit it
@@ -88,7 +96,8 @@ def _check_one(path: Path) -> CheckedFile:
             article.data = {key: article.data[key] for key in keep if key in article.data}
     # (the file's digest is for the caller that keeps the result: a report needs none)
     digest = "" if _job.report_only else hashlib.sha256(raw).hexdigest()
-    return CheckedFile(article, digest, rendered, serialised)
+    checked = CheckedFile(article, digest, rendered, serialised)
+    return _job.finish(path, checked) if _job.finish is not None else checked
 
 
 def body_key(body: str) -> bytes:
@@ -200,6 +209,7 @@ def check_files(
     serialise: Callable[[ParsedArticle], bytes] | None = None,
     bodies: bool = True,
     json_ld: bool = True,
+    finish: Callable[[Path, CheckedFile], CheckedFile] | None = None,
 ) -> Iterator[CheckedFile]:
     """Read and check each file, in order, as the workers finish them; `progress(done, total)`
     after each. With `report_only`, the articles come back with their findings and slug only
@@ -210,10 +220,11 @@ def check_files(
     would be copied back and kept: 80 of 240 MB at 10,000 articles), known by its `body_key`:
     for a caller that needs the copies, not the bodies (`feeds`). Without `json_ld`, the copies
     are the feeds' alone (RenderedCopy.complete): no JSON-LD script nor digest, which only a
-    pushed copy carries.
+    pushed copy carries. `finish(path, checked)`, on the workers too, makes the last of each
+    result (CheckedFile.record, copy, recorded).
     """
     global _job
-    job = _job = _Job(checks, max_bytes, report_only, render, serialise, bodies, json_ld)
+    job = _job = _Job(checks, max_bytes, report_only, render, serialise, bodies, json_ld, finish)
     # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
     if render:
         from syndicate.render.html_copy import keep_for_site, prepare, remember
@@ -222,7 +233,7 @@ def check_files(
         prepare()  # here once, before the workers fork, not in each of them
     try:
         for done, item in enumerate(fork_map(_check_one, paths, MIN_FILES_PER_WORKER), 1):
-            if item.rendered is not None and item.article.data is not None:
+            if item.rendered is not None and item.article.data is not None and not item.recorded:
                 license_id = item.article.data["license"]["id"]
                 article = item.article
                 remember(article.front_matter_digest, article.body, license_id, item.rendered, article.body_key)

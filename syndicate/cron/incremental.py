@@ -137,9 +137,9 @@ def _load_site_cached(
 ) -> SiteContent:
     from syndicate.articles.front_matter import ParsedArticle
     from syndicate.checks.article_checks import Checks
-    from syndicate.checks.parallel import check_files
+    from syndicate.checks.parallel import CheckedFile, check_files
     from syndicate.cron.site_records import needs_row, site_from
-    from syndicate.render.html_copy import RenderedCopy, forget, keep_for_site
+    from syndicate.render.html_copy import RenderedCopy, keep_for_site
 
     checks = Checks.for_config(config, today)
     scanned_at = time.time_ns()
@@ -174,9 +174,25 @@ def _load_site_cached(
     wanted = [key for key in stats if key not in records] if reuse else []
     still = {key: row[2:] for key, row in stored_rows(ledger, wanted).items() if row[:2] == stats[key]}
     changed = [Path(key) for key in keys if key not in records and key not in still]
+
     # taken as the workers finish them, so that each row is stored (and let go) as it comes
     # (a site without endpoints pushes no copy: only the feeds' copies are wanted of the bodies,
     # which stay on the workers; the rows stored keep them)
+    def finish(path: Path, item: CheckedFile) -> CheckedFile:
+        """On the worker: the file's record and copy's bytes; and, `lazy`, of an article not checked
+        against the copies delivered, nothing more: its record stands for it (read back from the
+        ledger when more is asked of it). Whole articles and their copies, sent back and held, were
+        most of a cold run's memory (BENCHMARKS.md, "Memory of a cold run")."""
+        key, rendered = str(path), item.rendered
+        copy_hash = rendered.content_hash if rendered is not None else None
+        item.record = make_record(item.article, kept[key], item.sha256, copy_hash, path, checks, made)
+        item.copy = rendered.to_bytes() if rendered is not None else None
+        if lazy:
+            record = read_record(item.record, kept[key], made)
+            if record is not None and not needs_row(record, delivered, checks):
+                item.article, item.rendered, item.recorded = ParsedArticle(item.article.path), None, True
+        return item
+
     checked = check_files(
         changed,
         checks,
@@ -185,6 +201,7 @@ def _load_site_cached(
         render=True,
         serialise=_to_row,
         bodies=bool(config.endpoints),
+        finish=finish,
     )
     parsed: list[ParsedArticle | None] = []  # (None: the file's record stands for it)
 
@@ -198,11 +215,12 @@ def _load_site_cached(
             known = still.pop(key, None)  # (let go as it is used)
             if known is None:
                 fresh = next(checked)
-                copy_hash = fresh.rendered.content_hash if fresh.rendered is not None else None
-                record = make_record(fresh.article, kept[key], fresh.sha256, copy_hash, Path(key), checks, made)
-                rendered = fresh.rendered.to_bytes() if fresh.rendered is not None else None
-                parsed.append(_recorded(key, fresh.article, record) if lazy else fresh.article)
-                yield (key, *kept[key], fresh.sha256, fresh.serialised, rendered, record)
+                if fresh.recorded:  # (its record was read on the worker: it is one of this run)
+                    standing = read_record(fresh.record, kept[key], made)
+                    assert standing is not None
+                    records[key] = standing
+                parsed.append(None if fresh.recorded else fresh.article)
+                yield (key, *kept[key], fresh.sha256, fresh.serialised, fresh.copy, fresh.record)
                 continue
             sha256, row, rendered_row = known
             article = parsed_from_row(row, rendered_row)
@@ -211,20 +229,6 @@ def _load_site_cached(
                 copy_hash = RenderedCopy.from_bytes(rendered_row).content_hash if rendered_row else None
                 record = make_record(article, kept[key], sha256, copy_hash, Path(key), checks, made)
                 yield (key, *kept[key], sha256, row, rendered_row, record)
-
-    def _recorded(key: str, article: ParsedArticle, stored: bytes) -> ParsedArticle | None:
-        """None (its record stands for it, read back from the ledger when more is asked of it) for
-        an article read again that is not checked against the copies delivered: held whole, a
-        cold run's articles were 10 KB each with their copies (BENCHMARKS.md, "Memory of a cold run")."""
-        record = read_record(stored, kept[key], made)
-        if record is None or needs_row(record, delivered, checks):
-            return article
-        records[key] = record
-        if article.data is not None:  # (its copy, kept by check_files, is read back with its row)
-            license_ = article.data.get("license")
-            profile_id = license_.get("id") if isinstance(license_, dict) else None
-            forget(article.front_matter_digest, article.body, profile_id, article.body_key)
-        return None
 
     if store:
         ledger.update_files(rows(), set(stats))

@@ -23,7 +23,7 @@ from syndicate.config import load_config
 from syndicate.cron.incremental import load_site_cached
 from syndicate.cron.records import RecordedArticle
 from syndicate.delivery.ledger import Ledger
-from syndicate.feeds import chosen, staging
+from syndicate.feeds import chosen, spool, staging
 from syndicate.render import html_copy
 
 NOW = "2026-12-01T12:00:00+00:00"
@@ -137,3 +137,73 @@ def test_a_build_that_fails_lets_its_articles_go(site: Path, monkeypatch: pytest
             next(built)
         assert not any(a.loaded for a in articles)
         assert not html_copy._RENDERED  # (their copies, read with their rows, let go too)
+
+
+# -- `feeds`: the articles in a spool (feeds/spool.py) --
+
+
+def test_feeds_from_the_spool_are_those_of_the_articles_held_whole(
+    site: Path, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syndicate.checks.validate import load_site
+    from syndicate.feeds.generate import generate_feeds
+
+    config_path = _grown(site, endpoints=True)
+    config = load_config(config_path)
+    whole = load_site(config, bodies=False)  # every article and copy held (as `feeds` did)
+    now = dt.datetime.now(dt.UTC)
+    generate_feeds(config, whole.articles, whole.checks, tmp_path / "whole", now)
+    monkeypatch.setattr(staging, "BUDGET", 2)
+    monkeypatch.setattr(html_copy, "_RENDERED", OrderedDict())
+    assert run_cli("--config", str(config_path), "feeds").status == 0
+    assert _files(site / "feeds") == _files(tmp_path / "whole")
+    assert not html_copy._RENDERED
+
+
+def test_a_copy_read_back_from_the_spool_is_the_one_rendered(site: Path) -> None:
+    from syndicate.checks.article_checks import Checks
+    from syndicate.checks.parallel import CheckedFile
+    from syndicate.render.html_copy import render_copy_uncached
+
+    config = load_config(site / "syndicate.toml")
+    checks = Checks.for_config(config)
+    spooled = spool.Spool(site)
+    try:
+        data = {"title": "T", "license": {"id": "CC-BY-4.0"}}
+        rendered = render_copy_uncached(data, "A *body*.", checks.registry.get("CC-BY-4.0"), with_json_ld=False)
+        spooled.put("a", b"row a", spool.copy_bytes(CheckedFile(None, "", rendered)))  # type: ignore[arg-type]
+        spooled.put("b", b"row b", None)
+        assert spooled.get("b") == (b"row b", None)
+        row, copy = spooled.get("a")
+        assert row == b"row a" and copy is not None
+        assert copy.endswith(rendered.packed)
+        assert not [p for p in site.iterdir() if "spool" in p.name]  # (no name of its own in the folder)
+    finally:
+        spooled.close()
+
+
+def test_feeds_leave_no_spool_behind_even_when_they_fail(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from syndicate.feeds import generate
+
+    config = _grown(site, endpoints=True)
+    state = site / ".syndicate"
+    state.mkdir(exist_ok=True)
+    opened: list[spool.Spool] = []
+    made = spool.Spool.__init__
+
+    def spy(self: spool.Spool, folder: Path | None) -> None:
+        made(self, folder)
+        opened.append(self)
+
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(spool.Spool, "__init__", spy)
+    assert run_cli("--config", str(config), "feeds").status == 0
+    monkeypatch.setattr(generate, "write_feed_files", fail)
+    with pytest.raises(OSError, match="the disk is full"):
+        run_cli("--config", str(config), "feeds")
+    assert len(opened) == 2 and all(s._file.closed for s in opened)
+    assert sorted(p.name for p in state.iterdir()) == []  # the spool was never a file there by name

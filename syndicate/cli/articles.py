@@ -204,8 +204,8 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     """
     import datetime as dt
 
-    from syndicate.checks.validate import load_site
     from syndicate.feeds.generate import generate_feeds
+    from syndicate.feeds.spool import spooled_site
     from syndicate.feeds.websub import notify_hubs
     from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
 
@@ -213,11 +213,12 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     problem = feeds_folder_problem(out, config.paths.content) if out is not None else None
     if problem is not None:
         raise UsageError(f"feeds --out {out!r}: {problem}", FEEDS_FOLDER_HINT)
-    site = load_site(config, bodies=False)  # (the feeds carry the copies, rendered on the workers)
-    for finding in site.report.errors:
-        click.echo(finding_line(finding), err=True)
-    now = dt.datetime.now(dt.UTC)
-    result = generate_feeds(config, site.articles, site.checks, Path(out) if out else config.paths.feeds, now)
+    # (each article read back from a spool for the documents that show it: feeds/spool.py)
+    with spooled_site(config) as site:
+        for finding in site.report.errors:
+            click.echo(finding_line(finding), err=True)
+        now = dt.datetime.now(dt.UTC)
+        result = generate_feeds(config, site.articles, site.checks, Path(out) if out else config.paths.feeds, now)
     if options.verbose or (not options.quiet and result.changed):
         for path in result.written:
             click.echo(f"wrote {display_path(path)}", err=True)

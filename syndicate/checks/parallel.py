@@ -181,7 +181,7 @@ def fork_map(
     from concurrent.futures import ProcessPoolExecutor
 
     size = chunk or max(1, min(64, len(items) // (workers * 8)))
-    chunks = iter([items[start : start + size] for start in range(0, len(items), size)])
+    chunks = (items[start : start + size] for start in range(0, len(items), size))  # (each made when sent)
     # (workers collect cycles as usual even when this process has paused its collector)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.enable) as pool:
         pending = collections.deque(

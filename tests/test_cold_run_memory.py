@@ -154,6 +154,7 @@ def test_feeds_from_the_spool_are_those_of_the_articles_held_whole(
     now = dt.datetime.now(dt.UTC)
     generate_feeds(config, whole.articles, whole.checks, tmp_path / "whole", now)
     monkeypatch.setattr(staging, "BUDGET", 2)
+    monkeypatch.setattr(spool, "SPOOL_FROM", 1)
     monkeypatch.setattr(html_copy, "_RENDERED", OrderedDict())
     assert run_cli("--config", str(config_path), "feeds").status == 0
     assert _files(site / "feeds") == _files(tmp_path / "whole")
@@ -201,6 +202,9 @@ def test_feeds_leave_no_spool_behind_even_when_they_fail(
         raise OSError("the disk is full")
 
     monkeypatch.setattr(spool.Spool, "__init__", spy)
+    assert run_cli("--config", str(config), "feeds").status == 0
+    assert not opened  # (a site of fewer than SPOOL_FROM files is held whole)
+    monkeypatch.setattr(spool, "SPOOL_FROM", 1)
     assert run_cli("--config", str(config), "feeds").status == 0
     monkeypatch.setattr(generate, "write_feed_files", fail)
     with pytest.raises(OSError, match="the disk is full"):

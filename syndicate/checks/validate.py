@@ -153,6 +153,7 @@ def load_site(
     today: dt.date | None = None,
     delivered: Mapping[str, Mapping[str, str]] | None = None,
     bodies: bool = True,
+    files: list[Path] | None = None,
 ) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported).
     Without `bodies`, the articles that have a copy come without their body (Article.body_key):
@@ -164,7 +165,7 @@ def load_site(
     no article raises (content_folder.py).
     """
     checks = Checks.for_config(config, today)
-    files = content_files(config)
+    files = content_files(config) if files is None else files  # (`files`: content_files(config), made)
     if delivered is None:
         delivered = bodies_at(config.ledger_at)
     max_bytes = config.limits.max_article_bytes

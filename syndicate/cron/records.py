@@ -336,9 +336,8 @@ class RecordedArticle(Article):
 
     def fill(self, full: Article) -> None:
         """Take every field of `full`, the same article read from its row."""
-        for item in dataclasses.fields(Article):
-            object.__setattr__(self, item.name, getattr(full, item.name))
-        object.__setattr__(self, "loaded", True)
+        self.__dict__.update(full.__dict__)  # (every field of the dataclass: it has no slots)
+        self.__dict__["loaded"] = True
 
     def unload(self) -> None:
         """Let go of what was read from its row (read again if asked for): a cold run's feeds
@@ -359,5 +358,5 @@ class RecordedArticle(Article):
 
 
 _FIELDS = dataclasses.fields(Article)
-#: the fields read from the row (and the Path made when asked for)
-_READ_FIELDS = tuple(f.name for f in _FIELDS if f.name not in RECORDED_FIELDS)
+#: the fields read from the row (the Path, made from the file's key, is kept)
+_READ_FIELDS = frozenset(f.name for f in _FIELDS if f.name not in RECORDED_FIELDS | {"path"})

@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 
 #: a copy as the spool keeps it: body_end, content_end, then the compressed HTML (RenderedCopy.packed)
 _COPY = struct.Struct("<II")
+#: from how many article files `feeds` spools them: the spool costs CPU (each article written as
+#: a row and a record on the workers, read back for its documents: 10,000 articles took 13.0 s of
+#: CPU instead of 10.6, 102 MB instead of 169) that a site held whole in a few hundred MB needs not
+#: pay (BENCHMARKS.md, "Memory of a cold run")
+SPOOL_FROM = 20_000
 #: what a record is made under, for the spool of one command (never compared with another's)
 _MADE = "spool"
 _NO_STAT = (0, 0)
@@ -95,17 +100,24 @@ class SpoolLoader(Loader):
 
 @contextmanager
 def spooled_site(config: Config, today: dt.date | None = None) -> Iterator[SiteContent]:
-    """load_site(config, bodies=False) for the feeds, its articles known by their records and
-    read back from a spool while the `with` lasts (closed, and so removed, when it ends)."""
+    """load_site(config, bodies=False) for the feeds. A site of SPOOL_FROM files or more: its
+    articles known by their records and read back from a spool while the `with` lasts (closed,
+    and so removed, when it ends)."""
+    from syndicate.articles.content_folder import content_files
+    from syndicate.checks.validate import load_site
+
+    files = content_files(config)
+    if len(files) < SPOOL_FROM:
+        yield load_site(config, bodies=False, files=files)
+        return
     spool = Spool(config.paths.state.parent)
     try:
-        yield _load(config, spool, today)
+        yield _load(config, files, spool, today)
     finally:
         spool.close()
 
 
-def _load(config: Config, spool: Spool, today: dt.date | None) -> SiteContent:
-    from syndicate.articles.content_folder import content_files
+def _load(config: Config, files: list[Path], spool: Spool, today: dt.date | None) -> SiteContent:
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
     from syndicate.cron.incremental import to_row
@@ -113,7 +125,6 @@ def _load(config: Config, spool: Spool, today: dt.date | None) -> SiteContent:
     from syndicate.delivery.ledger_open import bodies_at
 
     checks = Checks.for_config(config, today)
-    files = content_files(config)
     delivered = bodies_at(config.ledger_at)
 
     def finish(path: Path, item: CheckedFile) -> CheckedFile:

@@ -70,7 +70,8 @@ def racy_marked(stats: dict[str, tuple[int, int]], scanned_at: int) -> dict[str,
     tick as the scan was never seen (until the config or the day changed). A modification time
     further ahead (a clock set wrong elsewhere) is not: an edit now leaves another one."""
     low, high = scanned_at - RACY_NS, scanned_at + RACY_NS
-    return {key: (mtime, RACY_SIZE) if low <= mtime <= high else (mtime, size) for key, (mtime, size) in stats.items()}
+    # (a stat not marked is the same tuple: 100,000 new ones were 13 MB)
+    return {key: (stat[0], RACY_SIZE) if low <= stat[0] <= high else stat for key, stat in stats.items()}
 
 
 def fingerprint(config: Config) -> str:

@@ -69,7 +69,7 @@ def _check_one(path: Path) -> CheckedFile:
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)
     check_article(article, _job.checks)
     rendered, publishable = _render(article, _job) if _job.render else (None, False)
-    if publishable and article.data is not None:  # (the copy's key, made here, not in the command)
+    if rendered is not None and article.data is not None:  # (the copy's key, made here, not in the command)
         from syndicate.render.html_copy import front_matter_digest
 
         article.front_matter_digest = front_matter_digest(article.data)

@@ -188,8 +188,12 @@ class LazyEntries(Sequence[FeedEntry]):
             article = self._chosen[index][0]
             profile = self._registry.get(article.license_id)
             assert profile is not None
-            digest, key = article.front_matter_digest, article.body_key
-            if key and self._shows_content(index, article) and not is_rendered(digest, key, profile.id):
+            key = article.body_key
+            if not key or not self._shows_content(index, article):
+                continue
+            # (a worker gives the digest of the front matter of the copies it makes alone)
+            digest = article.front_matter_digest or front_matter_digest(article.front_matter)
+            if not is_rendered(digest, key, profile.id):
                 copy = self._render_again(article, profile)
                 remember(digest, "", profile.id, copy, key)
 

@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import settled
+
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 HARBOUR = "harbour-library-digitises-shipping-registers"
+EASTBROOK = "eastbrook-council-election-turnout-by-ward"
 NOW = "2026-12-01T12:00:00+00:00"
 
 
@@ -125,6 +128,8 @@ def _feeds_after_one_change(site: Path, tmp_path: Path, run_cli: Any, change: st
     config.write_text(config.read_text(encoding="utf-8") + "\n[feeds]\nlimit = 2\n", encoding="utf-8")
     for n in range(1, 7):
         _clone(site / "content", f"clone-{n}", f"2026-08-0{n}")
+    for path in (site / "content").iterdir():  # (the next run takes their records, not them)
+        settled(path)
     assert run_cli("--config", str(config), "run", "--now", NOW).status == 0
     before = _files(site / "feeds")
     assert any(path.startswith("archive/") for path in before) and any(path.startswith("tags/") for path in before)
@@ -180,11 +185,16 @@ def _config_changed(content: Path) -> None:  # everything read and built again
     config.write_text(config.read_text(encoding="utf-8").replace("(demo)", "(demo, renamed)"), encoding="utf-8")
 
 
+def _nothing(content: Path) -> None:  # (the day changes: the setup's grant to Eastbrook expires)
+    pass
+
+
 #: each change, and when the run after it runs
 WHOLE_RUN: dict[str, tuple[Callable[[Path], None], str]] = {
     **{name: (change, NOW) for name, change in CHANGES.items()},
     "an embargo passes": (_embargoed, LATER),
     "the day changes, with an edit": (_title, NEXT_DAY),
+    "the day changes, a grant expires": (_nothing, NEXT_DAY),
     "made invalid": (_made_invalid, NOW),
     "slug taken": (_slug_taken, NOW),
     "back to draft": (_drafted, NOW),
@@ -231,10 +241,15 @@ def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_ev
     _edit(_clone(content, "broken", "2026-08-09"), "license:\n  id: CC-BY-ND-4.0", "license:\n  id: NO-SUCH-LICENCE")
     embargoed = _clone(content, "embargoed", "2026-08-10")
     _edit(embargoed, "status: ready\n", 'status: ready\nembargo_until: "2026-12-01T13:00:00Z"\n')
+    # its grant for the site's channel ends today: its record is the day's alone (records.bound_to_the_day)
+    granted = "      date: 2026-10-02\n"
+    _edit(content / f"{EASTBROOK}.md", granted, granted + "      expires: 2026-12-01\n")
 
     def run_at(site_config: Path, when: str) -> Any:
         return run(load_config(site_config), dt.datetime.fromisoformat(when), {})
 
+    for path in content.iterdir():  # (written a minute ago: the next run takes their records, not them)
+        settled(path)
     first = run_at(config, NOW)
     assert [f.code for f in first.report.errors] and first.plan
     alter, when = WHOLE_RUN[change]

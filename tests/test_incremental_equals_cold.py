@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from syndicate.checks import parallel
 from tests.conftest import settled
 
 ALDER = "alder-valley-water-board-approves-tiered-rates"
@@ -222,7 +223,7 @@ def _findings(result: Any, site: Path) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("change", WHOLE_RUN)
 def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_every_file_does(
-    site: Path, tmp_path: Path, change: str
+    site: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the demo's folder endpoint, an article with errors from the start (reported every run)
     and one under embargo until 13:00: the run after the change, which reads unchanged files'
@@ -256,8 +257,20 @@ def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_ev
     alter(content)
     cold = tmp_path / "cold"
     shutil.copytree(site, cold)
+    read: list[Path] = []
+    check_files = parallel.check_files
+
+    def reading(paths: Any, *args: Any, **kwargs: Any) -> Any:
+        read.extend(paths)
+        return check_files(paths, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "check_files", reading)
     after = run_at(config, when)
+    # (what is compared is a run that takes the records of unchanged files: most files are not read)
+    assert change == "config changed" or len(read) <= 2
+    read.clear()
     again = run_at(cold / "syndicate.toml", when)
+    assert len(read) == len(list(content.iterdir()))
 
     assert not after.noop and _plan(after) == _plan(again)
     assert _findings(after, site) == _findings(again, cold) and after.report.errors

@@ -142,15 +142,20 @@ def test_a_build_that_fails_lets_its_articles_go(site: Path, monkeypatch: pytest
 # -- `feeds`: the articles in a spool (feeds/spool.py) --
 
 
+@pytest.mark.parametrize("content", ["full", "summary"])
 def test_feeds_from_the_spool_are_those_of_the_articles_held_whole(
-    site: Path, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, content: str
 ) -> None:
     from syndicate.checks.validate import load_site
+    from syndicate.feeds.chosen import copies_shown
     from syndicate.feeds.generate import generate_feeds
 
     config_path = _grown(site, endpoints=True)
+    if content == "summary":  # (the copies a document of summaries shows made from the spool's bodies)
+        config_path.write_text(config_path.read_text("utf-8") + 'archive_content = "summary"\n', "utf-8")
     config = load_config(config_path)
-    whole = load_site(config, bodies=False)  # every article and copy held (as `feeds` did)
+    # every article and copy held (as `feeds` does below SPOOL_FROM files)
+    whole = load_site(config, bodies=False, copy_wanted=copies_shown(config))
     now = dt.datetime.now(dt.UTC)
     generate_feeds(config, whole.articles, whole.checks, tmp_path / "whole", now)
     monkeypatch.setattr(staging, "BUDGET", 2)

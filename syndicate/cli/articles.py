@@ -204,6 +204,7 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     """
     import datetime as dt
 
+    from syndicate.feeds.chosen import copies_shown
     from syndicate.feeds.generate import generate_feeds
     from syndicate.feeds.spool import spooled_site
     from syndicate.feeds.websub import notify_hubs
@@ -213,8 +214,9 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     problem = feeds_folder_problem(out, config.paths.content) if out is not None else None
     if problem is not None:
         raise UsageError(f"feeds --out {out!r}: {problem}", FEEDS_FOLDER_HINT)
-    # (each article read back from a spool for the documents that show it: feeds/spool.py)
-    with spooled_site(config) as site:
+    # the feeds carry the copies, rendered on the workers (of summaries: only those shown); of a
+    # large site each article is read back from a spool for the documents that show it (feeds/spool.py)
+    with spooled_site(config, copy_wanted=copies_shown(config)) as site:
         for finding in site.report.errors:
             click.echo(finding_line(finding), err=True)
         now = dt.datetime.now(dt.UTC)

@@ -19,13 +19,21 @@ import datetime as dt
 import os
 import struct
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from syndicate.articles.article import Article
-from syndicate.cron.records import Loader, Record, RecordedArticle, make_record, parsed_from_row, read_record
+from syndicate.cron.records import (
+    Loader,
+    Record,
+    RecordedArticle,
+    Validity,
+    make_record,
+    parsed_from_row,
+    read_record,
+)
 
 if TYPE_CHECKING:
     from syndicate.articles.parsed_article import ParsedArticle
@@ -41,7 +49,7 @@ _COPY = struct.Struct("<II")
 #: pay (BENCHMARKS.md, "Memory of a cold run")
 SPOOL_FROM = 20_000
 #: what a record is made under, for the spool of one command (never compared with another's)
-_MADE = "spool"
+_MADE = Validity("spool", "spool")
 _NO_STAT = (0, 0)
 
 
@@ -99,25 +107,34 @@ class SpoolLoader(Loader):
 
 
 @contextmanager
-def spooled_site(config: Config, today: dt.date | None = None) -> Iterator[SiteContent]:
-    """load_site(config, bodies=False) for the feeds. A site of SPOOL_FROM files or more: its
-    articles known by their records and read back from a spool while the `with` lasts (closed,
-    and so removed, when it ends)."""
+def spooled_site(
+    config: Config, today: dt.date | None = None, copy_wanted: Callable[[Mapping[str, Any]], bool] | None = None
+) -> Iterator[SiteContent]:
+    """load_site(config, bodies=False, copy_wanted=...) for the feeds. A site of SPOOL_FROM files or
+    more: its articles known by their records and read back from a spool while the `with` lasts
+    (closed, and so removed, when it ends); a copy `copy_wanted` does not want is made from the
+    body in the spool when its entry is."""
     from syndicate.articles.content_folder import content_files
     from syndicate.checks.validate import load_site
 
     files = content_files(config)
     if len(files) < SPOOL_FROM:
-        yield load_site(config, bodies=False, files=files)
+        yield load_site(config, bodies=False, copy_wanted=copy_wanted, files=files)
         return
     spool = Spool(config.paths.state.parent)
     try:
-        yield _load(config, files, spool, today)
+        yield _load(config, files, spool, today, copy_wanted)
     finally:
         spool.close()
 
 
-def _load(config: Config, files: list[Path], spool: Spool, today: dt.date | None) -> SiteContent:
+def _load(
+    config: Config,
+    files: list[Path],
+    spool: Spool,
+    today: dt.date | None,
+    copy_wanted: Callable[[Mapping[str, Any]], bool] | None,
+) -> SiteContent:
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
     from syndicate.cron.incremental import to_row
@@ -142,7 +159,15 @@ def _load(config: Config, files: list[Path], spool: Spool, today: dt.date | None
     parsed: list[ParsedArticle | None] = []
     max_bytes = config.limits.max_article_bytes
     checked = check_files(
-        files, checks, max_bytes, render=True, serialise=to_row, bodies=False, json_ld=False, finish=finish
+        files,
+        checks,
+        max_bytes,
+        render=True,
+        serialise=to_row,
+        bodies=False,
+        json_ld=False,
+        copy_wanted=copy_wanted,
+        finish=finish,
     )
     for key, item in zip(keys, checked, strict=True):
         if not item.recorded:

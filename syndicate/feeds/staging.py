@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from syndicate.articles.article import Article
 from syndicate.cron.records import RecordedArticle, load
-from syndicate.render.html_copy import forget
+from syndicate.render.html_copy import forget, front_matter_digest
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,8 +88,9 @@ class Staged:
     def _let_go(self, index: int) -> None:
         article = self._articles[index]
         assert isinstance(article, RecordedArticle)
-        if article.loaded:
-            forget(article.front_matter_digest, article.body, article.license_id, article.body_key)
+        if article.loaded:  # (a copy not made with the checks was made under the digest render_copy took)
+            digest = article.front_matter_digest or front_matter_digest(article.front_matter)
+            forget(digest, article.body, article.license_id, article.body_key)
             article.unload()
         self._loaded.discard(index)
 

@@ -15,7 +15,7 @@ import gc
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -217,7 +217,7 @@ def check_files(
     json_ld: bool = True,
     copy_wanted: Callable[[Mapping[str, Any]], bool] | None = None,
     finish: Callable[[Path, CheckedFile], CheckedFile] | None = None,
-) -> Iterator[CheckedFile]:
+) -> Generator[CheckedFile]:
     """Read and check each file, in order, as the workers finish them; `progress(done, total)`
     after each. With `report_only`, the articles come back with their findings and slug only
     (no body or data). With `render`, each publishable article's copy is rendered too, and kept

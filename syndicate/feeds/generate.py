@@ -41,7 +41,9 @@ from syndicate.config import Config
 from syndicate.feeds.chosen import LazyEntries, feed_articles
 from syndicate.feeds.entries import WRITERS, FeedEntry, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document
+from syndicate.feeds.kept import Keeping
 from syndicate.feeds.page_html import PAGE_NAME, FeedsPage, page_document, page_entry
+from syndicate.feeds.tag_heads import published_tags
 from syndicate.feeds.writing import STYLESHEET, TDMREP_FILE, FeedsResult, write_feed_files
 
 
@@ -119,6 +121,7 @@ def feed_documents(
     published_tags: Mapping[str, tuple[str, dt.datetime | None]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     prepare: Callable[[Iterable[int]], None] | None = None,
+    kept: Keeping | None = None,
 ) -> Generator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
@@ -130,6 +133,7 @@ def feed_documents(
     already out: one with no entry left is written empty, keeping its updated.
     `progress(done, total)` is called after each feed document is taken (built or not).
     `prepare(indexes)` is told the entries of the documents to build, before any is built.
+    `kept`: the digests of the last run's documents (a document as it was keeps its digest).
     """
     global _building
     documents = _documents(config, entries, tags, published_tags or {})
@@ -139,7 +143,7 @@ def feed_documents(
         yield STYLESHEET, stylesheet, hashlib.sha256(stylesheet).hexdigest()
     if config.site.tdm_reservation:
         yield TDMREP_FILE, tdmrep_json(config), ""
-    digests = [_document_digest(config, d, entry_digest) if entry_digest else "" for d in documents]
+    digests = [_document_digest(config, d, entry_digest, kept) if entry_digest else "" for d in documents]
     skip = [
         bool(digest) and unchanged is not None and unchanged(d.path, digest)
         for d, digest in zip(documents, digests, strict=True)
@@ -163,14 +167,22 @@ def feed_documents(
             _building = None
 
 
-def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:
+def _document_digest(
+    config: Config, document: _Document, entry_digest: Callable[[int], str], kept: Keeping | None = None
+) -> str:
     """What a document is made from: syndicate's version and output revision, the config, the page, its entries."""
     updated = document.updated.isoformat() if document.updated else None
     page = [document.path, document.folder, document.title, document.form, document.archive, document.prev_archive]
     page += [updated] if updated else []  # (only emptied tag feeds: other digests stay as they were)
     page += ["summaries"] if document.summaries else []  # (likewise)
-    inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
-    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    # (a document as it was, the same entries in it, keeps its digest: feeds/kept.py)
+    digest = kept.document_digest(document.path, tuple(page), document.indexes) if kept else None
+    if digest is None:
+        inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
+        digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    if kept is not None:
+        kept.documents[document.path] = (tuple(page), tuple(document.indexes), digest)
+    return digest
 
 
 def _documents(
@@ -308,12 +320,17 @@ def generate_feeds(
     now: dt.datetime,
     known: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    kept: Keeping | None = None,
 ) -> FeedsResult:
     """Write the site's feeds into `out_dir`. With `known` (the `marks` of an earlier result: run
     keeps them in its ledger), a document whose inputs and file are the same as then is not built
     again: a run after a small change rebuilds the pages that change, not 200 archive pages.
-    `progress(done, total)` after each feed document."""
-    entries = LazyEntries(feed_articles(articles, checks, now), checks)
+    `progress(done, total)` after each feed document. `kept`: what the last run kept of its
+    feeds (kept.py; used with `known`); what this run keeps is then `kept.kept()`."""
+    if kept is not None and known is not None:
+        entries = kept.entries(articles, checks, now)
+    else:
+        kept, entries = None, LazyEntries(feed_articles(articles, checks, now), checks)
     root, marks = out_dir.resolve(), known or {}
 
     def unchanged(path: str, digest: str) -> bool:
@@ -323,14 +340,16 @@ def generate_feeds(
             return False
         return marks.get(path) == f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
 
-    published = published_tags(config, root) if config.feeds.tag_feeds else {}
+    tags = entries.tags()
+    current = {tag_slug(tag) for names in tags for tag in names}
+    published = published_tags(config, root, current) if config.feeds.tag_feeds else {}
     if known is None:
         documents = feed_documents(
-            config, entries, entries.tags(), published_tags=published, progress=progress, prepare=entries.prepare
+            config, entries, tags, published_tags=published, progress=progress, prepare=entries.prepare
         )
     else:
         documents = feed_documents(
-            config, entries, entries.tags(), entries.digest, unchanged, published, progress, entries.prepare
+            config, entries, tags, entries.digest, unchanged, published, progress, entries.prepare, kept
         )
     try:
         result = write_feed_files(out_dir, documents)
@@ -340,50 +359,3 @@ def generate_feeds(
         documents.close()
     result.entries = len(entries)
     return result
-
-
-def published_tags(config: Config, root: Path) -> dict[str, tuple[str, dt.datetime | None]]:
-    """The tag feeds already in the feeds folder: folder name -> the tag's name, as their Atom
-    feed's title gives it (after the site's title; else the folder name), and its updated."""
-    from lxml import etree
-
-    found: dict[str, tuple[str, dt.datetime | None]] = {}
-    folders = sorted((root / "tags").iterdir()) if (root / "tags").is_dir() else []
-    prefix = f"{config.site.title}: "
-    for folder in folders:
-        atom = folder / "atom.xml"
-        if not re.fullmatch(r"[a-z0-9-]+", folder.name) or folder.is_symlink() or not folder.is_dir():
-            continue  # (not a folder tag_slug makes)
-        if not (atom.is_file() or (folder / "rss.xml").is_file()):
-            continue
-        name, updated = folder.name, None
-        try:
-            title, updated_text = _feed_head(atom)
-            updated = dt.datetime.fromisoformat(updated_text)
-        except (OSError, ValueError, etree.XMLSyntaxError):
-            title = ""
-        if title.startswith(prefix) and title[len(prefix) :].strip():
-            name = title[len(prefix) :]
-        found[folder.name] = (name, updated if updated and updated.tzinfo and updated > EPOCH else None)
-    return found
-
-
-_ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def _feed_head(atom: Path) -> tuple[str, str]:
-    """An Atom feed's own title and updated, read up to its first entry (a tag feed of full
-    entries is half a megabyte: parsing 38 of them whole was a tenth of a run after one change).
-    Our own documents, read with no entity expanded and nothing fetched."""
-    from lxml import etree
-
-    found = {f"{_ATOM}title": "", f"{_ATOM}updated": ""}
-    events = etree.iterparse(str(atom), events=("start", "end"), resolve_entities=False, no_network=True)
-    depth = 0
-    for event, element in events:
-        depth += 1 if event == "start" else -1
-        if event == "start" and element.tag == f"{_ATOM}entry":
-            break
-        if event == "end" and depth == 1 and element.tag in found:
-            found[element.tag] = element.text or ""
-    return found[f"{_ATOM}title"], found[f"{_ATOM}updated"]

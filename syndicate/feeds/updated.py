@@ -35,12 +35,21 @@ def distinct_updated(articles: Sequence[Article]) -> list[dt.datetime]:
     taken = {article.updated for article in articles if not article.updated_is_date}
     dated = sorted((i for i, article in enumerate(articles) if article.updated_is_date), key=lambda i: articles[i].slug)
     for index in dated:
-        moment = shown[index] + dt.timedelta(seconds=_seconds(articles[index].slug))
+        moment = first_moment(articles[index])
         while moment in taken:
             moment += dt.timedelta(seconds=1)
         taken.add(moment)
         shown[index] = moment
     return shown
+
+
+def first_moment(article: Article) -> dt.datetime:
+    """The atom:updated `article` is given unless it meets another entry's: its own updated, or
+    for a date alone the time its slug gives in the first hour of the day. (When no two
+    entries' first moments meet, each entry's atom:updated is its first moment: feeds/kept.py.)"""
+    if not article.updated_is_date:
+        return article.updated
+    return article.updated + dt.timedelta(seconds=_seconds(article.slug))
 
 
 def _seconds(slug: str) -> int:

@@ -174,7 +174,8 @@ def _work(
     site = load_site_cached(config, ledger, now.date(), checking, lazy=True)
     result = RunResult(report=site.report)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
-    keeping = kept.Keeping(kept.read(ledger), made_under(fingerprint(config), now.date().isoformat()), files)
+    made = made_under(fingerprint(config), now.date().isoformat())
+    keeping = kept.Keeping(kept.read(ledger), made, files, str(config.paths.content.resolve()) + "/")
     feeds_out = config.paths.feeds
     result.feeds = generate_feeds(config, site.articles, site.checks, feeds_out, now, known_feeds, writing, keeping)
     ledger.set_state({"feed_marks": json.dumps(result.feeds.marks, sort_keys=True)})

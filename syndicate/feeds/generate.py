@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -224,12 +225,22 @@ def _documents(
     if settings.tag_feeds:
         # tags that share a folder ("Water" and "water", "Économie" and "Economie") share a feed:
         # an article is in it once (twice was a duplicate guid), and its title names every spelling
-        by_tag: dict[str, tuple[dict[str, None], dict[int, None]]] = {}
+        spelt: dict[str, list[int]] = {}  # (each spelling's entries first: one dict look-up a tag)
         for index, categories in enumerate(tags if tags is not None else [e.categories for e in entries]):
             for tag in categories:
-                names, shown = by_tag.setdefault(tag_slug(tag), ({}, {}))
-                names[tag] = None
-                shown[index] = None
+                found = spelt.get(tag)
+                if found is None:
+                    spelt[tag] = [index]
+                else:
+                    found.append(index)
+        by_tag: dict[str, tuple[dict[str, None], dict[int, None]]] = {}
+        for tag, indexes in spelt.items():  # (in the order each spelling is first met)
+            known = by_tag.get(slug := tag_slug(tag))
+            if known is None:
+                by_tag[slug] = ({tag: None}, dict.fromkeys(indexes))
+            else:  # another spelling of a tag met before: one feed, each entry once, newest first
+                known[0][tag] = None
+                by_tag[slug] = (known[0], dict.fromkeys(sorted({*known[1], *indexes})))
         for slug, (name, _) in published_tags.items():  # its last entry gone: kept, empty, for its subscribers
             by_tag.setdefault(slug, ({name: None}, {}))
         for slug, (spellings, members) in sorted(by_tag.items()):
@@ -341,7 +352,7 @@ def generate_feeds(
         return marks.get(path) == f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
 
     tags = entries.tags()
-    current = {tag_slug(tag) for names in tags for tag in names}
+    current = {tag_slug(tag) for tag in set(itertools.chain.from_iterable(tags))}
     published = published_tags(config, root, current) if config.feeds.tag_feeds else {}
     if known is None:
         documents = feed_documents(

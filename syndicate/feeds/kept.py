@@ -28,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import marshal
-import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
@@ -127,10 +126,12 @@ class _Updated(Sequence[dt.datetime]):
 
 class Keeping:
     """One run's use of what the last run kept (`previous`), under `made` (records.made_under)
-    and `files` (the ledger's files_digest before this run stored its own)."""
+    and `files` (the ledger's files_digest before this run stored its own); `prefix`: what the
+    path of every article file starts with (the content folder's, and "/")."""
 
-    def __init__(self, previous: Kept | None, made: str, files: str | None) -> None:
+    def __init__(self, previous: Kept | None, made: str, files: str | None, prefix: str) -> None:
         self._previous, self._made, self._files = previous, made, files
+        self._prefix: str | None = prefix
         self._chosen: list[tuple[Article, bool]] = []
         self._keys: list[str] = []
         self._others: list[str] = []
@@ -151,6 +152,7 @@ class Keeping:
         if previous is not None and not (
             previous.made == self._made
             and previous.files == self._files
+            and previous.prefix == self._prefix
             and (previous.until is None or now < dt.datetime.fromisoformat(previous.until))
         ):
             previous = None
@@ -174,6 +176,7 @@ class Keeping:
                 self._until = min(filter(None, (self._until, article.embargo_until)))
         # the entries kept, in their order; then each new one in its place
         chosen: list[tuple[Article, bool]] = []
+        suffixes: list[str] = []  # (each file's path after the prefix)
         was: list[int] = []
         firsts: list[int] = []
         dated: list[bool] = []
@@ -182,6 +185,7 @@ class Keeping:
                 known = recorded.pop(key, None)
                 if known is not None:
                     chosen.append((known, previous.granted[i]))
+                    suffixes.append(previous.keys[i])
                     was.append(i)
                     firsts.append(previous.firsts[i])
                     dated.append(previous.dated[i])
@@ -190,6 +194,7 @@ class Keeping:
         for article, granted in new:
             at = _place(chosen, article)
             chosen.insert(at, (article, granted))
+            suffixes.insert(at, self._suffix(_key(article)))
             was.insert(at, -1)
             firsts.insert(at, microseconds(first_moment(article)))
             dated.insert(at, article.updated_is_date)
@@ -200,16 +205,24 @@ class Keeping:
             moved, kept_firsts = previous.moved, previous.firsts
             befores = [moved.get(w, kept_firsts[w]) if w >= 0 else -1 for w in was]
             was = [w if w >= 0 and now_ == then else -1 for w, now_, then in zip(was, finals, befores, strict=True)]
-        self._chosen, self._others, self._firsts, self._finals, self._dated, self._was = (
+        self._chosen, self._keys, self._firsts, self._finals, self._dated, self._was = (
             chosen,
-            others,
+            suffixes,
             firsts,
             finals,
             dated,
             was,
         )
+        self._others = [self._suffix(key) for key in others]
         self._entries = LazyEntries(chosen, checks, _Updated(chosen, firsts, finals))
         return self._entries
+
+    def _suffix(self, key: str) -> str:
+        prefix = self._prefix
+        if prefix is not None and key.startswith(prefix):
+            return key[len(prefix) :]
+        self._prefix = None  # (a file elsewhere: nothing is kept)
+        return key
 
     def document_digest(self, path: str, page: tuple[Any, ...], indexes: Sequence[int]) -> str | None:
         """The digest document `path` had, if its page and entries are as they were; else None."""
@@ -222,19 +235,15 @@ class Keeping:
     def kept(self, files: str | None) -> Kept | None:
         """What this run keeps for the next, once its feeds were made from `entries()`; `files`:
         the ledger's files_digest this run stored."""
-        if self._entries is None or files is None:
+        if self._entries is None or files is None or self._prefix is None:
             return None
-        keys = [_key(article) for article, _ in self._chosen]
-        # (as text: only what every path starts with is left out)
-        prefix = os.path.commonprefix(keys + self._others) if keys or self._others else ""  # noqa: RUF071
-        cut = len(prefix)
         return Kept(
             self._made,
             files,
             self._until.isoformat() if self._until else None,
-            prefix,
-            [key[cut:] for key in keys],
-            [key[cut:] for key in self._others],
+            self._prefix,
+            self._keys,
+            self._others,
             [granted for _, granted in self._chosen],
             self._dated,
             self._firsts,

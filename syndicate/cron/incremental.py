@@ -163,7 +163,7 @@ def _load_site_cached(
     for key, (stored, copy_hash) in (stored_records(ledger) if reuse and store else {}).items():
         stat = stats.get(key)
         record = read_record(stored, stat, made) if stat is not None else None
-        if record is not None and needs_row(record, delivered, checks):
+        if record is not None and delivered and needs_row(record, delivered, checks):
             checked_again.add(key)
         elif record is not None:
             records[key] = record

@@ -156,17 +156,36 @@ class Keeping:
             and (previous.until is None or now < dt.datetime.fromisoformat(previous.until))
         ):
             previous = None
-        recorded: dict[str, Article] = {}
+        # the entries kept, in their order (of articles known by their records, considered then);
+        # then each other article decided, and put in its place if chosen
+        chosen: list[tuple[Article, bool]] = []
+        suffixes: list[str] = []  # (each file's path after the prefix)
+        was: list[int] = []
+        firsts: list[int] = []
+        dated: list[bool] = []
+        others: list[str] = []  # (considered, not in the feeds)
         fresh: list[Article] = []
-        keys: list[str] = []
         if previous is not None:
-            keys = [previous.prefix + key for key in previous.keys]
-            considered = set(keys).union(previous.prefix + key for key in previous.others)
+            recorded: dict[str, Article] = {}
             for article in articles:
-                if isinstance(article, RecordedArticle) and article.file in considered:
+                if isinstance(article, RecordedArticle):
                     recorded[article.file] = article
                 else:
                     fresh.append(article)
+            prefix, granted, kept_dated = previous.prefix, previous.granted, previous.dated
+            kept_firsts = previous.firsts
+            for i, suffix in enumerate(previous.keys):
+                known = recorded.pop(prefix + suffix, None)
+                if known is not None:
+                    chosen.append((known, granted[i]))
+                    suffixes.append(suffix)
+                    was.append(i)
+                    firsts.append(kept_firsts[i])
+                    dated.append(kept_dated[i])
+            for suffix in previous.others:  # (as they were: not in the feeds)
+                if recorded.pop(prefix + suffix, None) is not None:
+                    others.append(prefix + suffix)
+            fresh += recorded.values()  # (known by their records, not considered then: decided now)
             self._until = dt.datetime.fromisoformat(previous.until) if previous.until else None
             self._documents_before = previous.documents
         else:
@@ -174,26 +193,10 @@ class Keeping:
         for article in fresh:
             if article.embargo_until is not None and article.embargo_until > now:
                 self._until = min(filter(None, (self._until, article.embargo_until)))
-        # the entries kept, in their order; then each new one in its place
-        chosen: list[tuple[Article, bool]] = []
-        suffixes: list[str] = []  # (each file's path after the prefix)
-        was: list[int] = []
-        firsts: list[int] = []
-        dated: list[bool] = []
-        if previous is not None:
-            for i, key in enumerate(keys):
-                known = recorded.pop(key, None)
-                if known is not None:
-                    chosen.append((known, previous.granted[i]))
-                    suffixes.append(previous.keys[i])
-                    was.append(i)
-                    firsts.append(previous.firsts[i])
-                    dated.append(previous.dated[i])
-        others = list(recorded)  # (considered, not in the feeds: as they were)
         new = feed_articles(fresh, checks, now)
-        for article, granted in new:
+        for article, allowed_by_grant in new:
             at = _place(chosen, article)
-            chosen.insert(at, (article, granted))
+            chosen.insert(at, (article, allowed_by_grant))
             suffixes.insert(at, self._suffix(_key(article)))
             was.insert(at, -1)
             firsts.insert(at, microseconds(first_moment(article)))
@@ -203,8 +206,10 @@ class Keeping:
         finals = _distinct(firsts, dated, [article.slug for article, _ in chosen])
         if previous is not None:  # (an entry another moves on now, or no more, is not the entry it was)
             moved, kept_firsts = previous.moved, previous.firsts
-            befores = [moved.get(w, kept_firsts[w]) if w >= 0 else -1 for w in was]
-            was = [w if w >= 0 and now_ == then else -1 for w, now_, then in zip(was, finals, befores, strict=True)]
+            was = [
+                w if w >= 0 and final == moved.get(w, kept_firsts[w]) else -1
+                for w, final in zip(was, finals, strict=True)
+            ]
         self._chosen, self._keys, self._firsts, self._finals, self._dated, self._was = (
             chosen,
             suffixes,

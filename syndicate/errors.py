@@ -124,6 +124,11 @@ class NoArticlesError(UsageError):
     """
 
 
+class ContentChangedError(SyndicateError):
+    """An article file changed between its check and its use by the same command: what would be
+    written is not what was checked."""
+
+
 class SchemaError(SyndicateError):
     """A schema shipped with syndicate could not be loaded: the installation is broken."""
 

@@ -10,7 +10,6 @@ licence changed. With `[feeds] limit = 2` the site has archive pages, tag feeds 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -20,8 +19,12 @@ from typing import Any
 
 import pytest
 
+from syndicate.checks import parallel
+from tests.conftest import settled
+
 ALDER = "alder-valley-water-board-approves-tiered-rates"
 HARBOUR = "harbour-library-digitises-shipping-registers"
+EASTBROOK = "eastbrook-council-election-turnout-by-ward"
 NOW = "2026-12-01T12:00:00+00:00"
 
 
@@ -52,7 +55,7 @@ def _settle(content: Path) -> None:
     recent = time.time_ns() - 60 * 10**9
     for path in content.rglob("*.md"):
         if path.stat().st_mtime_ns > recent:
-            os.utime(path, ns=(recent - 10**9, recent - 10**9))
+            settled(path)
 
 
 def _title(content: Path) -> None:
@@ -172,7 +175,8 @@ def _feeds_after_one_change(site: Path, tmp_path: Path, run_cli: Any, change: st
     config.write_text(config.read_text(encoding="utf-8") + "\n[feeds]\nlimit = 2\n", encoding="utf-8")
     for n in range(1, 7):
         _clone(site / "content", f"clone-{n}", f"2026-08-0{n}")
-    _settle(site / "content")
+    for path in (site / "content").iterdir():  # (the next run takes their records, not them)
+        settled(path)
     assert run_cli("--config", str(config), "run", "--now", NOW).status == 0
     before = _files(site / "feeds")
     assert any(path.startswith("archive/") for path in before) and any(path.startswith("tags/") for path in before)
@@ -258,11 +262,16 @@ def _config_changed(content: Path) -> None:  # everything read and built again
     config.write_text(config.read_text(encoding="utf-8").replace("(demo)", "(demo, renamed)"), encoding="utf-8")
 
 
+def _nothing(content: Path) -> None:  # (the day changes: the setup's grant to Eastbrook expires)
+    pass
+
+
 #: each change, and when the run after it runs
 WHOLE_RUN: dict[str, tuple[Callable[[Path], None], str]] = {
     **{name: (change, NOW) for name, change in CHANGES.items()},
     "an embargo passes": (_embargoed, LATER),
     "the day changes, with an edit": (_title, NEXT_DAY),
+    "the day changes, a grant expires": (_nothing, NEXT_DAY),
     "made invalid": (_made_invalid, NOW),
     "slug taken": (_slug_taken, NOW),
     "back to draft": (_drafted, NOW),
@@ -290,7 +299,7 @@ def _findings(result: Any, site: Path) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("change", WHOLE_RUN)
 def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_every_file_does(
-    site: Path, tmp_path: Path, change: str
+    site: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the demo's folder endpoint, an article with errors from the start (reported every run)
     and one under embargo until 13:00: the run after the change, which reads unchanged files'
@@ -309,11 +318,15 @@ def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_ev
     _edit(_clone(content, "broken", "2026-08-09"), "license:\n  id: CC-BY-ND-4.0", "license:\n  id: NO-SUCH-LICENCE")
     embargoed = _clone(content, "embargoed", "2026-08-10")
     _edit(embargoed, "status: ready\n", 'status: ready\nembargo_until: "2026-12-01T13:00:00Z"\n')
+    # its grant for the site's channel ends today: its record is the day's alone (records.bound_to_the_day)
+    granted = "      date: 2026-10-02\n"
+    _edit(content / f"{EASTBROOK}.md", granted, granted + "      expires: 2026-12-01\n")
 
     def run_at(site_config: Path, when: str) -> Any:
         return run(load_config(site_config), dt.datetime.fromisoformat(when), {})
 
-    _settle(content)
+    for path in content.iterdir():  # (written a minute ago: the next run takes their records, not them)
+        settled(path)
     first = run_at(config, NOW)
     assert [f.code for f in first.report.errors] and first.plan
     alter, when = WHOLE_RUN[change]
@@ -321,8 +334,20 @@ def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_ev
     _settle(content)
     cold = tmp_path / "cold"
     shutil.copytree(site, cold)
+    read: list[Path] = []
+    check_files = parallel.check_files
+
+    def reading(paths: Any, *args: Any, **kwargs: Any) -> Any:
+        read.extend(paths)
+        return check_files(paths, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "check_files", reading)
     after = run_at(config, when)
+    # (what is compared is a run that takes the records of unchanged files: most files are not read)
+    assert change == "config changed" or len(read) <= 2
+    read.clear()
     again = run_at(cold / "syndicate.toml", when)
+    assert len(read) == len(list(content.iterdir()))
 
     assert not after.noop and _plan(after) == _plan(again)
     assert _findings(after, site) == _findings(again, cold) and after.report.errors

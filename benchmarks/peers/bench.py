@@ -40,6 +40,7 @@ import email.utils
 import importlib.metadata
 import importlib.util
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -356,7 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("--smoke", action="store_true", help="100 articles, one run, no warm-up")
-    parser.add_argument("--only", metavar="NAMES", help="only these commands, comma-separated (e.g. 'hugo,pelican')")
+    parser.add_argument(
+        "--only",
+        metavar="NAMES",
+        help="only these commands, comma-separated (e.g. 'hugo,pelican'); a comma and a space are part of a name "
+        "('hugo, summary')",
+    )
     args = parser.parse_args(argv)
     sizes = [100] if args.smoke else [int(size) for size in args.sizes.split(",")]
     runs = 1 if args.smoke else args.runs
@@ -370,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, path in bench_tools.items():
         if path is None and name != "syndicate":
             log(f"{name} is not installed (.venv/bin/pip install -e '.[bench]'): its rows are left out")
-    only = {name.strip() for name in args.only.split(",")} if args.only else None
+    only = {name.strip() for name in re.split(r",(?! )", args.only)} if args.only else None
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="syndicate-peers-"))
     compileall.compile_dir(str(REPO / "syndicate"), quiet=1)  # as pip install does (run.py, "The measurements")
     before = code_state()

@@ -15,10 +15,10 @@ import gc
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from syndicate.articles.front_matter import ParsedArticle, read_article_file
 from syndicate.errors import UsageError
@@ -55,6 +55,7 @@ class _Job:
     serialise: Callable[[ParsedArticle], bytes] | None
     bodies: bool = True
     json_ld: bool = True
+    copy_wanted: Callable[[Mapping[str, Any]], bool] | None = None
 
 
 #: what the files are checked against: set before the workers fork, so they inherit it
@@ -67,13 +68,13 @@ def _check_one(path: Path) -> CheckedFile:
     assert _job is not None
     article, raw = read_article_file(path, display_path(path), _job.max_bytes)
     check_article(article, _job.checks)
-    rendered = _render(article, _job.checks, _job.json_ld) if _job.render else None
+    rendered, publishable = _render(article, _job) if _job.render else (None, False)
     if rendered is not None and article.data is not None:  # (the copy's key, made here, not in the command)
         from syndicate.render.html_copy import front_matter_digest
 
         article.front_matter_digest = front_matter_digest(article.data)
     serialised = _job.serialise(article) if _job.serialise is not None else b""
-    if rendered is not None and not _job.bodies:  # the copy is what is wanted of the body: it stays here
+    if publishable and not _job.bodies:  # the copy, or the file, is what is wanted of the body: it stays here
         article.body_key = body_key(article.body)
         article.body = ""
     # What comes after the checks needs neither the line of every key (but the slug's, for
@@ -96,21 +97,26 @@ def body_key(body: str) -> bytes:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest()
 
 
-def _render(article: ParsedArticle, checks: Checks, with_json_ld: bool) -> RenderedCopy | None:
-    """The copy of an article that feeds and endpoints will carry (`with_json_ld`: endpoints, not
-    only feeds); None if it is not published."""
+def _render(article: ParsedArticle, job: _Job) -> tuple[RenderedCopy | None, bool]:
+    """The copy of an article that feeds and endpoints will carry (`job.json_ld`: endpoints, not
+    only feeds), and whether the article can be published. No copy for an article that cannot, nor
+    for one whose copy `job.copy_wanted` does not want (the caller reads its file again if it must)."""
     data = article.data
     if (
         data is None
         or data.get("status", "ready") != "ready"
         or any(f.severity is Severity.ERROR for f in article.findings)
     ):
-        return None
+        return None, False
+    license_ = data.get("license")
+    profile = job.checks.registry.get(license_["id"]) if isinstance(license_, dict) else None
+    if profile is None:
+        return None, False
+    if job.copy_wanted is not None and not job.copy_wanted(data):
+        return None, True
     from syndicate.render.html_copy import render_copy_uncached
 
-    license_ = data.get("license")
-    profile = checks.registry.get(license_["id"]) if isinstance(license_, dict) else None
-    return render_copy_uncached(data, article.body, profile, with_json_ld) if profile is not None else None
+    return render_copy_uncached(data, article.body, profile, job.json_ld), True
 
 
 def worker_count(items: int, environ: dict[str, str] | None = None, per_worker: int = MIN_FILES_PER_WORKER) -> int:
@@ -200,6 +206,7 @@ def check_files(
     serialise: Callable[[ParsedArticle], bytes] | None = None,
     bodies: bool = True,
     json_ld: bool = True,
+    copy_wanted: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> Iterator[CheckedFile]:
     """Read and check each file, in order, as the workers finish them; `progress(done, total)`
     after each. With `report_only`, the articles come back with their findings and slug only
@@ -210,10 +217,12 @@ def check_files(
     would be copied back and kept: 80 of 240 MB at 10,000 articles), known by its `body_key`:
     for a caller that needs the copies, not the bodies (`feeds`). Without `json_ld`, the copies
     are the feeds' alone (RenderedCopy.complete): no JSON-LD script nor digest, which only a
-    pushed copy carries.
+    pushed copy carries. With `copy_wanted`, only the copies of the (validated) front matters it
+    wants are rendered (the feeds' summaries: feeds/chosen.py); without `bodies` the others' bodies
+    stay in their files too.
     """
     global _job
-    job = _job = _Job(checks, max_bytes, report_only, render, serialise, bodies, json_ld)
+    job = _job = _Job(checks, max_bytes, report_only, render, serialise, bodies, json_ld, copy_wanted)
     # (imported only to render: `validate` starts without the renderer's 50 ms of imports)
     if render:
         from syndicate.render.html_copy import keep_for_site, prepare, remember

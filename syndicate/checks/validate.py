@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from syndicate.articles.article import Article
 from syndicate.articles.content_folder import article_files, content_files, require_folder, slugs_elsewhere
@@ -153,11 +154,13 @@ def load_site(
     today: dt.date | None = None,
     delivered: Mapping[str, Mapping[str, str]] | None = None,
     bodies: bool = True,
+    copy_wanted: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> SiteContent:
     """Read and validate the content folder; articles with errors are left out (and reported).
-    Without `bodies`, the articles that have a copy come without their body (Article.body_key):
+    Without `bodies`, the articles that can be published come without their body (Article.body_key):
     for the feeds, which carry the copies; and those copies are the feeds' alone, without the
     JSON-LD script and digest that only a pushed copy carries (RenderedCopy.complete).
+    With `copy_wanted`, only the copies of the front matters it wants are made (check_files).
 
     The ledger, when there is one, is read (not made) unless `delivered` gives its pins: a
     no-derivatives body must stay the one delivered. A content folder that is missing or holds
@@ -168,7 +171,7 @@ def load_site(
     if delivered is None:
         delivered = bodies_at(config.ledger_at)
     max_bytes = config.limits.max_article_bytes
-    checked = check_files(files, checks, max_bytes, render=True, bodies=bodies, json_ld=bodies)
+    checked = check_files(files, checks, max_bytes, render=True, bodies=bodies, json_ld=bodies, copy_wanted=copy_wanted)
     parsed = [c.article for c in checked]
     return site_content(files, parsed, [], checks, already_checked=True, delivered=delivered)
 

@@ -205,6 +205,7 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     import datetime as dt
 
     from syndicate.checks.validate import load_site
+    from syndicate.feeds.chosen import copies_shown
     from syndicate.feeds.generate import generate_feeds
     from syndicate.feeds.websub import notify_hubs
     from syndicate.files import FEEDS_FOLDER_HINT, feeds_folder_problem
@@ -213,7 +214,8 @@ def feeds(options: Options, out: str | None) -> ExitStatus:
     problem = feeds_folder_problem(out, config.paths.content) if out is not None else None
     if problem is not None:
         raise UsageError(f"feeds --out {out!r}: {problem}", FEEDS_FOLDER_HINT)
-    site = load_site(config, bodies=False)  # (the feeds carry the copies, rendered on the workers)
+    # the feeds carry the copies, rendered on the workers (of summaries: only those shown)
+    site = load_site(config, bodies=False, copy_wanted=copies_shown(config))
     for finding in site.report.errors:
         click.echo(finding_line(finding), err=True)
     now = dt.datetime.now(dt.UTC)

@@ -8,7 +8,8 @@ no time has come (embargo, retry, schedule) and the config is the same, it
 stops there, before any heavy import. Otherwise only changed files are read
 again; of an unchanged file only its record is read (records.py, site_records.py),
 its row only when more is asked of it. Everything is re-validated when the config, the licence profiles, the
-syndicate version or the day changes (decisions depend on dates).
+syndicate version or the year changes, and on a new day those whose licence decisions depend
+on the day (a grant that expires: records.bound_to_the_day).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from syndicate.cron import noop
 from syndicate.cron.records import (
     Loader,
     Record,
+    Validity,
     kept_findings,
-    made_under,
     make_record,
     parsed_from_row,
     read_record,
@@ -147,20 +148,22 @@ def _load_site_cached(
     if all(stat == noop.UNREACHABLE for stat in stats.values()):
         raise lost_error(config)
     current = fingerprint(config)
-    reuse = ledger.get_state("fingerprint") == current and ledger.get_state("validated_on") == today.isoformat()
+    same_checks = ledger.get_state("fingerprint") == current
+    # (the rows' findings are of the day they were made; the records say what they are valid under)
+    reuse = same_checks and ledger.get_state("validated_on") == today.isoformat()
     keys = sorted(stats)
     keep_for_site(len(keys))
     delivered = ledger.delivered_bodies()
     # a file's record stands while its stat does (records.py); a file without one is read back
     # from its row while its stat stands; the others are read again
-    made = made_under(current, today.isoformat())
+    made = Validity.of(current, today)
     kept = racy_marked(stats, scanned_at)  # (the stats stored: those of files changed just now match no scan)
     records: dict[str, Record] = {}
     checked_again: set[str] = set()  # (files with a record whose body is checked against the ledger's)
     # (a runner without the site's lock reads rows alone: the one that holds it may rewrite a
     # row between its record and its row being read)
     copy_hashes: dict[str, str] = {}
-    for key, (stored, copy_hash) in (stored_records(ledger) if reuse and store else {}).items():
+    for key, (stored, copy_hash) in (stored_records(ledger) if same_checks and store else {}).items():
         stat = stats.get(key)
         record = read_record(stored, stat, made) if stat is not None else None
         if record is not None and delivered and needs_row(record, delivered, checks):

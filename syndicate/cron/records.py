@@ -15,7 +15,8 @@ of an unchanged file (`Record`, `Facts`):
   after a plan made the copy: keep_copy_hashes) its copy's hash.
 
 A record is written with its row, in the same transaction, and is read only for the same file
-(its stat), made under the same config, licence profiles, syndicate version and day (made_under).
+(its stat), made under the same config, licence profiles, syndicate version and year, or day for
+an article with a grant that expires (made_under, Validity).
 Anything else in an article (title, body, authors, the front matter) is read from its row only
 when asked for: `RecordedArticle` loads it then, and `Loader.load` loads many in one query
 (the entries of the feed documents to rebuild, the articles the plan makes copies of).
@@ -29,7 +30,7 @@ import hashlib
 import json
 import marshal
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -92,7 +93,7 @@ class Record(NamedTuple):
     mtime_ns: int
     size: int
     sha256: str
-    made: str  #: made_under(): the config, licences and day it was made under
+    made: str  #: made_under(): the config, licences and year or day it was made under
     path: str  #: as its findings name it (ParsedArticle.path)
     read: bool  #: its front matter was read
     slug: str | None
@@ -107,9 +108,31 @@ class Record(NamedTuple):
 _RECORD_FIELDS, _FACTS_FIELDS = len(Record._fields), len(Facts._fields)
 
 
-def made_under(fingerprint: str, day: str) -> str:
-    """What a record is valid under: the config's and licences' fingerprint, and the day."""
-    return hashlib.sha256(f"{fingerprint} {day}".encode()).hexdigest()[:32]
+def made_under(fingerprint: str, period: str) -> str:
+    """What a record is valid under: the config's and licences' fingerprint, and the day or year."""
+    return hashlib.sha256(f"{fingerprint} {period}".encode()).hexdigest()[:32]
+
+
+class Validity(NamedTuple):
+    """What the records a run makes are valid under (made_under): its day, for an article whose
+    checks depend on the day (bound_to_the_day), else its year."""
+
+    day: str
+    year: str
+
+    @classmethod
+    def of(cls, fingerprint: str, today: dt.date) -> Validity:
+        return cls(made_under(fingerprint, today.isoformat()), made_under(fingerprint, str(today.year)))
+
+
+def bound_to_the_day(data: Mapping[str, Any] | None) -> bool:
+    """Whether the checks of a front matter depend on the day: it has a grant that expires (the
+    licence decisions change the day after). The checks compare nothing else with the date but
+    the copyright year, with the year: a record of another article stands all year (the first run
+    of each day read and rendered every file again: a cold run)."""
+    license_ = data.get("license") if data is not None else None
+    grants = license_.get("grants") if isinstance(license_, dict) else None
+    return isinstance(grants, list) and any(isinstance(grant, dict) and "expires" in grant for grant in grants)
 
 
 def make_record(
@@ -119,10 +142,10 @@ def make_record(
     copy_hash: str | None,
     file: Path,
     checks: Checks,
-    made: str,
+    made: Validity,
 ) -> bytes:
     """The record of a checked file (its own findings only: made before the checks across files);
-    `made`: made_under() of this run."""
+    `made`: what this run's records are valid under."""
     from syndicate.feeds.entry_digest import inputs_digest
     from syndicate.licences.gate import decide
     from syndicate.render.html_copy import front_matter_digest
@@ -166,7 +189,7 @@ def make_record(
         RECORD_VERSION,
         *stat,
         sha256,
-        made,
+        made.day if bound_to_the_day(data) else made.year,
         article.path,
         data is not None,
         slug if isinstance(slug, str) else None,
@@ -180,13 +203,14 @@ def make_record(
     return marshal.dumps((*record[:-1], tuple(facts) if facts is not None else None))
 
 
-def read_record(stored: bytes, stat: tuple[int, int], made: str) -> Record | None:
+def read_record(stored: bytes, stat: tuple[int, int], made: Validity) -> Record | None:
     """A stored record, if it is one of this version, made for this very file under the same
-    config, licences and day (else None: the row is read)."""
+    config and licences, on the same day or, for an article not bound to the day, in the same
+    year (else None: the row is read)."""
     try:
         values = marshal.loads(stored)  # noqa: S302 (the ledger's own: make_record wrote it)
         # (the fields compared before any tuple is made: 10,000 of them are read by a run after one change)
-        if values[0] != RECORD_VERSION or values[4] != made or values[1] != stat[0] or values[2] != stat[1]:
+        if values[0] != RECORD_VERSION or values[4] not in made or values[1] != stat[0] or values[2] != stat[1]:
             return None
         facts = values[-1]
         # (tuple.__new__, as NamedTuple._make does, without its call: 10,000 records)

@@ -161,7 +161,7 @@ def _work(
     import time
 
     from syndicate.cron.incremental import fingerprint, load_site_cached
-    from syndicate.cron.records import keep_copy_hashes, load, made_under
+    from syndicate.cron.records import Validity, keep_copy_hashes, load
     from syndicate.delivery.plan import Action, RunPolicy, iter_plan, stranded_state
     from syndicate.delivery.push import push
     from syndicate.feeds import kept
@@ -174,7 +174,8 @@ def _work(
     site = load_site_cached(config, ledger, now.date(), checking, lazy=True)
     result = RunResult(report=site.report)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
-    made = made_under(fingerprint(config), now.date().isoformat())
+    # (valid all year, as most records are: an article whose checks depend on the day is read again)
+    made = Validity.of(fingerprint(config), now.date()).year
     keeping = kept.Keeping(kept.read(ledger), made, files, str(config.paths.content.resolve()) + "/")
     feeds_out = config.paths.feeds
     result.feeds = generate_feeds(config, site.articles, site.checks, feeds_out, now, known_feeds, writing, keeping)

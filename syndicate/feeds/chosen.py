@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import overload
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 from syndicate.articles.article import Article
+from syndicate.articles.front_matter import read_article_file
 from syndicate.checks.article_checks import Checks
+from syndicate.checks.parallel import body_key
 from syndicate.config import Config
 from syndicate.cron.records import RecordedArticle, load
-from syndicate.feeds.entries import FeedEntry, PageRights, SourceInfo
+from syndicate.errors import ContentChangedError
+from syndicate.feeds.entries import FeedEntry, PageRights, SourceInfo, summary_suffices
 from syndicate.feeds.entry_digest import entry_digest, inputs_digest
 from syndicate.feeds.updated import distinct_updated
+from syndicate.findings import display_path
 from syndicate.licences.gate import decide
 from syndicate.licences.profiles import LicenseProfile
 from syndicate.render.attribution_block import licence_terms, plain_text, terms_lines
-from syndicate.render.html_copy import front_matter_digest, render_copy
+from syndicate.render.html_copy import (
+    RenderedCopy,
+    front_matter_digest,
+    is_rendered,
+    remember,
+    render_copy,
+    render_copy_uncached,
+)
 
 #: RFC 4946's licence link of an entry whose licence is not given by a link (it inherits none)
 UNSPECIFIED_LICENSE = "http://purl.org/atompub/license#unspecified"
@@ -46,12 +57,39 @@ def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime)
     return chosen
 
 
+def entry_link(config: Config, slug: str, canonical_url: str | None, source_url: str | None) -> str | None:
+    """Where an entry links: the site's page of the article ([site] article_url), else where it is read."""
+    return config.site.article_url.replace("{slug}", slug) if config.site.article_url else canonical_url or source_url
+
+
+def copies_shown(config: Config) -> Callable[[Mapping[str, Any]], bool] | None:
+    """Which articles' copies (by their validated front matter) the documents of summaries show,
+    when the feeds do not show every copy ([feeds] archive_content = "summary"): those whose summary
+    does not suffice. The newest entries' copies are shown too; their bodies are read again
+    (LazyEntries.prepare). None: every copy is shown."""
+    if config.feeds.archive_content != "summary":
+        return None
+
+    def shown(data: Mapping[str, Any]) -> bool:
+        link = entry_link(config, data["slug"], data.get("canonical_url"), data["source"].get("url"))
+        return not summary_suffices(link, data.get("summary", ""))
+
+    return shown
+
+
 def feed_entry(
-    article: Article, profile: LicenseProfile, granted: bool, config: Config, updated: dt.datetime | None = None
+    article: Article,
+    profile: LicenseProfile,
+    granted: bool,
+    config: Config,
+    updated: dt.datetime | None = None,
+    content: bool = True,
 ) -> FeedEntry:
     """The entry of `article` (`granted`: a grant, not its licence, allows the site's channel);
-    `updated`: its atom:updated, when not the article's own (feed_updated.py)."""
-    copy = render_copy(article.front_matter, article.body, profile, article.front_matter_digest, article.body_key)
+    `updated`: its atom:updated, when not the article's own (feed_updated.py). Without `content`,
+    the entry's content is left empty: for documents of summaries whose summary suffices."""
+    fm_digest, key = article.front_matter_digest, article.body_key
+    copy = render_copy(article.front_matter, article.body, profile, fm_digest, key) if content else None
     terms = licence_terms(article.front_matter, profile)
     notice = f"© {article.copyright_year} {article.copyright_holder}"
     # the page shows the licence apart, once (a link to its deed), and the rest of the statement
@@ -69,14 +107,14 @@ def feed_entry(
         # RFC 4946: an entry without a licence link would take the feed's (the RSL file) as its own
         license_url, license_title = UNSPECIFIED_LICENSE, ""
     source = article.source
-    link = config.site.article_url.replace("{slug}", article.slug) if config.site.article_url else article.link
+    link = entry_link(config, article.slug, article.canonical_url, source.url)
     return FeedEntry(
         id=f"tag:{urlsplit(config.site.url).hostname},{article.published.year}:{article.slug}",
         title=article.title,
         link=link,
         summary=article.summary,
         # no JSON-LD script in feeds: feed readers strip it and validators flag it
-        content_html=copy.content_html,
+        content_html=copy.content_html if copy is not None else "",
         authors=article.authors,
         published=article.published,
         updated=updated or article.updated,
@@ -132,15 +170,51 @@ class LazyEntries(Sequence[FeedEntry]):
         article, granted = self._chosen[index]
         profile = self._registry.get(article.license_id)
         assert profile is not None  # feed_articles chose only articles with a known licence
-        return feed_entry(article, profile, granted, self._config, self._updated[index])
+        content = self._shows_content(index, article)
+        return feed_entry(article, profile, granted, self._config, self._updated[index], content)
+
+    def _shows_content(self, index: int, article: Article) -> bool:
+        """Whether a document shows entry `index`'s content: every entry of the newest, which show
+        content (generate._documents), and in documents of summaries those whose summary does not suffice."""
+        settings = self._config.feeds
+        if settings.archive_content != "summary" or index < settings.limit:
+            return True
+        return not summary_suffices(
+            entry_link(self._config, article.slug, article.canonical_url, article.source.url), article.summary
+        )
 
     def tags(self) -> list[tuple[str, ...]]:
         return [article.tags for article, _ in self._chosen]
 
     def prepare(self, indexes: Iterable[int]) -> None:
         """Read in full, at once, the articles of the entries `indexes` (those known by their record:
-        cron/records.py), before documents are built from them (maybe in forked workers)."""
+        cron/records.py), before documents are built from them (maybe in forked workers); and make
+        the copies those entries show that were not made with the checks (copies_shown)."""
+        indexes = list(indexes)
         load([self._chosen[i][0] for i in indexes])
+        for index in indexes:
+            article = self._chosen[index][0]
+            profile = self._registry.get(article.license_id)
+            assert profile is not None
+            key = article.body_key
+            if not key or not self._shows_content(index, article):
+                continue
+            # (a worker gives the digest of the front matter of the copies it makes alone)
+            digest = article.front_matter_digest or front_matter_digest(article.front_matter)
+            if not is_rendered(digest, key, profile.id):
+                copy = self._render_again(article, profile)
+                remember(digest, "", profile.id, copy, key)
+
+    def _render_again(self, article: Article, profile: LicenseProfile) -> RenderedCopy:
+        """The feeds' copy of `article`, whose body was left in its file, read again: the body checked."""
+        shown = display_path(article.path)
+        parsed, _ = read_article_file(article.path, shown, self._config.limits.max_article_bytes)
+        if parsed.data is None or body_key(parsed.body) != article.body_key:
+            raise ContentChangedError(
+                f"{shown}: the file changed while syndicate was writing the feeds",
+                "run the command again: the feeds carry an article as it was checked",
+            )
+        return render_copy_uncached(article.front_matter, parsed.body, profile, with_json_ld=False)
 
     def digest(self, index: int) -> str:
         """What entry `index` is made from (front matter, rendered copy, licence, grant), as a digest."""

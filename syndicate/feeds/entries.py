@@ -107,9 +107,15 @@ class _Forbidden(Exception):
 def shows_content(entry: FeedEntry, summaries: bool) -> bool:
     """Whether the entry carries its content (the article's HTML): always, but in a document of
     summaries ([feeds] archive_content = "summary": archive pages and tag feeds), where an entry
-    with a summary and a link carries those alone. An entry without either keeps its content:
-    an Atom entry without content must link to it (RFC 4287, 4.1.1), and a reader needs something to show."""
-    return not (summaries and entry.link and xml_text(entry.summary).strip())
+    with a summary and a link carries those alone (summary_suffices)."""
+    return not (summaries and summary_suffices(entry.link, entry.summary))
+
+
+def summary_suffices(link: str | None, summary: str) -> bool:
+    """Whether a document of summaries shows an entry of this link and summary without its content.
+    An entry without either keeps its content: an Atom entry without content must link to it
+    (RFC 4287, 4.1.1), and a reader needs something to show."""
+    return bool(link and xml_text(summary).strip())
 
 
 def atom_entry(entry: FeedEntry, summaries: bool = False) -> bytes:

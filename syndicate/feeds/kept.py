@@ -16,11 +16,12 @@ each document's page, the places of its entries and its digest. The next run sta
 - a document whose page is the same and whose entries are the same entries, in the same order,
   each with the atom:updated it had, keeps its digest; the others are digested (LazyEntries.digest).
 
-It is used only under the same inputs: the same config, licence profiles, version and day (the
-records' `made_under`), the same files as the run that kept it stored (the ledger's
-`files_digest`, which a run that stores other files changes), and before the first embargo then
-to come (`until`: an article under embargo joins the feeds then). Otherwise the feeds' entries
-are chosen and placed in full, and kept again.
+It is used only under the same inputs: the same config, licence profiles, version and year (the
+records' `made_under`, as a record that stands all year; an article whose checks depend on the
+day, bound_to_the_day, is read again each day, so decided again), the same files as the run that
+kept it stored (the ledger's `files_digest`, which a run that stores other files changes), and
+before the first embargo then to come (`until`: an article under embargo joins the feeds then).
+Otherwise the feeds' entries are chosen and placed in full, and kept again.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ DocumentKept = tuple[tuple[Any, ...], tuple[int, ...], str]
 class Kept:
     """What a run kept of its feeds (see the module's docstring); lists are in the feeds' order."""
 
-    made: str  #: records.made_under() of that run
+    made: str  #: records.made_under() of that run, for its year
     files: str  #: the ledger's files_digest that run stored
     until: str | None  #: ISO: the first embargo to come then, if any
     prefix: str  #: what every file's path starts with (left out of `keys` and `others`)

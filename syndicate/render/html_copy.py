@@ -323,6 +323,12 @@ def render_copy(
     return cached
 
 
+def is_rendered(front_matter_digest: bytes, body_key: bytes, profile_id: str | None) -> bool:
+    """Whether the copy of an article whose body stayed on a worker (Article.body_key) was made there."""
+    with _RENDERED_LOCK:
+        return (front_matter_digest, body_key, profile_id) in _RENDERED
+
+
 def remember(
     front_matter_digest: bytes, body: str, profile_id: str | None, rendered: RenderedCopy, body_key: bytes = b""
 ) -> None:

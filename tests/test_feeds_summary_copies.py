@@ -26,6 +26,12 @@ UNSUMMARISED = "alder-valley-water-board-approves-tiered-rates"  # its summary r
 SUMMARISED = "harbour-library-digitises-shipping-registers"  # archive and tags only, by its summary
 
 
+@pytest.fixture(autouse=True)
+def _no_copies_made_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process's cache of copies, empty: a copy another test made is not made here."""
+    monkeypatch.setattr(html_copy, "_RENDERED", OrderedDict())
+
+
 def _summaries_site(site: Path) -> Config:
     config = site / "syndicate.toml"
     config.write_text(config.read_text() + '\n[feeds]\nlimit = 1\narchive_content = "summary"\n')
@@ -86,10 +92,7 @@ def test_feeds_command_of_summaries_writes_what_a_build_of_every_copy_writes(sit
     assert _files(site / "by-cli") == every
 
 
-def test_a_file_edited_before_its_copy_is_made_is_refused_and_nothing_is_written(
-    site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(html_copy, "_RENDERED", OrderedDict())  # (no copy from another test's run)
+def test_a_file_edited_before_its_copy_is_made_is_refused_and_nothing_is_written(site: Path) -> None:
     config = _summaries_site(site)
     content = load_site(config, NOW.date(), bodies=False, copy_wanted=copies_shown(config))
     newest = site / CONTENT / f"{NEWEST}.md"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import marshal
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
@@ -149,6 +150,17 @@ class Keeping:
 
     def entries(self, articles: Sequence[Article], checks: Checks, now: dt.datetime) -> LazyEntries:
         """The feeds' entries of `articles` (feed_articles' choice), with what the last run kept."""
+        # (the collector off meanwhile: lists of every entry, no cycle; it walked them again and
+        # again, 0.18 s of 0.5 at 100,000 articles)
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return self._entries_of(articles, checks, now)
+        finally:
+            if was_on:
+                gc.enable()
+
+    def _entries_of(self, articles: Sequence[Article], checks: Checks, now: dt.datetime) -> LazyEntries:
         previous = self._previous
         if previous is not None and not (
             previous.made == self._made

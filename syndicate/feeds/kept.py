@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, overload
 from syndicate.articles.article import Article
 from syndicate.cron.records import RecordedArticle
 from syndicate.feeds.chosen import LazyEntries, feed_articles
-from syndicate.feeds.updated import first_moment
+from syndicate.feeds.updated import distinct_instants, first_moment, microseconds
 
 if TYPE_CHECKING:
     from syndicate.checks.article_checks import Checks
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 KEPT_VERSION = 1
 #: its name in the ledger's kept_state
 NAME = "feeds"
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
 #: a document's page as its digest takes it (generate._document_digest), its entries' places, its digest
 DocumentKept = tuple[tuple[Any, ...], tuple[int, ...], str]
 
@@ -95,10 +93,6 @@ def write(ledger: Ledger, kept: Kept | None) -> None:
         db.execute("DELETE FROM kept_state WHERE name = ?", (NAME,))
         if kept is not None:
             db.execute("INSERT INTO kept_state (name, value) VALUES (?, ?)", (NAME, kept.dumps()))
-
-
-def microseconds(moment: dt.datetime) -> int:
-    return (moment - _EPOCH) // _MICROSECOND
 
 
 class _Updated(Sequence[dt.datetime]):
@@ -216,7 +210,7 @@ class Keeping:
             dated.insert(at, article.updated_is_date)
         taken = {id(article) for article, _ in new}
         others += [_key(article) for article in fresh if id(article) not in taken]
-        finals = _distinct(firsts, dated, [article.slug for article, _ in chosen])
+        finals = distinct_instants(firsts, dated, [article.slug for article, _ in chosen])
         if previous is not None:  # (an entry another moves on now, or no more, is not the entry it was)
             moved, kept_firsts = previous.moved, previous.firsts
             was = [
@@ -288,18 +282,3 @@ def _place(chosen: Sequence[tuple[Article, bool]], article: Article) -> int:
         else:
             high = middle
     return low
-
-
-def _distinct(firsts: Sequence[int], dated: Sequence[bool], slugs: Sequence[str]) -> list[int]:
-    """updated.distinct_updated on instants (microseconds since 1970): an entry whose updated is
-    a date alone takes, in the order of slugs, the first second from its first moment on that no
-    entry given a time and no such entry before it has."""
-    finals = list(firsts)
-    taken = {m for m, alone in zip(firsts, dated, strict=True) if not alone}
-    for index in sorted((i for i, alone in enumerate(dated) if alone), key=slugs.__getitem__):
-        moment = firsts[index]
-        while moment in taken:
-            moment += 1_000_000
-        taken.add(moment)
-        finals[index] = moment
-    return finals

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,16 @@ def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _settle(content: Path) -> None:
+    """The article files written in the last minute, as if written a minute before: a file
+    changed within seconds of a run is read again by the next one too (incremental.racy_marked),
+    which would then not read it from its record."""
+    recent = time.time_ns() - 60 * 10**9
+    for path in content.rglob("*.md"):
+        if path.stat().st_mtime_ns > recent:
+            settled(path)
 
 
 def _title(content: Path) -> None:
@@ -83,6 +94,37 @@ def _licence(content: Path) -> None:  # CC BY-ND to CC BY-NC-ND: another rights 
     )
 
 
+def _slug_taken(content: Path) -> None:  # a new file takes an unchanged article's slug: both have errors
+    _edit(_clone(content, "copycat", "2026-11-29"), "slug: copycat", f"slug: {HARBOUR}")
+
+
+def _moved(content: Path) -> None:  # published later: it moves from the archive to the newest entries
+    _edit(content / "clone-3.md", "published: 2026-08-03\n", "published: 2026-11-15\n")
+
+
+def _updated_given(content: Path) -> None:  # a time, where a date alone was shown at its own second
+    _edit(content / "clone-2.md", "published: 2026-08-02\n", "published: 2026-08-02\nupdated: 2026-11-20T10:00:00Z\n")
+
+
+def _first_moment(slug: str, day: str) -> str:
+    """The atom:updated a date alone is shown at (feeds/updated.py), as front matter gives a time."""
+    import datetime as dt
+
+    from syndicate.feeds.updated import _seconds
+
+    moment = dt.datetime.fromisoformat(f"{day}T00:00:00+00:00") + dt.timedelta(seconds=_seconds(slug))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _meets(content: Path) -> None:  # updated at the moment another's date is shown at: that one moves on
+    updated = _first_moment("clone-5", "2026-08-05")
+    _edit(content / "clone-4.md", "published: 2026-08-04\n", f"published: 2026-08-04\nupdated: {updated}\n")
+
+
+def _retracted(content: Path) -> None:  # it leaves the feeds (and its tags' feeds)
+    _edit(content / "clone-4.md", "status: ready", "status: retracted")
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "title edited": _title,
     "title edited on the first archive page": _oldest_title,
@@ -92,6 +134,10 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "tag added": _tag_added,
     "tag removed": _tag_removed,
     "licence changed": _licence,
+    "published later": _moved,
+    "updated given": _updated_given,
+    "updated meets another's moment": _meets,
+    "retracted": _retracted,
 }
 
 
@@ -136,6 +182,7 @@ def _feeds_after_one_change(site: Path, tmp_path: Path, run_cli: Any, change: st
     assert any(path.startswith("archive/") for path in before) and any(path.startswith("tags/") for path in before)
 
     CHANGES[change](site / "content")
+    _settle(site / "content")
     cold = tmp_path / "cold"
     shutil.copytree(site, cold, ignore=shutil.ignore_patterns(".syndicate", "out"))
     assert run_cli("--config", str(site / "syndicate.toml"), "run", "--now", NOW).status == 0
@@ -144,6 +191,39 @@ def _feeds_after_one_change(site: Path, tmp_path: Path, run_cli: Any, change: st
     after = _files(site / "feeds")
     assert after != before  # (each change shows in the feeds)
     assert after == _files(cold / "feeds")
+
+
+def test_change_after_change_each_run_writes_what_a_run_without_the_cache_writes(
+    site: Path, tmp_path: Path, run_cli: Any
+) -> None:
+    """What a run keeps of its feeds for the next (feeds/kept.py) is made by runs after a change
+    too: one change after another, each run's feeds are those of a run that knows nothing."""
+    config = site / "syndicate.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[feeds]\nlimit = 2\n", encoding="utf-8")
+    content = site / "content"
+    for n in range(1, 7):
+        _clone(content, f"clone-{n}", f"2026-08-0{n}")
+
+    def unmet(content: Path) -> None:
+        _edit(content / "clone-4.md", f"updated: {_first_moment('clone-5', '2026-08-05')}\n", "")
+
+    def back(content: Path) -> None:
+        _edit(content / "clone-4.md", "status: retracted", "status: ready")
+
+    def freed(content: Path) -> None:  # the article whose slug was taken is one again (unchanged)
+        (content / "copycat.md").unlink()
+
+    steps = [_meets, _title, _moved, unmet, _retracted, _added_old, back, _slug_taken, freed, _tag_removed]
+    steps += [_updated_given, _deleted]
+    for step, change in enumerate([lambda _: None, *steps]):
+        change(content)
+        _settle(content)
+        cold = tmp_path / f"cold-{step}"  # (its feeds folder too: a tag feed once out stays)
+        shutil.copytree(site, cold, ignore=shutil.ignore_patterns(".syndicate", "out"))
+        status = run_cli("--config", str(config), "run", "--now", NOW).status
+        assert status == (1 if change is _slug_taken else 0)  # (a slug taken: both files have an error)
+        assert run_cli("--config", str(cold / "syndicate.toml"), "run", "--now", NOW).status == status
+        assert _files(site / "feeds") == _files(cold / "feeds"), getattr(change, "__name__", step)
 
 
 # -- the plan, the report and the copies too (the records of unchanged files: cron/records.py) --
@@ -158,10 +238,6 @@ def _embargoed(content: Path) -> None:  # (the setup's embargoed clone: its time
 
 def _made_invalid(content: Path) -> None:  # a valid article loses its title: an error, its copy stays
     _edit(content / "clone-2.md", 'title: "', 'titel: "')
-
-
-def _slug_taken(content: Path) -> None:  # a new file takes an unchanged article's slug: both have errors
-    _edit(_clone(content, "copycat", "2026-11-29"), "slug: copycat", f"slug: {HARBOUR}")
 
 
 def _drafted(content: Path) -> None:  # back to draft: its copy comes down, it leaves the feeds
@@ -255,6 +331,7 @@ def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_ev
     assert [f.code for f in first.report.errors] and first.plan
     alter, when = WHOLE_RUN[change]
     alter(content)
+    _settle(content)
     cold = tmp_path / "cold"
     shutil.copytree(site, cold)
     read: list[Path] = []

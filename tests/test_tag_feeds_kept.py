@@ -60,7 +60,7 @@ def test_a_tag_feeds_title_and_updated_are_read_from_its_head_alone(site: Path, 
     """published_tags reads each tag feed up to its first entry: what reading the whole gives."""
     from lxml import etree
 
-    from syndicate.feeds.generate import _feed_head
+    from syndicate.feeds.tag_heads import _feed_head
 
     assert run_cli("--config", str(site / "syndicate.toml"), "run", "--now", "2030-01-01T10:00:00+00:00").status == 0
     feeds = sorted((site / "feeds" / "tags").glob("*/atom.xml"))

@@ -30,6 +30,7 @@ from syndicate.cron import noop
 from syndicate.cron.records import (
     Loader,
     Record,
+    RecordedArticle,
     Validity,
     kept_findings,
     make_record,
@@ -169,7 +170,7 @@ def _load_site_cached(
     for key, (stored, copy_hash) in (stored_records(ledger) if same_checks and store else {}).items():
         stat = stats.get(key)
         record = read_record(stored, stat, made) if stat is not None else None
-        if record is not None and needs_row(record, delivered, checks):
+        if record is not None and delivered and needs_row(record, delivered, checks):
             checked_again.add(key)
         elif record is not None:
             records[key] = record
@@ -209,6 +210,7 @@ def _load_site_cached(
         finish=finish,
     )
     parsed: list[ParsedArticle | None] = []  # (None: the file's record stands for it)
+    read_again: set[str] = set()  # (files read again that their records stand for)
 
     def rows() -> Iterator[tuple[str, int, int, str, bytes | str, bytes | None, bytes | None]]:
         # the rows of files read again, one at a time into the ledger (10,000 rows of JSON held
@@ -221,6 +223,7 @@ def _load_site_cached(
             if known is None:
                 fresh = next(checked)
                 if fresh.recorded:  # (its record was read on the worker: it is one of this run)
+                    read_again.add(key)
                     standing = read_record(fresh.record, kept[key], made)
                     assert standing is not None
                     records[key] = standing
@@ -247,7 +250,11 @@ def _load_site_cached(
     checked.close()
     # (the bodies delivered are read every run, never kept with a file's findings: a file's
     # cached row stands while the file does, the ledger changes without it)
-    return site_from(keys, parsed, records, checks, delivered, Loader(ledger), lazy, copy_hashes)
+    site = site_from(keys, parsed, records, checks, delivered, Loader(ledger), lazy, copy_hashes)
+    for article in site.articles:  # (those whose record this run made: their files were read again)
+        if isinstance(article, RecordedArticle) and article.file in read_again:
+            article.__dict__["read_again"] = True
+    return site
 
 
 @contextlib.contextmanager

@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import os
+import sys
+from array import array
 
 from syndicate import OUTPUT_REVISION, __version__
 from syndicate.site_paths import CONFIG_ENV, CONFIG_NAME, DEFAULT_PATHS, SitePaths, article_entries
@@ -80,12 +83,24 @@ def scan(root: str) -> dict[str, tuple[int, int]]:
     return found
 
 
+#: the last scan digested in this process (a copy), and its digest
+_last_digest: list[tuple[dict[str, tuple[int, int]], str]] = []
+
+
 def files_digest(stats: Mapping[str, tuple[int, int]]) -> str:
     """One hash of a scan, so that a run compares one value with the ledger instead of a row per file."""
+    # (a run digests the same scan twice, the early check's and the one it stores: 0.2 s at 100,000 files)
+    if _last_digest and _last_digest[0][0] == stats:
+        return _last_digest[0][1]
     paths = sorted(stats)
     digest = hashlib.sha256("\0".join(paths).encode("utf-8", "surrogateescape"))
-    digest.update(b"\0\0" + repr([stats[p] for p in paths]).encode())
-    return digest.hexdigest()
+    # (the stats as 64-bit integers, little-endian: their repr() was 6 ms of 10,000 files)
+    numbers = array("q", itertools.chain.from_iterable(map(stats.__getitem__, paths)))
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    digest.update(b"\0\0" + numbers.tobytes())
+    _last_digest[:] = [(dict(stats), digest.hexdigest())]
+    return _last_digest[0][1]
 
 
 def config_digest(config_sha256: str) -> str:

@@ -160,20 +160,27 @@ def _work(
 ) -> RunResult:
     import time
 
-    from syndicate.cron.incremental import load_site_cached
-    from syndicate.cron.records import keep_copy_hashes, load
+    from syndicate.cron.incremental import fingerprint, load_site_cached
+    from syndicate.cron.records import Validity, keep_copy_hashes, load
     from syndicate.delivery.plan import Action, RunPolicy, iter_plan, stranded_state
     from syndicate.delivery.push import push
+    from syndicate.feeds import kept
     from syndicate.feeds.generate import generate_feeds
 
     # until this run finishes, the next one must not take the last run's work as done
     ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
     checking, writing, pushing = (_phase(progress, name) for name in RUN_PHASES)
+    files = ledger.get_state("files_digest")  # (the files the last run stored: what its kept feeds hold)
     site = load_site_cached(config, ledger, now.date(), checking, lazy=True)
     result = RunResult(report=site.report)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
-    result.feeds = generate_feeds(config, site.articles, site.checks, config.paths.feeds, now, known_feeds, writing)
+    # (valid all year, as most records are: an article whose checks depend on the day is read again)
+    made = Validity.of(fingerprint(config), now.date()).year
+    keeping = kept.Keeping(kept.read(ledger), made, files, str(config.paths.content.resolve()) + "/")
+    feeds_out = config.paths.feeds
+    result.feeds = generate_feeds(config, site.articles, site.checks, feeds_out, now, known_feeds, writing, keeping)
     ledger.set_state({"feed_marks": json.dumps(result.feeds.marks, sort_keys=True)})
+    kept.write(ledger, keeping.kept(ledger.get_state("files_digest")))
     hubs_due = _tell_hubs(config, ledger, result, now)
     last_pushes = ledger.last_pushes()
     not_before = _schedules(config, last_pushes)

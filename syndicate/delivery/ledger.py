@@ -354,8 +354,8 @@ class Ledger:
         self, rows: Iterable[tuple[str, int, int, str, str | bytes, bytes | None, bytes | None]], present: Set[str]
     ) -> None:
         """Store the rows of files read again, each with its record (cron/records.py) or none, and
-        forget every file not in `present`, in one transaction, in batches (three statements a file
-        were three round trips each on PostgreSQL). Rows of unchanged files stay as they are."""
+        forget every file not in `present` (each of which has its row once these are stored), in
+        one transaction, in batches. Rows of unchanged files stay as they are."""
         with self._transaction() as db:
             pending = iter(rows)
             while batch := list(itertools.islice(pending, 500)):
@@ -368,10 +368,10 @@ class Ledger:
                 db.executemany("DELETE FROM article_records WHERE path = ?", [(row[0],) for row in batch])
                 records = [(row[0], row[6]) for row in batch if row[6] is not None]
                 db.executemany("INSERT INTO article_records (path, record) VALUES (?, ?)", records)
-            stored = [row[0] for row in db.execute("SELECT path FROM article_files")]
-            gone = [(p,) for p in stored if p not in present]
-            db.executemany("DELETE FROM article_files WHERE path = ?", gone)
-            db.executemany("DELETE FROM article_records WHERE path = ?", gone)
+            if db.execute("SELECT COUNT(*) FROM article_files").fetchone()[0] != len(present):  # (else none gone)
+                gone = [(p,) for (p,) in db.execute("SELECT path FROM article_files").fetchall() if p not in present]
+                db.executemany("DELETE FROM article_files WHERE path = ?", gone)
+                db.executemany("DELETE FROM article_records WHERE path = ?", gone)
 
     def last_pushes(self) -> dict[str, str]:
         with self._locked() as db:

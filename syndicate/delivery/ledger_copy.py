@@ -27,8 +27,9 @@ TABLES = (
     ("audits", "id"),
     ("tracked", "id"),
 )
-#: the tables not copied: the article cache and its records (see above), and the migrations, which made both ledgers
-NOT_COPIED = ("article_files", "article_records", "schema_migrations")
+#: the tables not copied: the article cache and its records (see above), what a run keeps for
+#: the next (computed again when missing), and the migrations, which made both ledgers
+NOT_COPIED = ("article_files", "article_records", "kept_state", "schema_migrations")
 
 
 @dataclass

@@ -188,6 +188,14 @@ def _0010_file_records(db: Db) -> None:
     )
 
 
+def _0011_kept_state(db: Db) -> None:
+    """What a run keeps for the next one besides the files' records, by name, as bytes: "feeds",
+    the feeds' choice, order, atom:updated values and digests (feeds/kept.py). A value valid
+    only under what it names as its inputs; a run that finds it stale (or missing) computes in
+    full and writes it again."""
+    db.execute(f"CREATE TABLE kept_state (name TEXT PRIMARY KEY, value {_types(db).bytes} NOT NULL)")
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Db], None]], ...] = (
     ("0001_create_deliveries", _0001_create_deliveries),
     ("0002_create_run_state", _0002_create_run_state),
@@ -199,4 +207,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Db], None]], ...] = (
     ("0008_claims", _0008_claims),
     ("0009_audit_tracking", _0009_audit_tracking),
     ("0010_file_records", _0010_file_records),
+    ("0011_kept_state", _0011_kept_state),
 )

@@ -143,12 +143,20 @@ class LazyEntries(Sequence[FeedEntry]):
     """The feed entries of chosen articles, each made when a page asks for it and then let go:
     ten thousand entries' content held at once was most of the feeds' memory."""
 
-    def __init__(self, chosen: Sequence[tuple[Article, bool]], checks: Checks) -> None:
+    def __init__(
+        self,
+        chosen: Sequence[tuple[Article, bool]],
+        checks: Checks,
+        updated: Sequence[dt.datetime] | None = None,
+        digests: dict[int, str] | None = None,
+    ) -> None:
+        """`updated` and `digests` (each entry's atom:updated, some entries' digests), when known
+        (feeds/kept.py: kept from the last run); else computed."""
         assert checks.config is not None
         self._chosen, self._registry, self._config = chosen, checks.registry, checks.config
-        self._digests: dict[int, str] = {}
+        self._digests: dict[int, str] = digests if digests is not None else {}
         #: each entry's atom:updated, which depends on the other entries (a date alone is told apart)
-        self._updated = distinct_updated([article for article, _ in chosen])
+        self._updated = updated if updated is not None else distinct_updated([article for article, _ in chosen])
 
     def __len__(self) -> int:
         return len(self._chosen)

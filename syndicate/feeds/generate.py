@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -41,8 +42,10 @@ from syndicate.config import Config
 from syndicate.feeds.chosen import LazyEntries, feed_articles
 from syndicate.feeds.entries import WRITERS, FeedEntry, WrittenEntries
 from syndicate.feeds.feed_xml import EPOCH, FeedPage, atom_document, rss_document
+from syndicate.feeds.kept import Keeping
 from syndicate.feeds.page_html import PAGE_NAME, FeedsPage, page_document, page_entry
 from syndicate.feeds.staging import Staged
+from syndicate.feeds.tag_heads import published_tags
 from syndicate.feeds.writing import STYLESHEET, TDMREP_FILE, FeedsResult, write_feed_files
 
 
@@ -120,6 +123,7 @@ def feed_documents(
     published_tags: Mapping[str, tuple[str, dt.datetime | None]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     prepare: Callable[[Sequence[Sequence[int]]], Staged | None] | None = None,
+    kept: Keeping | None = None,
 ) -> Generator[tuple[str, bytes | None, str]]:
     """Every feed document (path relative to the output folder, bytes, digest of its inputs),
     one at a time, built on every core when there are many.
@@ -132,6 +136,7 @@ def feed_documents(
     `progress(done, total)` is called after each feed document is taken (built or not).
     `prepare(groups)` is told the entries of each document to build, before any is built; a
     Staged it returns builds them (in this process, each one's articles read just before it).
+    `kept`: the digests of the last run's documents (a document as it was keeps its digest).
     """
     global _building
     documents = _documents(config, entries, tags, published_tags or {})
@@ -141,7 +146,7 @@ def feed_documents(
         yield STYLESHEET, stylesheet, hashlib.sha256(stylesheet).hexdigest()
     if config.site.tdm_reservation:
         yield TDMREP_FILE, tdmrep_json(config), ""
-    digests = [_document_digest(config, d, entry_digest) if entry_digest else "" for d in documents]
+    digests = [_document_digest(config, d, entry_digest, kept) if entry_digest else "" for d in documents]
     skip = [
         bool(digest) and unchanged is not None and unchanged(d.path, digest)
         for d, digest in zip(documents, digests, strict=True)
@@ -167,14 +172,22 @@ def feed_documents(
             _building = None
 
 
-def _document_digest(config: Config, document: _Document, entry_digest: Callable[[int], str]) -> str:
+def _document_digest(
+    config: Config, document: _Document, entry_digest: Callable[[int], str], kept: Keeping | None = None
+) -> str:
     """What a document is made from: syndicate's version and output revision, the config, the page, its entries."""
     updated = document.updated.isoformat() if document.updated else None
     page = [document.path, document.folder, document.title, document.form, document.archive, document.prev_archive]
     page += [updated] if updated else []  # (only emptied tag feeds: other digests stay as they were)
     page += ["summaries"] if document.summaries else []  # (likewise)
-    inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
-    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    # (a document as it was, the same entries in it, keeps its digest: feeds/kept.py)
+    digest = kept.document_digest(document.path, tuple(page), document.indexes) if kept else None
+    if digest is None:
+        inputs = [__version__, OUTPUT_REVISION, config.digest, page, [entry_digest(i) for i in document.indexes]]
+        digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    if kept is not None:
+        kept.documents[document.path] = (tuple(page), tuple(document.indexes), digest)
+    return digest
 
 
 def _documents(
@@ -216,12 +229,22 @@ def _documents(
     if settings.tag_feeds:
         # tags that share a folder ("Water" and "water", "Économie" and "Economie") share a feed:
         # an article is in it once (twice was a duplicate guid), and its title names every spelling
-        by_tag: dict[str, tuple[dict[str, None], dict[int, None]]] = {}
+        spelt: dict[str, list[int]] = {}  # (each spelling's entries first: one dict look-up a tag)
         for index, categories in enumerate(tags if tags is not None else [e.categories for e in entries]):
             for tag in categories:
-                names, shown = by_tag.setdefault(tag_slug(tag), ({}, {}))
-                names[tag] = None
-                shown[index] = None
+                found = spelt.get(tag)
+                if found is None:
+                    spelt[tag] = [index]
+                else:
+                    found.append(index)
+        by_tag: dict[str, tuple[dict[str, None], dict[int, None]]] = {}
+        for tag, indexes in spelt.items():  # (in the order each spelling is first met)
+            known = by_tag.get(slug := tag_slug(tag))
+            if known is None:
+                by_tag[slug] = ({tag: None}, dict.fromkeys(indexes))
+            else:  # another spelling of a tag met before: one feed, each entry once, newest first
+                known[0][tag] = None
+                by_tag[slug] = (known[0], dict.fromkeys(sorted({*known[1], *indexes})))
         for slug, (name, _) in published_tags.items():  # its last entry gone: kept, empty, for its subscribers
             by_tag.setdefault(slug, ({name: None}, {}))
         for slug, (spellings, members) in sorted(by_tag.items()):
@@ -312,12 +335,17 @@ def generate_feeds(
     now: dt.datetime,
     known: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    kept: Keeping | None = None,
 ) -> FeedsResult:
     """Write the site's feeds into `out_dir`. With `known` (the `marks` of an earlier result: run
     keeps them in its ledger), a document whose inputs and file are the same as then is not built
     again: a run after a small change rebuilds the pages that change, not 200 archive pages.
-    `progress(done, total)` after each feed document."""
-    entries = LazyEntries(feed_articles(articles, checks, now), checks)
+    `progress(done, total)` after each feed document. `kept`: what the last run kept of its
+    feeds (kept.py; used with `known`); what this run keeps is then `kept.kept()`."""
+    if kept is not None and known is not None:
+        entries = kept.entries(articles, checks, now)
+    else:
+        kept, entries = None, LazyEntries(feed_articles(articles, checks, now), checks)
     root, marks = out_dir.resolve(), known or {}
 
     def unchanged(path: str, digest: str) -> bool:
@@ -327,14 +355,16 @@ def generate_feeds(
             return False
         return marks.get(path) == f"{digest}:{stat.st_mtime_ns}:{stat.st_size}"
 
-    published = published_tags(config, root) if config.feeds.tag_feeds else {}
+    tags = entries.tags()
+    current = {tag_slug(tag) for tag in set(itertools.chain.from_iterable(tags))}
+    published = published_tags(config, root, current) if config.feeds.tag_feeds else {}
     if known is None:
         documents = feed_documents(
-            config, entries, entries.tags(), published_tags=published, progress=progress, prepare=entries.prepare
+            config, entries, tags, published_tags=published, progress=progress, prepare=entries.prepare
         )
     else:
         documents = feed_documents(
-            config, entries, entries.tags(), entries.digest, unchanged, published, progress, entries.prepare
+            config, entries, tags, entries.digest, unchanged, published, progress, entries.prepare, kept
         )
     try:
         result = write_feed_files(out_dir, documents)
@@ -344,50 +374,3 @@ def generate_feeds(
         documents.close()
     result.entries = len(entries)
     return result
-
-
-def published_tags(config: Config, root: Path) -> dict[str, tuple[str, dt.datetime | None]]:
-    """The tag feeds already in the feeds folder: folder name -> the tag's name, as their Atom
-    feed's title gives it (after the site's title; else the folder name), and its updated."""
-    from lxml import etree
-
-    found: dict[str, tuple[str, dt.datetime | None]] = {}
-    folders = sorted((root / "tags").iterdir()) if (root / "tags").is_dir() else []
-    prefix = f"{config.site.title}: "
-    for folder in folders:
-        atom = folder / "atom.xml"
-        if not re.fullmatch(r"[a-z0-9-]+", folder.name) or folder.is_symlink() or not folder.is_dir():
-            continue  # (not a folder tag_slug makes)
-        if not (atom.is_file() or (folder / "rss.xml").is_file()):
-            continue
-        name, updated = folder.name, None
-        try:
-            title, updated_text = _feed_head(atom)
-            updated = dt.datetime.fromisoformat(updated_text)
-        except (OSError, ValueError, etree.XMLSyntaxError):
-            title = ""
-        if title.startswith(prefix) and title[len(prefix) :].strip():
-            name = title[len(prefix) :]
-        found[folder.name] = (name, updated if updated and updated.tzinfo and updated > EPOCH else None)
-    return found
-
-
-_ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def _feed_head(atom: Path) -> tuple[str, str]:
-    """An Atom feed's own title and updated, read up to its first entry (a tag feed of full
-    entries is half a megabyte: parsing 38 of them whole was a tenth of a run after one change).
-    Our own documents, read with no entity expanded and nothing fetched."""
-    from lxml import etree
-
-    found = {f"{_ATOM}title": "", f"{_ATOM}updated": ""}
-    events = etree.iterparse(str(atom), events=("start", "end"), resolve_entities=False, no_network=True)
-    depth = 0
-    for event, element in events:
-        depth += 1 if event == "start" else -1
-        if event == "start" and element.tag == f"{_ATOM}entry":
-            break
-        if event == "end" and depth == 1 and element.tag in found:
-            found[element.tag] = element.text or ""
-    return found[f"{_ATOM}title"], found[f"{_ATOM}updated"]

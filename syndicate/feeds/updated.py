@@ -27,20 +27,51 @@ from syndicate.articles.article import Article
 
 #: a date alone is shown within this many seconds after its midnight
 SPREAD_SECONDS = 3600
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def distinct_updated(articles: Sequence[Article]) -> list[dt.datetime]:
-    """The atom:updated of each article (feed_articles' choice, with unique slugs), in their order."""
-    shown = [article.updated for article in articles]
-    taken = {article.updated for article in articles if not article.updated_is_date}
-    dated = sorted((i for i, article in enumerate(articles) if article.updated_is_date), key=lambda i: articles[i].slug)
-    for index in dated:
-        moment = shown[index] + dt.timedelta(seconds=_seconds(articles[index].slug))
+    """The atom:updated of each article (feed_articles' choice, with unique slugs), in their order:
+    its first moment, moved on as distinct_instants moves it (in the first moment's own zone)."""
+    firsts = [first_moment(article) for article in articles]
+    instants = [microseconds(first) for first in firsts]
+    dated = [article.updated_is_date for article in articles]
+    finals = distinct_instants(instants, dated, [article.slug for article in articles])
+    return [
+        first + dt.timedelta(microseconds=final - instant) if final != instant else first
+        for first, instant, final in zip(firsts, instants, finals, strict=True)
+    ]
+
+
+def distinct_instants(firsts: Sequence[int], dated: Sequence[bool], slugs: Sequence[str]) -> list[int]:
+    """The rule, on instants (microseconds since 1970, `microseconds`): an entry whose updated is a
+    date alone takes, in the order of slugs, the first second from its first moment on that no
+    entry given a time and no such entry before it has. (feeds/kept.py follows it on the instants
+    a run kept, with no datetime made for an entry it does not build.)"""
+    finals = list(firsts)
+    taken = {moment for moment, alone in zip(firsts, dated, strict=True) if not alone}
+    for index in sorted((i for i, alone in enumerate(dated) if alone), key=slugs.__getitem__):
+        moment = firsts[index]
         while moment in taken:
-            moment += dt.timedelta(seconds=1)
+            moment += 1_000_000
         taken.add(moment)
-        shown[index] = moment
-    return shown
+        finals[index] = moment
+    return finals
+
+
+def microseconds(moment: dt.datetime) -> int:
+    """An aware datetime as microseconds since 1970 (UTC)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def first_moment(article: Article) -> dt.datetime:
+    """The atom:updated `article` is given unless it meets another entry's: its own updated, or
+    for a date alone the time its slug gives in the first hour of the day. (When no two
+    entries' first moments meet, each entry's atom:updated is its first moment: feeds/kept.py.)"""
+    if not article.updated_is_date:
+        return article.updated
+    return article.updated + dt.timedelta(seconds=_seconds(article.slug))
 
 
 def _seconds(slug: str) -> int:

@@ -337,8 +337,7 @@ class RecordedArticle(Article):
     allowed_at: tuple[str, ...]
     #: its copy's hash (render.copies.Copy.content_hash) when a plan kept it, else None
     copy_hash: str | None
-    #: its file was read again by this run (a cold run keeps its articles as their records): not
-    #: the article the last run knew (feeds/kept.py)
+    #: its file was read again by this run (not the article the last run knew: feeds/kept.py)
     read_again: bool = False
     _loader: Loader
 
@@ -352,13 +351,13 @@ class RecordedArticle(Article):
         # (the words many articles share held once, not once an article: 30 MB at 100,000 articles)
         article.__dict__.update(  # (a frozen dataclass: its __setattr__ refuses)
             slug=record.slug,
-            status=_shared(record.status),
+            status=sys.intern(record.status) if record.status else record.status,
             published=published,
             updated=published if facts.updated == facts.published else dt.datetime.fromisoformat(facts.updated),
             updated_is_date=facts.updated_is_date,
             embargo_until=dt.datetime.fromisoformat(embargo) if embargo else None,
             tags=tuple(map(sys.intern, facts.tags)),
-            license_id=_shared(record.license),
+            license_id=sys.intern(record.license) if record.license else record.license,
             endpoints=facts.endpoints,
             front_matter_digest=facts.front_matter_digest,
             file=file,
@@ -393,10 +392,6 @@ class RecordedArticle(Article):
             raise AttributeError(name)
         self._loader.load([self])
         return object.__getattribute__(self, name)
-
-
-def _shared(word: str | None) -> str | None:
-    return sys.intern(word) if word is not None else None
 
 
 _FIELDS = dataclasses.fields(Article)

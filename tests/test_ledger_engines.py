@@ -176,7 +176,7 @@ def test_many_claimers_at_once_take_each_delivery_once(place: Place) -> None:
     wanted = [(f"a{i:03}", "hook", "create", f"k{i}") for i in range(200)]
     taken: list[tuple[str, str]] = []
     failures: list[BaseException] = []
-    start = threading.Barrier(8)
+    start = threading.Barrier(8, timeout=120)
 
     def work() -> None:
         try:
@@ -187,6 +187,7 @@ def test_many_claimers_at_once_take_each_delivery_once(place: Place) -> None:
                     taken.extend(claimer.take(wanted[first : first + 5]))
         except BaseException as e:  # (reported below)
             failures.append(e)
+            start.abort()  # (the others stop waiting for this one: the test fails, it does not hang)
 
     threads = [threading.Thread(target=work) for _ in range(8)]
     for thread in threads:

@@ -354,3 +354,65 @@ def test_a_run_after_one_change_plans_reports_and_delivers_what_a_run_reading_ev
     assert after.standing_problems() == [line.replace(str(cold), str(site)) for line in again.standing_problems()]
     assert _files(site / "feeds") == _files(cold / "feeds")
     assert _files(site / "out") == _files(cold / "out")
+
+
+def test_a_clock_set_back_before_an_embargo_ends_takes_the_article_out_of_the_feeds_again(
+    site: Path, tmp_path: Path, run_cli: Any
+) -> None:
+    """What a run kept of its feeds (feeds/kept.py) is not used by a run at an earlier moment: an
+    article whose embargo had ended is under embargo again then, as a run that knows nothing finds."""
+    config = site / "syndicate.toml"
+    _edit(
+        site / "content" / f"{EASTBROOK}.md",
+        "embargo_until: 2026-10-07T06:00:00+01:00",
+        "embargo_until: 2026-12-01T06:00:00Z",
+    )
+    for path in (site / "content").iterdir():
+        settled(path)
+    assert run_cli("--config", str(config), "run", "--now", "2026-12-01T07:00:00+00:00").status == 0
+    assert EASTBROOK.encode() in (site / "feeds" / "atom.xml").read_bytes()
+
+    _title(site / "content")  # (another article changed: the run is no no-op, it uses what was kept)
+    _settle(site / "content")
+    cold = tmp_path / "cold"
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns(".syndicate", "out"))
+    earlier = "2026-12-01T05:00:00+00:00"
+    assert run_cli("--config", str(config), "run", "--now", earlier).status == 0
+    assert run_cli("--config", str(cold / "syndicate.toml"), "run", "--now", earlier).status == 0
+    assert EASTBROOK.encode() not in (cold / "feeds" / "atom.xml").read_bytes()
+    assert _files(site / "feeds") == _files(cold / "feeds")
+
+
+def test_a_run_that_fails_after_storing_its_files_leaves_no_kept_feeds_to_trust(
+    site: Path, tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that stored the files it read again (their rows and records) and then failed, before
+    it stored their digest (files_digest) or what it keeps of its feeds: the next run takes the
+    changed article by its new record, and must not place it as the last feeds knew it."""
+    from syndicate.delivery.ledger import Ledger
+
+    config = site / "syndicate.toml"
+    for path in (site / "content").iterdir():
+        settled(path)
+    assert run_cli("--config", str(config), "run", "--now", NOW).status == 0
+    assert HARBOUR.encode() in (site / "feeds" / "atom.xml").read_bytes()
+    _edit(site / "content" / f"{HARBOUR}.md", "status: ready", "status: retracted")
+    _settle(site / "content")
+    set_state, killed_at = Ledger.set_state, []
+
+    def killed(self: Ledger, values: dict[str, str]) -> None:  # (the process killed at that moment)
+        if "files_digest" in values:
+            killed_at.append(values)
+            raise KeyboardInterrupt
+        set_state(self, values)
+
+    monkeypatch.setattr(Ledger, "set_state", killed)
+    assert run_cli("--config", str(config), "run", "--now", NOW).status != 0
+    assert killed_at
+    monkeypatch.setattr(Ledger, "set_state", set_state)
+    cold = tmp_path / "cold"
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns(".syndicate", "out"))
+    assert run_cli("--config", str(config), "run", "--now", NOW).status == 0
+    assert run_cli("--config", str(cold / "syndicate.toml"), "run", "--now", NOW).status == 0
+    assert HARBOUR.encode() not in (cold / "feeds" / "atom.xml").read_bytes()
+    assert _files(site / "feeds") == _files(cold / "feeds")

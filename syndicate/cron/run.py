@@ -171,12 +171,16 @@ def _work(
     ledger.set_state({"next_wakeup": now.isoformat(timespec="seconds")})
     checking, writing, pushing = (_phase(progress, name) for name in RUN_PHASES)
     files = ledger.get_state("files_digest")  # (the files the last run stored: what its kept feeds hold)
+    # (taken out of the ledger before this run stores any file: a run that stops between storing its
+    # files and their digest leaves none to trust, and the next one chooses its entries in full)
+    previous = kept.read(ledger)
+    kept.write(ledger, None)
     site = load_site_cached(config, ledger, now.date(), checking, lazy=True)
     result = RunResult(report=site.report)
     known_feeds = json.loads(ledger.get_state("feed_marks") or "{}")
     # (valid all year, as most records are: an article whose checks depend on the day is read again)
     made = Validity.of(fingerprint(config), now.date()).year
-    keeping = kept.Keeping(kept.read(ledger), made, files, str(config.paths.content.resolve()) + "/")
+    keeping = kept.Keeping(previous, made, files, str(config.paths.content.resolve()) + "/")
     feeds_out = config.paths.feeds
     result.feeds = generate_feeds(config, site.articles, site.checks, feeds_out, now, known_feeds, writing, keeping)
     ledger.set_state({"feed_marks": json.dumps(result.feeds.marks, sort_keys=True)})

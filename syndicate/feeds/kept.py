@@ -20,8 +20,10 @@ It is used only under the same inputs: the same config, licence profiles, versio
 records' `made_under`, as a record that stands all year; an article whose checks depend on the
 day, bound_to_the_day, is read again each day, so decided again), the same files as the run that
 kept it stored (the ledger's `files_digest`, which a run that stores other files changes), and
-before the first embargo then to come (`until`: an article under embargo joins the feeds then).
-Otherwise the feeds' entries are chosen and placed in full, and kept again.
+before the first embargo then to come (`until`: an article under embargo joins the feeds then),
+and not before the moment of the run that kept it (`at`: a clock set back would otherwise keep an
+article in the feeds that is under embargo again at the earlier moment). Otherwise the feeds'
+entries are chosen and placed in full, and kept again.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from syndicate.delivery.ledger import Ledger
 
 #: raised when what is kept changes form: a kept value of another version is not used
-KEPT_VERSION = 1
+KEPT_VERSION = 2
 #: its name in the ledger's kept_state
 NAME = "feeds"
 #: a document's page as its digest takes it (generate._document_digest), its entries' places, its digest
@@ -57,6 +59,7 @@ class Kept:
     made: str  #: records.made_under() of that run, for its year
     files: str  #: the ledger's files_digest that run stored
     until: str | None  #: ISO: the first embargo to come then, if any
+    at: str  #: ISO: the moment (`now`) of the run that kept it
     prefix: str  #: what every file's path starts with (left out of `keys` and `others`)
     keys: list[str]  #: the chosen files, newest first
     others: list[str]  #: the files of the other articles considered (not in the feeds)
@@ -137,6 +140,7 @@ class Keeping:
         #: each entry's place in the last run's feeds, if it is the same entry there, else -1
         self._was: list[int] = []
         self._until: dt.datetime | None = None
+        self._now: dt.datetime | None = None
         self._entries: LazyEntries | None = None
         #: each document's (page, entries' places, digest): the last run's, then this run's
         self._documents_before: dict[str, DocumentKept] = {}
@@ -155,12 +159,13 @@ class Keeping:
                 gc.enable()
 
     def _entries_of(self, articles: Sequence[Article], checks: Checks, now: dt.datetime) -> LazyEntries:
-        previous = self._previous
+        previous, self._now = self._previous, now
         if previous is not None and not (
             previous.made == self._made
             and previous.files == self._files
             and previous.prefix == self._prefix
             and (previous.until is None or now < dt.datetime.fromisoformat(previous.until))
+            and dt.datetime.fromisoformat(previous.at) <= now  # (a clock set back: embargoes start again)
         ):
             previous = None
         # the entries kept, in their order (of articles known by their records, considered then);
@@ -247,12 +252,13 @@ class Keeping:
     def kept(self, files: str | None) -> Kept | None:
         """What this run keeps for the next, once its feeds were made from `entries()`; `files`:
         the ledger's files_digest this run stored."""
-        if self._entries is None or files is None or self._prefix is None:
+        if self._entries is None or files is None or self._prefix is None or self._now is None:
             return None
         return Kept(
             self._made,
             files,
             self._until.isoformat() if self._until else None,
+            self._now.isoformat(),
             self._prefix,
             self._keys,
             self._others,

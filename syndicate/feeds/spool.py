@@ -65,7 +65,9 @@ class Spool:
 
     def put(self, key: str, row: bytes, copy: bytes | None) -> None:
         data = row + (copy or b"")
-        os.pwrite(self._fd, data, self._end)  # (at its end: what was written is never moved)
+        written = 0
+        while written < len(data):  # (at its end: what was written is never moved; a write may be short)
+            written += os.pwrite(self._fd, memoryview(data)[written:], self._end + written)
         self._where[key] = (self._end, len(row), len(copy) if copy is not None else -1)
         self._end += len(data)
 

@@ -236,3 +236,23 @@ def test_a_short_write_to_the_spool_is_written_on(site: Path, monkeypatch: pytes
         assert spooled.get("b") == (b"row of b", None)
     finally:
         spooled.close()
+
+
+def test_a_spool_that_cannot_be_made_is_a_clear_error(
+    site: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state folder syndicate may not write in (a fault simulated: tests may run as root)."""
+    import tempfile
+
+    config = _grown(site, endpoints=True)
+    (site / ".syndicate").mkdir(exist_ok=True)
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(spool, "SPOOL_FROM", 1)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    result = run_cli("--config", str(config), "feeds")
+    assert result.status == 2, result.err  # (as any folder syndicate may not write in)
+    assert "cannot make the feeds' spool in" in result.err and ".syndicate" in result.err
+    assert "Permission denied" in result.err and "Traceback" not in result.err

@@ -34,6 +34,7 @@ from syndicate.cron.records import (
     parsed_from_row,
     read_record,
 )
+from syndicate.errors import WriteError
 
 if TYPE_CHECKING:
     from syndicate.articles.parsed_article import ParsedArticle
@@ -58,7 +59,14 @@ class Spool:
 
     def __init__(self, folder: Path | None) -> None:
         where = str(folder) if folder is not None and folder.is_dir() else None
-        self._file = tempfile.TemporaryFile(prefix="syndicate-spool-", dir=where)  # noqa: SIM115 (closed by close())
+        try:
+            self._file = tempfile.TemporaryFile(prefix="syndicate-spool-", dir=where)  # noqa: SIM115 (closed by close())
+        except OSError as e:
+            raise WriteError(
+                f"cannot make the feeds' spool in {where or tempfile.gettempdir()}: {e.strerror or e}",
+                "syndicate feeds keeps the articles of a large site in a temporary file beside the ledger "
+                "(paths.state): let it write there, or free some space",
+            ) from e
         self._fd, self._end = self._file.fileno(), 0
         #: file key -> (offset, row length, copy length or -1)
         self._where: dict[str, tuple[int, int, int]] = {}

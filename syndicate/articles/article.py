@@ -100,11 +100,16 @@ class Article:
 
     @property
     def link(self) -> str | None:
-        """Where the article is read: its canonical URL, else the source's."""
-        return self.canonical_url or self.source.url
+        """Where the article is read (read_at)."""
+        return read_at(self.canonical_url, self.source.url)
 
     def embargoed(self, now: dt.datetime) -> bool:
         return self.embargo_until is not None and self.embargo_until > now
+
+
+def read_at(canonical_url: str | None, source_url: str | None) -> str | None:
+    """Where an article is read: its canonical URL, else the source's."""
+    return canonical_url or source_url
 
 
 def join_names(names: Sequence[str]) -> str:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, overload
 from urllib.parse import urlsplit
 
-from syndicate.articles.article import Article
+from syndicate.articles.article import Article, read_at
 from syndicate.articles.front_matter import read_article_file
 from syndicate.checks.article_checks import Checks
 from syndicate.checks.parallel import body_key
@@ -58,9 +58,10 @@ def feed_articles(articles: Sequence[Article], checks: Checks, now: dt.datetime)
     return chosen
 
 
-def entry_link(config: Config, slug: str, canonical_url: str | None, source_url: str | None) -> str | None:
-    """Where an entry links: the site's page of the article ([site] article_url), else where it is read."""
-    return config.site.article_url.replace("{slug}", slug) if config.site.article_url else canonical_url or source_url
+def entry_link(config: Config, slug: str, link: str | None) -> str | None:
+    """Where an entry links: the site's page of the article ([site] article_url), else where it is
+    read (`link`: Article.link)."""
+    return config.site.article_url.replace("{slug}", slug) if config.site.article_url else link
 
 
 def copies_shown(config: Config) -> Callable[[Mapping[str, Any]], bool] | None:
@@ -72,7 +73,7 @@ def copies_shown(config: Config) -> Callable[[Mapping[str, Any]], bool] | None:
         return None
 
     def shown(data: Mapping[str, Any]) -> bool:
-        link = entry_link(config, data["slug"], data.get("canonical_url"), data["source"].get("url"))
+        link = entry_link(config, data["slug"], read_at(data.get("canonical_url"), data["source"].get("url")))
         return not summary_suffices(link, data.get("summary", ""))
 
     return shown
@@ -108,7 +109,7 @@ def feed_entry(
         # RFC 4946: an entry without a licence link would take the feed's (the RSL file) as its own
         license_url, license_title = UNSPECIFIED_LICENSE, ""
     source = article.source
-    link = entry_link(config, article.slug, article.canonical_url, source.url)
+    link = entry_link(config, article.slug, article.link)
     return FeedEntry(
         id=f"tag:{urlsplit(config.site.url).hostname},{article.published.year}:{article.slug}",
         title=article.title,
@@ -180,9 +181,7 @@ class LazyEntries(Sequence[FeedEntry]):
         settings = self._config.feeds
         if settings.archive_content != "summary" or index < settings.limit:
             return True
-        return not summary_suffices(
-            entry_link(self._config, article.slug, article.canonical_url, article.source.url), article.summary
-        )
+        return not summary_suffices(entry_link(self._config, article.slug, article.link), article.summary)
 
     def tags(self) -> list[tuple[str, ...]]:
         return [article.tags for article, _ in self._chosen]

@@ -141,7 +141,7 @@ def _load_site_cached(
     from syndicate.articles.front_matter import ParsedArticle
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import CheckedFile, check_files
-    from syndicate.cron.site_records import Paths, needs_row, site_from
+    from syndicate.cron.site_records import Paths, left_to_its_record, needs_row, site_from
     from syndicate.render.html_copy import RenderedCopy, keep_for_site
 
     checks = Checks.for_config(config, today)
@@ -194,9 +194,7 @@ def _load_site_cached(
         item.record = make_record(item.article, kept[key], item.sha256, copy_hash, path, checks, made)
         item.copy = rendered.to_bytes() if rendered is not None else None
         if lazy:
-            record = read_record(item.record, kept[key], made)
-            if record is not None and not needs_row(record, delivered, checks):
-                item.article, item.rendered, item.recorded = ParsedArticle(item.article.path), None, True
+            left_to_its_record(item, kept[key], made, delivered, checks)
         return item
 
     checked = check_files(

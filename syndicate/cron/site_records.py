@@ -18,12 +18,30 @@ from typing import TYPE_CHECKING, overload
 
 from syndicate.articles.article import Article
 from syndicate.articles.parsed_article import ParsedArticle
-from syndicate.cron.records import Loader, Record, RecordedArticle, finding_of
+from syndicate.cron.records import Loader, Record, RecordedArticle, Validity, finding_of, read_record
 from syndicate.findings import Finding, Severity, ValidationReport
 
 if TYPE_CHECKING:
     from syndicate.checks.article_checks import Checks
+    from syndicate.checks.parallel import CheckedFile
     from syndicate.checks.validate import SiteContent
+
+
+def left_to_its_record(
+    item: CheckedFile,
+    stat: tuple[int, int],
+    made: Validity,
+    delivered: Mapping[str, Mapping[str, str]],
+    checks: Checks,
+) -> bool:
+    """On a worker, once the file's record is made (`item.record`): whether the record stands for
+    the article, which is then let go with its copy (`item.recorded`): nothing more is sent back.
+    An article checked against the copies delivered (needs_row) comes back whole."""
+    record = read_record(item.record, stat, made)
+    if record is None or needs_row(record, delivered, checks):
+        return False
+    item.article, item.rendered, item.recorded = ParsedArticle(item.article.path), None, True
+    return True
 
 
 def needs_row(record: Record, delivered: Mapping[str, Mapping[str, str]], checks: Checks) -> bool:

@@ -148,7 +148,7 @@ def _load(
     from syndicate.checks.article_checks import Checks
     from syndicate.checks.parallel import check_files
     from syndicate.cron.incremental import to_row
-    from syndicate.cron.site_records import needs_row, site_from
+    from syndicate.cron.site_records import left_to_its_record, site_from
     from syndicate.delivery.ledger_open import bodies_at
 
     checks = Checks.for_config(config, today)
@@ -158,10 +158,9 @@ def _load(
         # on the worker: its record; and of an article not checked against the copies delivered
         # nothing more comes back (its row and copy are written to the spool)
         item.record = make_record(item.article, _NO_STAT, item.sha256, None, path, checks, _MADE)
-        record = read_record(item.record, _NO_STAT, _MADE)
-        if record is not None and not needs_row(record, delivered, checks):
-            item.copy = copy_bytes(item)
-            item.article, item.rendered, item.recorded = _path_only(item.article), None, True
+        copy = copy_bytes(item)
+        if left_to_its_record(item, _NO_STAT, _MADE, delivered, checks):
+            item.copy = copy
         return item
 
     keys = [str(path) for path in files]
@@ -189,9 +188,3 @@ def _load(
         records[key] = standing
         parsed.append(None)
     return site_from(keys, parsed, records, checks, delivered, SpoolLoader(spool), lazy=True)
-
-
-def _path_only(article: ParsedArticle) -> ParsedArticle:
-    from syndicate.articles.parsed_article import ParsedArticle
-
-    return ParsedArticle(article.path)
